@@ -1,0 +1,23 @@
+import type { Secret } from '../engine/secret.js';
+
+/** One HTTP exchange. Header values may be secrets; only the adapter reveals them. */
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string | Secret>;
+  /** A JSON body; secrets inside are revealed by the adapter when it serialises. */
+  json?: unknown;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What http actions need; implemented over `fetch` in src/adapters/http.ts. */
+export interface HttpPort {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}

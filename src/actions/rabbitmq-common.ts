@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Secret } from '../engine/secret.js';
+import { RabbitApiUnreachable, type RabbitApi } from './rabbitmq-port.js';
+import { asSecret, secretParam } from './secret-param.js';
+import type { ActionContext } from './types.js';
+
+/** The management API and its admin login, taken by every changing rabbitmq action. */
+export const apiParams = {
+  /** `http://host:15672` */
+  api_url: z.string().url(),
+  admin_username: z.string().min(1),
+  admin_password: secretParam,
+  timeout_ms: z.coerce.number().int().positive().default(10_000),
+};
+
+export function rabbitApi(p: { api_url: string; admin_username: string; admin_password: string | Secret; timeout_ms: number }, ctx: ActionContext): RabbitApi {
+  return { url: p.api_url, username: p.admin_username, password: asSecret(p.admin_password, 'rabbitmq admin password', ctx), timeoutMs: p.timeout_ms, signal: ctx.signal };
+}
+
+/** `host:port` of a URL, for messages. */
+export function hostPort(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/**
+ * rabbitmqctl talks to the node on this machine, so falling back to it is only right when the
+ * API URL points here too; otherwise rotor would change a different broker than the one named.
+ */
+export function besideTheBroker(apiUrl: string): boolean {
+  try {
+    const host = new URL(apiUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an error means "the API is not there" (try rabbitmqctl) rather than "it said no". */
+export function isUnreachable(error: unknown): error is RabbitApiUnreachable {
+  return error instanceof RabbitApiUnreachable;
+}
+
+const HASHES: Record<string, string> = {
+  rabbit_password_hashing_sha256: 'sha256',
+  rabbit_password_hashing_sha512: 'sha512',
+  rabbit_password_hashing_md5: 'md5',
+};
+
+/**
+ * Whether a stored RabbitMQ hash is of this password: base64(salt[4] ‖ H(salt[4] ‖ password)).
+ * Lets `check` tell after a crash whether the change happened without logging in.
+ */
+export function rabbitHashMatches(hash: Secret, algorithm: string, password: Secret): boolean {
+  const name = HASHES[algorithm];
+  const bytes = Buffer.from(hash.reveal(), 'base64');
+  if (!name || bytes.length < 5) return false;
+  const salt = bytes.subarray(0, 4);
+  const digest = createHash(name).update(salt).update(password.reveal(), 'utf8').digest();
+  return digest.equals(bytes.subarray(4));
+}
+
+export { asSecret, secretParam };

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { RotorError } from '../errors.js';
+import { reveal, type Secret } from '../engine/secret.js';
+import { need } from './ports.js';
+import { secretParam } from './secret-param.js';
+import { defineAction, type ActionDefinition } from './types.js';
+
+const params = z.object({
+  /** The policy's rotation_script_path. */
+  path: z.string().min(1),
+  /** Passed as the script's only argument, as the policy document's scripts expect. */
+  secret_path: z.string().min(1),
+  /** New values for the script (a generated password); never on its command line. */
+  values: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), secretParam).default({}),
+  /** stdin: one JSON object `{secret_path, values}`; env: ROTOR_VALUE_<NAME> in the child's environment only. */
+  pass: z.enum(['stdin', 'env']).default('stdin'),
+  timeout_ms: z.coerce.number().int().positive().max(3_600_000).default(300_000),
+});
+
+export const scriptRun = defineAction({
+  id: 'script.run',
+  summary: 'Run a custom rotation script (secret path as its argument, new values on stdin or in its environment)',
+  params,
+  outputs: ['exit_code'],
+  changes: true,
+  class: 'guarded',
+  describe: (p) => `run ${p.path} ${p.secret_path}${Object.keys(p.values).length ? `, passing ${Object.keys(p.values).join(', ')} through ${p.pass === 'stdin' ? 'stdin' : 'its environment'}` : ''}; times out after ${Math.round(p.timeout_ms / 1000)}s`,
+  async run(p, ctx) {
+    const scripts = need(ctx.ports, 'scripts');
+    const access = await scripts.access(p.path);
+    if (access === 'missing' || access === 'not-a-file') {
+      throw new RotorError(`Rotation script not found: ${p.path}`, { hint: 'verify the script path exists on the machine running rotor (rotation_script_path in the policy)' });
+    }
+    if (access === 'not-executable') {
+      throw new RotorError(`Rotation script is not executable: ${p.path}`, { hint: `chmod +x ${p.path}` });
+    }
+    const plain = Object.fromEntries(Object.entries(p.values).map(([k, v]) => [k, reveal(v)]));
+    const stdin = p.pass === 'stdin' ? ctx.secret(JSON.stringify({ secret_path: p.secret_path, values: plain }), 'script stdin') : undefined;
+    const env: Record<string, string | Secret> = { ROTOR_SECRET_PATH: p.secret_path };
+    if (p.pass === 'env') for (const [k, v] of Object.entries(p.values)) env[`ROTOR_VALUE_${k.toUpperCase()}`] = v;
+    let lastError = '';
+    const result = await scripts.run({
+      path: p.path,
+      args: [p.secret_path],
+      stdin,
+      env,
+      timeoutMs: p.timeout_ms,
+      signal: ctx.signal,
+      onLine: (line, stream) => {
+        if (stream === 'stderr' && line.trim()) lastError = line;
+        ctx.log(stream === 'stderr' ? `! ${line}` : line);
+      },
+    });
+    if (result.timedOut) throw new RotorError(`Rotation script timed out after ${p.timeout_ms / 1000}s: ${p.path}`, { hint: 'look at its output above; raise timeout_ms if it is just slow' });
+    if (result.exitCode !== 0) {
+      throw new RotorError(`Rotation script failed with exit code ${result.exitCode}: ${p.path}${lastError ? ` (${lastError})` : ''}`, { hint: 'its output is above and in the journal' });
+    }
+    return { exit_code: result.exitCode };
+  },
+});
+
+export const scriptActions: readonly ActionDefinition[] = [scriptRun];

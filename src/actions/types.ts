@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { Secret } from '../engine/secret.js';
+import type { Ports } from './ports.js';
+
+/**
+ * How safe an action is to run again after a crash left it started but not finished:
+ * - `safe`: reading, or idempotent; simply run it again.
+ * - `guarded`: changes something; run `check` against the real system before running again.
+ * - `point-of-no-return`: cannot be undone (revoking the old credential); after it, a rollback
+ *   becomes "rotate again".
+ */
+export type ActionClass = 'safe' | 'guarded' | 'point-of-no-return';
+
+/** Outputs a step publishes for later steps (`{{ steps.<id>.<name> }}`). Secret values stay wrapped. */
+export type Outputs = Record<string, unknown>;
+
+/** What an action sees while it runs: IO ports, cancellation, and channels for live status. */
+export interface ActionContext {
+  readonly ports: Ports;
+  /** Aborted on timeout, or when the operator aborts. Pass it to every client call that takes one. */
+  readonly signal: AbortSignal;
+  /** A line of live output for the step's detail pane and the journal (redacted by the engine). */
+  log(line: string): void;
+  /** Progress such as "2/3 pods ready". */
+  progress(done: number, total: number, label?: string): void;
+  /** Wraps a freshly produced secret value so that it is masked everywhere downstream. */
+  secret(value: string, label?: string): Secret;
+  /**
+   * Asks the operator for a value typed masked (an unseal key share). Headless runs have no one
+   * to ask, so actions should accept the value as a parameter first and ask only when it is absent.
+   */
+  askSecret(prompt: string): Promise<Secret>;
+  /** The step's id, for messages. */
+  readonly stepId: string;
+}
+
+/** One kind of step (`do: vault.kv-patch`). */
+export interface ActionDefinition<P = any> {
+  /** `<system>.<verb>` as written in runbooks. */
+  readonly id: string;
+  /** One line for `rotor runbooks` and help screens. */
+  readonly summary: string;
+  /** Parameters (`with:`), validated after templates are resolved. Must be a z.object. */
+  readonly params: z.ZodType<P>;
+  /** Names of the outputs the action publishes, checked when a runbook loads. */
+  readonly outputs: readonly string[];
+  /** Whether running it changes anything; a changing step never runs on a bare Enter. */
+  readonly changes: boolean;
+  readonly class: ActionClass;
+  /** What the step will change, for the approval prompt and dry runs. Never reveals a secret. */
+  describe(params: P): string;
+  run(params: P, ctx: ActionContext): Promise<Outputs>;
+  /** Puts back what `run` changed, from the params and the outputs `run` published. */
+  undo?(params: P, outputs: Outputs, ctx: ActionContext): Promise<void>;
+  /** After a crash: has the change already happened? Used on resume for guarded actions. */
+  check?(params: P, ctx: ActionContext): Promise<'done' | 'not-done'>;
+  /**
+   * After a crash: rebuilds the outputs of a run that already happened from the real system,
+   * given what the journal recorded (secret outputs there are only hashes). Without it, a
+   * resumed session can use only the non-secret outputs of this step.
+   */
+  recover?(params: P, recorded: Outputs, ctx: ActionContext): Promise<Outputs>;
+}
+
+/** Declares an action with its parameter type inferred from the zod schema. */
+export function defineAction<S extends z.ZodType>(definition: ActionDefinition<z.infer<S>> & { params: S }): ActionDefinition<z.infer<S>> {
+  return definition;
+}

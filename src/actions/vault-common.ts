@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { Secret } from '../engine/secret.js';
+import type { ActionContext } from './types.js';
+import { VaultError, type KvData, type KvLocation, type VaultPort } from './vault-port.js';
+import { need } from './ports.js';
+
+/** `path` (`harmonyflow/redis`, or as the CLI writes it, `secret/harmonyflow/redis`) and `mount`. */
+export const kvLocationParams = {
+  path: z.string().min(1),
+  /** The KV v2 mount; default `secret`. */
+  mount: z.string().min(1).optional(),
+};
+
+/** Values to write: strings, secrets, numbers, booleans; `null` removes a key in a patch. */
+export const kvDataParam = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.instanceof(Secret)]));
+
+/** A version number from a template (`{{ steps.backup.version }}`) or a literal. */
+export const versionParam = z.coerce.number().int().min(0);
+
+/**
+ * Where a KV secret lives. Operators paste paths the way the Vault CLI takes them
+ * (`secret/harmonyflow/redis`) or the API names them (`secret/data/harmonyflow/redis`): both work.
+ */
+export function locate(p: { path: string; mount?: string }): KvLocation {
+  const mount = (p.mount ?? 'secret').replace(/^\/+|\/+$/g, '');
+  let path = p.path.replace(/^\/+|\/+$/g, '');
+  if (!p.mount && path.startsWith(`${mount}/`)) path = path.slice(mount.length + 1);
+  if (path.startsWith(`${mount}/data/`)) path = path.slice(mount.length + 6);
+  return { mount, path };
+}
+
+export const shown = (at: KvLocation): string => `${at.mount}/${at.path}`;
+
+export function vaultPort(ctx: ActionContext): VaultPort {
+  return need(ctx.ports, 'vault');
+}
+
+/**
+ * Fields that say who and where, not a credential (the guide's PostgreSQL secret has username,
+ * host, port, database). Wrapped, their values would be scrubbed from every message: "harmonyflow"
+ * and "5432" would vanish from logs and errors, which must say where things happened.
+ */
+const LOCATOR_FIELDS = new Set(['username', 'user', 'host', 'hostname', 'port', 'database', 'dbname', 'db', 'vhost']);
+
+/** Wraps every value of a secret's data but its locators, so no credential leaves the step in plaintext. */
+export function wrapData(data: Record<string, unknown>, ctx: ActionContext, label: string): Record<string, Secret | string> {
+  return Object.fromEntries(
+    Object.entries(data ?? {}).map(([k, v]) => {
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      return [k, LOCATOR_FIELDS.has(k.toLowerCase()) ? text : ctx.secret(text, `${label}.${k}`)];
+    }),
+  );
+}
+
+/** Names the keys a write sets and removes, never their values. */
+export function describeKeys(data: KvData): string {
+  const set = Object.entries(data).filter(([, v]) => v !== null).map(([k]) => k);
+  const removed = Object.entries(data).filter(([, v]) => v === null).map(([k]) => k);
+  return [set.length ? `sets ${set.join(', ')}` : '', removed.length ? `removes ${removed.join(', ')}` : ''].filter(Boolean).join('; ');
+}
+
+/** The conflict an operator must see when a secret moved on under the run. */
+export function casConflict(at: KvLocation, expected: number, current: number): VaultError {
+  return new VaultError('cas-conflict', `${at.path} changed since this run started: version ${expected} → ${current}; someone else may be rotating it`, {
+    hint: `look at who wrote version ${current} (vault kv metadata get ${shown(at)}) before running the rotation again`,
+  });
+}
+
+/**
+ * Writes version `version`'s data as a new version with check-and-set against `cas`, as
+ * `vault kv rollback` does. Never a soft-delete: a deleted latest version reads as "not found"
+ * to External Secrets. When `version` is 0 (the run created the secret) the secret is removed.
+ */
+export async function restoreVersion(port: VaultPort, at: KvLocation, version: number, cas: number, ctx: ActionContext): Promise<number> {
+  const meta = await port.kvMetadata(at, { signal: ctx.signal });
+  const current = meta?.currentVersion ?? 0;
+  if (current !== cas) throw casConflict(at, cas, current);
+  if (version === 0) {
+    await port.kvDeleteAll(at, { signal: ctx.signal });
+    ctx.log(`${shown(at)} did not exist before this run; removed it`);
+    return 0;
+  }
+  const old = await port.kvRead(at, { version, signal: ctx.signal });
+  const written = await port.kvWrite(at, wrapData(old.data, ctx, `${shown(at)}@${version}`), { cas, signal: ctx.signal });
+  ctx.log(`${shown(at)}: version ${version}'s data written back as version ${written.version}`);
+  return written.version;
+}

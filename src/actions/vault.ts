@@ -1,0 +1,26 @@
+import type { ActionDefinition } from './types.js';
+import { dbRotateRole, dbRotateRoot, dbStaticCreds, renewLeases, transitKeyInfo, transitRotate } from './vault-engines.js';
+import { kvCheckVersion, kvPatch, kvRead, kvRestore, kvSnapshot, kvWrite } from './vault-kv.js';
+import { kvPromote, kvStage } from './vault-stage.js';
+import { health, sealStatus, unseal } from './vault-sys.js';
+
+/** Every `vault.*` step kind. */
+export const vaultActions: readonly ActionDefinition[] = [
+  kvRead,
+  kvSnapshot,
+  kvWrite,
+  kvPatch,
+  kvRestore,
+  kvStage,
+  kvPromote,
+  kvCheckVersion,
+  transitRotate,
+  transitKeyInfo,
+  dbRotateRoot,
+  dbRotateRole,
+  dbStaticCreds,
+  renewLeases,
+  health,
+  sealStatus,
+  unseal,
+];

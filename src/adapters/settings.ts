@@ -1,0 +1,66 @@
+import Conf from 'conf';
+import { join } from 'node:path';
+
+/** A named environment an operator configured (`rotor env add`). */
+export interface Profile {
+  name: string;
+  /** Production-like: the operator must type the name before the first change, and --yes needs --confirm-env. */
+  protected: boolean;
+  description?: string;
+  vaultAddr?: string;
+  vaultNamespace?: string;
+  kubeContext?: string;
+  kubeconfig?: string;
+}
+
+interface SettingsShape {
+  profiles: Record<string, Profile>;
+  defaultEnvironment?: string;
+}
+
+/**
+ * The operator's own settings (profiles, default environment), kept with `conf`. Shared state —
+ * policies, history, locks — lives in Vault instead, where every operator sees the same.
+ */
+export class Settings {
+  private readonly store: Conf<SettingsShape>;
+
+  constructor(env: Readonly<Record<string, string | undefined>> = process.env) {
+    this.store = new Conf<SettingsShape>({
+      projectName: 'rotor',
+      projectSuffix: '',
+      cwd: env.ROTOR_HOME ? join(env.ROTOR_HOME, 'config') : undefined,
+      configFileMode: 0o600,
+      defaults: { profiles: {} },
+    });
+  }
+
+  profiles(): Profile[] {
+    return Object.values(this.store.get('profiles'));
+  }
+
+  saveProfile(profile: Profile): void {
+    this.store.set('profiles', { ...this.store.get('profiles'), [profile.name]: profile });
+  }
+
+  removeProfile(name: string): boolean {
+    const profiles = { ...this.store.get('profiles') };
+    if (!(name in profiles)) return false;
+    delete profiles[name];
+    this.store.set('profiles', profiles);
+    return true;
+  }
+
+  get defaultEnvironment(): string | undefined {
+    return this.store.get('defaultEnvironment');
+  }
+
+  set defaultEnvironment(name: string | undefined) {
+    if (name === undefined) this.store.delete('defaultEnvironment');
+    else this.store.set('defaultEnvironment', name);
+  }
+
+  get path(): string {
+    return this.store.path;
+  }
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import vault from 'node-vault';
+import { VaultError } from '../actions/vault-port.js';
+import type { VaultConfig } from './vault-config.js';
+import { mapVaultError, statusOf, vaultMessage, type CallContext } from './vault-errors.js';
+
+export type NodeVaultClient = vault.client;
+
+/**
+ * A node-vault client from a resolved config. node-vault falls back to process.env for the token,
+ * namespace and TLS verification; rotor sets each explicitly so only the config decides.
+ * `noCustomHTTPVerbs`: Node's HTTP servers (and some proxies) refuse the LIST verb.
+ */
+export function buildClient(config: VaultConfig): NodeVaultClient {
+  const ca = config.caCertFile ? readFileSync(config.caCertFile) : undefined;
+  const client = vault({
+    endpoint: config.address,
+    noCustomHTTPVerbs: true,
+    requestOptions: { timeout: config.timeoutMs, strictSSL: !config.skipVerify, ...(ca ? { ca } : {}) },
+  });
+  client.token = config.token?.reveal() ?? '';
+  (client as unknown as { namespace: string }).namespace = config.namespace ?? '';
+  return client;
+}
+
+/** Logs in with AppRole; node-vault keeps the token it answers. */
+export async function appRoleLogin(client: NodeVaultClient, config: VaultConfig): Promise<void> {
+  const role = config.appRole!;
+  try {
+    await client.approleLogin({ role_id: role.roleId, secret_id: role.secretId.reveal(), mount_point: role.mount });
+  } catch (error) {
+    if (statusOf(error) === 400 && vaultMessage(error).includes('invalid role or secret ID')) {
+      throw new VaultError('invalid-token', `AppRole login at auth/${role.mount}/login was refused: invalid role or secret ID (400)`, {
+        status: 400,
+        hint: 'check VAULT_ROLE_ID and VAULT_SECRET_ID (secret IDs can expire or be used up)',
+      });
+    }
+    throw mapVaultError(error, { doing: 'logging in with AppRole', apiPath: `auth/${role.mount}/login`, needs: ['update'], address: config.address });
+  }
+}
+
+/**
+ * Keeps the token alive during long runs: node-vault renews at 80% of its TTL. A token that can
+ * no longer be renewed is replaced by a new AppRole login when AppRole is configured.
+ */
+export function startRenewal(client: NodeVaultClient, config: VaultConfig, warn: (message: string) => void): void {
+  if (!config.renewToken) return;
+  const relogin = () => {
+    if (!config.appRole) {
+      warn('the Vault token could not be renewed; it will stop working when its TTL ends');
+      return;
+    }
+    appRoleLogin(client, config)
+      .then(() => client.startTokenRenewal().catch(() => undefined))
+      .catch(() => warn('the Vault token could not be renewed and the AppRole login failed'));
+  };
+  client.on('token:expired', relogin);
+  client.on('token:error:renew', relogin);
+  // A token without lookup-self (or a root token, TTL 0) simply is not renewed.
+  client.startTokenRenewal().catch(() => undefined);
+}
+
+function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Runs one client call and turns its failure into a VaultError. On a policy denial it asks Vault
+ * which capabilities the token does have on the path, so the message can name the missing one.
+ */
+export async function call<T>(client: NodeVaultClient, ctx: CallContext, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    return await abortable(work(), signal);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    let caps: string[] | undefined;
+    if (statusOf(error) === 403 && !vaultMessage(error).includes('invalid token')) {
+      caps = await client
+        .write('sys/capabilities-self', { paths: [ctx.apiPath] })
+        .then((res: { data?: Record<string, unknown> }) => (Array.isArray(res?.data?.[ctx.apiPath]) ? (res.data![ctx.apiPath] as string[]) : undefined))
+        .catch(() => undefined);
+    }
+    throw mapVaultError(error, ctx, caps);
+  }
+}

@@ -1,0 +1,126 @@
+import { UsageError } from '../errors.js';
+import { RotorContext } from '../commands/context.js';
+import { dueLine, type DueLine } from '../commands/due.js';
+import { rotateOne } from '../commands/due-run.js';
+import type { Io } from '../commands/io.js';
+import { hostOf, lightHost, withStores } from '../commands/policy-vault.js';
+import type { HistoryEntry, RotationStats, RotationStatus } from '../policy/history.js';
+import { parsePolicy, runbookFor, type Policy, type PolicyInput } from '../policy/policy.js';
+import { checkRunbookFits } from '../policy/policy-runbook.js';
+import type { RotationVerdict } from '../policy/rotate-policy.js';
+import { dueReport, rotationHistory, rotationStatistics, rotationStatus, type RotationStatusReport } from '../policy/rotation-queries.js';
+import { normalizeSecretPath } from '../policy/secret-path.js';
+import { parseDuration } from '../runbook/duration.js';
+
+/** Where the library works: the same environments, variables and Vault as the CLI. */
+export interface RotationClientOptions {
+  /** As `--env`: sandbox, local, or a profile; default: the configured default, else local. */
+  environment?: string;
+  /** VAULT_ADDR, VAULT_TOKEN, ROTOR_STORE_PREFIX, ROTOR_SMTP_URL, …; default: process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+const envOf = (options: RotationClientOptions) => options.env ?? process.env;
+
+/** Adds or replaces a secret's rotation policy after the same checks as `rotor policy add`. */
+export async function configurePolicy(policy: PolicyInput, options: RotationClientOptions = {}): Promise<Policy> {
+  const ctx = new RotorContext(envOf(options));
+  const parsed = parsePolicy(policy);
+  checkRunbookFits(parsed, ctx.findRunbook(runbookFor(parsed)).runbook.inputs);
+  return withStores(hostOf(ctx), options.environment, async (stores) => (await stores.policies.put(parsed)).policy);
+}
+
+/** What rotateSecretNow did. */
+export interface RotationOutcome {
+  secret_path: string;
+  verdict: RotationVerdict;
+  /** As recorded in history; undefined only if the session could not start. */
+  status?: RotationStatus;
+  /** When the last attempt ended. */
+  timestamp?: string;
+  attempts: number;
+  session_id: string;
+  error?: string;
+  /** The history entry of the last attempt. */
+  history?: HistoryEntry;
+  notified: string[];
+  /** The CLI's exit code for the same result: 0, 1, 3 or 130. */
+  exitCode: number;
+}
+
+/** How to rotate when the secret has no policy (or to override the policy for this once). */
+export interface RotateNowOptions extends RotationClientOptions {
+  secretType?: Policy['secret_type'];
+  runbook?: string;
+  rotationScriptPath?: string;
+  inputs?: Record<string, string>;
+  /** A protected environment's name, as `--confirm-env` takes it. */
+  confirmEnvironment?: string;
+  /** Each line the CLI would print (step progress, script output; never a secret value). */
+  onLog?: (line: string) => void;
+}
+
+/**
+ * Rotates a secret now, as `rotor run --due` rotates a due one: its policy's runbook, retries,
+ * rollback and notices, recorded in history. A secret without a policy rotates once, as a manual
+ * policy with the given secret type or runbook would.
+ */
+export async function rotateSecretNow(secretPath: string, options: RotateNowOptions = {}): Promise<RotationOutcome> {
+  const ctx = new RotorContext(envOf(options));
+  await ctx.prepareEnvironment(options.environment);
+  const envName = options.environment ?? ctx.defaultEnvironment();
+  const environment = ctx.environment(envName);
+  if (environment.protected && options.confirmEnvironment !== environment.name) {
+    throw new UsageError(`environment ${environment.name} is protected: pass confirmEnvironment: "${environment.name}"`, 'type the environment name to show this is the one you mean');
+  }
+  const path = normalizeSecretPath(secretPath);
+  const host = hostOf(ctx);
+  const stored = await withStores(host, envName, (stores) => stores.policies.get(path));
+  const overrides = Object.fromEntries(Object.entries({ secret_type: options.secretType, runbook: options.runbook, rotation_script_path: options.rotationScriptPath, inputs: options.inputs }).filter(([, v]) => v !== undefined));
+  const policy = parsePolicy({ ...(stored ?? { secret_path: path, rotation_type: 'manual' }), ...overrides });
+  checkRunbookFits(policy, ctx.findRunbook(runbookFor(policy)).runbook.inputs);
+  const log = options.onLog ?? (() => undefined);
+  const io: Io = { argv: ['rotateSecretNow', path], stdout: log, stderr: log, isTTY: false, onSignal: () => () => undefined };
+  const { createNotifier, notifierConfigFromEnv } = await import('../adapters/notifier.js');
+  const { fetchHttp } = await import('../adapters/http.js');
+  const result = await rotateOne(ctx, host, policy, envName, { set: [], yes: true, notifier: createNotifier(notifierConfigFromEnv(ctx.env), fetchHttp), backoffMs: parseDuration(ctx.env.ROTOR_RETRY_DELAY ?? '30s') ?? 30_000 }, io);
+  const entry = result.last.entry;
+  return {
+    secret_path: path,
+    verdict: result.verdict,
+    status: entry?.status,
+    timestamp: entry?.ended_at,
+    attempts: result.attempts,
+    session_id: result.last.sessionId,
+    error: entry?.error,
+    history: entry,
+    notified: result.notified,
+    exitCode: { ok: 0, failed: 1, 'needs-operator': 3, interrupted: 130 }[result.verdict],
+  };
+}
+
+/** `rotor status`: scheduled, last_rotated, next_rotation, and why. */
+export function getRotationStatus(secretPath: string, options: RotationClientOptions = {}): Promise<RotationStatusReport> {
+  return withStores(lightHost(envOf(options)), options.environment, (stores) => rotationStatus(stores, normalizeSecretPath(secretPath), new Date()));
+}
+
+/** Every secret that has a rotation policy, active or not. */
+export function listSecretsForRotation(options: RotationClientOptions = {}): Promise<string[]> {
+  return withStores(lightHost(envOf(options)), options.environment, async (stores) => (await stores.policies.list()).policies.map((p) => p.secret_path));
+}
+
+/** `rotor history`: one secret's rotations, or the newest across all; newest first. */
+export function getRotationHistory(options: RotationClientOptions & { secretPath?: string; limit?: number } = {}): Promise<HistoryEntry[]> {
+  const secretPath = options.secretPath === undefined ? undefined : normalizeSecretPath(options.secretPath);
+  return withStores(lightHost(envOf(options)), options.environment, (stores) => rotationHistory(stores, { secretPath, limit: options.limit }));
+}
+
+/** `rotor stats`: total_rotations, success_count, failed_count, success_rate, avg_duration_seconds. */
+export function getRotationStats(options: RotationClientOptions & { secretPath?: string } = {}): Promise<RotationStats> {
+  return withStores(lightHost(envOf(options)), options.environment, (stores) => rotationStatistics(stores, options.secretPath === undefined ? undefined : normalizeSecretPath(options.secretPath)));
+}
+
+/** `rotor due --json`: the secrets due now (or at `now`), and why. */
+export function dueRotations(options: RotationClientOptions & { now?: Date } = {}): Promise<DueLine[]> {
+  return withStores(lightHost(envOf(options)), options.environment, async (stores) => (await dueReport(stores, options.now ?? new Date(), { onlyDue: true })).items.filter((i) => i.state.due).map(dueLine));
+}

@@ -1,0 +1,43 @@
+import { UsageError } from '../errors.js';
+import { Secret } from '../engine/secret.js';
+import { envName, type GivenInputs } from '../runbook/inputs.js';
+import type { Runbook } from '../runbook/schema.js';
+
+/**
+ * Inputs from `--set name=value` and, for secret inputs, from `ROTOR_INPUT_<NAME>`. A secret on
+ * the command line would sit in shell history and in every process listing, so it is refused.
+ */
+export function givenInputs(runbook: Runbook, sets: readonly string[], env: Readonly<Record<string, string | undefined>>): GivenInputs {
+  const given: GivenInputs = {};
+  for (const pair of sets) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set ${pair.includes('=') ? '…' : pair}: expected name=value`, 'for example --set namespace=harmonyflow-production');
+    const name = pair.slice(0, eq);
+    if (runbook.inputs[name]?.secret) {
+      throw new UsageError(`input ${name} is secret and cannot be passed with --set: command lines end up in shell history and process listings`, `set ROTOR_INPUT_${envName(name)} in the environment instead, or type it in the TUI`);
+    }
+    given[name] = pair.slice(eq + 1);
+  }
+  for (const [name, spec] of Object.entries(runbook.inputs)) {
+    const value = env[`ROTOR_INPUT_${envName(name)}`];
+    if (value === undefined || name in given) continue;
+    given[name] = spec.secret ? new Secret(value, `inputs.${name}`) : value;
+  }
+  return given;
+}
+
+/** The command line without values, for the journal: `run redis --set nodes --yes`. */
+export function commandWithoutValues(argv: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--set' && i + 1 < argv.length) {
+      out.push('--set', argv[++i].split('=')[0]);
+    } else if (arg.startsWith('--set=')) {
+      out.push(`--set ${arg.slice(6).split('=')[0]}`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out.join(' ');
+}

@@ -1,0 +1,29 @@
+import { UsageError } from '../errors.js';
+import { readResumeInfo } from '../session/resume-session.js';
+import type { RotorContext } from './context.js';
+import { headlessDecider } from './decide-headless.js';
+import { commandWithoutValues, givenInputs } from './given-inputs.js';
+import { followHeadless } from './headless.js';
+import type { Io } from './io.js';
+
+/**
+ * `rotor resume <id>`: picks an interrupted session up again. Finished steps are restored, the
+ * step that was running is checked against the real system, and the rest runs as usual — in the
+ * TUI on a terminal, or headless with --yes (failures then follow the runbook's on_failure).
+ */
+export async function resumeCommand(ctx: RotorContext, sessionId: string, options: { yes?: boolean; json?: boolean }, io: Io): Promise<number> {
+  const info = readResumeInfo(ctx.journalDir, sessionId);
+  await ctx.prepareEnvironment(info.environment);
+  const loaded = ctx.findRunbook(info.runbookRef);
+  // Secret inputs were journalled as hashes only: they come again from ROTOR_INPUT_* (or the TUI).
+  const inputs = { ...info.inputs, ...givenInputs(loaded.runbook, [], ctx.env) };
+  const command = commandWithoutValues(io.argv);
+  if (!options.yes) {
+    if (!io.isTTY) throw new UsageError('no terminal to ask for approvals', 'pass --yes to resume headless');
+    const { runTui } = await import('./tui.js');
+    return runTui(ctx, { runbookId: info.runbookRef, environment: info.environment, inputs, command, resumeSessionId: sessionId });
+  }
+  const start = ctx.starter(command);
+  const handle = await start({ runbookId: info.runbookRef, environment: info.environment, inputs, decide: headlessDecider(loaded.runbook.on_failure), resumeSessionId: sessionId });
+  return followHeadless(handle, options, io);
+}

@@ -1,0 +1,65 @@
+import { UsageError } from '../errors.js';
+import { checkFaults } from '../sandbox/faults.js';
+import { followHeadless } from './headless.js';
+import type { RotorContext } from './context.js';
+import { headlessDecider } from './decide-headless.js';
+import { dryRun, formatDryRun } from './dry-run.js';
+import { commandWithoutValues, givenInputs } from './given-inputs.js';
+import type { Io } from './io.js';
+
+/** Options of `rotor run`. */
+export interface RunOptions {
+  env?: string;
+  set: string[];
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  confirmEnv?: string;
+  rehearse?: boolean;
+  /** Sandbox only: failures to rehearse (`rotor sandbox --help` lists them). */
+  fault?: string[];
+  /** Instead of a runbook: every due rotation policy (src/commands/due-run.ts). */
+  due?: boolean;
+}
+
+/** `rotor run`: headless with --yes, a dry run with --dry-run, else the TUI on a terminal. */
+export async function runCommand(ctx: RotorContext, ref: string | undefined, options: RunOptions, io: Io): Promise<number> {
+  if (options.due) {
+    if (ref !== undefined) throw new UsageError(`rotor run --due takes no runbook (got "${ref}"): each due policy names its own`, '`rotor due` shows which would run');
+    return (await import('./due-run.js')).runDue(ctx, options, io);
+  }
+  if (ref === undefined) throw new UsageError('rotor run needs a runbook, or --due', '`rotor runbooks` lists them; `rotor due` shows what policies say is due');
+  const command = commandWithoutValues(io.argv);
+  await ctx.prepareEnvironment(options.env);
+  const environmentName = options.env ?? ctx.defaultEnvironment();
+  const { loaded, environment, given } = prepare(ctx, ref, options, io, environmentName);
+  if (options.dryRun) {
+    const steps = dryRun(loaded, given, environment, ctx.actions, ctx.env);
+    io.stdout(options.json ? JSON.stringify({ runbook: loaded.runbook.id, environment: environment.name, steps }) : formatDryRun(loaded, environment, steps));
+    return 0;
+  }
+  if (!options.yes) {
+    const { runTui } = await import('./tui.js');
+    return runTui(ctx, { runbookId: loaded.file, environment: environment.name, inputs: given, command, rehearse: options.rehearse, faults: options.fault });
+  }
+  const start = ctx.starter(command, { rehearse: options.rehearse, faults: options.fault });
+  const handle = await start({ runbookId: loaded.file, environment: environment.name, inputs: given, decide: headlessDecider(loaded.runbook.on_failure) });
+  return followHeadless(handle, options, io);
+}
+
+function prepare(ctx: RotorContext, ref: string, options: RunOptions, io: Io, environmentName: string) {
+  const environment = ctx.environment(environmentName);
+  const loaded = ctx.findRunbook(ref);
+  const given = givenInputs(loaded.runbook, options.set, ctx.env);
+  if (!options.yes && !options.dryRun && !io.isTTY) {
+    throw new UsageError('no terminal to ask for approvals', 'pass --yes to approve every step (headless), or --dry-run to see the plan');
+  }
+  if (options.fault?.length) {
+    if (!environment.sandbox) throw new UsageError('--fault only works with --env sandbox', 'faults are for rehearsals; they never touch a real system');
+    checkFaults(options.fault);
+  }
+  if (options.yes && environment.protected && options.confirmEnv !== environment.name) {
+    throw new UsageError(`environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`, 'type the environment name to show this is the one you mean');
+  }
+  return { loaded, environment, given };
+}

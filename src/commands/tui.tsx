@@ -1,0 +1,54 @@
+import { render } from 'ink';
+import { App } from '../ui/app.js';
+import { runbookInfo } from '../session/catalog.js';
+import type { GivenInputs } from '../runbook/inputs.js';
+import type { RotorContext } from './context.js';
+import { unfinishedNotice, unfinishedSessions } from './unfinished.js';
+
+/** What the CLI already knows when the TUI opens; screens for these are skipped. */
+export interface TuiOptions {
+  /** A runbook id, or the path of a runbook file. */
+  runbookId?: string;
+  environment?: string;
+  inputs?: GivenInputs;
+  command: string;
+  rehearse?: boolean;
+  faults?: readonly string[];
+  /** Continue an interrupted session (`rotor resume`). */
+  resumeSessionId?: string;
+}
+
+/** Opens the TUI and resolves with the exit code once the operator leaves the summary. */
+export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<number> {
+  const runbooks = [...ctx.catalog.values()].map(runbookInfo);
+  const extra = options.runbookId ? ctx.findRunbook(options.runbookId) : undefined;
+  if (extra && !runbooks.some((r) => r.id === extra.runbook.id)) runbooks.push(runbookInfo(extra));
+  const refs = new Map(runbooks.map((r) => [r.id, r.file]));
+  const starter = ctx.starter(options.command, { rehearse: options.rehearse, faults: options.faults });
+  const plain: Record<string, string> = {};
+  const secrets: GivenInputs = {};
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    if (typeof value === 'string') plain[name] = value;
+    else secrets[name] = value;
+  }
+  if (!options.resumeSessionId) {
+    // Before anything else: an interrupted rotation is more urgent than a new one.
+    for (const line of unfinishedNotice(unfinishedSessions(ctx.journalDir))) process.stdout.write(`${line}\n`);
+  }
+  let exitCode = 0;
+  const app = render(
+    <App
+      runbooks={runbooks}
+      environments={options.environment ? [ctx.environment(options.environment)] : ctx.environments()}
+      initial={{ runbookId: extra?.runbook.id, environment: options.environment, inputs: plain }}
+      start={(request) => starter({ ...request, resumeSessionId: options.resumeSessionId, runbookId: refs.get(request.runbookId) ?? request.runbookId, inputs: { ...secrets, ...request.inputs } })}
+      onExit={(code) => {
+        exitCode = code;
+        app.unmount();
+      }}
+    />,
+    { exitOnCtrlC: false },
+  );
+  await app.waitUntilExit();
+  return exitCode;
+}

@@ -1,0 +1,31 @@
+import type { ActionRegistry } from '../actions/index.js';
+import type { Ports } from '../actions/ports.js';
+import type { Interrupts } from './interrupts.js';
+import type { ResumePoint } from './resume.js';
+import type { Secret } from './secret.js';
+import type { SecretRegistry } from './secret-registry.js';
+import type { Decider, EngineEvent } from './types.js';
+
+/** Distributes an event without its timestamp; the engine stamps it. */
+type Unstamped = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'at'> : never) : never;
+export type EventInput = Unstamped;
+
+/** Everything the engine touches, passed in so it runs the same under test, headless and TUI. */
+export interface EngineDeps {
+  actions: ActionRegistry;
+  ports: Ports;
+  decide: Decider;
+  /**
+   * Receives each event synchronously, in order. The journal writes and syncs it before
+   * returning, which is what guarantees "recorded before the next side effect".
+   */
+  emit: (event: EngineEvent) => void;
+  secrets: SecretRegistry;
+  interrupts?: Interrupts;
+  /** Environment variables for `{{ env.X }}`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where an interrupted session stood: its finished steps are restored, not run again. */
+  resume?: ResumePoint;
+  /** How actions ask the operator for a masked value; absent in headless runs. */
+  askSecret?: (prompt: string) => Promise<Secret>;
+}

@@ -1,0 +1,96 @@
+import type { ActionContext, ActionDefinition, Outputs } from '../actions/types.js';
+import { RotorError, describeError } from '../errors.js';
+import { resolveDeep, type Lookup } from '../runbook/template.js';
+import type { EngineDeps, EventInput } from './engine-deps.js';
+import { Secret } from './secret.js';
+import type { PlannedStep } from './types.js';
+
+/** A step that ran to success, remembered for undo. */
+export interface CompletedStep {
+  step: PlannedStep;
+  action: ActionDefinition;
+  params: unknown;
+  outputs: Outputs;
+}
+
+export type StepResult = { ok: true; completed: CompletedStep } | { ok: false; error: string };
+
+/** Resolves and validates a step's parameters; errors name the step and the parameter, never a value. */
+export function resolveParams(step: PlannedStep, action: ActionDefinition, lookup: Lookup): unknown {
+  const resolved = resolveDeep(step.with, lookup);
+  const parsed = action.params.safeParse(resolved);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RotorError(`step ${step.id}: parameter "${issue.path.join('.') || '(all)'}": ${issue.message}`, {
+      hint: 'check the value given to this input or the output of the earlier step',
+    });
+  }
+  return parsed.data;
+}
+
+/** The context an action sees; every line it writes is scrubbed before it becomes an event. */
+export function actionContext(step: PlannedStep, deps: EngineDeps, emit: (e: EventInput) => void, signal: AbortSignal): ActionContext {
+  return {
+    ports: deps.ports,
+    signal,
+    stepId: step.id,
+    log: (line) => emit({ type: 'step-log', stepId: step.id, line: deps.secrets.scrub(line) }),
+    progress: (done, total, label) => emit({ type: 'step-progress', stepId: step.id, done, total, label }),
+    secret: (value, label) => deps.secrets.add(new Secret(value, label ?? `steps.${step.id}`)),
+    askSecret: async (prompt) => {
+      if (!deps.askSecret) {
+        throw new RotorError(`step ${step.id} needs "${prompt}" typed by an operator, and this run has no terminal`, {
+          hint: 'pass the value as the runbook input instead, or run in the TUI',
+        });
+      }
+      return deps.secrets.add(await deps.askSecret(prompt));
+    },
+  };
+}
+
+/** Runs `work` with a deadline; on expiry the signal aborts and the step fails with the time it had. */
+export async function withTimeout<T>(timeoutMs: number | undefined, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  if (timeoutMs === undefined) return work(controller.signal);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new RotorError(`${what} timed out after ${formatMs(timeoutMs)}`, { hint: 'look at the live output above for where it stopped; raise `timeout:` if the system is just slow' }));
+    }, timeoutMs);
+  });
+  const running = work(controller.signal);
+  running.catch(() => undefined); // a late failure after the timeout is already reported
+  try {
+    return await Promise.race([running, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))}s`;
+}
+
+/** One action step with its retries: emits started/failed/succeeded for every attempt. */
+export async function runActionStep(step: PlannedStep, deps: EngineDeps, emit: (e: EventInput) => void, lookup: Lookup, parentId?: string): Promise<StepResult> {
+  const action = deps.actions.get(step.action ?? '');
+  if (!action) return { ok: false, error: `unknown action ${step.action}` };
+  for (let attempt = 1; ; attempt++) {
+    const started = deps.ports.clock.now();
+    emit({ type: 'step-started', stepId: step.id, attempt, parentId });
+    try {
+      const params = resolveParams(step, action, lookup);
+      const outputs = await withTimeout(step.timeoutMs, `step ${step.id}`, (signal) => action.run(params, actionContext(step, deps, emit, signal)));
+      deps.secrets.addFrom(outputs);
+      emit({ type: 'step-succeeded', stepId: step.id, outputs, durationMs: deps.ports.clock.now() - started });
+      return { ok: true, completed: { step, action, params, outputs } };
+    } catch (error) {
+      const willRetry = attempt <= step.retries;
+      const message = deps.secrets.scrub(describeError(error)) + (step.hint && !willRetry ? `\n  → ${step.hint}` : '');
+      emit({ type: 'step-failed', stepId: step.id, error: message, attempt, willRetry, durationMs: deps.ports.clock.now() - started });
+      if (!willRetry) return { ok: false, error: message };
+      await deps.ports.clock.sleep(step.retryDelayMs * 2 ** (attempt - 1));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Secret } from '../engine/secret.js';
+import type { EngineEvent } from '../engine/types.js';
+import type { LockBroken, SessionOpened, SessionRefused, SessionResumed } from './record.js';
+
+/**
+ * Records after which rotor is about to change something (a step or an undo starting), and the
+ * ones that open or close a session: these are fsynced before the call returns, so the journal
+ * on disk always shows a side effect as started before it happens. Every other record is written
+ * at once (a crash of rotor cannot lose it: the kernel holds it) and reaches the disk with the
+ * next synced one. A parallel group of 1,000 secrets would otherwise spend most of its time in
+ * fsync, since each call blocks every running step. After a power loss a finished step may look
+ * unfinished; resume then checks it against the real system, as for any interrupted step.
+ */
+const SYNCED = new Set(['step-started', 'step-undoing', 'rollback-started', 'session-started', 'session-ended', 'session-opened', 'session-resumed', 'session-refused', 'lock-broken']);
+
+/**
+ * Appends records to one session's JSONL journal. The engine emits synchronously, so a record
+ * that precedes a side effect is on disk (fsynced, see SYNCED) before that effect starts. Secrets are stored as `hmac-sha256:<hex>` under a key that exists only in this
+ * process, so two records can be compared without the values being recoverable.
+ */
+export class JournalWriter {
+  readonly path: string;
+  private readonly fd: number;
+  private readonly key = randomBytes(32);
+  private seq = 0;
+  private prev = '';
+  private closed = false;
+
+  constructor(dir: string, readonly sessionId: string, continueFrom?: { seq: number; prev: string }) {
+    this.path = join(dir, `${sessionId}.jsonl`);
+    this.fd = openSync(this.path, continueFrom ? 'a' : 'wx', 0o600);
+    if (continueFrom) {
+      this.seq = continueFrom.seq;
+      this.prev = continueFrom.prev;
+    }
+  }
+
+  /**
+   * Continues an interrupted session's journal, extending its hash chain. The HMAC key died with
+   * the old process, so secrets recorded from here on hash under a new key.
+   */
+  static reopen(dir: string, sessionId: string): JournalWriter {
+    const path = join(dir, `${sessionId}.jsonl`);
+    const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+    const last = lines.at(-1) ?? '';
+    return new JournalWriter(dir, sessionId, { seq: lines.length, prev: last ? createHash('sha256').update(last).digest('hex') : '' });
+  }
+
+  /** Records an event with its secrets hashed. */
+  record(event: EngineEvent | SessionOpened | SessionRefused | LockBroken | SessionResumed): void {
+    if (this.closed) return;
+    const hashed = this.hashSecrets(event) as Record<string, unknown>;
+    const at = typeof hashed.at === 'number' ? hashed.at : Date.now();
+    const line = JSON.stringify({ seq: this.seq++, prev: this.prev, ...hashed, at });
+    writeSync(this.fd, `${line}\n`);
+    if (SYNCED.has(String(hashed.type))) fsyncSync(this.fd);
+    this.prev = createHash('sha256').update(line).digest('hex');
+  }
+
+  /** Hash a secret the way this journal does (for tests and for comparing with a known value). */
+  hmac(value: string): string {
+    return `hmac-sha256:${createHmac('sha256', this.key).update(value).digest('hex')}`;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // closing is cleanup: never throw from it
+    }
+  }
+
+  /** Serialises with secrets hashed: Secret.toJSON would only mask, losing comparability. */
+  private hashSecrets(value: unknown): unknown {
+    if (value instanceof Secret) return this.hmac(value.reveal());
+    if (Array.isArray(value)) return value.map((v) => this.hashSecrets(v));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.hashSecrets(v)]));
+    return value;
+  }
+}
+
+/** A sortable, readable session id: `20261123-114835-3fa9`. */
+export function newSessionId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}

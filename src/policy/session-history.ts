@@ -1,0 +1,58 @@
+import type { Outcome } from '../engine/types.js';
+import { statusOf, type HistoryEntry } from './history.js';
+import { normalizeSecretPath } from './secret-path.js';
+
+/** What a finished session tells history: facts only, never a secret value. */
+export interface EndedSession {
+  sessionId: string;
+  runbookId: string;
+  /** The inputs as resolved, without the secret ones. */
+  inputs: Record<string, string | number | boolean>;
+  environment: string;
+  drill: boolean;
+  operator: string;
+  /** Milliseconds since the epoch. */
+  startedAt: number;
+  endedAt: number;
+  outcome: Outcome;
+  /** The first step failure, as the engine reported it (already scrubbed of secrets). */
+  firstError?: string;
+  /** Whether a step that changes something completed. */
+  changed: boolean;
+}
+
+/**
+ * The history entry of a session, or undefined when it is not a rotation of a secret: the
+ * runbook has no `secret_path` input, or the operator stopped before anything ran or changed.
+ */
+export function historyEntryOf(session: EndedSession, attempt = 1): HistoryEntry | undefined {
+  const path = session.inputs.secret_path;
+  if (typeof path !== 'string' || path === '') return undefined;
+  const { outcome } = session;
+  if (outcome.status === 'aborted' && !session.firstError && !session.changed) return undefined;
+  const entry: HistoryEntry = {
+    secret_path: normalizeSecretPath(path),
+    session_id: session.sessionId,
+    runbook: session.runbookId,
+    environment: session.environment,
+    operator: session.operator,
+    started_at: new Date(session.startedAt).toISOString(),
+    ended_at: new Date(session.endedAt).toISOString(),
+    duration_seconds: Math.max(0, (session.endedAt - session.startedAt) / 1000),
+    status: statusOf(outcome),
+    attempt,
+    drill: session.drill,
+  };
+  if (outcome.status !== 'succeeded') entry.error = errorOf(outcome.reason, session.firstError);
+  return entry;
+}
+
+/**
+ * The outcome's reason, led by the step error when the reason alone would not say what broke.
+ * One line: the hint under an error ("→ its output is above") belongs to the journal.
+ */
+function errorOf(reason: string, firstError: string | undefined): string {
+  const line = (text: string) => text.split('\n')[0].trim();
+  if (!firstError || reason.includes(line(firstError))) return line(reason);
+  return `${line(firstError)} (${line(reason)})`;
+}

@@ -1,0 +1,192 @@
+import { dataHash, parseGoDuration, syncedResourceVersion } from './eso-hash.js';
+import type { Failures } from './failures.js';
+import { findKind } from './resources.js';
+import { ApiError } from './status.js';
+import { rfc3339, type KubeObject, type ObjectStore, type StoreEvent } from './store.js';
+import type { Timers } from './timers.js';
+import { commitUpdate, createObject } from './write.js';
+
+type Obj = Record<string, any>;
+
+/** How ExternalSecrets read Vault: a KV v2 read of the remoteRef key; null when there is no such secret. */
+export type ReadSecret = (path: string) => Promise<{ data: Record<string, string>; version: number } | null>;
+
+export const DATA_HASH = 'reconcile.external-secrets.io/data-hash';
+const CONTROLLER = { namespace: 'external-secrets', name: 'external-secrets' };
+
+class SyncError extends Error {}
+
+/**
+ * The External Secrets controller. It refreshes an ExternalSecret when its generation or the hash
+ * of its labels and annotations changed (a `force-sync` annotation), or when refreshInterval has
+ * elapsed, but never again after the first sync when refreshInterval is 0. If the sandbox has an
+ * `external-secrets` Deployment, syncing needs one of its pods available, as in a cluster.
+ */
+export class ExternalSecretsController {
+  #running = new Set<string>();
+  #again = new Set<string>();
+  #unsubscribe?: () => void;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly readSecret: ReadSecret,
+    private readonly timers: Timers,
+    private readonly failures: Failures,
+    private readonly retryMs: number,
+  ) {}
+
+  start(): void {
+    this.#unsubscribe = this.store.subscribe((e) => this.#onEvent(e));
+    this.#all();
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+  }
+
+  #onEvent(e: StoreEvent): void {
+    const { namespace, name } = e.object.metadata;
+    if (e.kind === 'ExternalSecret') {
+      if (e.type !== 'DELETED') return this.#schedule(namespace!, name, 0);
+      this.timers.clear(`es:${namespace}/${name}`);
+      const target = this.store.get('Secret', namespace, targetName(e.object));
+      if (target?.metadata.ownerReferences?.some((r) => r.uid === e.object.metadata.uid)) this.store.delete('Secret', namespace, target.metadata.name);
+      return;
+    }
+    // A controller pod becoming ready is a controller (re)start: it reconciles every ExternalSecret
+    // (each refreshes only if due, as the real controller decides). Seen via the Deployment's status.
+    if (e.kind === 'Deployment' && namespace === CONTROLLER.namespace && name === CONTROLLER.name && ((e.object.status as Obj)?.availableReplicas ?? 0) > 0) this.#all();
+  }
+
+  #all(): void {
+    for (const es of this.store.list('ExternalSecret')) this.#schedule(es.metadata.namespace!, es.metadata.name, 0);
+  }
+
+  #schedule(namespace: string, name: string, ms: number): void {
+    this.timers.set(`es:${namespace}/${name}`, ms, () => void this.#reconcile(namespace, name));
+  }
+
+  #available(): boolean {
+    const deployment = this.store.get('Deployment', CONTROLLER.namespace, CONTROLLER.name);
+    return !deployment || ((deployment.status as Obj | undefined)?.availableReplicas ?? 0) > 0;
+  }
+
+  async #reconcile(namespace: string, name: string): Promise<void> {
+    const key = `${namespace}/${name}`;
+    if (this.#running.has(key)) {
+      this.#again.add(key);
+      return;
+    }
+    this.#running.add(key);
+    try {
+      await this.#sync(namespace, name);
+    } finally {
+      this.#running.delete(key);
+      if (this.#again.delete(key)) this.#schedule(namespace, name, 0);
+    }
+  }
+
+  async #sync(namespace: string, name: string): Promise<void> {
+    const es = this.store.get('ExternalSecret', namespace, name);
+    if (!es || !this.#available() || this.failures.syncBlocked(namespace, name)) return;
+    const spec = es.spec as Obj;
+    const status = (es.status as Obj | undefined) ?? {};
+    const interval = parseGoDuration(String(spec.refreshInterval ?? '1h'));
+    if (interval === undefined) return this.#fail(es, `invalid refreshInterval "${spec.refreshInterval}"`);
+    const due = this.#due(es, interval);
+    if (due > 0) return this.#schedule(namespace, name, due);
+    try {
+      const data = await this.#collect(spec);
+      const current = this.store.get('ExternalSecret', namespace, name);
+      if (!current || current.metadata.resourceVersion !== es.metadata.resourceVersion) return this.#schedule(namespace, name, 0);
+      this.#writeTarget(current, data);
+      this.#writeStatus(current, {
+        ...status,
+        refreshTime: rfc3339(),
+        syncedResourceVersion: syncedResourceVersion(current.metadata),
+        binding: { name: targetName(current) },
+        conditions: [readyCondition(status, 'True', 'SecretSynced', 'Secret was synced')],
+      });
+      if (interval > 0) this.#schedule(namespace, name, interval);
+    } catch (error) {
+      if (!(error instanceof SyncError) && !(error instanceof ApiError)) throw error;
+      this.#fail(es, error.message);
+    }
+  }
+
+  /** Milliseconds until a refresh is due; 0 when it is due now; Infinity when never. */
+  #due(es: KubeObject, interval: number): number {
+    const status = (es.status as Obj | undefined) ?? {};
+    if (interval === 0 && status.syncedResourceVersion) return Infinity;
+    if (status.syncedResourceVersion !== syncedResourceVersion(es.metadata)) return 0;
+    if (!status.refreshTime) return 0;
+    return Math.max(0, Date.parse(status.refreshTime) + interval - Date.now());
+  }
+
+  async #collect(spec: Obj): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    const read = async (key: string, where: string) => {
+      let secret;
+      try {
+        secret = await this.readSecret(key);
+      } catch (error) {
+        throw new SyncError(`could not get secret data from provider: error retrieving secret at ${where}, key: ${key}, err: ${(error as Error).message}`);
+      }
+      if (!secret) throw new SyncError(`could not get secret data from provider: error retrieving secret at ${where}, key: ${key}, err: Secret does not exist`);
+      return secret.data;
+    };
+    for (const [i, item] of ((spec.data ?? []) as Obj[]).entries()) {
+      const data = await read(item.remoteRef.key, `.data[${i}]`);
+      const property = item.remoteRef.property;
+      const value = property === undefined ? JSON.stringify(data) : data[property];
+      if (value === undefined) throw new SyncError(`could not get secret data from provider: error retrieving secret at .data[${i}], key: ${item.remoteRef.key}, err: key ${property} does not exist in secret ${item.remoteRef.key}`);
+      out[item.secretKey] = Buffer.from(String(value)).toString('base64');
+    }
+    for (const [i, item] of ((spec.dataFrom ?? []) as Obj[]).entries()) {
+      if (!item.extract?.key) throw new SyncError(`could not get secret data from provider: .dataFrom[${i}] supports only extract in this sandbox`);
+      const data = await read(item.extract.key, `.dataFrom[${i}]`);
+      for (const [k, v] of Object.entries(data)) out[k] = Buffer.from(String(v)).toString('base64');
+    }
+    return out;
+  }
+
+  #writeTarget(es: KubeObject, data: Record<string, string>): void {
+    const namespace = es.metadata.namespace!;
+    const name = targetName(es);
+    const policy = (es.spec as Obj).target?.creationPolicy ?? 'Owner';
+    const existing = this.store.get('Secret', namespace, name);
+    const type = findKind('Secret');
+    if (!existing && policy === 'Merge') throw new SyncError(`could not update Secret: secrets "${name}" not found (creationPolicy is Merge)`);
+    const foreign = existing?.metadata.ownerReferences?.find((r) => r.controller && r.uid !== es.metadata.uid);
+    if (policy === 'Owner' && foreign) throw new SyncError(`target is owned by another ${foreign.kind}: ${foreign.name}`);
+    const merged = policy === 'Merge' ? { ...((existing?.data as Record<string, string>) ?? {}), ...data } : data;
+    const meta = {
+      ...(existing?.metadata ?? { name, namespace }),
+      annotations: { ...(existing?.metadata.annotations ?? {}), [DATA_HASH]: dataHash(merged) },
+      ...(policy === 'Owner' ? { ownerReferences: [{ apiVersion: es.apiVersion, kind: 'ExternalSecret', name: es.metadata.name, uid: es.metadata.uid!, controller: true, blockOwnerDeletion: true }] } : {}),
+    };
+    const candidate: KubeObject = { apiVersion: 'v1', kind: 'Secret', type: existing?.type ?? 'Opaque', metadata: meta, data: merged };
+    if (existing) commitUpdate(this.store, type, existing, candidate, { requireVersion: false, dryRun: false });
+    else createObject(this.store, type, namespace, candidate, false);
+  }
+
+  #writeStatus(es: KubeObject, status: Obj): void {
+    commitUpdate(this.store, findKind('ExternalSecret'), es, { ...es, status }, { subresource: 'status', requireVersion: false, dryRun: false });
+  }
+
+  #fail(es: KubeObject, message: string): void {
+    const status = (es.status as Obj | undefined) ?? {};
+    this.#writeStatus(es, { ...status, conditions: [readyCondition(status, 'False', 'SecretSyncedError', message)] });
+    this.#schedule(es.metadata.namespace!, es.metadata.name, this.retryMs);
+  }
+}
+
+function targetName(es: KubeObject): string {
+  return (es.spec as Obj)?.target?.name ?? es.metadata.name;
+}
+
+function readyCondition(previous: Obj, status: string, reason: string, message: string): Obj {
+  const before = (previous.conditions ?? []).find((c: Obj) => c.type === 'Ready');
+  const lastTransitionTime = before && before.status === status ? before.lastTransitionTime : rfc3339();
+  return { type: 'Ready', status, reason, message, lastTransitionTime };
+}

@@ -1,0 +1,74 @@
+import { badRequest } from './status.js';
+import type { KubeObject } from './store.js';
+
+type Requirement = (labels: Record<string, string>) => boolean;
+
+/** Parses a label selector (`a=b,c!=d,e in (f,g),!h`) as the API server does; bad syntax is 400. */
+export function parseLabelSelector(selector: string | undefined): Requirement {
+  if (!selector || !selector.trim()) return () => true;
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of selector) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  const requirements = parts.map((raw) => parseRequirement(raw.trim(), selector));
+  return (labels) => requirements.every((r) => r(labels));
+}
+
+const KEY = /^([a-z0-9A-Z.\-/_]+)$/;
+
+function parseRequirement(raw: string, whole: string): Requirement {
+  let m: RegExpExecArray | null;
+  if ((m = /^!\s*(\S+)$/.exec(raw)) && KEY.test(m[1])) {
+    const key = m[1];
+    return (l) => !(key in l);
+  }
+  if ((m = /^(\S+?)\s*(==|!=|=)\s*(\S*)$/.exec(raw)) && KEY.test(m[1])) {
+    const [, key, op, value] = m;
+    return op === '!=' ? (l) => l[key] !== value : (l) => l[key] === value;
+  }
+  if ((m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(raw)) && KEY.test(m[1])) {
+    const [, key, op, list] = m;
+    const values = new Set(list.split(',').map((v) => v.trim()));
+    return op === 'in' ? (l) => key in l && values.has(l[key]) : (l) => !(key in l) || !values.has(l[key]);
+  }
+  if (KEY.test(raw)) return (l) => raw in l;
+  throw badRequest(`unable to parse requirement: found '${raw}', expected: identifier in label selector "${whole}"`);
+}
+
+/** Converts a `matchLabels` map to the same predicate. */
+export function matchLabels(wanted: Record<string, string> | undefined): Requirement {
+  return (labels) => Object.entries(wanted ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+const FIELDS: Record<string, (o: KubeObject) => string | undefined> = {
+  'metadata.name': (o) => o.metadata.name,
+  'metadata.namespace': (o) => o.metadata.namespace,
+};
+const POD_FIELDS: Record<string, (o: KubeObject) => string | undefined> = {
+  ...FIELDS,
+  'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase,
+  'spec.nodeName': (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName,
+};
+
+/** Field selectors support what the API server supports for these kinds; others are 400. */
+export function parseFieldSelector(selector: string | undefined, kind: string): (o: KubeObject) => boolean {
+  if (!selector || !selector.trim()) return () => true;
+  const fields = kind === 'Pod' ? POD_FIELDS : FIELDS;
+  const tests = selector.split(',').map((raw) => {
+    const m = /^\s*([^=!\s]+)\s*(==|!=|=)\s*(.*?)\s*$/.exec(raw);
+    if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${raw}'`);
+    const [, field, op, value] = m;
+    const get = fields[field];
+    if (!get) throw badRequest(`field label not supported: ${field}`);
+    return (o: KubeObject) => (op === '!=' ? get(o) !== value : get(o) === value);
+  });
+  return (o) => tests.every((t) => t(o));
+}

@@ -1,0 +1,108 @@
+import type { PodLifecycle } from './pod-lifecycle.js';
+import { newPod, randomSuffix, templateHash } from './pods.js';
+import { rfc3339, type KubeObject, type ObjectStore, type StoreEvent } from './store.js';
+import type { Timers } from './timers.js';
+import { rollDeployment } from './deployment-rollout.js';
+import { rollStatefulSet } from './statefulset-rollout.js';
+
+type Obj = Record<string, any>;
+
+export const isReady = (pod: KubeObject): boolean => ((pod.status as Obj)?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+
+/** What the rollout functions may do to pods; the controller records and applies it. */
+export interface PodActions {
+  create(name: string, labels: Record<string, string>): void;
+  remove(pod: KubeObject): void;
+}
+
+/**
+ * The Deployment and StatefulSet controllers: on any change of a workload or of one of its pods,
+ * compare pods with the template and take the next step of the rollout, then write the status
+ * `kubectl rollout status` reads. Pods are replaced one at a time with the readiness delay between.
+ */
+export class WorkloadController {
+  #unsubscribe?: () => void;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly lifecycle: PodLifecycle,
+    private readonly timers: Timers,
+  ) {}
+
+  start(): void {
+    this.#unsubscribe = this.store.subscribe((event) => this.#onEvent(event));
+    for (const kind of ['Deployment', 'StatefulSet']) for (const w of this.store.list(kind)) this.schedule(kind, w.metadata.namespace!, w.metadata.name);
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+  }
+
+  /** Reconciles soon; several changes in one tick share one pass. */
+  schedule(kind: string, namespace: string, name: string): void {
+    this.timers.ensure(`workload:${kind}/${namespace}/${name}`, 0, () => this.reconcile(kind, namespace, name));
+  }
+
+  #onEvent(event: StoreEvent): void {
+    const { object } = event;
+    if (event.kind === 'Deployment' || event.kind === 'StatefulSet') {
+      if (event.type === 'DELETED') return this.#cascade(object);
+      return this.schedule(event.kind, object.metadata.namespace!, object.metadata.name);
+    }
+    if (event.kind === 'Pod') {
+      if (event.type === 'DELETED') this.lifecycle.deleted(object.metadata.namespace!, object.metadata.name);
+      const owner = this.#ownerOf(object);
+      if (owner) this.schedule(owner.kind, object.metadata.namespace!, owner.name);
+    }
+  }
+
+  /** The workload a pod belongs to, from its controller reference. */
+  #ownerOf(pod: KubeObject): { kind: string; name: string } | undefined {
+    const ref = pod.metadata.ownerReferences?.find((r) => r.controller);
+    if (!ref) return undefined;
+    if (ref.kind === 'StatefulSet') return { kind: 'StatefulSet', name: ref.name };
+    // Deployment pods belong to a ReplicaSet named <deployment>-<pod-template-hash>.
+    const hash = pod.metadata.labels?.['pod-template-hash'];
+    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) };
+    return undefined;
+  }
+
+  podsOf(workload: KubeObject): KubeObject[] {
+    return this.store.list('Pod', workload.metadata.namespace).filter((p) => {
+      const owner = this.#ownerOf(p);
+      return owner?.kind === workload.kind && owner.name === workload.metadata.name;
+    });
+  }
+
+  #cascade(workload: KubeObject): void {
+    for (const pod of this.podsOf(workload)) this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name);
+  }
+
+  reconcile(kind: string, namespace: string, name: string): void {
+    const workload = this.store.get(kind, namespace, name);
+    if (!workload) return;
+    const hash = templateHash((workload.spec as Obj).template);
+    const actions: PodActions = {
+      create: (podName, labels) => {
+        const ownerName = kind === 'Deployment' ? `${name}-${hash}` : name;
+        const ownerKind = kind === 'Deployment' ? 'ReplicaSet' : 'StatefulSet';
+        const pod = this.store.create(newPod(workload, podName, labels, { kind: ownerKind, name: ownerName, uid: workload.metadata.uid! }), { generation: false });
+        this.lifecycle.started(pod, name);
+      },
+      remove: (pod) => this.store.delete('Pod', namespace, pod.metadata.name),
+    };
+    const pods = this.podsOf(workload);
+    const outcome =
+      kind === 'Deployment'
+        ? rollDeployment(workload, pods, hash, actions, () => `${name}-${hash}-${randomSuffix()}`)
+        : rollStatefulSet(workload, pods, `${name}-${hash}`, actions);
+    const fresh = this.store.get(kind, namespace, name);
+    if (!fresh) return;
+    const status = outcome.status(this.podsOf(fresh), (fresh.status as Obj | undefined) ?? {}, rfc3339());
+    if (JSON.stringify(status) !== JSON.stringify(fresh.status)) this.store.replace({ ...fresh, status });
+    // A later look (the progress deadline) in its own timer, so it never delays an event-driven pass.
+    const recheck = `workload-deadline:${kind}/${namespace}/${name}`;
+    if (outcome.recheckMs !== undefined) this.timers.set(recheck, outcome.recheckMs, () => this.reconcile(kind, namespace, name));
+    else this.timers.clear(recheck);
+  }
+}

@@ -1,0 +1,116 @@
+import { homedir } from 'node:os';
+import { fetchHttp } from '../adapters/http.js';
+import { createKubePort } from '../adapters/kubernetes.js';
+import { pgPostgres } from '../adapters/postgres.js';
+import { rabbitMq } from '../adapters/rabbitmq.js';
+import { ioRedis } from '../adapters/redis.js';
+import { execaScripts } from '../adapters/script-runner.js';
+import { createVaultPort, vaultConfigFromEnv } from '../adapters/vault.js';
+import { Secret } from '../engine/secret.js';
+import { systemClock, type World } from '../session/world.js';
+import { guideSecrets, SANDBOX_HOSTS, type GuideSecrets } from './guide-secrets.js';
+import { startKubeEmulator } from './kubernetes/index.js';
+import { routePostgres, routeRabbit, routeRedis } from './routing-ports.js';
+import { reloadOnRollout, secretsFromCluster } from './service-reloader.js';
+import { startSessionService } from './session-service/server.js';
+import type { ServiceSecrets } from './session-service/service-secrets.js';
+import { standinDatabaseAdmin } from './standin-database-admin.js';
+import { PostgresStandin } from './targets/postgres-standin.js';
+import { RabbitStandin } from './targets/rabbitmq-standin.js';
+import { RedisStandin } from './targets/redis-standin.js';
+import { startVaultEmulator } from './vault/index.js';
+import { seedVault } from './seed-vault.js';
+import { untilSettled } from './settle.js';
+
+/** Knobs for tests and trainees: how fast pods become ready, where Vault keeps its state. */
+export interface SandboxOptions {
+  readinessDelayMs?: number;
+  vaultStateFile?: string;
+  /** The seed secrets (Vault KV and the stand-ins' passwords), for tests that must know them; fresh ones by default. */
+  secrets?: GuideSecrets;
+}
+
+/**
+ * The embedded world of `--env sandbox`, all in this process on 127.0.0.1: a Vault emulator
+ * seeded like the guide, a Kubernetes emulator whose ExternalSecrets read it, the demo
+ * session-state-service, and stand-ins for PostgreSQL, Redis and RabbitMQ. A trainee rehearses on
+ * a bare machine and never touches a server nobody named.
+ */
+export async function startSandboxWorld(options: SandboxOptions = {}): Promise<World & { sandbox: SandboxHandles }> {
+  const secrets = options.secrets ?? guideSecrets();
+  const kv = secrets.kv;
+  const postgres = new PostgresStandin({ where: SANDBOX_HOSTS.postgres, superuser: 'postgres', superuserPassword: secrets.postgresSuperuserPassword, roles: { harmonyflow: kv['harmonyflow/postgresql'].password, harmonyflow_b: secrets.postgresAlternatePassword } });
+  const redis = new RedisStandin(SANDBOX_HOSTS.redisNodes.map((node, i) => ({ node, role: i < 3 ? 'master' : 'replica', requirepass: kv['harmonyflow/redis'].password })));
+  const rabbit = new RabbitStandin({
+    apiWhere: SANDBOX_HOSTS.rabbitApi.replace('http://', ''),
+    amqpWhere: SANDBOX_HOSTS.rabbitAmqp.replace('amqp://', ''),
+    users: { admin: { password: secrets.rabbitAdminPassword, tags: ['administrator'] }, harmonyflow: { password: kv['harmonyflow/rabbitmq'].password, tags: ['management'] } },
+  });
+  const vault = await startVaultEmulator({
+    stateFile: options.vaultStateFile,
+    databaseAdmin: standinDatabaseAdmin(postgres),
+    seed: (emulator) => seedVault(emulator, secrets),
+  });
+  const kube = await startKubeEmulator({ readSecret: async (path) => vault.kvRead(path) as never, readinessDelayMs: options.readinessDelayMs ?? 400, syncRetryMs: 300 });
+  await untilSettled(kube).catch(async (error: unknown) => {
+    await Promise.allSettled([kube.close(), vault.close()]);
+    throw error;
+  });
+  const initial: ServiceSecrets = {
+    'jwt-secret': kv['harmonyflow/session-state-service']['jwt-secret'],
+    'jwt-refresh-secret': kv['harmonyflow/session-state-service']['jwt-refresh-secret'],
+    'api-key': kv['harmonyflow/session-state-service']['api-key'],
+    'admin-token': kv['harmonyflow/admin']['api-token'],
+  };
+  const service = await startSessionService(async () => secretsFromCluster(kube, initial));
+  const stopReloading = reloadOnRollout(kube, service, initial);
+  const vaultPort = await createVaultPort(vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, homedir(), { renewToken: false }));
+  const pgAdminUrl = `postgresql://postgres:${encodeURIComponent(secrets.postgresSuperuserPassword)}@${SANDBOX_HOSTS.postgres}/postgres`;
+  return {
+    environment: 'sandbox',
+    ports: {
+      clock: systemClock,
+      http: fetchHttp,
+      vault: vaultPort,
+      kube: createKubePort({ kubeconfig: kube.kubeconfigPath, context: kube.context }),
+      postgres: routePostgres(postgres, pgPostgres),
+      redis: routeRedis(redis, ioRedis),
+      rabbitmq: routeRabbit(rabbit, rabbitMq),
+      scripts: execaScripts,
+    },
+    env: {
+      ROTOR_SERVICE_URL: service.url,
+      ROTOR_SANDBOX_PG_ADMIN_URL: pgAdminUrl,
+      ROTOR_SANDBOX_PG_URL: `postgresql://${SANDBOX_HOSTS.postgres}/harmonyflow`,
+      ROTOR_SANDBOX_REDIS_NODES: SANDBOX_HOSTS.redisNodes.join(','),
+      ROTOR_SANDBOX_RABBITMQ_API: SANDBOX_HOSTS.rabbitApi,
+      ROTOR_SANDBOX_RABBITMQ_AMQP: SANDBOX_HOSTS.rabbitAmqp,
+      ROTOR_SANDBOX_RABBITMQ_ADMIN_PASSWORD: secrets.rabbitAdminPassword,
+      ROTOR_SANDBOX_ADMIN_TOKEN: kv['harmonyflow/admin']['api-token'],
+    },
+    notes: [
+      `Vault (sandbox emulator) at ${vault.url}`,
+      `Kubernetes (sandbox emulator) at ${kube.url}`,
+      `session-state-service (sandbox) at ${service.url}`,
+      'PostgreSQL, Redis and RabbitMQ on *.sandbox hosts are sandbox stand-ins',
+    ],
+    sandbox: { vault, kube, service, postgres, redis, rabbit, secrets: (path) => new Secret(JSON.stringify(vault.kvRead(path)?.data ?? {}), path) },
+    close: async () => {
+      stopReloading();
+      vaultPort.close();
+      await Promise.allSettled([service.close(), kube.close(), vault.close()]);
+    },
+  };
+}
+
+/** The emulators and stand-ins behind a sandbox world, for tests and `rotor sandbox`. */
+export interface SandboxHandles {
+  vault: Awaited<ReturnType<typeof startVaultEmulator>>;
+  kube: Awaited<ReturnType<typeof startKubeEmulator>>;
+  service: Awaited<ReturnType<typeof startSessionService>>;
+  postgres: PostgresStandin;
+  redis: RedisStandin;
+  rabbit: RabbitStandin;
+  /** A path's current data, wrapped, for assertions that must not print it. */
+  secrets: (path: string) => Secret;
+}

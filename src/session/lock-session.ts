@@ -1,0 +1,55 @@
+import { reveal } from '../engine/secret.js';
+import type { Plan } from '../engine/types.js';
+import { RotorError } from '../errors.js';
+import { LockHeldError, VaultLocks } from './locks.js';
+import type { World } from './world.js';
+
+const DEFAULT_TTL_MS = 3_600_000;
+
+/** The secrets a plan rotates: its `secret_path` input, and each path of a `secrets` or `secret_paths` list input. */
+export function lockedPaths(plan: Plan): string[] {
+  const paths = new Set<string>();
+  const single = plan.inputs.secret_path;
+  if (single !== undefined && reveal(single) !== '') paths.add(reveal(single));
+  for (const name of ['secrets', 'secret_paths']) {
+    const list = plan.inputs[name];
+    if (list !== undefined) for (const p of reveal(list).split(',').map((s) => s.trim()).filter(Boolean)) paths.add(p);
+  }
+  // A fixed order, so two sessions wanting overlapping sets never wait on each other in a cycle.
+  return [...paths].sort();
+}
+
+/**
+ * Takes the rotation locks of a session in the environment's Vault before anything runs, renews
+ * them while it runs, and returns how to release them. Read-only plans take no lock; a world
+ * without Vault has nothing to lock against.
+ */
+export async function lockSession(world: World, plan: Plan, holder: { session: string; operator: string }, env: Readonly<Record<string, string | undefined>>): Promise<() => Promise<void>> {
+  const vault = world.ports.vault;
+  const paths = plan.steps.some((s) => s.changes) ? lockedPaths(plan) : [];
+  if (!vault || paths.length === 0) return async () => undefined;
+  const ttlMs = Number(env.ROTOR_LOCK_TTL_SECONDS ?? '') * 1000 || DEFAULT_TTL_MS;
+  const locks = new VaultLocks(vault, env.ROTOR_VAULT_PREFIX || 'rotor');
+  const taken: string[] = [];
+  try {
+    for (const path of paths) {
+      await locks.acquire(path, { ...holder, runbook: plan.runbookId }, ttlMs);
+      taken.push(path);
+    }
+  } catch (error) {
+    await Promise.allSettled(taken.map((p) => locks.release(p, holder.session)));
+    if (error instanceof LockHeldError) throw error;
+    // Nothing has run yet: say so, and say why, rather than a bare Vault error.
+    throw new RotorError(`could not take the rotation lock for ${paths.join(', ')}, so nothing was started: ${(error as Error).message}`, {
+      exitCode: 2,
+      hint: 'if Vault is sealed, run the vault-recovery runbook first',
+    });
+  }
+  const timer = setInterval(() => void Promise.allSettled(taken.map((p) => locks.renew(p, holder.session, ttlMs))), ttlMs / 3);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    // Releasing is cleanup: a failure here leaves a lock that expires by itself.
+    await Promise.allSettled(taken.map((p) => locks.release(p, holder.session)));
+  };
+}

@@ -1,0 +1,191 @@
+import type { ActionRegistry } from '../actions/index.js';
+import { Interrupts } from '../engine/interrupts.js';
+import { buildPlan } from '../engine/plan.js';
+import { runPlan } from '../engine/run-plan.js';
+import { SecretRegistry } from '../engine/secret-registry.js';
+import type { EngineEvent, Outcome } from '../engine/types.js';
+import { JournalWriter, newSessionId } from '../journal/journal-writer.js';
+import type { SessionOpened } from '../journal/record.js';
+import { resolveInputs } from '../runbook/inputs.js';
+import type { LoadedRunbook } from '../runbook/load.js';
+import type { EnvironmentInfo, SessionHandle, StartRequest, StartSession } from './types.js';
+import type { World } from './world.js';
+import { lockSession } from './lock-session.js';
+import { checkSameRunbook, readResumeInfo } from './resume-session.js';
+import { recordSession } from '../policy/record-history.js';
+import type { EndedSession } from '../policy/session-history.js';
+import { storeLocationFromEnv } from '../policy/store-layout.js';
+import { SANDBOX } from './environments.js';
+
+/**
+ * Called once a session has ended, before its world closes (so the environment's Vault is still
+ * connected). Rotation history is written here, by runs and never by hand. A hook that throws
+ * does not change the session's outcome.
+ */
+export type SessionEndHook = (session: EndedSession, world: World) => Promise<void>;
+
+/** What sessions are started from; one set per rotor process. */
+export interface SessionFactoryDeps {
+  actions: ActionRegistry;
+  findRunbook: (ref: string) => LoadedRunbook;
+  environment: (name: string) => EnvironmentInfo;
+  connect: (environment: EnvironmentInfo) => Promise<World>;
+  journalDir: string;
+  operator: string;
+  command: string;
+  rotorVersion: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Marks sessions as drills even outside the sandbox (`--rehearse`). */
+  rehearse?: boolean;
+  /** Default: append the rotation to its secret's history in the environment's Vault. */
+  onEnded?: SessionEndHook;
+}
+
+/** The default end hook: history in the world's Vault, trouble told on stderr. */
+function recordHistoryHook(env: Readonly<Record<string, string | undefined>>): SessionEndHook {
+  const warn = (m: string) => process.stderr.write(`rotor: ${m}\n`);
+  return async (session, world) => {
+    const location = storeLocationFromEnv(env);
+    // The sandbox world's Vault starts fresh on every run; a rotor process (its env is the
+    // process's own) keeps sandbox history in the persisted store `rotor history --env sandbox`
+    // reads (src/commands/policy-vault.ts). Harnesses that pass their own env keep it in the world.
+    if (session.environment !== SANDBOX.name || env !== process.env) {
+      await recordSession(session, world.ports.vault, { location, warn });
+      return;
+    }
+    try {
+      const { connectStores, lightHost } = await import('../commands/policy-vault.js');
+      const stores = await connectStores(lightHost(env), SANDBOX.name);
+      try {
+        await recordSession(session, stores.vault, { location, warn });
+      } finally {
+        await stores.close();
+      }
+    } catch (error) {
+      warn(`rotation history not recorded for the sandbox: ${(error as Error).message}`);
+    }
+  };
+}
+
+/** The facts of an ended session, from its events; secret inputs left out. */
+function endedSession(sessionId: string, plan: { runbookId: string; environment: string; drill: boolean; inputs: Record<string, unknown> }, operator: string, seen: readonly EngineEvent[], outcome: Outcome): EndedSession {
+  const inputs: EndedSession['inputs'] = {};
+  for (const [name, value] of Object.entries(plan.inputs)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') inputs[name] = value;
+  }
+  const started = seen.find((e) => e.type === 'session-started');
+  const changing = new Set(started?.type === 'session-started' ? started.plan.steps.filter((s) => s.changes).map((s) => s.id) : []);
+  const failed = seen.find((e) => e.type === 'step-failed');
+  return {
+    sessionId,
+    runbookId: plan.runbookId,
+    inputs,
+    environment: plan.environment,
+    drill: plan.drill,
+    operator,
+    startedAt: started?.at ?? Date.now(),
+    endedAt: [...seen].reverse().find((e) => e.type === 'session-ended')?.at ?? Date.now(),
+    outcome,
+    firstError: failed?.type === 'step-failed' ? `step ${failed.stepId} failed: ${failed.error}` : undefined,
+    changed: seen.some((e) => e.type === 'step-succeeded' && changing.has(e.stepId)),
+  };
+}
+
+/**
+ * Starts sessions: resolves the runbook and inputs (usage errors throw before anything is
+ * opened), connects the environment, opens the journal, then runs the engine. Every event goes
+ * to the journal first, then to subscribers.
+ */
+export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
+  return async (request: StartRequest): Promise<SessionHandle> => {
+    const resume = request.resumeSessionId ? readResumeInfo(deps.journalDir, request.resumeSessionId) : undefined;
+    const loaded = deps.findRunbook(resume?.runbookRef ?? request.runbookId);
+    if (resume) checkSameRunbook(loaded, resume, request.resumeSessionId!);
+    const environment = deps.environment(resume?.environment ?? request.environment);
+    const given = { ...resume?.inputs, ...request.inputs };
+    resolveInputs(loaded.runbook, given, { ...deps.env }, { preview: true });
+    const world = await deps.connect(environment);
+    const env = { ...deps.env, ...world.env };
+    let plan;
+    try {
+      const inputs = resolveInputs(loaded.runbook, given, env);
+      plan = buildPlan(loaded.runbook, {
+        file: loaded.file,
+        runbookHash: loaded.hash,
+        environment: environment.name,
+        inputs,
+        env,
+        actions: deps.actions,
+        drill: environment.sandbox || deps.rehearse === true,
+        protectedEnvironment: environment.protected ? environment.name : undefined,
+      });
+      if (request.onFailure) plan = { ...plan, onFailure: request.onFailure };
+    } catch (error) {
+      await world.close();
+      throw error;
+    }
+    const sessionId = request.resumeSessionId ?? newSessionId();
+    let unlock: () => Promise<void>;
+    try {
+      // Before the journal opens: a session that loses the race for a secret changes nothing.
+      unlock = await lockSession(world, plan, { session: sessionId, operator: deps.operator }, env);
+    } catch (error) {
+      await world.close();
+      throw error;
+    }
+    const journal = resume ? JournalWriter.reopen(deps.journalDir, sessionId) : new JournalWriter(deps.journalDir, sessionId);
+    const opened: SessionOpened = {
+      type: 'session-opened',
+      sessionId,
+      operator: deps.operator,
+      environment: environment.name,
+      drill: plan.drill,
+      rotorVersion: deps.rotorVersion,
+      runbookId: loaded.runbook.id,
+      runbookFile: loaded.file,
+      runbookHash: loaded.hash,
+      command: deps.command,
+    };
+    journal.record(resume ? { type: 'session-resumed', operator: deps.operator, rotorVersion: deps.rotorVersion, command: deps.command } : opened);
+    const seen: EngineEvent[] = [];
+    const listeners = new Set<(event: EngineEvent) => void>();
+    const interrupts = new Interrupts();
+    const emit = (event: EngineEvent): void => {
+      journal.record(event);
+      seen.push(event);
+      for (const listener of listeners) listener(event);
+    };
+    const done: Promise<Outcome> = runPlan(plan, {
+      actions: deps.actions,
+      ports: world.ports,
+      decide: request.decide,
+      emit,
+      secrets: new SecretRegistry(),
+      interrupts,
+      env,
+      askSecret: request.askSecret,
+      resume: resume?.point,
+    })
+      .then(async (outcome) => {
+        const hook = deps.onEnded ?? recordHistoryHook(deps.env);
+        await hook(endedSession(sessionId, plan, deps.operator, seen, outcome), world).catch(() => undefined);
+        return outcome;
+      })
+      .finally(async () => {
+        journal.close();
+        await unlock();
+        await world.close().catch(() => undefined);
+      });
+    return {
+      sessionId,
+      journalPath: journal.path,
+      subscribe(listener) {
+        seen.forEach(listener);
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      interrupt: () => interrupts.request(),
+      done,
+    };
+  };
+}

@@ -1,0 +1,28 @@
+import type { Ports } from '../actions/ports.js';
+
+/**
+ * A connected environment: the ports actions use, variables runbook defaults may name
+ * (`{{ env.ROTOR_SERVICE_URL }}`), notes for the operator (which systems are stand-ins), and
+ * how to let go of it all.
+ */
+export interface World {
+  environment: string;
+  ports: Ports;
+  env: Record<string, string>;
+  notes: string[];
+  close(): Promise<void>;
+}
+
+/** The real clock. */
+export const systemClock: Ports['clock'] = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason ?? new Error('aborted'));
+      }, { once: true });
+    }),
+};

@@ -1,0 +1,55 @@
+import type { GivenInputs } from '../runbook/inputs.js';
+import type { EnvironmentInfo, RunbookInfo } from '../session/types.js';
+
+/** What the operator has chosen so far; `undefined` means not yet. */
+export interface Choices {
+  environment?: EnvironmentInfo;
+  runbook?: RunbookInfo;
+  /** Typed inputs (empty ones left out, so defaults apply). */
+  inputs?: Record<string, string>;
+  checked: boolean;
+}
+
+export type Screen = 'environment' | 'runbook' | 'inputs' | 'checklist' | 'start';
+
+/** Answers given on the command line: those screens are skipped. */
+export interface InitialChoices {
+  runbookId?: string;
+  environment?: string;
+  /** Plain text from `--set`, or Secrets (from the environment): either way not asked again. */
+  inputs?: GivenInputs;
+}
+
+/** The inputs the operator still has to be asked for. */
+export function inputsToAsk(runbook: RunbookInfo, given: GivenInputs = {}): RunbookInfo['inputs'] {
+  return runbook.inputs.filter((i) => !(i.name in given));
+}
+
+/** Starting choices from the command line; a name that matches nothing leaves that screen to ask. */
+export function initialChoices(runbooks: RunbookInfo[], environments: EnvironmentInfo[], initial: InitialChoices = {}): Choices {
+  const environment = environments.find((e) => e.name === initial.environment);
+  const runbook = runbooks.find((r) => r.id === initial.runbookId);
+  return { environment, runbook, checked: false };
+}
+
+/** The first screen that still needs an answer. */
+export function screenFor(choices: Choices, initial: InitialChoices = {}): Screen {
+  if (!choices.environment) return 'environment';
+  if (!choices.runbook) return 'runbook';
+  if (!choices.inputs && inputsToAsk(choices.runbook, initial.inputs).length > 0) return 'inputs';
+  if (!choices.checked && choices.runbook.checklist.length > 0) return 'checklist';
+  return 'start';
+}
+
+/** Esc: undoes the latest answer the operator gave on screen (never one from the command line). */
+export function back(choices: Choices, initial: InitialChoices = {}): Choices {
+  const screen = screenFor(choices, initial);
+  const order: Screen[] = ['environment', 'runbook', 'inputs', 'checklist'];
+  for (let i = order.indexOf(screen) - 1; i >= 0; i--) {
+    const step = order[i];
+    if (step === 'inputs' && choices.inputs && inputsToAsk(choices.runbook!, initial.inputs).length > 0) return { ...choices, inputs: undefined, checked: false };
+    if (step === 'runbook' && choices.runbook && choices.runbook.id !== initial.runbookId) return { ...choices, runbook: undefined, inputs: undefined, checked: false };
+    if (step === 'environment' && choices.environment && choices.environment.name !== initial.environment) return { ...choices, environment: undefined, checked: false };
+  }
+  return choices;
+}

@@ -1,0 +1,19 @@
+import { Box, Text } from 'ink';
+import { tone } from './tone.js';
+
+/** ink-select-input's pointer and item, with colour through `tone` so NO_COLOR is honoured. */
+export function Pointer({ isSelected = false }: { isSelected?: boolean }) {
+  return (
+    <Box marginRight={1}>
+      <Text color={tone('cyan')}>{isSelected ? '›' : ' '}</Text>
+    </Box>
+  );
+}
+
+export function Item({ isSelected = false, label }: { isSelected?: boolean; label: string }) {
+  return (
+    <Text color={tone(isSelected ? 'cyan' : undefined)} bold={isSelected}>
+      {label}
+    </Text>
+  );
+}

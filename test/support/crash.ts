@@ -1,0 +1,103 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtinActions, createActionRegistry, type ActionRegistry } from '../../src/actions/index.js';
+import type { ActionDefinition } from '../../src/actions/types.js';
+import type { Decider, Outcome } from '../../src/engine/types.js';
+import type { GivenInputs } from '../../src/runbook/inputs.js';
+import { findRunbook, loadCatalog } from '../../src/session/catalog.js';
+import { SANDBOX } from '../../src/session/environments.js';
+import { createSessionStarter } from '../../src/session/start-session.js';
+import type { StartSession } from '../../src/session/types.js';
+import type { World } from '../../src/session/world.js';
+
+/** Where a simulated kill lands: before a step is approved, inside it before its change, or inside it after. */
+export interface KillPoint {
+  stepId: string;
+  at: 'between' | 'before-effect' | 'after-effect';
+}
+
+const never = () => new Promise<never>(() => undefined);
+
+/**
+ * An action registry whose actions freeze forever at the kill point, as a killed process would:
+ * the journal holds exactly what it had flushed, and nothing runs after it. (The journal is
+ * fsynced per event, so this is what a real kill leaves on disk.)
+ */
+function freezingActions(point: KillPoint, killed: { value: boolean }): ActionRegistry {
+  const wrap = (a: ActionDefinition): ActionDefinition => ({
+    ...a,
+    async run(params, ctx) {
+      if (killed.value) return never();
+      if (ctx.stepId === point.stepId && point.at === 'before-effect') {
+        killed.value = true;
+        return never();
+      }
+      const out = await a.run(params, ctx);
+      if (ctx.stepId === point.stepId && point.at === 'after-effect') {
+        killed.value = true;
+        return never();
+      }
+      return out;
+    },
+    undo: a.undo && (async (params, outputs, ctx) => (killed.value ? never() : a.undo!(params, outputs, ctx))),
+  });
+  return createActionRegistry(builtinActions.map(wrap));
+}
+
+function starter(world: World, journalDir: string, actions: ActionRegistry): StartSession {
+  const catalog = loadCatalog(actions);
+  return createSessionStarter({
+    actions,
+    findRunbook: (ref) => findRunbook(ref, catalog, actions),
+    environment: () => SANDBOX,
+    connect: async () => ({ ...world, close: async () => undefined }),
+    journalDir,
+    operator: 'test@crash',
+    command: 'run',
+    rotorVersion: 'test',
+    env: {},
+    onEnded: async () => undefined,
+  });
+}
+
+const approve: Decider = async (r) => (r.kind === 'approve' ? 'approve' : 'rollback');
+
+/**
+ * Runs a runbook until the kill point, abandons that session as a dead process, then resumes it
+ * from its journal with a fresh engine against the same world. Returns the resumed outcome, or
+ * undefined when the run finished before reaching the point.
+ */
+export async function killAndResume(world: World, runbookId: string, inputs: GivenInputs, point: KillPoint): Promise<{ outcome?: Outcome; killed: boolean; journalDir: string }> {
+  const journalDir = mkdtempSync(join(tmpdir(), 'rotor-crash-'));
+  const killed = { value: false };
+  const first = starter(world, journalDir, freezingActions(point, killed));
+  const decide: Decider = async (r) => {
+    if (killed.value) return never();
+    if (point.at === 'between' && r.kind === 'approve' && r.step.id === point.stepId) {
+      killed.value = true;
+      return never();
+    }
+    return approve(r);
+  };
+  const handle = await first({ runbookId, environment: 'sandbox', inputs, decide });
+  const finished = await Promise.race([handle.done.then(() => true), new Promise<false>((resolve) => {
+    const poll = setInterval(() => {
+      if (killed.value) {
+        clearInterval(poll);
+        resolve(false);
+      }
+    }, 5);
+  })]);
+  if (finished) return { killed: false, journalDir };
+  const second = starter(world, journalDir, createActionRegistry());
+  const resumed = await second({ runbookId, environment: 'sandbox', inputs, decide: approve, resumeSessionId: handle.sessionId });
+  return { outcome: await resumed.done, killed: true, journalDir };
+}
+
+/** Every step id of a shipped runbook, in order, group children included. */
+export function stepIds(runbookId: string): string[] {
+  const actions = createActionRegistry();
+  const { runbook } = findRunbook(runbookId, loadCatalog(actions), actions);
+  return runbook.steps.flatMap((s) => ('parallel' in s ? [s.id, ...s.parallel.steps.map((c) => c.id)] : [s.id]));
+}
