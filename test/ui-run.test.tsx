@@ -146,6 +146,24 @@ describe('run screen with the real engine', () => {
     expect(frame).toContain('✔ Set a');
     expect(frame).toContain('(exit code 130)');
   });
+
+  it('marks the point of no return in the step list before it runs, and in its approval', async () => {
+    const session = engineSession(`
+id: rot
+title: Rotation drill
+steps:
+  - { id: set, title: Set a, do: fake.set, with: { key: a, value: "1" } }
+  - { id: revoke, title: Revoke the old a, do: fake.revoke, with: { key: a } }
+`);
+    const { screen } = renderApp(session.start);
+    let frame = await waitForFrame(screen.lastFrame, (f) => f.includes('Approve Set a') && f.includes('awaiting approval'));
+    expect(frame).toMatch(/○ +Revoke the old a ⚠ no return/);
+    expect(frame).not.toMatch(/Set a ⚠/);
+    screen.stdin.write('y');
+    frame = await waitForFrame(screen.lastFrame, (f) => f.includes('Approve Revoke the old a') && /\? +Revoke/.test(f));
+    expect(frame).toContain('⚠ point of no return: this cannot be undone; after it, a rollback means');
+    expect(frame).toMatch(/\? +Revoke the old a ⚠ no return/);
+  });
 });
 
 const step = (id: string, over: Partial<PlannedStep> = {}): PlannedStep => ({ id, title: id, with: {}, retries: 0, retryDelayMs: 0, changes: true, ...over });

@@ -39,6 +39,7 @@ export function buildPlan(runbook: Runbook, context: PlanContext): Plan {
       ...common(step),
       with: {},
       changes: children.some((c) => c.changes),
+      noReturn: children.some((c) => c.noReturn),
       group: { concurrency: concurrencyOf(step.id, step.parallel.concurrency, lookup), steps: children },
     };
   });
@@ -74,7 +75,7 @@ function common(step: Runbook['steps'][number]): Omit<PlannedStep, 'with' | 'cha
 
 function planActionStep(step: ActionStep, actions: ActionRegistry): PlannedStep {
   const action = actions.get(step.do);
-  return { ...common(step), action: step.do, with: step.with, changes: action?.changes ?? true };
+  return { ...common(step), action: step.do, with: step.with, changes: action?.changes ?? true, noReturn: action?.class === 'point-of-no-return' };
 }
 
 /** A group's concurrency: a number, or a template over inputs (an operator sizes the fan-out). */
@@ -111,6 +112,7 @@ export function summarizePlan(plan: Plan): PlanSummary {
       title: s.title,
       phase: s.phase,
       changes: s.changes,
+      noReturn: s.noReturn || undefined,
       action: s.action,
       children: s.group?.steps.map((c) => ({ id: c.id, title: c.title, action: c.action })),
     })),

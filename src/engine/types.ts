@@ -17,6 +17,8 @@ export interface PlannedStep {
   hint?: string;
   /** Whether running it changes anything (from the action, or any child of a group). */
   changes: boolean;
+  /** Whether it is a point of no return (revokes the old credential): after it, a rollback means rotating again. */
+  noReturn?: boolean;
   /** For a parallel group: its children, run with this concurrency after one approval. */
   group?: { concurrency: number; steps: PlannedStep[] };
   /** The loop item of a `for_each` child, as `{{ item }}`. */
@@ -111,5 +113,5 @@ export interface PlanSummary {
   drill: boolean;
   inputs: Record<string, unknown>;
   checklist: string[];
-  steps: Array<{ id: string; title: string; phase?: string; changes: boolean; action?: string; children?: Array<{ id: string; title: string; action?: string }> }>;
+  steps: Array<{ id: string; title: string; phase?: string; changes: boolean; noReturn?: boolean; action?: string; children?: Array<{ id: string; title: string; action?: string }> }>;
 }

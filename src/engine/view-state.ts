@@ -6,6 +6,8 @@ export interface StepView {
   title: string;
   phase?: string;
   changes: boolean;
+  /** A point of no return: the TUI marks it so the operator knows before approving. */
+  noReturn?: boolean;
   status: StepStatus;
   attempt: number;
   startedAt?: number;
@@ -79,7 +81,7 @@ export function reduce(state: ViewState, event: EngineEvent): ViewState {
     case 'session-started': {
       const steps: Record<string, StepView> = {};
       for (const s of event.plan.steps) {
-        steps[s.id] = { id: s.id, title: s.title, phase: s.phase, changes: s.changes, status: 'pending', attempt: 0, children: (s.children ?? []).map((c) => c.id), action: s.action };
+        steps[s.id] = { id: s.id, title: s.title, phase: s.phase, changes: s.changes, noReturn: s.noReturn, status: 'pending', attempt: 0, children: (s.children ?? []).map((c) => c.id), action: s.action };
         for (const c of s.children ?? []) steps[c.id] = { id: c.id, title: c.title, phase: s.phase, changes: s.changes, status: 'pending', attempt: 0, parentId: s.id, children: [], action: c.action };
       }
       return { ...state, plan: event.plan, steps, order: event.plan.steps.map((s) => s.id), startedAt: event.at };

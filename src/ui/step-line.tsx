@@ -22,7 +22,10 @@ export function stepLineTail(step: StepView, now: number): string {
   return [word, attempt, ms !== undefined ? formatDuration(Math.max(0, ms)) : ''].filter(Boolean).join(' · ');
 }
 
-/** One step in the list: mark, title (cut to fit), status word and duration. */
+/**
+ * One step in the list: mark, title (cut to fit), a point-of-no-return warning (after it, a
+ * rollback means rotating again), status word and duration.
+ */
 export function StepLine({ step, current, tick, now }: StepLineProps) {
   const mark = isActive(step.status) ? spinnerFrame(tick) : STATUS_MARK[step.status];
   const group = step.children.length > 0 && step.progress ? ` (${step.progress.done}/${step.progress.total})` : step.children.length > 0 ? ` (${step.children.length} in parallel)` : '';
@@ -32,6 +35,7 @@ export function StepLine({ step, current, tick, now }: StepLineProps) {
         <Text wrap="truncate-end" bold={current}>
           <Text color={tone(STATUS_COLOR[step.status])}>{mark.padEnd(2)}</Text> {step.title}
           {group}
+          {step.noReturn ? <Text color={tone('yellow')}> ⚠ no return</Text> : null}
         </Text>
       </Box>
       <Box flexShrink={0} marginLeft={1}>
