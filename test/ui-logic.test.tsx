@@ -198,6 +198,11 @@ describe('app flow', () => {
     expect(screenFor(back(picked))).toBe('runbook');
     expect(screenFor({ ...picked, runbook: runbooks[1] })).toBe('start');
   });
+
+  it('a resumed session skips the checklist its operator confirmed when it started', () => {
+    const given = { environment: 'sandbox', runbookId: 'pg', inputs: { role: 'app' }, resuming: true };
+    expect(screenFor(initialChoices(runbooks, environments, given), given)).toBe('start');
+  });
 });
 
 describe('view state extension and plain reporter', () => {

@@ -12,11 +12,7 @@ import type { Io } from './io.js';
  * TUI on a terminal, or headless with --yes (failures then follow the runbook's on_failure).
  */
 export async function resumeCommand(ctx: RotorContext, sessionId: string, options: { yes?: boolean; json?: boolean }, io: Io): Promise<number> {
-  const info = readResumeInfo(ctx.journalDir, sessionId);
-  await ctx.prepareEnvironment(info.environment);
-  const loaded = ctx.findRunbook(info.runbookRef);
-  // Secret inputs were journalled as hashes only: they come again from ROTOR_INPUT_* (or the TUI).
-  const inputs = { ...info.inputs, ...givenInputs(loaded.runbook, [], ctx.env) };
+  const { info, loaded, inputs } = await prepareResume(ctx, sessionId);
   const command = commandWithoutValues(io.argv);
   if (!options.yes) {
     if (!io.isTTY) throw new UsageError('no terminal to ask for approvals', 'pass --yes to resume headless');
@@ -26,4 +22,14 @@ export async function resumeCommand(ctx: RotorContext, sessionId: string, option
   const start = ctx.starter(command);
   const handle = await start({ runbookId: info.runbookRef, environment: info.environment, inputs, decide: headlessDecider(loaded.runbook.on_failure), resumeSessionId: sessionId });
   return followHeadless(handle, options, io);
+}
+
+/** What resuming a session needs: its journal's facts, its runbook, and its inputs again. */
+export async function prepareResume(ctx: RotorContext, sessionId: string) {
+  const info = readResumeInfo(ctx.journalDir, sessionId);
+  await ctx.prepareEnvironment(info.environment);
+  const loaded = ctx.findRunbook(info.runbookRef);
+  // Secret inputs were journalled as hashes only: they come again from ROTOR_INPUT_* (or the TUI).
+  const inputs = { ...info.inputs, ...givenInputs(loaded.runbook, [], ctx.env) };
+  return { info, loaded, inputs };
 }

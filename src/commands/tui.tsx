@@ -3,7 +3,8 @@ import { App } from '../ui/app.js';
 import { runbookInfo } from '../session/catalog.js';
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { RotorContext } from './context.js';
-import { unfinishedNotice, unfinishedSessions } from './unfinished.js';
+import { UnfinishedPicker, type UnfinishedAnswer } from '../ui/unfinished-picker.js';
+import { unfinishedLabel, unfinishedSessions, type UnfinishedSession } from './unfinished.js';
 
 /** What the CLI already knows when the TUI opens; screens for these are skipped. */
 export interface TuiOptions {
@@ -20,6 +21,17 @@ export interface TuiOptions {
 
 /** Opens the TUI and resolves with the exit code once the operator leaves the summary. */
 export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<number> {
+  if (!options.resumeSessionId) {
+    // Before anything else: an interrupted rotation is more urgent than a new one.
+    const sessions = unfinishedSessions(ctx.journalDir);
+    const answer = sessions.length > 0 ? await askUnfinished(sessions) : 'new';
+    if (answer === 'quit') return 130;
+    if (answer !== 'new') {
+      const { prepareResume } = await import('./resume.js');
+      const { info, inputs } = await prepareResume(ctx, answer.resume);
+      return runTui(ctx, { runbookId: info.runbookRef, environment: info.environment, inputs, command: options.command, resumeSessionId: answer.resume });
+    }
+  }
   const runbooks = [...ctx.catalog.values()].map(runbookInfo);
   const extra = options.runbookId ? ctx.findRunbook(options.runbookId) : undefined;
   if (extra && !runbooks.some((r) => r.id === extra.runbook.id)) runbooks.push(runbookInfo(extra));
@@ -31,16 +43,12 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
     if (typeof value === 'string') plain[name] = value;
     else secrets[name] = value;
   }
-  if (!options.resumeSessionId) {
-    // Before anything else: an interrupted rotation is more urgent than a new one.
-    for (const line of unfinishedNotice(unfinishedSessions(ctx.journalDir))) process.stdout.write(`${line}\n`);
-  }
   let exitCode = 0;
   const app = render(
     <App
       runbooks={runbooks}
       environments={options.environment ? [ctx.environment(options.environment)] : ctx.environments()}
-      initial={{ runbookId: extra?.runbook.id, environment: options.environment, inputs: plain }}
+      initial={{ runbookId: extra?.runbook.id, environment: options.environment, inputs: plain, resuming: options.resumeSessionId !== undefined }}
       start={(request) => starter({ ...request, resumeSessionId: options.resumeSessionId, runbookId: refs.get(request.runbookId) ?? request.runbookId, inputs: { ...secrets, ...request.inputs } })}
       onExit={(code) => {
         exitCode = code;
@@ -51,4 +59,23 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
   );
   await app.waitUntilExit();
   return exitCode;
+}
+
+/** The offer to resume an interrupted session, in its own short-lived Ink render. */
+async function askUnfinished(sessions: UnfinishedSession[]): Promise<UnfinishedAnswer> {
+  let answer: UnfinishedAnswer = 'quit';
+  const rows = process.stdout.rows ?? 24;
+  const picker = render(
+    <UnfinishedPicker
+      sessions={sessions.map((s) => ({ sessionId: s.sessionId, label: unfinishedLabel(s) }))}
+      limit={Math.max(3, rows - 8)}
+      onAnswer={(a) => {
+        answer = a;
+        picker.unmount();
+      }}
+    />,
+    { exitOnCtrlC: false },
+  );
+  await picker.waitUntilExit();
+  return answer;
 }

@@ -1,22 +1,37 @@
 import { listSessionIds, readJournal } from '../journal/journal-reader.js';
-import { summarizeSession, type SessionSummary } from '../journal/session-summary.js';
+import { engineEvents, summarizeSession, type SessionSummary } from '../journal/session-summary.js';
+import { resumePoint } from '../engine/resume.js';
 
-/**
- * Sessions that started and never ended: a laptop that died, a killed process. The TUI names them
- * at start so an operator picks the interrupted rotation up before starting another.
- */
-export function unfinishedSessions(journalDir: string, limit = 50): SessionSummary[] {
-  return listSessionIds(journalDir)
-    .slice(0, limit)
-    .map((id) => summarizeSession(id, readJournal(journalDir, id)))
-    .filter((s) => s.status === 'unfinished' && s.runbookId !== undefined);
+/** An interrupted session, with where it stopped: what the TUI offers to resume. */
+export interface UnfinishedSession extends SessionSummary {
+  /** Steps that started and never ended: the kill came inside them. */
+  inFlight: string[];
+  /** Steps that finished before the interruption. */
+  done: number;
 }
 
-export function unfinishedNotice(sessions: readonly SessionSummary[]): string[] {
-  if (sessions.length === 0) return [];
-  return [
-    `${sessions.length} unfinished session(s) — an interrupted rotation may have left Vault and a target disagreeing:`,
-    ...sessions.slice(0, 5).map((s) => `  rotor resume ${s.sessionId}   (${s.runbookId} in ${s.environment}, by ${s.operator}${s.drill ? ', drill' : ''})`),
-    '',
-  ];
+/**
+ * Sessions that started and never ended: a laptop that died, a killed process. The TUI offers
+ * them at start so an operator picks the interrupted rotation up before starting another.
+ */
+export function unfinishedSessions(journalDir: string, limit = 50): UnfinishedSession[] {
+  return listSessionIds(journalDir)
+    .slice(0, limit)
+    .map((id) => ({ id, journal: readJournal(journalDir, id) }))
+    .map(({ id, journal }) => ({ summary: summarizeSession(id, journal), point: resumePoint(engineEvents(journal)) }))
+    .filter(({ summary }) => summary.status === 'unfinished' && summary.runbookId !== undefined)
+    .map(({ summary, point }) => {
+      const marks = [...point.steps.entries()];
+      return {
+        ...summary,
+        inFlight: marks.filter(([, m]) => m.state === 'in-flight').map(([id]) => id),
+        done: marks.filter(([, m]) => m.state === 'succeeded').length,
+      };
+    });
+}
+
+/** One line per session: what ran where, by whom, and how far it got. */
+export function unfinishedLabel(s: UnfinishedSession): string {
+  const where = s.inFlight.length ? `stopped inside ${s.inFlight.join(', ')}` : `${s.done} step(s) done`;
+  return `${s.runbookId} in ${s.environment}, by ${s.operator}${s.drill ? ', drill' : ''}: ${where} (${s.sessionId})`;
 }

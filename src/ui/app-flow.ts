@@ -18,6 +18,8 @@ export interface InitialChoices {
   environment?: string;
   /** Plain text from `--set`, or Secrets (from the environment): either way not asked again. */
   inputs?: GivenInputs;
+  /** Resuming an interrupted session: its checklist was confirmed when it started. */
+  resuming?: boolean;
 }
 
 /** The inputs the operator still has to be asked for. */
@@ -29,7 +31,7 @@ export function inputsToAsk(runbook: RunbookInfo, given: GivenInputs = {}): Runb
 export function initialChoices(runbooks: RunbookInfo[], environments: EnvironmentInfo[], initial: InitialChoices = {}): Choices {
   const environment = environments.find((e) => e.name === initial.environment);
   const runbook = runbooks.find((r) => r.id === initial.runbookId);
-  return { environment, runbook, checked: false };
+  return { environment, runbook, checked: initial.resuming === true };
 }
 
 /** The first screen that still needs an answer. */
