@@ -46,6 +46,24 @@ describe('script.run against real scripts', () => {
     expect(env).not.toContain('ROTOR_INPUT_SHOULD_NOT_LEAK');
   });
 
+  it('undo runs the script again with the previous value of each key it was given', async () => {
+    const seen = join(dir, 'seen-undo');
+    const path = script('undo.sh', `cat > ${seen}`);
+    const params = scriptRun.params.parse({ path, secret_path: 'a/b', values: { password: new Secret('new-one') }, undo_from: { password: new Secret(CANARY), username: 'app' } });
+    const ctx = testContext({ scripts: execaScripts });
+    await scriptRun.undo!(params, { exit_code: 0 }, ctx);
+    expect(JSON.parse(readFileSync(seen, 'utf8'))).toEqual({ secret_path: 'a/b', values: { password: CANARY } });
+    expect(ctx.record.logs).toContain(`running ${path} again with the previous password`);
+  });
+
+  it('undo on a first rotation (no previous value) leaves the target alone and says so; without undo_from it refuses', async () => {
+    const path = script('never.sh', 'exit 9');
+    const ctx = testContext({ scripts: execaScripts });
+    await scriptRun.undo!(scriptRun.params.parse({ path, secret_path: 'a/b', values: { password: new Secret('x') }, undo_from: { 'api-key': 'k' } }), { exit_code: 0 }, ctx);
+    expect(ctx.record.logs).toContain(`the secret had no previous password: nothing to hand ${path} back`);
+    await expect(scriptRun.undo!(scriptRun.params.parse({ path, secret_path: 'a/b', values: { password: new Secret('x') } }), { exit_code: 0 }, ctx)).rejects.toThrow(`the change made by ${path} cannot be undone`);
+  });
+
   it('says "Rotation script not found" for a missing path', async () => {
     await expect(run({ path: join(dir, 'nope.sh'), secret_path: 'a' })).rejects.toThrow(`Rotation script not found: ${join(dir, 'nope.sh')}`);
   });

@@ -74,7 +74,10 @@ export const forceSync = defineAction({
       if (refreshed && ready && secret && secret.annotations[DATA_HASH_ANNOTATION]) {
         ctx.progress(2, 3, 'synced');
         const changed = secret.hash !== previous?.hash;
-        if (p.expect_change && !changed) {
+        if (p.expect_change && !changed && ctx.rerun) {
+          // The interrupted run may have synced the new data already: unchanged is expected then.
+          ctx.log(`Secret ${target.name} data unchanged by this sync: the interrupted run had synced it already`);
+        } else if (p.expect_change && !changed) {
           throw new RotorError(`ExternalSecret ${p.namespace}/${p.name} synced at ${es.refreshTime}, but Secret ${target.name} holds the same data as before`, {
             hint: 'Vault still holds the old value, or the ExternalSecret reads another path: check the Vault step and spec.data/dataFrom of the ExternalSecret',
           });

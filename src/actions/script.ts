@@ -3,7 +3,7 @@ import { RotorError } from '../errors.js';
 import { reveal, type Secret } from '../engine/secret.js';
 import { need } from './ports.js';
 import { secretParam } from './secret-param.js';
-import { defineAction, type ActionDefinition } from './types.js';
+import { defineAction, type ActionContext, type ActionDefinition } from './types.js';
 
 const params = z.object({
   /** The policy's rotation_script_path. */
@@ -15,7 +15,15 @@ const params = z.object({
   /** stdin: one JSON object `{secret_path, values}`; env: ROTOR_VALUE_<NAME> in the child's environment only. */
   pass: z.enum(['stdin', 'env']).default('stdin'),
   timeout_ms: z.coerce.number().int().positive().max(3_600_000).default(300_000),
+  /**
+   * The secret's previous data (a vault.kv-snapshot's `data`): undo hands the same script the
+   * previous value of each key in `values`, so a rollback puts the target back too. Without it the
+   * script's change cannot be undone, and a rollback says so.
+   */
+  undo_from: z.record(z.string(), secretParam).optional(),
 });
+
+type ScriptParams = z.infer<typeof params>;
 
 export const scriptRun = defineAction({
   id: 'script.run',
@@ -26,37 +34,55 @@ export const scriptRun = defineAction({
   class: 'guarded',
   describe: (p) => `run ${p.path} ${p.secret_path}${Object.keys(p.values).length ? `, passing ${Object.keys(p.values).join(', ')} through ${p.pass === 'stdin' ? 'stdin' : 'its environment'}` : ''}; times out after ${Math.round(p.timeout_ms / 1000)}s`,
   async run(p, ctx) {
-    const scripts = need(ctx.ports, 'scripts');
-    const access = await scripts.access(p.path);
-    if (access === 'missing' || access === 'not-a-file') {
-      throw new RotorError(`Rotation script not found: ${p.path}`, { hint: 'verify the script path exists on the machine running rotor (rotation_script_path in the policy)' });
+    return { exit_code: await runScript(p, p.values, ctx) };
+  },
+  async undo(p, _outputs, ctx) {
+    if (!p.undo_from) {
+      throw new RotorError(`the change made by ${p.path} cannot be undone: the step gives the script no undo_from`, { hint: `put the previous value back on the target by hand (run ${p.path} ${p.secret_path} with it)` });
     }
-    if (access === 'not-executable') {
-      throw new RotorError(`Rotation script is not executable: ${p.path}`, { hint: `chmod +x ${p.path}` });
+    const previous = Object.fromEntries(Object.keys(p.values).filter((k) => p.undo_from![k] !== undefined).map((k) => [k, p.undo_from![k]]));
+    if (Object.keys(previous).length === 0) {
+      // A first rotation: the secret had no such value, so the target had none that rotor knew.
+      ctx.log(`the secret had no previous ${Object.keys(p.values).join(', ')}: nothing to hand ${p.path} back`);
+      return;
     }
-    const plain = Object.fromEntries(Object.entries(p.values).map(([k, v]) => [k, reveal(v)]));
-    const stdin = p.pass === 'stdin' ? ctx.secret(JSON.stringify({ secret_path: p.secret_path, values: plain }), 'script stdin') : undefined;
-    const env: Record<string, string | Secret> = { ROTOR_SECRET_PATH: p.secret_path };
-    if (p.pass === 'env') for (const [k, v] of Object.entries(p.values)) env[`ROTOR_VALUE_${k.toUpperCase()}`] = v;
-    let lastError = '';
-    const result = await scripts.run({
-      path: p.path,
-      args: [p.secret_path],
-      stdin,
-      env,
-      timeoutMs: p.timeout_ms,
-      signal: ctx.signal,
-      onLine: (line, stream) => {
-        if (stream === 'stderr' && line.trim()) lastError = line;
-        ctx.log(stream === 'stderr' ? `! ${line}` : line);
-      },
-    });
-    if (result.timedOut) throw new RotorError(`Rotation script timed out after ${p.timeout_ms / 1000}s: ${p.path}`, { hint: 'look at its output above; raise timeout_ms if it is just slow' });
-    if (result.exitCode !== 0) {
-      throw new RotorError(`Rotation script failed with exit code ${result.exitCode}: ${p.path}${lastError ? ` (${lastError})` : ''}`, { hint: 'its output is above and in the journal' });
-    }
-    return { exit_code: result.exitCode };
+    ctx.log(`running ${p.path} again with the previous ${Object.keys(previous).join(', ')}`);
+    await runScript(p, previous, ctx);
   },
 });
+
+/** Runs the script with `values` (never on its command line); resolves with its exit code 0 or throws. */
+async function runScript(p: ScriptParams, values: ScriptParams['values'], ctx: ActionContext): Promise<number> {
+  const scripts = need(ctx.ports, 'scripts');
+  const access = await scripts.access(p.path);
+  if (access === 'missing' || access === 'not-a-file') {
+    throw new RotorError(`Rotation script not found: ${p.path}`, { hint: 'verify the script path exists on the machine running rotor (rotation_script_path in the policy)' });
+  }
+  if (access === 'not-executable') {
+    throw new RotorError(`Rotation script is not executable: ${p.path}`, { hint: `chmod +x ${p.path}` });
+  }
+  const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, reveal(v)]));
+  const stdin = p.pass === 'stdin' ? ctx.secret(JSON.stringify({ secret_path: p.secret_path, values: plain }), 'script stdin') : undefined;
+  const env: Record<string, string | Secret> = { ROTOR_SECRET_PATH: p.secret_path };
+  if (p.pass === 'env') for (const [k, v] of Object.entries(values)) env[`ROTOR_VALUE_${k.toUpperCase()}`] = v;
+  let lastError = '';
+  const result = await scripts.run({
+    path: p.path,
+    args: [p.secret_path],
+    stdin,
+    env,
+    timeoutMs: p.timeout_ms,
+    signal: ctx.signal,
+    onLine: (line, stream) => {
+      if (stream === 'stderr' && line.trim()) lastError = line;
+      ctx.log(stream === 'stderr' ? `! ${line}` : line);
+    },
+  });
+  if (result.timedOut) throw new RotorError(`Rotation script timed out after ${p.timeout_ms / 1000}s: ${p.path}`, { hint: 'look at its output above; raise timeout_ms if it is just slow' });
+  if (result.exitCode !== 0) {
+    throw new RotorError(`Rotation script failed with exit code ${result.exitCode}: ${p.path}${lastError ? ` (${lastError})` : ''}`, { hint: 'its output is above and in the journal' });
+  }
+  return result.exitCode;
+}
 
 export const scriptActions: readonly ActionDefinition[] = [scriptRun];

@@ -32,6 +32,11 @@ export interface ActionContext {
   askSecret(prompt: string): Promise<Secret>;
   /** The step's id, for messages. */
   readonly stepId: string;
+  /**
+   * True when this step was running when an earlier session stopped and runs again on resume:
+   * its change may already have happened, so "nothing changed" is no longer a failure by itself.
+   */
+  readonly rerun?: boolean;
 }
 
 /** One kind of step (`do: vault.kv-patch`). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isSecret } from '../engine/secret.js';
 import { RotorError } from '../errors.js';
-import { defineAction } from './types.js';
+import { defineAction, type ActionContext, type Outputs } from './types.js';
 import { casConflict, describeKeys, kvDataParam, kvLocationParams, locate, restoreVersion, shown, versionParam, vaultPort, wrapData } from './vault-common.js';
 import type { KvData, KvLocation } from './vault-port.js';
 
@@ -33,10 +33,12 @@ function merge(base: Record<string, unknown>, change: KvData): KvData {
   return out;
 }
 
+const stageParams = z.object({ ...stagingParams, data: kvDataParam, cas: versionParam.optional(), mode: z.enum(['merge', 'replace']).default('merge') });
+
 export const kvStage = defineAction({
   id: 'vault.kv-stage',
   summary: 'Write the new value to a pending path in Vault before any target is touched',
-  params: z.object({ ...stagingParams, data: kvDataParam, cas: versionParam.optional(), mode: z.enum(['merge', 'replace']).default('merge') }),
+  params: stageParams,
   outputs: ['pending_path', 'pending_version', 'base_version', 'data'],
   changes: true,
   class: 'guarded',
@@ -76,17 +78,37 @@ export const kvStage = defineAction({
   },
   async recover(p, recorded, ctx) {
     // The staged value is the one the target may already hold: resume finishes with exactly it.
+    const port = vaultPort(ctx);
     const pending = pendingOf(p);
-    const staged = await vaultPort(ctx).kvRead(pending, { signal: ctx.signal });
-    const meta = await vaultPort(ctx).kvMetadata(pending, { signal: ctx.signal });
+    const meta = await port.kvMetadata(pending, { signal: ctx.signal });
+    if (!meta) return recoverPromoted(p, recorded, ctx);
+    const staged = await port.kvRead(pending, { signal: ctx.signal });
     return {
       pending_path: pending.path,
       pending_version: staged.version,
-      base_version: Number(recorded.base_version ?? meta?.customMetadata?.base_version ?? 0),
+      base_version: Number(recorded.base_version ?? meta.customMetadata?.base_version ?? 0),
       data: wrapData(staged.data, ctx, `steps.${ctx.stepId}.data`),
     };
   },
 });
+
+/**
+ * The pending path is gone when the session stopped after promotion (which removes it): the
+ * staged value is then the version promotion wrote, the one right after the recorded base.
+ */
+async function recoverPromoted(p: z.infer<typeof stageParams>, recorded: Outputs, ctx: ActionContext): Promise<Outputs> {
+  const at = locate(p);
+  const base = Number(recorded.base_version);
+  const meta = await vaultPort(ctx).kvMetadata(at, { signal: ctx.signal });
+  if (!Number.isInteger(base) || !meta || meta.currentVersion <= base) {
+    throw new RotorError(`the value staged for ${shown(at)} is gone: ${shown(pendingOf(p))} no longer exists and ${shown(at)} was not promoted past version ${recorded.base_version}`, {
+      hint: 'the new value may be on the target only: compare the target with Vault and rotate again',
+    });
+  }
+  const promoted = await vaultPort(ctx).kvRead(at, { version: base + 1, signal: ctx.signal });
+  ctx.log(`already promoted: ${shown(at)} version ${base + 1} holds the staged value`);
+  return { pending_path: pendingOf(p).path, pending_version: Number(recorded.pending_version ?? 0), base_version: base, data: wrapData(promoted.data, ctx, `steps.${ctx.stepId}.data`) };
+}
 
 export const kvPromote = defineAction({
   id: 'vault.kv-promote',
@@ -116,5 +138,15 @@ export const kvPromote = defineAction({
   },
   async check(p, ctx) {
     return (await vaultPort(ctx).kvMetadata(pendingOf(p), { signal: ctx.signal })) ? 'not-done' : 'done';
+  },
+  async recover(p, recorded, ctx) {
+    if (recorded.version !== undefined) return recorded;
+    // Interrupted right after promoting: the write was checked-and-set on `cas`, so it is cas + 1.
+    const at = locate(p);
+    const meta = await vaultPort(ctx).kvMetadata(at, { signal: ctx.signal });
+    if (p.cas === undefined || !meta || meta.currentVersion <= p.cas) {
+      throw new RotorError(`cannot tell which version of ${shown(at)} the interrupted promotion wrote`, { hint: `vault kv metadata get ${shown(at)} shows its versions; compare with the target, then rotate again` });
+    }
+    return { version: p.cas + 1, previous_version: p.cas };
   },
 });

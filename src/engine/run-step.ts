@@ -34,6 +34,7 @@ export function actionContext(step: PlannedStep, deps: EngineDeps, emit: (e: Eve
     ports: deps.ports,
     signal,
     stepId: step.id,
+    rerun: deps.resume?.steps.get(step.id)?.state === 'in-flight',
     log: (line) => emit({ type: 'step-log', stepId: step.id, line: deps.secrets.scrub(line) }),
     progress: (done, total, label) => emit({ type: 'step-progress', stepId: step.id, done, total, label }),
     secret: (value, label) => deps.secrets.add(new Secret(value, label ?? `steps.${step.id}`)),
