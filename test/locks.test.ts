@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -104,25 +106,47 @@ describe('rotor unlock', () => {
 });
 
 describe('rotation locks across processes', () => {
-  it('two rotor processes against one Vault: exactly one proceeds, the other says who holds the lock', async () => {
+  it('two rotor processes against one Vault, 50 times: exactly one proceeds, the other says who holds the lock', async () => {
     const home = mkdtempSync(join(tmpdir(), 'rotor-locks-home-'));
+    // The winner waits at this gate until the other process has exited, so the two always overlap
+    // however slowly either starts; a gate held 20 s means both got through (and the test fails).
+    const held: ServerResponse[] = [];
+    let open = false; // per round: the gate opens once either process has exited
+    const release = () => {
+      open = true;
+      held.splice(0).forEach((res) => res.writeHead(200).end('open'));
+    };
+    const gate = createServer((_req, res) => {
+      if (open) return void res.writeHead(200).end('open');
+      held.push(res);
+    });
+    await new Promise<void>((ready) => gate.listen(0, '127.0.0.1', ready));
+    const gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/gate`;
     const env = { ...process.env, ROTOR_HOME: home, VAULT_ADDR: world.sandbox.vault.url, VAULT_TOKEN: world.sandbox.vault.rootToken, KUBECONFIG: '', NO_COLOR: '1' };
     const runOnce = () =>
       new Promise<{ code: number | null; stderr: string }>((done) => {
-        const child = spawn(process.execPath, [CLI, 'run', RUNBOOK, '--env', 'local', '--yes', '--json', '--set', 'hold_seconds=1.5'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, [CLI, 'run', RUNBOOK, '--env', 'local', '--yes', '--json', '--set', `gate_url=${gateUrl}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
         let stderr = '';
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (code) => done({ code, stderr }));
+        child.on('close', (code) => {
+          release();
+          done({ code, stderr });
+        });
       });
+    const versionBefore = world.sandbox.vault.kvRead('harmonyflow/redis')!.version;
     try {
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 50; i++) {
+        open = false;
+        const fallback = setTimeout(release, 20_000);
         const results = await Promise.all([runOnce(), runOnce()]);
-        // The winner holds the lock for 1.5 s, far longer than the two processes' start-up skew.
-        expect(results.map((r) => r.code).sort(), results.map((r) => r.stderr).join('\n')).toEqual([0, 2]);
+        clearTimeout(fallback);
+        expect(results.map((r) => r.code).sort(), `round ${i + 1}: ${results.map((r) => r.stderr).join('\n')}`).toEqual([0, 2]);
         expect(results.find((r) => r.code === 2)!.stderr).toMatch(/harmonyflow\/redis is being rotated by .+ since .+ \(session \S+, runbook lock-rotation\)/);
       }
+      expect(world.sandbox.vault.kvRead('harmonyflow/redis')!.version, 'one rotation per round').toBe(versionBefore + 50);
     } finally {
+      gate.close();
       rmSync(home, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 });
