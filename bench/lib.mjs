@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+export const CLI = join(ROOT, 'dist', 'bundle', 'cli.js');
 
 /** Runs a command to completion and returns its wall time in ms. */
 export function timeCommand(cmd, args, env = {}) {

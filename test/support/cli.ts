@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** The built CLI (npm test builds before running vitest). */
-export const CLI = resolve(import.meta.dirname, '../../dist/src/cli.js');
+/** The built and bundled CLI, as `rotor` runs it (npm test builds before running vitest). */
+export const CLI = resolve(import.meta.dirname, '../../dist/bundle/cli.js');
 
 export interface CliResult {
   code: number | null;
