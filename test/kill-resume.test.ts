@@ -7,7 +7,7 @@ import { Secret } from '../src/engine/secret.js';
 import type { GivenInputs } from '../src/runbook/inputs.js';
 import { startSandboxWorld, type SandboxHandles } from '../src/sandbox/world.js';
 import type { World } from '../src/session/world.js';
-import { killAndResume, stepIds, type KillPoint } from './support/crash.js';
+import { killAndResume, killPoints, type KillPoint } from './support/crash.js';
 
 type SandboxWorld = World & { sandbox: SandboxHandles };
 
@@ -58,6 +58,10 @@ const CASES: Record<string, KillCase> = {
   },
   emergency: {
     inputs: fast,
+    prepare: (w, inputs) => {
+      // The admin token the running service accepts now: earlier kill points rotated it.
+      inputs.admin_token = new Secret(String(w.sandbox.vault.kvRead('harmonyflow/admin')!.data['api-token']), 'inputs.admin_token');
+    },
     consistent: async (w) => {
       const data = w.sandbox.vault.kvRead('harmonyflow/postgresql')!.data;
       expect(await w.sandbox.postgres.tryLogin({ url: new Secret(w.env.ROTOR_SANDBOX_PG_URL), timeoutMs: 2000 }, String(data.username), new Secret(String(data.password))), 'PostgreSQL takes the password in Vault').toBe(true);
@@ -166,7 +170,7 @@ for (const [runbook, spec] of Object.entries(CASES)) {
     // The suite kills every step after its effect (the point where Vault and a target can
     // disagree); ROTOR_KILL_POINTS=between,before-effect,after-effect runs the whole matrix.
     const ats = (process.env.ROTOR_KILL_POINTS?.split(',') as KillPoint['at'][] | undefined) ?? ['after-effect'];
-    const points: KillPoint[] = stepIds(runbook).flatMap((stepId) => ats.map((at) => ({ stepId, at })));
+    const points = killPoints(runbook, ats);
     // One world per runbook: each resumed run starts from where the previous one left things.
     let world: SandboxWorld;
     beforeAll(async () => {

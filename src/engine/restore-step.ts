@@ -7,14 +7,14 @@ import { actionContext, resolveParams, type CompletedStep } from './run-step.js'
 import type { PlannedStep } from './types.js';
 
 /** What resuming one action step decided. */
-export type Restored = { kind: 'done'; completed: CompletedStep } | { kind: 'run'; why: string } | { kind: 'failed'; error: string; uncertain?: boolean };
+export type Restored = { kind: 'done'; completed: CompletedStep } | { kind: 'run'; why: string; stale?: boolean } | { kind: 'failed'; error: string; uncertain?: boolean };
 
 /**
  * Brings one step of an interrupted session back: a finished step gets its outputs back (from the
  * real system where the action can recover them), an in-flight step is checked against the real
  * system when its action is guarded, and runs again only when its change did not happen.
  */
-export async function restoreStep(step: PlannedStep, mark: StepMark, deps: EngineDeps, emit: (e: EventInput) => void, lookup: Lookup): Promise<Restored> {
+export async function restoreStep(step: PlannedStep, mark: StepMark, deps: EngineDeps, emit: (e: EventInput) => void, lookup: Lookup, changedSince = false): Promise<Restored> {
   const action = deps.actions.get(step.action ?? '');
   if (!action) return { kind: 'failed', error: `unknown action ${step.action}` };
   const ctx = actionContext(step, deps, emit, new AbortController().signal);
@@ -33,7 +33,8 @@ export async function restoreStep(step: PlannedStep, mark: StepMark, deps: Engin
     }
     if (mark.state === 'succeeded' && !action.recover && !action.changes && action.class === 'safe' && hasHashedSecret(mark.outputs)) {
       // A read whose secret outputs the journal kept only as hashes: reading again is harmless.
-      return { kind: 'run', why: 'read again: the journal holds its secret outputs only as hashes' };
+      // After a later change, though, it sees the new state: checks against the old value are stale.
+      return { kind: 'run', why: 'read again: the journal holds its secret outputs only as hashes', stale: changedSince };
     }
     const recorded: Outputs = mark.state === 'succeeded' ? mark.outputs : {};
     const outputs = action.recover ? await action.recover(params, recorded, ctx) : recorded;

@@ -14,7 +14,7 @@ export interface GroupResult {
  * starts; those already running finish, so nothing is left half-done. `done` holds children that
  * succeeded in an earlier attempt, so a retry runs only the rest.
  */
-export async function runGroup(group: PlannedStep, deps: EngineDeps, emit: (e: EventInput) => void, lookupFor: (item?: unknown) => Lookup, done: Set<string>): Promise<GroupResult> {
+export async function runGroup(group: PlannedStep, deps: EngineDeps, emit: (e: EventInput) => void, lookupFor: (item?: unknown) => Lookup, done: Set<string>, skipReason: (child: PlannedStep) => string | undefined = () => undefined): Promise<GroupResult> {
   const children = group.group!.steps.filter((c) => !done.has(c.id));
   const result: GroupResult = { completed: [], failures: [] };
   let next = 0;
@@ -23,6 +23,12 @@ export async function runGroup(group: PlannedStep, deps: EngineDeps, emit: (e: E
     while (next < children.length && result.failures.length === 0) {
       const child = children[next++];
       const lookup = lookupFor(child.item);
+      const reason = skipReason(child);
+      if (reason !== undefined) {
+        emit({ type: 'step-skipped', stepId: child.id, reason });
+        done.add(child.id);
+        continue;
+      }
       if (child.when !== undefined && !truthy(resolveString(child.when, lookup))) {
         emit({ type: 'step-skipped', stepId: child.id, reason: `when: ${child.when} is false` });
         done.add(child.id);

@@ -8,6 +8,7 @@ import { rollback } from './rollback.js';
 import { runActionStep, type CompletedStep } from './run-step.js';
 import { runGroup } from './run-group.js';
 import { restoreStep } from './restore-step.js';
+import { lostOutputReason, usesLostOutput } from './lost-outputs.js';
 import type { Decision, DecisionRequest, EngineEvent, Outcome, Plan, PlannedStep } from './types.js';
 
 type Next = 'next' | { end: Outcome };
@@ -66,6 +67,11 @@ class PlanRun {
     if (interrupted !== 'next') return interrupted;
     const restored = await this.restore(step);
     if (restored !== 'run') return restored;
+    const lostStep = step.group ? undefined : usesLostOutput(step, this.lost, this.deps.actions);
+    if (lostStep) {
+      this.skip(step, lostOutputReason(lostStep));
+      return 'next';
+    }
     if (step.when !== undefined) {
       let run = false;
       try {
@@ -111,12 +117,13 @@ class PlanRun {
         this.skip(child, 'skipped before the session was interrupted');
         continue;
       }
-      const result = await restoreStep(child, mark, this.deps, this.emit, this.lookup(child.item, true));
+      const result = await restoreStep(child, mark, this.deps, this.emit, this.lookup(child.item, true), this.changedAfter(child.id));
       if (result.kind === 'failed') {
         if (result.uncertain) this.uncertain = child.id;
         return this.onFailure(child, `could not resume: ${result.error}`, this.plan.onFailure === 'ask' ? 'stop' : this.plan.onFailure);
       }
       if (result.kind === 'run') {
+        if (result.stale) this.lost.add(child.id);
         this.emit({ type: 'step-log', stepId: child.id, line: result.why });
         pending = true;
         continue;
@@ -127,6 +134,18 @@ class PlanRun {
     if (pending) return 'run';
     if (step.group) this.outputs.set(step.id, {});
     return 'next';
+  }
+
+  /** Reads run again on resume after a later change: their outputs are not the ones from before it. */
+  private readonly lost = new Set<string>();
+
+  /** Whether a step after this one (in plan order) had made its change before the interruption. */
+  private changedAfter(stepId: string): boolean {
+    const order = this.plan.steps.flatMap((s) => s.group?.steps ?? [s]);
+    return order.slice(order.findIndex((s) => s.id === stepId) + 1).some((s) => {
+      const state = this.deps.resume?.steps.get(s.id)?.state;
+      return (state === 'succeeded' || state === 'in-flight') && this.deps.actions.get(s.action ?? '')?.changes === true;
+    });
   }
 
   /** A crash during a rollback: restore what had completed and not been undone, then finish undoing it. */
@@ -155,7 +174,10 @@ class PlanRun {
     const done = this.groupDone.get(step.id) ?? new Set<string>();
     this.groupDone.set(step.id, done);
     this.emit({ type: 'step-started', stepId: step.id, attempt: 1 });
-    const result = await runGroup(step, this.deps, this.emit, this.lookup, done);
+    const result = await runGroup(step, this.deps, this.emit, this.lookup, done, (child) => {
+      const lostStep = usesLostOutput(child, this.lost, this.deps.actions);
+      return lostStep && lostOutputReason(lostStep);
+    });
     result.completed.forEach((c) => this.complete(c));
     const durationMs = this.deps.ports.clock.now() - started;
     if (result.failures.length === 0) {

@@ -19,6 +19,9 @@ export interface KillPoint {
 
 const never = () => new Promise<never>(() => undefined);
 
+/** A for_each child runs as `<id>#<n>`: the point names the template, so the first copy is hit. */
+const at = (stepId: string, point: KillPoint) => stepId === point.stepId || stepId.startsWith(`${point.stepId}#`);
+
 /**
  * An action registry whose actions freeze forever at the kill point, as a killed process would:
  * the journal holds exactly what it had flushed, and nothing runs after it. (The journal is
@@ -29,12 +32,12 @@ function freezingActions(point: KillPoint, killed: { value: boolean }): ActionRe
     ...a,
     async run(params, ctx) {
       if (killed.value) return never();
-      if (ctx.stepId === point.stepId && point.at === 'before-effect') {
+      if (at(ctx.stepId, point) && point.at === 'before-effect') {
         killed.value = true;
         return never();
       }
       const out = await a.run(params, ctx);
-      if (ctx.stepId === point.stepId && point.at === 'after-effect') {
+      if (at(ctx.stepId, point) && point.at === 'after-effect') {
         killed.value = true;
         return never();
       }
@@ -95,9 +98,13 @@ export async function killAndResume(world: World, runbookId: string, inputs: Giv
   return { outcome: await resumed.done, killed: true, journalDir };
 }
 
-/** Every step id of a shipped runbook, in order, group children included. */
-export function stepIds(runbookId: string): string[] {
+/**
+ * Every kill point of a shipped runbook, in order: each step at each of `ats`, except that a
+ * parallel group has no effect of its own (its children do), so it is only killed between steps.
+ */
+export function killPoints(runbookId: string, ats: readonly KillPoint['at'][]): KillPoint[] {
   const actions = createActionRegistry();
   const { runbook } = findRunbook(runbookId, loadCatalog(actions), actions);
-  return runbook.steps.flatMap((s) => ('parallel' in s ? [s.id, ...s.parallel.steps.map((c) => c.id)] : [s.id]));
+  const steps = runbook.steps.flatMap((s) => ('parallel' in s ? [{ id: s.id, group: true }, ...s.parallel.steps.map((c) => ({ id: c.id, group: false }))] : [{ id: s.id, group: false }]));
+  return steps.flatMap(({ id, group }) => ats.filter((a) => !group || a === 'between').map((a) => ({ stepId: id, at: a })));
 }

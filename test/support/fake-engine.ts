@@ -11,6 +11,12 @@ import { buildPlan } from '../../src/engine/plan.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { resolveInputs } from '../../src/runbook/inputs.js';
 import type { Decider, EngineEvent, Outcome } from '../../src/engine/types.js';
+import type { ResumePoint, StepMark } from '../../src/engine/resume.js';
+
+/** A resume point as an interrupted session's journal would give it. */
+export function resumeAt(marks: Record<string, StepMark>): ResumePoint {
+  return { steps: new Map(Object.entries(marks)), ended: false, rollbackStarted: false };
+}
 
 /** A world the fake actions change, so tests can check the end state, not just events. */
 export interface FakeWorld {
@@ -92,7 +98,7 @@ export interface FakeRun {
 }
 
 /** Loads runbook text, plans it and runs it against fake actions with the given decider. */
-export async function runFake(yaml: string, options: { decide?: Decider; world?: FakeWorld; inputs?: Record<string, string>; interrupts?: Interrupts; onEvent?: (e: EngineEvent) => void; protectedEnvironment?: string } = {}): Promise<FakeRun> {
+export async function runFake(yaml: string, options: { decide?: Decider; world?: FakeWorld; inputs?: Record<string, string>; interrupts?: Interrupts; onEvent?: (e: EngineEvent) => void; protectedEnvironment?: string; resume?: ResumePoint } = {}): Promise<FakeRun> {
   const world = options.world ?? fakeWorld();
   const actions = createActionRegistry([...fakeActions(world)]);
   const loaded = parseRunbook(yaml, 'test.yaml', actions);
@@ -109,6 +115,7 @@ export async function runFake(yaml: string, options: { decide?: Decider; world?:
     },
     secrets: new SecretRegistry(),
     interrupts: options.interrupts ?? new Interrupts(),
+    resume: options.resume,
   });
   return { outcome, events, world };
 }
