@@ -6,7 +6,7 @@
 // since it also pays for starting the emulator.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, median, report, timeCommand } from './lib.mjs';
@@ -69,8 +69,9 @@ async function dueJson(args, env) {
   return JSON.parse(stdout);
 }
 
-// BENCH_DUE_HOME=<dir> seeds that folder and keeps it, for `node --cpu-prof dist/src/cli.js due --env sandbox`.
+// BENCH_DUE_HOME=<dir> seeds that folder and keeps it, for `node --cpu-prof dist/bundle/cli.js due --env sandbox`.
 const keep = process.env.BENCH_DUE_HOME;
+if (keep) mkdirSync(keep, { recursive: true });
 const home = keep ?? mkdtempSync(join(tmpdir(), 'rotor-bench-due-'));
 // A Vault the CLI reaches over HTTP as it would reach the real one (`--env local`, VAULT_ADDR):
 // an emulator served by this process, holding the same 10,000 policies.
