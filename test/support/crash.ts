@@ -24,8 +24,9 @@ const at = (stepId: string, point: KillPoint) => stepId === point.stepId || step
 
 /**
  * An action registry whose actions freeze forever at the kill point, as a killed process would:
- * the journal holds exactly what it had flushed, and nothing runs after it. (The journal is
- * fsynced per event, so this is what a real kill leaves on disk.)
+ * the journal holds exactly what it had written, and nothing runs after it. (Each record is
+ * written before the engine goes on, so a killed process leaves the same file; a machine crash
+ * could also lose records written since the last fsync, which comes at step boundaries.)
  */
 function freezingActions(point: KillPoint, killed: { value: boolean }): ActionRegistry {
   const wrap = (a: ActionDefinition): ActionDefinition => ({
