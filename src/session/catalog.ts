@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ActionRegistry } from '../actions/index.js';
@@ -5,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { parseRunbook, type LoadedRunbook } from '../runbook/load.js';
 import { closest } from '../runbook/closest.js';
 import { packageRoot } from './package-root.js';
+import { prebuiltRunbook } from './prebuilt-runbooks.js';
 import type { RunbookInfo } from './types.js';
 
 /** The shipped runbooks folder, plus any folders named in ROTOR_RUNBOOKS (colon-separated). */
@@ -21,7 +23,9 @@ export function loadRunbookFile(file: string, actions: ActionRegistry): LoadedRu
   } catch {
     throw new UsageError(`cannot read runbook file ${file}`, 'check the path; `rotor runbooks` lists the shipped runbooks by id');
   }
-  return parseRunbook(text, file, actions);
+  const hash = createHash('sha256').update(text).digest('hex');
+  const prebuilt = prebuiltRunbook(file, hash, actions);
+  return prebuilt ? { runbook: prebuilt, file, hash, source: text } : parseRunbook(text, file, actions);
 }
 
 /** Runbook files that failed to load, kept so that one bad file never hides the others. */
