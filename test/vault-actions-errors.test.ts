@@ -68,6 +68,17 @@ describe('errors', () => {
     }
   });
 
+  it('a 503 that does not say sealed reads as unavailable, not sealed', async () => {
+    const clear = world.vault.injectFault({ path: 'secret/data/harmonyflow/redis', status: 503 });
+    try {
+      const error = await read();
+      expect(isVaultError(error, 'server-error')).toBe(true);
+      expect(error.message).toBe(`Vault at ${new URL(world.vault.url).host} is unavailable (503) while reading secret/harmonyflow/redis`);
+    } finally {
+      clear();
+    }
+  });
+
   it('unreachable names host:port', async () => {
     const port = await freePort();
     const vault = await createVaultPort(vaultConfigFromEnv({ VAULT_ADDR: `http://127.0.0.1:${port}`, VAULT_TOKEN: 'hvs.x' }, '/nonexistent'));

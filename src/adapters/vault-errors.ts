@@ -62,6 +62,13 @@ export function mapVaultError(error: unknown, ctx: CallContext, tokenCaps?: stri
       hint: `add ${need} on "${ctx.apiPath}" to a policy of this token, or use a token that has it`,
     });
   }
+  if (status === 503 && !/sealed/i.test(message)) {
+    // Sealed Vault says so ("Vault is sealed"); any other 503 is a node or proxy that is unavailable.
+    return new VaultError('server-error', `Vault at ${where} is unavailable (503) while ${ctx.doing}`, {
+      status,
+      hint: 'vault status shows whether it is sealed or a standby; look at its health and logs, then retry the step',
+    });
+  }
   if (status === 503) {
     return new VaultError('sealed', `Vault at ${where} is sealed (503) while ${ctx.doing}`, {
       status,
