@@ -45,7 +45,7 @@ describe('runbook certificate in the sandbox', () => {
       // The old certificate is revoked, the new one is not.
       expect(await revokedAt(vault, old.serial)).toBeGreaterThan(0);
       expect(await revokedAt(vault, cert.serial)).toBe(0);
-      expect(succeeded(run.events)).toEqual(['backup', 'current', 'issue', 'ca', 'validate', 'deploy', 'sync', 'restart', 'deployed', 'revoke-old']);
+      expect(succeeded(run.events)).toEqual(['backup', 'current', 'issue', 'ca', 'stage', 'validate', 'deploy', 'sync', 'restart', 'deployed', 'revoke-old']);
       // No private key reached the journal.
       for (const key of [old['tls.key'], cert['tls.key']]) expect(run.journal).not.toContain(keyLine(key));
     } finally {
@@ -70,7 +70,9 @@ describe('runbook certificate in the sandbox', () => {
       // The new certificate nobody deployed was revoked by the undo.
       const issued = run.events.find((e) => e.type === 'step-succeeded' && e.stepId === 'issue') as unknown as { outputs: { serial: string } };
       expect(await revokedAt(vault, issued.outputs.serial)).toBeGreaterThan(0);
-      expect(run.events.filter((e) => e.type === 'step-rolled-back').map((e) => e.stepId)).toEqual(['issue']);
+      // The staged copy of the new key went first, then the certificate itself.
+      expect(run.events.filter((e) => e.type === 'step-rolled-back').map((e) => e.stepId)).toEqual(['stage', 'issue']);
+      expect(vault.kvRead(`${PATH}.pending`), 'no staged key is left behind').toBeNull();
       expect(succeeded(run.events)).not.toContain('revoke-old');
     } finally {
       await run.close();

@@ -38,10 +38,15 @@ export function certificateActions(x509: X509Port): readonly ActionDefinition[] 
     id: 'certificate.validate',
     summary: 'Check a certificate before deploying it: chain to the CA, validity dates, names, private key match',
     params: z.object({
-      certificate: pem,
-      private_key: pem,
+      certificate: pem.optional(),
+      private_key: pem.optional(),
       /** The trust anchor (vault.pki-ca), not the issuing_ca the issuer sent along. */
-      ca: pem,
+      ca: pem.optional(),
+      /**
+       * Instead of the three above: a secret's data (`{{ steps.stage.data }}`) with tls.crt,
+       * tls.key and ca.crt, as External Secrets will read it; a staged value survives a crash.
+       */
+      data: z.record(z.string(), z.unknown()).optional(),
       /** Every name the certificate must cover. */
       names: list,
       /** Used when `names` is empty: the names it was issued for. */
@@ -58,10 +63,18 @@ export function certificateActions(x509: X509Port): readonly ActionDefinition[] 
     },
     async run(p, ctx) {
       const wanted = p.names.length ? p.names : p.default_names;
-      const f = facts(x509, p.certificate, 'the certificate');
-      const cert = reveal(p.certificate);
+      const given = (value: string | Secret | undefined, field: string): string | Secret => {
+        const found = value ?? (p.data?.[field] as string | Secret | undefined);
+        if (found === undefined) throw new RotorError(`certificate.validate needs the ${field === 'tls.crt' ? 'certificate' : field === 'tls.key' ? 'private_key' : 'ca'} (or data with ${field})`, { hint: 'give certificate, private_key and ca, or data holding tls.crt, tls.key and ca.crt' });
+        return found;
+      };
+      const certificate = given(p.certificate, 'tls.crt');
+      const privateKey = given(p.private_key, 'tls.key');
+      const ca = given(p.ca, 'ca.crt');
+      const f = facts(x509, certificate, 'the certificate');
+      const cert = reveal(certificate);
       const problems: string[] = [];
-      if (!x509.signedBy(cert, reveal(p.ca))) problems.push(`it is not signed by the CA (issuer "${f.issuerCommonName}")`);
+      if (!x509.signedBy(cert, reveal(ca))) problems.push(`it is not signed by the CA (issuer "${f.issuerCommonName}")`);
       const now = ctx.ports.clock.now();
       if (f.notBefore.getTime() > now) problems.push(`it is not valid before ${f.notBefore.toISOString()}`);
       if (f.notAfter.getTime() <= now) problems.push(`it expired at ${f.notAfter.toISOString()}`);
@@ -71,7 +84,7 @@ export function certificateActions(x509: X509Port): readonly ActionDefinition[] 
       if (missing.length) problems.push(`it does not cover ${missing.join(', ')} (it covers ${[...new Set(covered)].join(', ')})`);
       let matches = false;
       try {
-        matches = x509.keyMatches(cert, reveal(p.private_key));
+        matches = x509.keyMatches(cert, reveal(privateKey));
       } catch (error) {
         problems.push(`the private key is unreadable: ${(error as Error).message}`);
       }

@@ -38,9 +38,10 @@ export function vaultPort(ctx: ActionContext): VaultPort {
 /**
  * Fields that say who and where, not a credential (the guide's PostgreSQL secret has username,
  * host, port, database). Wrapped, their values would be scrubbed from every message: "harmonyflow"
- * and "5432" would vanish from logs and errors, which must say where things happened.
+ * and "5432" would vanish from logs and errors, which must say where things happened. A
+ * certificate's serial is public too (it is printed in the certificate) and names which one failed.
  */
-const LOCATOR_FIELDS = new Set(['username', 'user', 'host', 'hostname', 'port', 'database', 'dbname', 'db', 'vhost']);
+const LOCATOR_FIELDS = new Set(['username', 'user', 'host', 'hostname', 'port', 'database', 'dbname', 'db', 'vhost', 'serial']);
 
 /** Wraps every value of a secret's data but its locators, so no credential leaves the step in plaintext. */
 export function wrapData(data: Record<string, unknown>, ctx: ActionContext, label: string): Record<string, Secret | string> {
