@@ -66,7 +66,7 @@ export interface StoreConnection extends RotationStores {
 /**
  * Opens the stores of an environment. Its Vault is configured the Vault CLI's way, with the
  * profile's address and namespace (as `rotor run` connects it); reads take a fast path
- * (policy-kv-read.ts). The sandbox keeps its policies
+ * (src/adapters/vault-store-reads.ts). The sandbox keeps its policies
  * and history in a Vault emulator of their own, saved to ROTOR_HOME/sandbox-vault.json, so they
  * outlive the process; the sandbox world's secrets still start fresh on every run.
  */
@@ -98,7 +98,7 @@ async function environmentVault(environment: EnvironmentInfo, profiles: readonly
   const { vaultConfigFromEnv } = await import('../adapters/vault-config.js');
   const overrides = { ...(profile?.vaultAddr ? { address: profile.vaultAddr } : {}), ...(profile?.vaultNamespace ? { namespace: profile.vaultNamespace } : {}), renewToken: false };
   const config = vaultConfigFromEnv(env, homedir(), overrides);
-  const { storeVault } = await import('./policy-kv-read.js');
+  const { storeVault } = await import('../adapters/vault-store-reads.js');
   const vault = storeVault(config, async () => (await import('../adapters/vault.js')).createVaultPort(config));
   return { vault, close: () => vault.close() };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { VaultError, type KvLocation, type KvSecret, type VaultPort } from '../actions/vault-port.js';
-import type { VaultConfig } from '../adapters/vault-config.js';
+import type { VaultConfig } from './vault-config.js';
 import type { StoreVault } from '../policy/store-layout.js';
 
 const seg = (s: string) => s.split('/').filter(Boolean).map(encodeURIComponent).join('/');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isVaultError, type VaultPort } from '../src/actions/vault-port.js';
 import { createVaultPort, vaultConfigFromEnv } from '../src/adapters/vault.js';
-import { storeVault } from '../src/commands/policy-kv-read.js';
+import { storeVault } from '../src/adapters/vault-store-reads.js';
 import { startVaultEmulator, type VaultEmulator } from '../src/sandbox/vault/index.js';
 
 let vault: VaultEmulator;
