@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { jwtVerify } from 'jose';
@@ -22,6 +22,7 @@ const scriptTarget = join(scriptDir, 'target.json');
 const rotationScript = join(scriptDir, 'rotate.sh');
 writeFileSync(rotationScript, `#!/bin/sh\numask 077\ncat > '${scriptTarget}.tmp' && mv '${scriptTarget}.tmp' '${scriptTarget}'\n`, { mode: 0o700 });
 const CUSTOM_PATH = 'harmonyflow/custom-target';
+afterAll(() => rmSync(scriptDir, { recursive: true, force: true }));
 
 interface KillCase {
   inputs: GivenInputs;

@@ -67,9 +67,9 @@ class PlanRun {
     if (interrupted !== 'next') return interrupted;
     const restored = await this.restore(step);
     if (restored !== 'run') return restored;
-    const lostStep = step.group ? undefined : usesLostOutput(step, this.lost, this.deps.actions);
-    if (lostStep) {
-      this.skip(step, lostOutputReason(lostStep));
+    const lost = step.group ? undefined : this.lostReason(step);
+    if (lost) {
+      this.skip(step, lost);
       return 'next';
     }
     if (step.when !== undefined) {
@@ -139,9 +139,18 @@ class PlanRun {
   /** Reads run again on resume after a later change: their outputs are not the ones from before it. */
   private readonly lost = new Set<string>();
 
+  /** Why a check must be skipped on resume (it needs a stale read's output), if it must. */
+  private lostReason(step: PlannedStep): string | undefined {
+    const lostStep = usesLostOutput(step, this.lost, this.deps.actions);
+    return lostStep && lostOutputReason(lostStep);
+  }
+
+  /** Every action step in plan order, group children in place (built on first resume use). */
+  private order?: PlannedStep[];
+
   /** Whether a step after this one (in plan order) had made its change before the interruption. */
   private changedAfter(stepId: string): boolean {
-    const order = this.plan.steps.flatMap((s) => s.group?.steps ?? [s]);
+    const order = (this.order ??= this.plan.steps.flatMap((s) => s.group?.steps ?? [s]));
     return order.slice(order.findIndex((s) => s.id === stepId) + 1).some((s) => {
       const state = this.deps.resume?.steps.get(s.id)?.state;
       return (state === 'succeeded' || state === 'in-flight') && this.deps.actions.get(s.action ?? '')?.changes === true;
@@ -174,10 +183,7 @@ class PlanRun {
     const done = this.groupDone.get(step.id) ?? new Set<string>();
     this.groupDone.set(step.id, done);
     this.emit({ type: 'step-started', stepId: step.id, attempt: 1 });
-    const result = await runGroup(step, this.deps, this.emit, this.lookup, done, (child) => {
-      const lostStep = usesLostOutput(child, this.lost, this.deps.actions);
-      return lostStep && lostOutputReason(lostStep);
-    });
+    const result = await runGroup(step, this.deps, this.emit, this.lookup, done, (child) => this.lostReason(child));
     result.completed.forEach((c) => this.complete(c));
     const durationMs = this.deps.ports.clock.now() - started;
     if (result.failures.length === 0) {

@@ -30,19 +30,28 @@ export function registryFingerprint(actions: ActionRegistry): string {
 }
 
 let loaded: PrebuiltRunbooks | null | undefined;
+let shippedDir: string | undefined;
+/** Fingerprints by registry: a start loads 14 files against one registry, so it is hashed once. */
+const fingerprints = new WeakMap<ActionRegistry, string>();
+
+function fingerprintOf(actions: ActionRegistry): string {
+  let fingerprint = fingerprints.get(actions);
+  if (fingerprint === undefined) fingerprints.set(actions, (fingerprint = registryFingerprint(actions)));
+  return fingerprint;
+}
 
 /** The build-time parse of a shipped runbook file with exactly this hash, if there is one. */
 export function prebuiltRunbook(file: string, hash: string, actions: ActionRegistry): Runbook | undefined {
-  const root = packageRoot();
-  if (dirname(file) !== join(root, 'runbooks')) return undefined;
+  shippedDir ??= join(packageRoot(), 'runbooks');
+  if (dirname(file) !== shippedDir) return undefined;
   if (loaded === undefined) {
     try {
-      loaded = JSON.parse(readFileSync(join(root, PREBUILT_FILE), 'utf8')) as PrebuiltRunbooks;
+      loaded = JSON.parse(readFileSync(join(dirname(shippedDir), PREBUILT_FILE), 'utf8')) as PrebuiltRunbooks;
     } catch {
       loaded = null; // not built (tests straight from src): parse as usual
     }
   }
   const entry = loaded?.runbooks[basename(file)];
-  if (!entry || entry.hash !== hash || loaded!.registry !== registryFingerprint(actions)) return undefined;
+  if (!entry || entry.hash !== hash || loaded!.registry !== fingerprintOf(actions)) return undefined;
   return entry.runbook;
 }
