@@ -1,10 +1,10 @@
-import { Box, Text, useInput, useStdin } from 'ink';
+import { Box, Text, useInput, useStdin, type Key } from 'ink';
 import SelectInput from 'ink-select-input';
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { MASK } from '../engine/secret.js';
 import type { RunbookInfo } from '../session/types.js';
 import { checkInput } from './input-check.js';
-import { TextField } from './text-field.js';
+import { editText } from './text-edit.js';
 import { tone } from './tone.js';
 import { Item, Pointer } from './select-parts.js';
 
@@ -51,27 +51,53 @@ function Explain({ field }: { field: InputSpec }) {
 
 export function InputsForm({ runbook, fields, onDone, onBack }: InputsFormProps) {
   const { isRawModeSupported } = useStdin();
-  const [index, setIndex] = useState(0);
-  const [drafts, setDrafts] = useState(() => firstDrafts(fields));
+  const [index, setIndexState] = useState(0);
+  const [drafts, setDraftsState] = useState(() => firstDrafts(fields));
   const [error, setError] = useState<string>();
+  // Keys can come faster than React re-renders (a quick typist, a loaded machine): each must act
+  // on the field the previous key moved to, so the handlers read these refs, not the last render.
+  const at = useRef({ index: 0, drafts });
+  const setIndex = (i: number) => setIndexState((at.current.index = i));
+  const setDrafts = (update: (d: Record<string, string>) => Record<string, string>) => setDraftsState((at.current.drafts = update(at.current.drafts)));
   const field = fields[index];
 
   const previous = () => {
     setError(undefined);
-    if (index === 0) onBack();
-    else setIndex(index - 1);
+    if (at.current.index === 0) onBack();
+    else setIndex(at.current.index - 1);
   };
   const submit = (value: string) => {
-    const problem = checkInput(field, value);
+    const current = fields[at.current.index];
+    if (!current) return; // the last field was already submitted
+    const problem = checkInput(current, value);
     setError(problem);
     if (problem) return;
-    const next = { ...drafts, [field.name]: value };
-    setDrafts(next);
-    if (index + 1 < fields.length) setIndex(index + 1);
-    else onDone(Object.fromEntries(Object.entries(next).filter(([, v]) => v !== '')));
+    setDrafts((d) => ({ ...d, [current.name]: value }));
+    if (at.current.index + 1 < fields.length) setIndex(at.current.index + 1);
+    else {
+      at.current.index = fields.length;
+      onDone(Object.fromEntries(Object.entries(at.current.drafts).filter(([, v]) => v !== '')));
+    }
   };
-  // A choice list has no text field to catch Esc.
-  useInput((_, key) => key.escape && previous(), { isActive: isRawModeSupported && field?.choices !== undefined });
+  // One listener for the whole form, subscribed once: Ink subscribes in an effect, after a frame
+  // is on screen, so a listener per field would leave a gap in which a key typed right after the
+  // next field appears is lost. It reads `at`, so it always acts on the field now asked.
+  const handle = useRef<(input: string, key: Key) => void>(undefined);
+  handle.current = (input, key) => {
+    const current = fields[at.current.index];
+    if (!current) return;
+    if (current.choices) return void (key.escape && previous()); // the list takes the other keys
+    const draft = at.current.drafts[current.name];
+    const edit = editText(draft, { ...key, input });
+    if ('submit' in edit) submit(edit.submit);
+    else if ('cancel' in edit) previous();
+    else if (edit.value !== draft) {
+      setError(undefined);
+      setDrafts((d) => ({ ...d, [current.name]: edit.value }));
+    }
+  };
+  const listener = useCallback((input: string, key: Key) => handle.current?.(input, key), []);
+  useInput(listener, { isActive: isRawModeSupported });
 
   if (!field) return null;
   return (
@@ -86,19 +112,7 @@ export function InputsForm({ runbook, fields, onDone, onBack }: InputsFormProps)
               <Text color={tone('cyan')}>{'› '}</Text>
               <Text bold>{f.name}</Text>
               {f.choices ? null : ': '}
-              {f.choices ? null : (
-                <TextField
-                  value={drafts[f.name]}
-                  mask={f.secret}
-                  focus
-                  onChange={(v) => {
-                    setError(undefined);
-                    setDrafts((d) => ({ ...d, [f.name]: v }));
-                  }}
-                  onSubmit={submit}
-                  onCancel={previous}
-                />
-              )}
+              {f.choices ? null : <Text>{`${f.secret ? '•'.repeat(drafts[f.name].length) : drafts[f.name]}▌`}</Text>}
             </Text>
             <Explain field={f} />
             {f.choices ? (

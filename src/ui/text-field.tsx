@@ -1,5 +1,5 @@
-import { Text, useInput, useStdin } from 'ink';
-import { useRef } from 'react';
+import { Text, useInput, useStdin, type Key } from 'ink';
+import { useCallback, useRef } from 'react';
 import { editText } from './text-edit.js';
 
 /** A one-line text entry; with `mask` it shows one • per character and never the value. */
@@ -19,18 +19,21 @@ export function TextField({ value, onChange, onSubmit, onCancel, mask = false, f
   // The handler may run twice before the parent re-renders with the new value.
   const latest = useRef(value);
   latest.current = value;
-  useInput(
-    (input, key) => {
-      const edit = editText(latest.current, { ...key, input });
-      if ('submit' in edit) onSubmit(edit.submit);
-      else if ('cancel' in edit) onCancel?.();
-      else if (edit.value !== latest.current) {
-        latest.current = edit.value;
-        onChange(edit.value);
-      }
-    },
-    { isActive: isRawModeSupported && focus },
-  );
+  // One stable listener that calls this render's handler: Ink subscribes in an effect, after the
+  // frame is on screen, so a listener replaced per render (or per field) leaves a gap in which a
+  // key typed at once, right after the next field appears, is lost.
+  const handle = useRef<(input: string, key: Key) => void>(undefined);
+  handle.current = (input, key) => {
+    const edit = editText(latest.current, { ...key, input });
+    if ('submit' in edit) onSubmit(edit.submit);
+    else if ('cancel' in edit) onCancel?.();
+    else if (edit.value !== latest.current) {
+      latest.current = edit.value;
+      onChange(edit.value);
+    }
+  };
+  const listener = useCallback((input: string, key: Key) => handle.current?.(input, key), []);
+  useInput(listener, { isActive: isRawModeSupported && focus });
   const shown = mask ? '•'.repeat(value.length) : value;
   return (
     <Text>
