@@ -19,7 +19,9 @@ const PAUSE_MS = 10; // between one client's reconnections
 const fast = { sync_timeout_seconds: '30', rollout_timeout_seconds: '60' };
 
 async function readVault(vault, path) {
-  const res = await fetch(`${vault.url}/v1/secret/data/${path}`, { headers: { 'X-Vault-Token': vault.rootToken } });
+  const res = await fetch(`${vault.url}/v1/secret/data/${path}`, {
+    headers: { 'X-Vault-Token': vault.rootToken },
+  });
   if (!res.ok) throw new Error(`Vault read ${path}: ${res.status}`);
   return (await res.json()).data.data;
 }
@@ -38,7 +40,9 @@ function redisAuth(node, username, password) {
     socket.on('error', () => done(false));
     socket.on('connect', () => {
       const args = ['AUTH', username, password];
-      socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}*1\r\n$4\r\nPING\r\n`);
+      socket.write(
+        `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}*1\r\n$4\r\nPING\r\n`,
+      );
     });
     socket.on('data', (chunk) => {
       reply += chunk.toString();
@@ -49,7 +53,14 @@ function redisAuth(node, username, password) {
 }
 
 async function pgAuth(port, username, password) {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: username, password, database: 'postgres', connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: username,
+    password,
+    database: 'postgres',
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -110,8 +121,16 @@ async function redisVariant(mode) {
       vault,
       path: 'harmonyflow/redis',
       restarts,
-      login: (c) => Promise.all(servers.nodes.map((n) => redisAuth(n, 'default', String(c.password)))).then((oks) => oks.every(Boolean)),
-      rotate: () => withDeadline(runSession(world, 'redis', { ...fast, mode, nodes: servers.nodes.join(',') }, { onEvent }), 120_000, `redis ${mode} rotation`),
+      login: (c) =>
+        Promise.all(servers.nodes.map((n) => redisAuth(n, 'default', String(c.password)))).then((oks) =>
+          oks.every(Boolean),
+        ),
+      rotate: () =>
+        withDeadline(
+          runSession(world, 'redis', { ...fast, mode, nodes: servers.nodes.join(',') }, { onEvent }),
+          120_000,
+          `redis ${mode} rotation`,
+        ),
     });
   } finally {
     await servers?.close();
@@ -125,7 +144,10 @@ async function postgresVariant(cluster, strategy) {
     const { vault } = world.sandbox;
     const password = String(vault.kvRead('harmonyflow/postgresql').data.password);
     // Each variant starts where production does: the role in use has the password Vault holds.
-    await cluster.admin(`ALTER ROLE harmonyflow PASSWORD ${quoteLiteral(password)}`, `ALTER ROLE harmonyflow_b PASSWORD ${quoteLiteral(randomBytes(24).toString('base64'))}`);
+    await cluster.admin(
+      `ALTER ROLE harmonyflow PASSWORD ${quoteLiteral(password)}`,
+      `ALTER ROLE harmonyflow_b PASSWORD ${quoteLiteral(randomBytes(24).toString('base64'))}`,
+    );
     const restarts = { count: 0 };
     const onEvent = (e) => e.type === 'step-succeeded' && e.stepId === 'restart' && restarts.count++;
     return await underLoad({
@@ -135,7 +157,17 @@ async function postgresVariant(cluster, strategy) {
       login: (c) => pgAuth(cluster.port, String(c.username), String(c.password)),
       rotate: () =>
         withDeadline(
-          runSession(world, 'postgres', { ...fast, strategy, admin_url: new Secret(cluster.adminUrl, 'admin url'), db_url: `postgres://127.0.0.1:${cluster.port}/postgres` }, { onEvent }),
+          runSession(
+            world,
+            'postgres',
+            {
+              ...fast,
+              strategy,
+              admin_url: new Secret(cluster.adminUrl, 'admin url'),
+              db_url: `postgres://127.0.0.1:${cluster.port}/postgres`,
+            },
+            { onEvent },
+          ),
           120_000,
           `postgres ${strategy} rotation`,
         ),

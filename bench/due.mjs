@@ -14,7 +14,14 @@ import { CLI, ROOT, median, report, timeCommand } from './lib.mjs';
 const execFileAsync = promisify(execFile);
 const COUNT = Number(process.env.BENCH_POLICIES ?? 10_000);
 const dist = (p) => import(join(ROOT, 'dist', 'src', p));
-const [{ startVaultEmulator }, { parsePolicy }, { encodePolicy }, { encodeShard }, layout, { sandboxStoreFile }] = await Promise.all([
+const [
+  { startVaultEmulator },
+  { parsePolicy },
+  { encodePolicy },
+  { encodeShard },
+  layout,
+  { sandboxStoreFile },
+] = await Promise.all([
   dist('sandbox/vault/index.js'),
   dist('policy/policy.js'),
   dist('policy/policy-codec.js'),
@@ -33,7 +40,11 @@ function policies(now) {
     parsePolicy({
       secret_path: `bench/team-${i % 50}/svc-${i}`,
       rotation_type: i % 10 === 0 ? 'manual' : 'scheduled',
-      ...(i % 10 === 0 ? {} : i % 2 ? { cron_schedule: crons[i % crons.length], timezone: zones[i % zones.length] } : { rotation_period_days: 30 + (i % 60) }),
+      ...(i % 10 === 0
+        ? {}
+        : i % 2
+          ? { cron_schedule: crons[i % crons.length], timezone: zones[i % zones.length] }
+          : { rotation_period_days: 30 + (i % 60) }),
       secret_type: types[i % types.length],
       is_active: i % 25 !== 0,
       created_at: new Date(now - (i % 400) * 86_400_000).toISOString(),
@@ -44,10 +55,12 @@ function policies(now) {
 /** Writes the policies into an emulator, one KV entry per shard, as PolicyStore lays them out. */
 function seed(emulator) {
   const shards = Array.from({ length: layout.SHARDS }, () => ({}));
-  for (const p of policies(Date.now())) shards[layout.shardOf(p.secret_path)][p.secret_path] = encodePolicy(p);
+  for (const p of policies(Date.now()))
+    shards[layout.shardOf(p.secret_path)][p.secret_path] = encodePolicy(p);
   shards.forEach((map, n) => {
     const at = layout.policyShard(layout.DEFAULT_STORE, n);
-    if (at.mount !== 'secret') throw new Error(`the policy store moved to mount ${at.mount}: update bench/due.mjs`);
+    if (at.mount !== 'secret')
+      throw new Error(`the policy store moved to mount ${at.mount}: update bench/due.mjs`);
     emulator.kvWrite(at.path, encodeShard(map));
   });
 }
@@ -65,7 +78,11 @@ async function seedSandboxStore(home) {
 
 /** `rotor due … --json`, parsed; asynchronous, since the Vault it asks is served by this process. */
 async function dueJson(args, env) {
-  const { stdout } = await execFileAsync(process.execPath, [CLI, 'due', ...args, '--json'], { env: { ...process.env, ...env }, maxBuffer: 64 << 20, timeout: 60_000 });
+  const { stdout } = await execFileAsync(process.execPath, [CLI, 'due', ...args, '--json'], {
+    env: { ...process.env, ...env },
+    maxBuffer: 64 << 20,
+    timeout: 60_000,
+  });
   return JSON.parse(stdout);
 }
 
@@ -82,9 +99,13 @@ try {
   const sandboxEnv = { ROTOR_HOME: home };
   const vaultEnv = { ROTOR_HOME: home, VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken };
   // Sanity: the CLI sees every policy both ways (and the files are warm before timing).
-  for (const [args, env] of [[['--env', 'sandbox'], sandboxEnv], [['--env', 'local'], vaultEnv]]) {
+  for (const [args, env] of [
+    [['--env', 'sandbox'], sandboxEnv],
+    [['--env', 'local'], vaultEnv],
+  ]) {
     const seen = (await dueJson([...args, '--all'], env)).length;
-    if (seen !== COUNT) throw new Error(`rotor due ${args.join(' ')} --all listed ${seen} policies, expected ${COUNT}`);
+    if (seen !== COUNT)
+      throw new Error(`rotor due ${args.join(' ')} --all listed ${seen} policies, expected ${COUNT}`);
   }
   const dueCount = (await dueJson(['--env', 'local'], vaultEnv)).length;
 
@@ -98,7 +119,17 @@ try {
     viaSandbox.push(await timeCommand(process.execPath, [CLI, 'due', '--env', 'sandbox'], sandboxEnv));
   }
   const [baseline, rotor, sandbox] = [median(node), median(viaVault), median(viaSandbox)];
-  report('due', { policies: COUNT, due: dueCount, node_ms: baseline, rotor_due_ms: rotor, above_node_ms: rotor - baseline, ratio: rotor / baseline, sandbox_due_ms: sandbox, sandbox_above_node_ms: sandbox - baseline, goal: 'above_node_ms<200' });
+  report('due', {
+    policies: COUNT,
+    due: dueCount,
+    node_ms: baseline,
+    rotor_due_ms: rotor,
+    above_node_ms: rotor - baseline,
+    ratio: rotor / baseline,
+    sandbox_due_ms: sandbox,
+    sandbox_above_node_ms: sandbox - baseline,
+    goal: 'above_node_ms<200',
+  });
 } finally {
   await vault.close();
   if (!keep) rmSync(home, { recursive: true, force: true });

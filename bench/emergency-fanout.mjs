@@ -21,18 +21,35 @@ async function child(size) {
     // Generic KV secrets in the shapes the guide's table has: a password, an API key, a token.
     const paths = Array.from({ length: size }, (_, i) => `bench/fanout/secret-${i}`);
     paths.forEach((path, i) =>
-      world.sandbox.vault.kvWrite(path, i % 3 === 0 ? { username: `svc${i}`, password: 'p'.repeat(32) } : i % 3 === 1 ? { 'api-key': 'a'.repeat(64) } : { token: 't'.repeat(48), host: 'svc.internal' }),
+      world.sandbox.vault.kvWrite(
+        path,
+        i % 3 === 0
+          ? { username: `svc${i}`, password: 'p'.repeat(32) }
+          : i % 3 === 1
+            ? { 'api-key': 'a'.repeat(64) }
+            : { token: 't'.repeat(48), host: 'svc.internal' },
+      ),
     );
     let rotateStarted = 0;
     let rotateMs = 0;
     const run = await withDeadline(
-      runSession(world, 'emergency', { secret_paths: paths.join(','), concurrency: String(CONCURRENCY), sync_timeout_seconds: '30', rollout_timeout_seconds: '60' }, {
-        onEvent: (e) => {
-          if (e.stepId !== 'rotate') return;
-          if (e.type === 'step-started') rotateStarted = performance.now();
-          if (e.type === 'step-succeeded') rotateMs = performance.now() - rotateStarted;
+      runSession(
+        world,
+        'emergency',
+        {
+          secret_paths: paths.join(','),
+          concurrency: String(CONCURRENCY),
+          sync_timeout_seconds: '30',
+          rollout_timeout_seconds: '60',
         },
-      }),
+        {
+          onEvent: (e) => {
+            if (e.stepId !== 'rotate') return;
+            if (e.type === 'step-started') rotateStarted = performance.now();
+            if (e.type === 'step-succeeded') rotateMs = performance.now() - rotateStarted;
+          },
+        },
+      ),
       300_000,
       `emergency over ${size} secrets`,
     );
@@ -52,7 +69,11 @@ async function parent() {
   const runs = new Map(SIZES.map((n) => [n, []]));
   for (let i = 0; i < rounds; i++) {
     for (const size of SIZES) {
-      const { stdout } = await execFileAsync(process.execPath, [fileURLToPath(import.meta.url), '--size', String(size)], { timeout: 330_000 });
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        [fileURLToPath(import.meta.url), '--size', String(size)],
+        { timeout: 330_000 },
+      );
       runs.get(size).push(JSON.parse(stdout.trim().split('\n').at(-1)));
     }
   }

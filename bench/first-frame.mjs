@@ -26,7 +26,8 @@ function firstFrame(home) {
     }
     child.stdout.on('data', (d) => {
       out += d.toString();
-      if (out.includes('Choose a runbook')) finish(undefined, Number(process.hrtime.bigint() - started) / 1e6);
+      if (out.includes('Choose a runbook'))
+        finish(undefined, Number(process.hrtime.bigint() - started) / 1e6);
     });
   });
 }
@@ -34,7 +35,11 @@ function firstFrame(home) {
 const home = mkdtempSync(join(tmpdir(), 'rotor-bench-'));
 try {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
-  const { a: baseline, b: frame } = await interleaved(rounds, () => timeCommand(process.execPath, ['-e', '0']), () => firstFrame(home));
+  const { a: baseline, b: frame } = await interleaved(
+    rounds,
+    () => timeCommand(process.execPath, ['-e', '0']),
+    () => firstFrame(home),
+  );
   report('first-frame', { node_ms: baseline, first_frame_ms: frame, ratio: frame / baseline, goal: '<=5' });
 } finally {
   rmSync(home, { recursive: true, force: true });

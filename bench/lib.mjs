@@ -37,6 +37,8 @@ export async function interleaved(rounds, a, b) {
 }
 
 export function report(figure, fields) {
-  const line = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toFixed(2)) : v}`).join(' ');
+  const line = Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toFixed(2)) : v}`)
+    .join(' ');
   console.log(`${figure}: ${line}`);
 }

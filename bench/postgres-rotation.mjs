@@ -40,7 +40,10 @@ async function bareRotation(vault, cluster) {
   const write = await fetch(`${vault.url}/v1/secret/data/${BARE_PATH}`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ options: { cas: data.metadata.version }, data: { username: data.data.username, password } }),
+    body: JSON.stringify({
+      options: { cas: data.metadata.version },
+      data: { username: data.data.username, password },
+    }),
   });
   if (!write.ok) throw new Error(`Vault write ${write.status}`);
   const app = new pg.Client({ connectionString: cluster.url(data.data.username, password) });
@@ -62,7 +65,10 @@ try {
   const appPassword = String(vault.kvRead('harmonyflow/postgresql').data.password);
   const barePassword = randomBytes(24).toString('base64');
   vault.kvWrite(BARE_PATH, { username: BARE_ROLE, password: barePassword });
-  await cluster.admin(`CREATE ROLE harmonyflow LOGIN PASSWORD ${quoteLiteral(appPassword)}`, `CREATE ROLE ${BARE_ROLE} LOGIN PASSWORD ${quoteLiteral(barePassword)}`);
+  await cluster.admin(
+    `CREATE ROLE harmonyflow LOGIN PASSWORD ${quoteLiteral(appPassword)}`,
+    `CREATE ROLE ${BARE_ROLE} LOGIN PASSWORD ${quoteLiteral(barePassword)}`,
+  );
   const inputs = () => ({
     admin_url: new Secret(cluster.adminUrl, 'admin url'),
     db_url: `postgres://127.0.0.1:${cluster.port}/postgres`,
@@ -71,7 +77,8 @@ try {
   const steps = new Map();
   const rotor = async () => {
     const run = await withDeadline(runSession(world, 'postgres', inputs()), 60_000, 'postgres rotation');
-    for (const e of run.events) if (e.type === 'step-succeeded') steps.set(e.stepId, [...(steps.get(e.stepId) ?? []), e.durationMs]);
+    for (const e of run.events)
+      if (e.type === 'step-succeeded') steps.set(e.stepId, [...(steps.get(e.stepId) ?? []), e.durationMs]);
     return run.ms;
   };
   const bare = () => withDeadline(bareRotation(vault, cluster), 30_000, 'bare rotation');
@@ -87,8 +94,19 @@ try {
     b.push(await rotor());
   }
   const [bareMs, rotorMs] = [median(a), median(b)];
-  const slowest = [...steps].map(([id, ms]) => [id, median(ms)]).sort((x, y) => y[1] - x[1]).slice(0, 4).map(([id, ms]) => `${id}:${ms.toFixed(0)}`).join(',');
-  report('postgres-rotation', { bare_ms: bareMs, rotor_ms: rotorMs, ratio: rotorMs / bareMs, goal: '<=1.5', slowest_steps_ms: slowest });
+  const slowest = [...steps]
+    .map(([id, ms]) => [id, median(ms)])
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 4)
+    .map(([id, ms]) => `${id}:${ms.toFixed(0)}`)
+    .join(',');
+  report('postgres-rotation', {
+    bare_ms: bareMs,
+    rotor_ms: rotorMs,
+    ratio: rotorMs / bareMs,
+    goal: '<=1.5',
+    slowest_steps_ms: slowest,
+  });
 } finally {
   await world?.close();
   await cluster.close();

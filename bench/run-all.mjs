@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
-const scripts = readdirSync(dir).filter((f) => f.endsWith('.mjs') && !['lib.mjs', 'run-all.mjs'].includes(f) && (!only || f.startsWith(only))).sort();
+const scripts = readdirSync(dir)
+  .filter(
+    (f) => f.endsWith('.mjs') && !['lib.mjs', 'run-all.mjs'].includes(f) && (!only || f.startsWith(only)),
+  )
+  .sort();
 let failed = 0;
 for (const script of scripts) {
   const result = spawnSync(process.execPath, [`${dir}/${script}`], { stdio: 'inherit' });

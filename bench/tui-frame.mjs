@@ -66,9 +66,19 @@ function scriptedSession() {
 }
 
 const t = Date.now();
-const children = Array.from({ length: CHILDREN }, (_, i) => ({ id: `rotate#${i + 1}`, title: `Rotate: bench/fanout/secret-${i}` }));
+const children = Array.from({ length: CHILDREN }, (_, i) => ({
+  id: `rotate#${i + 1}`,
+  title: `Rotate: bench/fanout/secret-${i}`,
+}));
 const plan = {
-  runbookId: 'emergency', title: 'Emergency rotation of every secret', file: 'emergency.yaml', runbookHash: 'h', environment: 'sandbox', drill: true, inputs: {}, checklist: [],
+  runbookId: 'emergency',
+  title: 'Emergency rotation of every secret',
+  file: 'emergency.yaml',
+  runbookHash: 'h',
+  environment: 'sandbox',
+  drill: true,
+  inputs: {},
+  checklist: [],
   steps: [
     { id: 'preflight', title: 'Vault answers', changes: false },
     { id: 'rotate', title: 'Rotate every secret', changes: true, children },
@@ -82,16 +92,26 @@ const session = scriptedSession();
 const stdout = new FakeStdout();
 let inkRenderMs = 0;
 let renders = 0;
-const instance = render(createElement(App, {
-  runbooks: [{ id: 'emergency', title: plan.title, file: 'emergency.yaml', checklist: [], inputs: [] }],
-  environments: [{ name: 'sandbox', protected: false, sandbox: true }],
-  start: async () => session,
-  initial: { environment: 'sandbox', runbookId: 'emergency' },
-  onExit: () => undefined,
-}), { stdout, stderr: new FakeStdout(), stdin: new FakeStdin(), exitOnCtrlC: false, patchConsole: false, onRender: ({ renderTime }) => {
-  inkRenderMs += renderTime;
-  renders++;
-} });
+const instance = render(
+  createElement(App, {
+    runbooks: [{ id: 'emergency', title: plan.title, file: 'emergency.yaml', checklist: [], inputs: [] }],
+    environments: [{ name: 'sandbox', protected: false, sandbox: true }],
+    start: async () => session,
+    initial: { environment: 'sandbox', runbookId: 'emergency' },
+    onExit: () => undefined,
+  }),
+  {
+    stdout,
+    stderr: new FakeStdout(),
+    stdin: new FakeStdin(),
+    exitOnCtrlC: false,
+    patchConsole: false,
+    onRender: ({ renderTime }) => {
+      inkRenderMs += renderTime;
+      renders++;
+    },
+  },
+);
 
 try {
   await sleep(100);
@@ -118,7 +138,14 @@ try {
     await sleep(15);
     for (const stepId of ids) {
       session.emit({ type: 'step-succeeded', at: Date.now(), stepId, outputs: {}, durationMs: 15 });
-      session.emit({ type: 'step-progress', at: Date.now(), stepId: 'rotate', done: ++done, total: CHILDREN, label: 'rotated' });
+      session.emit({
+        type: 'step-progress',
+        at: Date.now(),
+        stepId: 'rotate',
+        done: ++done,
+        total: CHILDREN,
+        label: 'rotated',
+      });
     }
     await sleep(15);
   }

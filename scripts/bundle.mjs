@@ -19,5 +19,7 @@ await build({
   // Ink imports it only when DEV=true asks for React DevTools; rotor never does.
   external: ['react-devtools-core'],
   // CommonJS dependencies inside an ES module bundle need a `require`.
-  banner: { js: "import { createRequire as __rotorCreateRequire } from 'node:module'; const require = __rotorCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __rotorCreateRequire } from 'node:module'; const require = __rotorCreateRequire(import.meta.url);",
+  },
 });

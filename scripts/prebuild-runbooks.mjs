@@ -8,7 +8,9 @@ import { PREBUILT_FILE, registryFingerprint } from '../dist/src/session/prebuilt
 
 const actions = createActionRegistry();
 const runbooks = {};
-for (const name of readdirSync('runbooks').filter((n) => /\.ya?ml$/.test(n)).sort()) {
+for (const name of readdirSync('runbooks')
+  .filter((n) => /\.ya?ml$/.test(n))
+  .sort()) {
   const file = join(process.cwd(), 'runbooks', name);
   // A shipped runbook that fails to load fails the build: it would fail every start anyway.
   const { runbook, hash } = parseRunbook(readFileSync(file, 'utf8'), file, actions);

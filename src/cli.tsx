@@ -20,8 +20,15 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Commander's `error: …` and `(Did you mean …?)` in rotor's form: one `rotor: ` line, then the hint. */
 function commanderMessage(text: string): string {
-  const [message, ...rest] = text.trim().replace(/^error: /, '').split('\n');
-  const hint = rest.join(' ').trim().replace(/^\((.*)\)$/, '$1').replace(/^Did you mean/, 'did you mean');
+  const [message, ...rest] = text
+    .trim()
+    .replace(/^error: /, '')
+    .split('\n');
+  const hint = rest
+    .join(' ')
+    .trim()
+    .replace(/^\((.*)\)$/, '$1')
+    .replace(/^Did you mean/, 'did you mean');
   return describeErrorOnOneLine(new UsageError(message, hint || 'see `rotor --help`'));
 }
 
@@ -29,7 +36,11 @@ function commanderMessage(text: string): string {
  * The command line. Command modules load lazily so `rotor --version` stays as fast as Node
  * itself; this file is the one place that sets the exit code.
  */
-export function buildProgram(io: Io, setExit: (code: number) => void, context: () => Promise<RotorContext>): Command {
+export function buildProgram(
+  io: Io,
+  setExit: (code: number) => void,
+  context: () => Promise<RotorContext>,
+): Command {
   const program = new Command('rotor')
     .description('Walks an operator through secret-rotation runbooks for secrets kept in HashiCorp Vault')
     .option('--env <name>', 'environment to open the TUI in (sandbox, local, or a profile)')
@@ -37,25 +48,37 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .exitOverride()
     // `--env` exists on the program (TUI) and on `run`: each must see its own.
     .enablePositionalOptions()
-    .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()), outputError: (s) => io.stderr(`rotor: ${commanderMessage(s)}`) })
+    .configureOutput({
+      writeOut: (s) => io.stdout(s.trimEnd()),
+      writeErr: (s) => io.stderr(s.trimEnd()),
+      outputError: (s) => io.stderr(`rotor: ${commanderMessage(s)}`),
+    })
     .showSuggestionAfterError(true);
 
-  const run = <T extends unknown[]>(fn: (ctx: RotorContext, ...args: T) => Promise<number> | number) =>
-    async (...args: T) => setExit(await fn(await context(), ...args));
+  const run =
+    <T extends unknown[]>(fn: (ctx: RotorContext, ...args: T) => Promise<number> | number) =>
+    async (...args: T) =>
+      setExit(await fn(await context(), ...args));
 
-  program.action(run(async (ctx) => {
-    const opts = program.opts<{ env?: string; rehearse?: boolean; version?: boolean }>();
-    if (opts.version) {
-      io.stdout((await import('./commands/version.js')).rotorVersion());
-      return 0;
-    }
-    if (program.args.length) unknownCommand(program, program.args);
-    if (!io.isTTY) throw new RotorError('the TUI needs a terminal', { exitCode: 2, hint: 'use `rotor run <runbook> --yes` for headless runs, or `rotor runbooks` to list them' });
-    await ctx.prepareEnvironment(opts.env);
-    if (opts.env) ctx.environment(opts.env);
-    const { runTui } = await import('./commands/tui.js');
-    return runTui(ctx, { environment: opts.env, command: io.argv.join(' '), rehearse: opts.rehearse });
-  }));
+  program.action(
+    run(async (ctx) => {
+      const opts = program.opts<{ env?: string; rehearse?: boolean; version?: boolean }>();
+      if (opts.version) {
+        io.stdout((await import('./commands/version.js')).rotorVersion());
+        return 0;
+      }
+      if (program.args.length) unknownCommand(program, program.args);
+      if (!io.isTTY)
+        throw new RotorError('the TUI needs a terminal', {
+          exitCode: 2,
+          hint: 'use `rotor run <runbook> --yes` for headless runs, or `rotor runbooks` to list them',
+        });
+      await ctx.prepareEnvironment(opts.env);
+      if (opts.env) ctx.environment(opts.env);
+      const { runTui } = await import('./commands/tui.js');
+      return runTui(ctx, { environment: opts.env, command: io.argv.join(' '), rehearse: opts.rehearse });
+    }),
+  );
 
   program
     .command('run')
@@ -63,28 +86,51 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .argument('[runbook]', 'runbook id, or path to a runbook file')
     .option('--due', 'instead of a runbook: every secret whose rotation policy says it is due')
     .option('--env <name>', 'environment (default: the configured default, else local)')
-    .option('--set <name=value>', 'set an input (repeatable); secret inputs come from ROTOR_INPUT_<NAME>', collect, [])
+    .option(
+      '--set <name=value>',
+      'set an input (repeatable); secret inputs come from ROTOR_INPUT_<NAME>',
+      collect,
+      [],
+    )
     .option('-y, --yes', 'approve every step: headless, no prompts')
     .option('--dry-run', 'print the plan and what each step would change; change nothing')
     .option('--json', 'print one JSON event per line')
     .option('--confirm-env <name>', 'with --yes on a protected environment: its name')
     .option('--rehearse', 'mark the session as a drill')
-    .option('--fault <fault>', 'sandbox only: a failure to rehearse (repeatable; `rotor sandbox --help` lists them)', collect, [])
-    .action(run(async (ctx, ref: string | undefined, opts) => (await import('./commands/run.js')).runCommand(ctx, ref, opts, io)));
+    .option(
+      '--fault <fault>',
+      'sandbox only: a failure to rehearse (repeatable; `rotor sandbox --help` lists them)',
+      collect,
+      [],
+    )
+    .action(
+      run(async (ctx, ref: string | undefined, opts) =>
+        (await import('./commands/run.js')).runCommand(ctx, ref, opts, io),
+      ),
+    );
 
   program
     .command('sandbox')
-    .description('serve the sandbox emulators on local ports (Vault, Kubernetes, the demo service) until Ctrl+C')
+    .description(
+      'serve the sandbox emulators on local ports (Vault, Kubernetes, the demo service) until Ctrl+C',
+    )
     .option('--state <file>', 'keep the sandbox Vault state in this file (mode 0600) across restarts')
     .option('--fault <fault>', 'a failure to rehearse (repeatable, see below)', collect, [])
-    .addHelpText('after', () => `\nFaults (--fault, also accepted by \`rotor run --env sandbox\`):\n${faultHelp()}`)
+    .addHelpText(
+      'after',
+      () => `\nFaults (--fault, also accepted by \`rotor run --env sandbox\`):\n${faultHelp()}`,
+    )
     .action(run(async (_ctx, opts) => (await import('./commands/sandbox.js')).serveSandbox(opts, io)));
 
   // Rotation policies, kept in the environment's Vault. due, status, history and stats skip
   // RotorContext (they need no runbooks): `rotor due` must stay fast with 10,000 policies.
-  const light = <T extends unknown[]>(fn: (host: StoreHost, ...args: T) => Promise<number>) =>
-    async (...args: T) => setExit(await fn((await import('./commands/policy-vault.js')).lightHost(process.env), ...args));
-  const policy = program.command('policy').description("rotation policies: which secrets rotate when, kept in the environment's Vault");
+  const light =
+    <T extends unknown[]>(fn: (host: StoreHost, ...args: T) => Promise<number>) =>
+    async (...args: T) =>
+      setExit(await fn((await import('./commands/policy-vault.js')).lightHost(process.env), ...args));
+  const policy = program
+    .command('policy')
+    .description("rotation policies: which secrets rotate when, kept in the environment's Vault");
   policy
     .command('add')
     .description('add or replace the rotation policy of a secret (fields as in the policy document)')
@@ -102,37 +148,66 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .option('--max-retries <n>', 'attempts after a failed one (default 3)')
     .option('--no-rollback-on-failure', 'leave a failed rotation as it is instead of rolling back')
     .option('--secret-type <type>', 'database, api-key, certificate or generic: picks the runbook')
-    .option('--runbook <id>', 'the runbook to rotate with, instead of the secret type\'s')
-    .option('--input <name=value>', "a runbook input (repeatable); never a secret", collect, [])
+    .option('--runbook <id>', "the runbook to rotate with, instead of the secret type's")
+    .option('--input <name=value>', 'a runbook input (repeatable); never a secret', collect, [])
     .option('--json', 'print the stored policy as JSON')
-    .action(run(async (ctx, path: string | undefined, opts, cmd: Command) => (await import('./commands/policy-commands.js')).addPolicy(ctx, path, opts, (o) => cmd.getOptionValueSource(o) === 'cli', io)));
+    .action(
+      run(async (ctx, path: string | undefined, opts, cmd: Command) =>
+        (await import('./commands/policy-commands.js')).addPolicy(
+          ctx,
+          path,
+          opts,
+          (o) => cmd.getOptionValueSource(o) === 'cli',
+          io,
+        ),
+      ),
+    );
   policy
     .command('list')
     .option('--env <name>')
     .option('--json', 'as JSON')
-    .action(run(async (ctx, opts) => (await import('./commands/policy-commands.js')).listPolicies(ctx, opts, io)));
+    .action(
+      run(async (ctx, opts) => (await import('./commands/policy-commands.js')).listPolicies(ctx, opts, io)),
+    );
   policy
     .command('show')
     .argument('<secret_path>')
     .option('--env <name>')
     .option('--json', 'as JSON')
-    .action(run(async (ctx, path: string, opts) => (await import('./commands/policy-commands.js')).showPolicy(ctx, path, opts, io)));
+    .action(
+      run(async (ctx, path: string, opts) =>
+        (await import('./commands/policy-commands.js')).showPolicy(ctx, path, opts, io),
+      ),
+    );
   policy
     .command('remove')
     .argument('<secret_path>')
     .option('--env <name>')
-    .action(run(async (ctx, path: string, opts) => (await import('./commands/policy-commands.js')).removePolicy(ctx, path, opts, io)));
+    .action(
+      run(async (ctx, path: string, opts) =>
+        (await import('./commands/policy-commands.js')).removePolicy(ctx, path, opts, io),
+      ),
+    );
   policy
     .command('browse')
-    .description('the policies screen: what is due soon, last status, one secret\'s history')
+    .description("the policies screen: what is due soon, last status, one secret's history")
     .option('--env <name>')
-    .action(run(async (ctx, opts) => (await import('./commands/policy-commands.js')).browsePolicies(ctx, opts, io)));
-  for (const [name, active] of [['enable', true], ['disable', false]] as const) {
+    .action(
+      run(async (ctx, opts) => (await import('./commands/policy-commands.js')).browsePolicies(ctx, opts, io)),
+    );
+  for (const [name, active] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     policy
       .command(name)
       .argument('<secret_path>')
       .option('--env <name>')
-      .action(run(async (ctx, path: string, opts) => (await import('./commands/policy-commands.js')).setPolicyActive(ctx, path, active, opts, io)));
+      .action(
+        run(async (ctx, path: string, opts) =>
+          (await import('./commands/policy-commands.js')).setPolicyActive(ctx, path, active, opts, io),
+        ),
+      );
   }
 
   program
@@ -149,7 +224,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .argument('<secret_path>')
     .option('--env <name>')
     .option('--json', 'as JSON')
-    .action(light(async (host, path: string, opts) => (await import('./commands/status.js')).statusCommand(host, path, opts, io)));
+    .action(
+      light(async (host, path: string, opts) =>
+        (await import('./commands/status.js')).statusCommand(host, path, opts, io),
+      ),
+    );
 
   program
     .command('history')
@@ -158,7 +237,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .option('--env <name>')
     .option('--limit <n>', 'how many (default 20)')
     .option('--json', 'as JSON')
-    .action(light(async (host, path: string | undefined, opts) => (await import('./commands/history.js')).historyCommand(host, path, opts, io)));
+    .action(
+      light(async (host, path: string | undefined, opts) =>
+        (await import('./commands/history.js')).historyCommand(host, path, opts, io),
+      ),
+    );
 
   program
     .command('stats')
@@ -167,7 +250,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .option('--env <name>')
     .option('--json', 'as JSON')
     .option('--format <format>', 'text, json, or prometheus (node exporter textfile collector)')
-    .action(light(async (host, path: string | undefined, opts) => (await import('./commands/stats.js')).statsCommand(host, path, opts, io)));
+    .action(
+      light(async (host, path: string | undefined, opts) =>
+        (await import('./commands/stats.js')).statsCommand(host, path, opts, io),
+      ),
+    );
 
   program
     .command('resume')
@@ -175,29 +262,51 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .argument('<session-id>')
     .option('-y, --yes', 'headless: approve every remaining step')
     .option('--json', 'print one JSON event per line')
-    .action(run(async (ctx, id: string, opts) => (await import('./commands/resume.js')).resumeCommand(ctx, id, opts, io)));
+    .action(
+      run(async (ctx, id: string, opts) =>
+        (await import('./commands/resume.js')).resumeCommand(ctx, id, opts, io),
+      ),
+    );
 
   program
     .command('unlock')
-    .description("break a rotation lock whose session died (journalled)")
+    .description('break a rotation lock whose session died (journalled)')
     .argument('<secret_path>')
     .option('--env <name>', 'environment whose Vault holds the lock')
     .option('--confirm', 'really break it')
-    .action(run(async (ctx, path: string, opts) => (await import('./commands/unlock.js')).unlockCommand(ctx, path, opts, io)));
+    .action(
+      run(async (ctx, path: string, opts) =>
+        (await import('./commands/unlock.js')).unlockCommand(ctx, path, opts, io),
+      ),
+    );
 
   program
     .command('cronjob')
-    .description('print the Kubernetes CronJob that runs due rotations headless (rotor run --due --yes --json)')
-    .option('--schedule <cron>', 'five-field cron schedule (default "0 2 1 * *": 02:00 on the 1st, as the guide)')
-    .option('--env <name>', 'environment rotor runs in inside the pod (default local: VAULT_ADDR and the in-cluster account)')
-    .option('--service-account <name>', 'the pod\'s service account (default vault-init)')
+    .description(
+      'print the Kubernetes CronJob that runs due rotations headless (rotor run --due --yes --json)',
+    )
+    .option(
+      '--schedule <cron>',
+      'five-field cron schedule (default "0 2 1 * *": 02:00 on the 1st, as the guide)',
+    )
+    .option(
+      '--env <name>',
+      'environment rotor runs in inside the pod (default local: VAULT_ADDR and the in-cluster account)',
+    )
+    .option('--service-account <name>', "the pod's service account (default vault-init)")
     .option('--name <name>', 'CronJob name (default secret-rotation)')
     .option('--namespace <ns>', 'CronJob namespace (default vault)')
     .option('--image <image>', 'an image with rotor in it')
     .option('--vault-addr <url>', 'VAULT_ADDR inside the pod (default https://vault.vault:8200)')
-    .option('--token-secret <name>', 'Secret holding the Vault token under the key "token" (default vault-admin-token)')
+    .option(
+      '--token-secret <name>',
+      'Secret holding the Vault token under the key "token" (default vault-admin-token)',
+    )
     .option('--token-from <how>', 'volume (mounted file, as the guide) or env (secretKeyRef)')
-    .option('--apply <environment>', 'create or update it there (a journalled session with kubernetes.apply-cronjob)')
+    .option(
+      '--apply <environment>',
+      'create or update it there (a journalled session with kubernetes.apply-cronjob)',
+    )
     .option('-y, --yes', 'with --apply: approve without asking')
     .option('--confirm-env <name>', 'with --apply --yes on a protected environment: its name')
     .action(run(async (ctx, opts) => (await import('./commands/cronjob.js')).cronJobCommand(ctx, opts, io)));
@@ -206,19 +315,27 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .command('runbooks')
     .description('list runbooks and their inputs')
     .option('--json', 'as JSON')
-    .action(run(async (ctx, opts) => (await import('./commands/catalog-commands.js')).listRunbooks(ctx, opts, io)));
+    .action(
+      run(async (ctx, opts) => (await import('./commands/catalog-commands.js')).listRunbooks(ctx, opts, io)),
+    );
 
   program
     .command('actions')
     .description('list the step kinds runbooks can use')
     .option('--json', 'as JSON')
-    .action(run(async (ctx, opts) => (await import('./commands/catalog-commands.js')).listActions(ctx, opts, io)));
+    .action(
+      run(async (ctx, opts) => (await import('./commands/catalog-commands.js')).listActions(ctx, opts, io)),
+    );
 
   program
     .command('validate')
     .description('check a runbook file')
     .argument('<file>')
-    .action(run(async (ctx, file: string) => (await import('./commands/catalog-commands.js')).validateRunbook(ctx, file, io)));
+    .action(
+      run(async (ctx, file: string) =>
+        (await import('./commands/catalog-commands.js')).validateRunbook(ctx, file, io),
+      ),
+    );
 
   program
     .command('schema')
@@ -235,12 +352,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .argument('<id>')
     .option('--markdown', 'a report an incident review can paste')
     .option('--json', 'the raw records')
-    .action(run(async (ctx, id: string, opts) => (await import('./commands/sessions.js')).showSession(ctx, id, opts, io)));
+    .action(
+      run(async (ctx, id: string, opts) =>
+        (await import('./commands/sessions.js')).showSession(ctx, id, opts, io),
+      ),
+    );
   sessions
     .command('verify')
     .description("check a journal's hash chain")
     .argument('<id>')
-    .action(run(async (ctx, id: string) => (await import('./commands/sessions.js')).verifySession(ctx, id, io)));
+    .action(
+      run(async (ctx, id: string) => (await import('./commands/sessions.js')).verifySession(ctx, id, io)),
+    );
 
   const env = program.command('env').description('environments and profiles');
   env
@@ -256,11 +379,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void, context: (
     .option('--vault-namespace <ns>')
     .option('--context <name>', 'kubeconfig context')
     .option('--default', 'use it when no --env is given')
-    .action(run(async (ctx, name: string, opts) => (await import('./commands/env-commands.js')).addEnv(ctx, name, opts, io)));
+    .action(
+      run(async (ctx, name: string, opts) =>
+        (await import('./commands/env-commands.js')).addEnv(ctx, name, opts, io),
+      ),
+    );
   env
     .command('remove')
     .argument('<name>')
-    .action(run(async (ctx, name: string) => (await import('./commands/env-commands.js')).removeEnv(ctx, name, io)));
+    .action(
+      run(async (ctx, name: string) => (await import('./commands/env-commands.js')).removeEnv(ctx, name, io)),
+    );
 
   program.addOption(new Option('-V, --version', 'print the version').hideHelp());
   // Only the root takes extra words, so that `rotor foo` says "unknown command" (subcommands were
@@ -274,19 +403,33 @@ function unknownCommand(program: Command, args: readonly string[]): never {
   const names = program.commands.map((c) => c.name());
   if (args[0] === 'help') (program.commands.find((c) => c.name() === args[1]) ?? program).help();
   const near = closest(args[0], names);
-  throw new UsageError(`unknown command "${args[0]}"`, near ? `did you mean \`rotor ${near}\`? \`rotor --help\` lists the commands` : `the commands: ${names.join(', ')}`);
+  throw new UsageError(
+    `unknown command "${args[0]}"`,
+    near
+      ? `did you mean \`rotor ${near}\`? \`rotor --help\` lists the commands`
+      : `the commands: ${names.join(', ')}`,
+  );
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit itself. */
 export async function main(io: Io = processIo()): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => (code = c), async () => new (await import('./commands/context.js')).RotorContext());
+  const program = buildProgram(
+    io,
+    (c) => (code = c),
+    async () => new (await import('./commands/context.js')).RotorContext(),
+  );
   try {
     await program.parseAsync([...io.argv], { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.help' ||
+        error.code === 'commander.version'
+      )
+        return 0;
       await recordRefusalOf(io, error);
       return 2;
     }
@@ -303,7 +446,8 @@ async function recordRefusalOf(io: Io, error: unknown): Promise<void> {
   recordRefusal(process.env, io.argv, error);
 }
 
-const fastVersion = process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === '-V');
+const fastVersion =
+  process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === '-V');
 if (fastVersion) {
   const { rotorVersion } = await import('./commands/version.js');
   process.stdout.write(`${rotorVersion()}\n`);

@@ -7,16 +7,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
 import { CLI } from './support/cli.js';
 import { canaryRun } from './support/canary-run.js';
-import { filesChangedSince, findCopies, sampleCommandLines, scanFiles, type Canary } from './support/canary-scan.js';
+import {
+  filesChangedSince,
+  findCopies,
+  sampleCommandLines,
+  scanFiles,
+  type Canary,
+} from './support/canary-scan.js';
 import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.js';
 
 describe('the canary scanner finds what it looks for', () => {
   it('plain, base64 and URL-encoded copies, and a child process carrying one in its argv', async () => {
     const canary: Canary = { label: 'control', value: 'CaNaRy+/x=y&z 42' };
-    const text = ['a', canary.value, Buffer.from(canary.value).toString('base64'), encodeURIComponent(canary.value)].join(' ');
-    expect(findCopies(text, [canary], 'text').map((c) => c.form)).toEqual(expect.arrayContaining(['plain', 'base64', 'url-encoded']));
+    const text = [
+      'a',
+      canary.value,
+      Buffer.from(canary.value).toString('base64'),
+      encodeURIComponent(canary.value),
+    ].join(' ');
+    expect(findCopies(text, [canary], 'text').map((c) => c.form)).toEqual(
+      expect.arrayContaining(['plain', 'base64', 'url-encoded']),
+    );
     const sampler = sampleCommandLines();
-    await new Promise((done) => spawn('sh', ['-c', 'sleep 0.3', 'argv-probe', canary.value]).on('close', done));
+    await new Promise((done) =>
+      spawn('sh', ['-c', 'sleep 0.3', 'argv-probe', canary.value]).on('close', done),
+    );
     expect((await sampler.stop()).some((argv) => argv.includes(canary.value))).toBe(true);
   });
 });
@@ -34,11 +49,18 @@ describe('secret canary against a real PostgreSQL cluster', () => {
 
   it('the postgres runbook leaves no copy in the server log or anywhere else', async () => {
     const result = await canaryRun('postgres', {
-      inputs: { admin_url: new Secret(cluster.url(cluster.superuser, cluster.superuserPassword), 'inputs.admin_url'), db_url: `postgres://127.0.0.1:${cluster.port}/postgres`, sync_timeout_seconds: '10', rollout_timeout_seconds: '20' },
+      inputs: {
+        admin_url: new Secret(cluster.url(cluster.superuser, cluster.superuserPassword), 'inputs.admin_url'),
+        db_url: `postgres://127.0.0.1:${cluster.port}/postgres`,
+        sync_timeout_seconds: '10',
+        rollout_timeout_seconds: '20',
+      },
       prepare: async (world, _inputs, canaries) => {
         const password = String(world.sandbox.vault.kvRead('harmonyflow/postgresql')!.data.password);
         canaries.push({ label: 'real superuser password', value: cluster.superuserPassword });
-        const admin = new pg.Client({ connectionString: cluster.url(cluster.superuser, cluster.superuserPassword) });
+        const admin = new pg.Client({
+          connectionString: cluster.url(cluster.superuser, cluster.superuserPassword),
+        });
         await admin.connect();
         try {
           await admin.query("SET log_statement = 'none'");
@@ -49,7 +71,9 @@ describe('secret canary against a real PostgreSQL cluster', () => {
       },
       extraText: async () => ({ 'PostgreSQL server log': await cluster.readLog() }),
     });
-    console.info(`canary postgres (real cluster): ${result.outcome.status}, ${result.canaries} canaries, ${result.commandLines} command lines, ${result.filesScanned} files, ${result.copies.length} copies`);
+    console.info(
+      `canary postgres (real cluster): ${result.outcome.status}, ${result.canaries} canaries, ${result.commandLines} command lines, ${result.filesScanned} files, ${result.copies.length} copies`,
+    );
     expect(result.copies.map((c) => `${c.canary} (${c.form}) in ${c.where}`)).toEqual([]);
     expect(result.outcome.exitCode).toBe(0);
     expect(await cluster.readLog()).toContain('ALTER ROLE');
@@ -73,13 +97,36 @@ describe('secret canary in a real rotor process', () => {
     it(`custom-script passing the value through ${pass}: stdout, stderr, state dir, temp files and argv hold no copy`, async () => {
       const capture = join(dir, `capture-${pass}`);
       const script = join(dir, `rotate-${pass}.sh`);
-      writeFileSync(script, `#!/bin/sh\nif [ -n "$ROTOR_VALUE_PASSWORD" ]; then v="$ROTOR_VALUE_PASSWORD"; else read -r input; v=$(printf '%s' "$input" | sed 's/.*"password":"\\([^"]*\\)".*/\\1/'); fi\nprintf '%s' "$v" > '${capture}'\necho "rotating with $v"\n`);
+      writeFileSync(
+        script,
+        `#!/bin/sh\nif [ -n "$ROTOR_VALUE_PASSWORD" ]; then v="$ROTOR_VALUE_PASSWORD"; else read -r input; v=$(printf '%s' "$input" | sed 's/.*"password":"\\([^"]*\\)".*/\\1/'); fi\nprintf '%s' "$v" > '${capture}'\necho "rotating with $v"\n`,
+      );
       chmodSync(script, 0o700);
       const home = mkdtempSync(join(tmpdir(), 'rotor-canary-cli-'));
       const since = Date.now();
       const sampler = sampleCommandLines();
       const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-        const child = spawn(process.execPath, [CLI, 'run', 'custom-script', '--env', 'sandbox', '--yes', '--json', '--set', 'secret_path=harmonyflow/iot-api-key', '--set', `script_path=${script}`, '--set', `pass=${pass}`, '--set', 'timeout_seconds=20'], { env: { ...process.env, ROTOR_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(
+          process.execPath,
+          [
+            CLI,
+            'run',
+            'custom-script',
+            '--env',
+            'sandbox',
+            '--yes',
+            '--json',
+            '--set',
+            'secret_path=harmonyflow/iot-api-key',
+            '--set',
+            `script_path=${script}`,
+            '--set',
+            `pass=${pass}`,
+            '--set',
+            'timeout_seconds=20',
+          ],
+          { env: { ...process.env, ROTOR_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d) => (stdout += d));
@@ -97,14 +144,19 @@ describe('secret canary in a real rotor process', () => {
         const value = readFileSync(capture, 'utf8');
         expect(value.length).toBeGreaterThanOrEqual(32);
         const canaries = [{ label: 'the drawn value', value }];
-        const files = [...filesChangedSince(home, since), ...filesChangedSince(tmpdir(), since, (p) => p === home || p === dir)];
+        const files = [
+          ...filesChangedSince(home, since),
+          ...filesChangedSince(tmpdir(), since, (p) => p === home || p === dir),
+        ];
         const copies = [
           ...findCopies(r.stdout, canaries, 'stdout'),
           ...findCopies(r.stderr, canaries, 'stderr'),
           ...argvs.flatMap((a) => findCopies(a, canaries, `argv of ${a.slice(0, 80)}`)),
           ...scanFiles(files, canaries),
         ];
-        console.info(`canary rotor process (custom-script, ${pass}): ${argvs.length} command lines, ${files.length} files, ${copies.length} copies`);
+        console.info(
+          `canary rotor process (custom-script, ${pass}): ${argvs.length} command lines, ${files.length} files, ${copies.length} copies`,
+        );
         expect(copies.map((c) => `${c.canary} (${c.form}) in ${c.where}`)).toEqual([]);
         // The script's line reached the output, masked.
         expect(r.stdout).toContain('rotating with ••••••');

@@ -20,7 +20,10 @@ function journals(h: string): string[] {
 }
 
 function records(h: string, file: string): Array<Record<string, unknown>> {
-  return readFileSync(join(h, 'sessions', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(join(h, 'sessions', file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('rotor headless', () => {
@@ -32,15 +35,25 @@ describe('rotor headless', () => {
 
   it('runs the demo runbook in the sandbox with --yes and journals it as a drill', async () => {
     const h = home();
-    const r = await runCli(['run', 'demo', '--env', 'sandbox', '--yes', '--set', 'grace_seconds=0'], { ROTOR_HOME: h });
+    const r = await runCli(['run', 'demo', '--env', 'sandbox', '--yes', '--set', 'grace_seconds=0'], {
+      ROTOR_HOME: h,
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Service health answers 200');
     const [file] = journals(h);
     expect(file).toMatch(/\.jsonl$/);
     const recs = records(h, file);
-    expect(recs[0]).toMatchObject({ type: 'session-opened', environment: 'sandbox', drill: true, runbookId: 'demo' });
-    expect(recs.at(-1)).toMatchObject({ type: 'session-ended', outcome: { status: 'succeeded', exitCode: 0 } });
+    expect(recs[0]).toMatchObject({
+      type: 'session-opened',
+      environment: 'sandbox',
+      drill: true,
+      runbookId: 'demo',
+    });
+    expect(recs.at(-1)).toMatchObject({
+      type: 'session-ended',
+      outcome: { status: 'succeeded', exitCode: 0 },
+    });
     const id = file.replace('.jsonl', '');
     const list = await runCli(['sessions'], { ROTOR_HOME: h });
     expect(list.stdout).toContain(id);
@@ -53,9 +66,15 @@ describe('rotor headless', () => {
   });
 
   it('prints one JSON event per line with --json', async () => {
-    const r = await runCli(['run', 'demo', '--env', 'sandbox', '--yes', '--json', '--set', 'grace_seconds=0'], { ROTOR_HOME: home() });
+    const r = await runCli(
+      ['run', 'demo', '--env', 'sandbox', '--yes', '--json', '--set', 'grace_seconds=0'],
+      { ROTOR_HOME: home() },
+    );
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(events[0].type).toBe('session-started');
     expect(events.at(-1)).toMatchObject({ type: 'session-ended', outcome: { status: 'succeeded' } });
   });
@@ -80,11 +99,50 @@ describe('rotor headless', () => {
 
 describe('bad input: one message, exit 2, only the refusal journalled', () => {
   const cases: Array<[string, (dir: string) => string[], RegExp]> = [
-    ['malformed YAML', (d) => ['run', write(d, 'id: x\ntitle: X\nsteps:\n  - id: a\n    do: [oops\n'), '--env', 'sandbox', '--yes'], /bad\.yaml:\d+:\d+: malformed YAML/],
-    ['unknown action', (d) => ['run', write(d, 'id: x\ntitle: X\nsteps:\n  - id: a\n    do: http.chek\n'), '--env', 'sandbox', '--yes'], /bad\.yaml:5:9: unknown action "http\.chek"\n {2}→ did you mean "http\.check"/],
-    ['unknown reference', (d) => ['run', write(d, 'id: x\ntitle: X\nsteps:\n  - id: a\n    do: http.check\n    with: { url: "{{ inputs.nope }}" }\n'), '--yes'], /bad\.yaml:6:\d+: unknown input in \{\{ inputs\.nope \}\}/],
-    ['missing required input', () => ['run', 'demo', '--env', 'local', '--yes'], /input service_url defaults to the environment variable ROTOR_SERVICE_URL, which is not set/],
-    ['input failing its pattern', () => ['run', 'demo', '--env', 'sandbox', '--yes', '--set', 'grace_seconds=soon'], /input grace_seconds: "soon" does not match the pattern \[0-9\]\+/],
+    [
+      'malformed YAML',
+      (d) => [
+        'run',
+        write(d, 'id: x\ntitle: X\nsteps:\n  - id: a\n    do: [oops\n'),
+        '--env',
+        'sandbox',
+        '--yes',
+      ],
+      /bad\.yaml:\d+:\d+: malformed YAML/,
+    ],
+    [
+      'unknown action',
+      (d) => [
+        'run',
+        write(d, 'id: x\ntitle: X\nsteps:\n  - id: a\n    do: http.chek\n'),
+        '--env',
+        'sandbox',
+        '--yes',
+      ],
+      /bad\.yaml:5:9: unknown action "http\.chek"\n {2}→ did you mean "http\.check"/,
+    ],
+    [
+      'unknown reference',
+      (d) => [
+        'run',
+        write(
+          d,
+          'id: x\ntitle: X\nsteps:\n  - id: a\n    do: http.check\n    with: { url: "{{ inputs.nope }}" }\n',
+        ),
+        '--yes',
+      ],
+      /bad\.yaml:6:\d+: unknown input in \{\{ inputs\.nope \}\}/,
+    ],
+    [
+      'missing required input',
+      () => ['run', 'demo', '--env', 'local', '--yes'],
+      /input service_url defaults to the environment variable ROTOR_SERVICE_URL, which is not set/,
+    ],
+    [
+      'input failing its pattern',
+      () => ['run', 'demo', '--env', 'sandbox', '--yes', '--set', 'grace_seconds=soon'],
+      /input grace_seconds: "soon" does not match the pattern \[0-9\]\+/,
+    ],
     ['unknown flag', () => ['run', 'demo', '--yse'], /unknown option '--yse'/],
     ['unknown runbook', () => ['run', 'dem', '--yes'], /no runbook "dem"\n {2}→ did you mean "demo"/],
     ['unknown environment', () => ['run', 'demo', '--env', 'sandbx', '--yes'], /no environment "sandbx"/],

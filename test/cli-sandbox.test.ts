@@ -5,12 +5,23 @@ import { CLI, runCli, tempHome } from './support/cli.js';
 /** Starts `rotor sandbox` and resolves with the variables it printed. */
 function startSandbox(args: string[] = []) {
   const { home, cleanup } = tempHome();
-  const child = spawn(process.execPath, [CLI, 'sandbox', ...args], { env: { ...process.env, ROTOR_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'sandbox', ...args], {
+    env: { ...process.env, ROTOR_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const vars = new Promise<Record<string, string>>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('Ctrl+C stops')) resolve(Object.fromEntries(out.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)])));
+      if (out.includes('Ctrl+C stops'))
+        resolve(
+          Object.fromEntries(
+            out
+              .split('\n')
+              .filter((l) => /^[A-Z_]+=/.test(l))
+              .map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)]),
+          ),
+        );
     });
     child.on('close', (code) => reject(new Error(`rotor sandbox exited ${code}: ${out}`)));
   });
@@ -24,13 +35,39 @@ describe('rotor sandbox, as a new user would use it', () => {
     try {
       const vars = await sandbox.vars;
       expect(vars.VAULT_ADDR).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const body = execFileSync('curl', ['-fsS', '-H', `X-Vault-Token: ${vars.VAULT_TOKEN}`, `${vars.VAULT_ADDR}/v1/secret/data/harmonyflow/redis`], { encoding: 'utf8' });
+      const body = execFileSync(
+        'curl',
+        [
+          '-fsS',
+          '-H',
+          `X-Vault-Token: ${vars.VAULT_TOKEN}`,
+          `${vars.VAULT_ADDR}/v1/secret/data/harmonyflow/redis`,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(JSON.parse(body).data.metadata.version).toBe(1);
-      const denied = execFileSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `${vars.VAULT_ADDR}/v1/secret/data/harmonyflow/redis`], { encoding: 'utf8' });
+      const denied = execFileSync(
+        'curl',
+        [
+          '-sS',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}',
+          `${vars.VAULT_ADDR}/v1/secret/data/harmonyflow/redis`,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(denied).toBe('403');
-      const deployments = execFileSync('kubectl', ['get', 'deployments', '-n', 'harmonyflow-production', '-o', 'name'], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: vars.KUBECONFIG } });
+      const deployments = execFileSync(
+        'kubectl',
+        ['get', 'deployments', '-n', 'harmonyflow-production', '-o', 'name'],
+        { encoding: 'utf8', env: { ...process.env, KUBECONFIG: vars.KUBECONFIG } },
+      );
       expect(deployments).toContain('deployment.apps/session-state-service');
-      const health = execFileSync('curl', ['-fsS', `${vars.ROTOR_SERVICE_URL}/v1/health`], { encoding: 'utf8' });
+      const health = execFileSync('curl', ['-fsS', `${vars.ROTOR_SERVICE_URL}/v1/health`], {
+        encoding: 'utf8',
+      });
       expect(JSON.parse(health)).toEqual({ status: 'ok' });
       sandbox.child.kill('SIGINT');
       expect(await sandbox.exit).toBe(0);
@@ -47,7 +84,11 @@ describe('rotor sandbox, as a new user would use it', () => {
     const sandbox = startSandbox(['--fault', 'vault-sealed']);
     try {
       const vars = await sandbox.vars;
-      const code = execFileSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `${vars.VAULT_ADDR}/v1/sys/health`], { encoding: 'utf8' });
+      const code = execFileSync(
+        'curl',
+        ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `${vars.VAULT_ADDR}/v1/sys/health`],
+        { encoding: 'utf8' },
+      );
       expect(code).toBe('503');
     } finally {
       sandbox.child.kill('SIGKILL');

@@ -19,9 +19,13 @@ async function cronjob(...args: string[]): Promise<Manifest> {
 const podSpec = (m: Manifest) => m.spec.jobTemplate.spec.template.spec;
 
 describe('rotor cronjob', () => {
-  it('prints the guide\'s CronJob running rotor run --due --yes --json, the Vault token from a Secret volume', async () => {
+  it("prints the guide's CronJob running rotor run --due --yes --json, the Vault token from a Secret volume", async () => {
     const m = await cronjob();
-    expect(m).toMatchObject({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'secret-rotation', namespace: 'vault' } });
+    expect(m).toMatchObject({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'secret-rotation', namespace: 'vault' },
+    });
     expect(m.spec).toMatchObject({ schedule: '0 2 1 * *', concurrencyPolicy: 'Forbid' });
     const pod = podSpec(m);
     expect(pod).toMatchObject({ serviceAccountName: 'vault-init', restartPolicy: 'OnFailure' });
@@ -31,18 +35,47 @@ describe('rotor cronjob', () => {
     expect(container.args[0]).toContain('exec rotor run --due --yes --json --env local');
     expect(container.env).toContainEqual({ name: 'VAULT_ADDR', value: 'https://vault.vault:8200' });
     expect(container.env.find((e: Manifest) => e.name === 'VAULT_TOKEN')).toBeUndefined();
-    expect(container.volumeMounts).toContainEqual({ name: 'vault-token', mountPath: '/etc/vault-token', readOnly: true });
-    expect(pod.volumes).toContainEqual({ name: 'vault-token', secret: { secretName: 'vault-admin-token', defaultMode: 0o400 } });
+    expect(container.volumeMounts).toContainEqual({
+      name: 'vault-token',
+      mountPath: '/etc/vault-token',
+      readOnly: true,
+    });
+    expect(pod.volumes).toContainEqual({
+      name: 'vault-token',
+      secret: { secretName: 'vault-admin-token', defaultMode: 0o400 },
+    });
   });
 
   it('takes the schedule, service account, environment and token source from flags; never a literal token', async () => {
-    const m = await cronjob('--schedule', '*/15 3 * * 1-5', '--service-account', 'rotor', '--env', 'staging', '--token-from', 'env', '--token-secret', 'rotor-vault');
+    const m = await cronjob(
+      '--schedule',
+      '*/15 3 * * 1-5',
+      '--service-account',
+      'rotor',
+      '--env',
+      'staging',
+      '--token-from',
+      'env',
+      '--token-secret',
+      'rotor-vault',
+    );
     expect(m.spec.schedule).toBe('*/15 3 * * 1-5');
     const pod = podSpec(m);
     expect(pod.serviceAccountName).toBe('rotor');
     const [container] = pod.containers;
-    expect([...container.command, ...container.args]).toEqual(['rotor', 'run', '--due', '--yes', '--json', '--env', 'staging']);
-    expect(container.env).toContainEqual({ name: 'VAULT_TOKEN', valueFrom: { secretKeyRef: { name: 'rotor-vault', key: 'token' } } });
+    expect([...container.command, ...container.args]).toEqual([
+      'rotor',
+      'run',
+      '--due',
+      '--yes',
+      '--json',
+      '--env',
+      'staging',
+    ]);
+    expect(container.env).toContainEqual({
+      name: 'VAULT_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'rotor-vault', key: 'token' } },
+    });
     expect(JSON.stringify(m)).not.toMatch(/hvs\.|s\.[A-Za-z0-9]{24}/);
   });
 
@@ -65,7 +98,10 @@ describe('rotor cronjob', () => {
       for (const flags of [[], ['--token-from', 'env', '--name', 'rotation-env']]) {
         const m = await cronjob(...flags);
         await world.ports.kube!.createCronJob('vault', m);
-        const stored = (await world.ports.kube!.getCronJob({ namespace: 'vault', name: m.metadata.name })) as Manifest;
+        const stored = (await world.ports.kube!.getCronJob({
+          namespace: 'vault',
+          name: m.metadata.name,
+        })) as Manifest;
         expect(stored.spec).toMatchObject({ schedule: m.spec.schedule, concurrencyPolicy: 'Forbid' });
         expect(podSpec(stored).containers[0].args).toEqual(podSpec(m).containers[0].args);
       }
@@ -73,7 +109,9 @@ describe('rotor cronjob', () => {
   });
 
   it('--apply installs it in an environment through a journalled session', async () => {
-    const result = await runCli(['cronjob', '--apply', 'sandbox', '--yes', '--schedule', '30 1 * * 0'], { ROTOR_HOME: home.home });
+    const result = await runCli(['cronjob', '--apply', 'sandbox', '--yes', '--schedule', '30 1 * * 0'], {
+      ROTOR_HOME: home.home,
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('created CronJob vault/secret-rotation');

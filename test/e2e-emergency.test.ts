@@ -45,7 +45,9 @@ function journalOf(home: string): string {
 
 describe('emergency and jwt in a real terminal (tmux, 80x24, NO_COLOR)', () => {
   it('walks emergency by keys: one approval per phase, all six secrets counted, a summary', async () => {
-    const { term, home } = open('run emergency --env sandbox --set sync_timeout_seconds=20 --set rollout_timeout_seconds=60');
+    const { term, home } = open(
+      'run emergency --env sandbox --set sync_timeout_seconds=20 --set rollout_timeout_seconds=60',
+    );
     await acceptDefaultsAndChecklist(term, 'Emergency rotation');
     await term.waitFor('? Approve Vault answers');
     term.press('y');
@@ -73,13 +75,22 @@ describe('emergency and jwt in a real terminal (tmux, 80x24, NO_COLOR)', () => {
     await term.waitFor('EXIT:0');
     const journal = journalOf(home);
     expect(journal).toContain('"status":"succeeded"');
-    for (const id of ['rotate', 'sync', 'revoke-sessions', 'restart', 'annotate', 'verify']) expect(journal).toContain(`"type":"step-succeeded","stepId":"${id}"`);
+    for (const id of ['rotate', 'sync', 'revoke-sessions', 'restart', 'annotate', 'verify'])
+      expect(journal).toContain(`"type":"step-succeeded","stepId":"${id}"`);
   }, 120_000);
 
   it('walks jwt by keys and rolls back at an approval after the Vault write (b twice)', async () => {
-    const { term, home } = open('run jwt --env sandbox --set sync_timeout_seconds=20 --set rollout_timeout_seconds=60');
+    const { term, home } = open(
+      'run jwt --env sandbox --set sync_timeout_seconds=20 --set rollout_timeout_seconds=60',
+    );
     await acceptDefaultsAndChecklist(term, 'JWT signing secrets');
-    for (const step of ['Record the current version', 'Log in before the rotation', 'Generate the new access-token', 'Generate the new refresh-token', 'Write the new secrets to Vault']) {
+    for (const step of [
+      'Record the current version',
+      'Log in before the rotation',
+      'Generate the new access-token',
+      'Generate the new refresh-token',
+      'Write the new secrets to Vault',
+    ]) {
       await term.waitFor(`? Approve ${step}`);
       term.press('y');
     }

@@ -17,17 +17,28 @@ describe('engine: resuming after a read whose secret output went with the interr
   it('after a later change, a check against that output is skipped and says why; the rest finishes', async () => {
     const world = fakeWorld();
     world.values = { token: 'new-token', a: '2' };
-    const { outcome, events } = await runFake(yaml, { world, resume: resumeAt({ 'token-before': { state: 'succeeded', outputs: hashed }, change: { state: 'succeeded', outputs: {} } }) });
+    const { outcome, events } = await runFake(yaml, {
+      world,
+      resume: resumeAt({
+        'token-before': { state: 'succeeded', outputs: hashed },
+        change: { state: 'succeeded', outputs: {} },
+      }),
+    });
     expect(outcome).toMatchObject({ status: 'succeeded', exitCode: 0 });
     const skipped = events.find((e) => e.type === 'step-skipped' && e.stepId === 'old-token-works');
-    expect(skipped).toMatchObject({ reason: expect.stringContaining("needs step token-before's secret output from before the interruption") });
+    expect(skipped).toMatchObject({
+      reason: expect.stringContaining("needs step token-before's secret output from before the interruption"),
+    });
     expect(world.calls).toEqual(['read token', 'read a']); // read again, then only the last check ran
   });
 
   it('with no change after it, the read is simply repeated and the check runs', async () => {
     const world = fakeWorld();
     world.values = { token: 'tok', tok: 'ok' };
-    const { outcome, events } = await runFake(yaml, { world, resume: resumeAt({ 'token-before': { state: 'succeeded', outputs: hashed } }) });
+    const { outcome, events } = await runFake(yaml, {
+      world,
+      resume: resumeAt({ 'token-before': { state: 'succeeded', outputs: hashed } }),
+    });
     expect(outcome).toMatchObject({ status: 'succeeded' });
     expect(events.some((e) => e.type === 'step-skipped')).toBe(false);
     expect(world.calls).toEqual(['read token', 'set a', 'read tok', 'read a']);

@@ -11,14 +11,21 @@ steps:
   - { id: c, do: fake.set, with: { key: c, value: "3" } }
 `;
 
-const types = (events: { type: string; stepId?: string }[]) => events.map((e) => (e.stepId ? `${e.type}:${e.stepId}` : e.type));
+const types = (events: { type: string; stepId?: string }[]) =>
+  events.map((e) => (e.stepId ? `${e.type}:${e.stepId}` : e.type));
 
 describe('engine', () => {
   it('runs every step after approval and ends succeeded with exit 0', async () => {
     const { outcome, events, world } = await runFake(three);
     expect(outcome).toEqual({ status: 'succeeded', exitCode: 0 });
     expect(world.values).toEqual({ a: '1', b: '2', c: '3' });
-    expect(types(events).slice(0, 5)).toEqual(['session-started', 'step-awaiting-approval:a', 'decision:a', 'step-started:a', 'step-log:a']);
+    expect(types(events).slice(0, 5)).toEqual([
+      'session-started',
+      'step-awaiting-approval:a',
+      'decision:a',
+      'step-started:a',
+      'step-log:a',
+    ]);
     expect(events.at(-1)?.type).toBe('session-ended');
   });
 
@@ -30,7 +37,10 @@ describe('engine', () => {
     expect(outcome.exitCode).toBe(1);
     expect(world.calls).toEqual(['set a', 'set b', 'set c', 'undo b', 'undo a']);
     expect(world.values).toEqual({ a: '', b: '' });
-    expect(types(events).filter((t) => t.startsWith('step-rolled-back'))).toEqual(['step-rolled-back:b', 'step-rolled-back:a']);
+    expect(types(events).filter((t) => t.startsWith('step-rolled-back'))).toEqual([
+      'step-rolled-back:b',
+      'step-rolled-back:a',
+    ]);
   });
 
   it('reports an incomplete rollback with exit 3 and still undoes the rest', async () => {
@@ -84,18 +94,22 @@ steps:
     const { outcome, world, events } = await runFake(yaml, { decide });
     expect(outcome.status).toBe('succeeded');
     expect(world.values).toEqual({ c: '3' });
-    expect(events.filter((e) => e.type === 'step-skipped').map((e) => e.type === 'step-skipped' && e.reason)).toEqual(['skipped by the operator', 'when: {{ inputs.enabled }} is false']);
+    expect(
+      events.filter((e) => e.type === 'step-skipped').map((e) => e.type === 'step-skipped' && e.reason),
+    ).toEqual(['skipped by the operator', 'when: {{ inputs.enabled }} is false']);
   });
 
   it('stops with exit 130 when the operator aborts, leaving completed steps', async () => {
-    const decide = async (r: DecisionRequest): Promise<Decision> => (r.step?.id === 'b' ? 'abort' : 'approve');
+    const decide = async (r: DecisionRequest): Promise<Decision> =>
+      r.step?.id === 'b' ? 'abort' : 'approve';
     const { outcome, world } = await runFake(three, { decide });
     expect(outcome).toMatchObject({ status: 'aborted', exitCode: 130 });
     expect(world.values).toEqual({ a: '1' });
   });
 
   it('rolls back now when the operator says so at an approval', async () => {
-    const decide = async (r: DecisionRequest): Promise<Decision> => (r.step?.id === 'c' ? 'rollback' : 'approve');
+    const decide = async (r: DecisionRequest): Promise<Decision> =>
+      r.step?.id === 'c' ? 'rollback' : 'approve';
     const { outcome, world } = await runFake(three, { decide });
     expect(outcome).toMatchObject({ status: 'rolled-back', exitCode: 1 });
     expect(world.values).toEqual({ a: '', b: '' });
@@ -149,7 +163,8 @@ steps:
       decide: async (r) => (approvals.push(r.step?.id ?? ''), 'approve'),
       onEvent: (e) => {
         if (e.type === 'step-started' && e.parentId) peak = Math.max(peak, ++running);
-        if ((e.type === 'step-succeeded' || e.type === 'step-failed') && e.stepId.startsWith('set#')) running--;
+        if ((e.type === 'step-succeeded' || e.type === 'step-failed') && e.stepId.startsWith('set#'))
+          running--;
       },
     });
     expect(outcome.status).toBe('succeeded');
@@ -220,7 +235,11 @@ steps:
         return 'approve';
       },
     });
-    expect(seen).toEqual([['r', undefined], ['a', 'production'], ['b', undefined]]);
+    expect(seen).toEqual([
+      ['r', undefined],
+      ['a', 'production'],
+      ['b', undefined],
+    ]);
   });
 
   it('runs after_rollback steps once the undos are done, and only when something was undone', async () => {
@@ -240,7 +259,10 @@ steps:
     world.failures.c = 1;
     const yaml = `id: p\ntitle: P\nsteps:\n  - { id: a, do: fake.set, with: { key: a, value: "1" } }\n  - { id: r, do: fake.revoke, with: { key: a } }\n  - { id: b, do: fake.set, with: { key: b, value: "2" } }\n  - { id: c, do: fake.set, with: { key: c, value: "3" } }\n`;
     const descriptions: string[] = [];
-    const { outcome } = await runFake(yaml, { world, decide: async (r) => (r.kind === 'approve' && descriptions.push(r.description), 'approve') });
+    const { outcome } = await runFake(yaml, {
+      world,
+      decide: async (r) => (r.kind === 'approve' && descriptions.push(r.description), 'approve'),
+    });
     expect(world.calls).toEqual(['set a', 'revoke a', 'set b', 'set c', 'undo b']);
     expect(outcome).toMatchObject({ status: 'failed', exitCode: 3 });
     expect('reason' in outcome && outcome.reason).toContain('past the point of no return (step r)');

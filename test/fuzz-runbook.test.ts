@@ -42,7 +42,10 @@ afterAll(() => {
 });
 
 /** What is wrong with the loader's answer to one text, if anything. */
-function loaderProblems(text: string, file: string): { problems: string[]; loaded: boolean; message?: string } {
+function loaderProblems(
+  text: string,
+  file: string,
+): { problems: string[]; loaded: boolean; message?: string } {
   const started = performance.now();
   const problems: string[] = [];
   let loaded = false;
@@ -52,15 +55,22 @@ function loaderProblems(text: string, file: string): { problems: string[]; loade
     loaded = true;
   } catch (error) {
     if (!(error instanceof RunbookError)) {
-      problems.push(`threw ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error)}, not a RunbookError`);
+      problems.push(
+        `threw ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error)}, not a RunbookError`,
+      );
     } else {
       message = error.message;
       if (error.exitCode !== 2) problems.push(`exit code ${error.exitCode}`);
-      const where = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:(\\d+):(\\d+): \\S`).exec(error.message);
+      const where = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:(\\d+):(\\d+): \\S`).exec(
+        error.message,
+      );
       if (!where) problems.push('message does not start with file:line:col');
-      else if (Number(where[1]) < 1 || Number(where[1]) > text.split('\n').length + 1 || Number(where[2]) < 1) problems.push(`position ${where[1]}:${where[2]} outside the file`);
-      if (/[\n\r]/.test(error.message) || /[\n\r]/.test(error.hint ?? '')) problems.push('message or hint spans several lines');
-      if (CRASH.test(error.message) || CRASH.test(error.hint ?? '')) problems.push('a JavaScript error in the message');
+      else if (Number(where[1]) < 1 || Number(where[1]) > text.split('\n').length + 1 || Number(where[2]) < 1)
+        problems.push(`position ${where[1]}:${where[2]} outside the file`);
+      if (/[\n\r]/.test(error.message) || /[\n\r]/.test(error.hint ?? ''))
+        problems.push('message or hint spans several lines');
+      if (CRASH.test(error.message) || CRASH.test(error.hint ?? ''))
+        problems.push('a JavaScript error in the message');
     }
   }
   const ms = performance.now() - started;
@@ -77,7 +87,8 @@ afterAll(() => void process.off('warning', onWarning));
 describe('fuzz: runbook files', () => {
   it('finds the shipped runbooks, and each loads unmutated', () => {
     expect(shipped.length).toBeGreaterThan(0);
-    for (const { name, text } of shipped) expect(loaderProblems(text, name)).toMatchObject({ problems: [], loaded: true });
+    for (const { name, text } of shipped)
+      expect(loaderProblems(text, name)).toMatchObject({ problems: [], loaded: true });
   });
 
   it('what the fuzz found, kept as cases: each refused at the right place, in one line', () => {
@@ -91,15 +102,35 @@ describe('fuzz: runbook files', () => {
     const lines = demo.split('\n');
     const tabbed = [...lines.slice(0, 10), `\t${lines[10]}`, ...lines.slice(11)].join('\n');
     expect(refusal(tabbed)).toMatch(/^f\.yaml:11:\d+: malformed YAML/);
-    expect(refusal(`${demo}\nx-alias: *nowhere\n`)).toMatch(/^f\.yaml:\d+:10: malformed YAML: alias \*nowhere has no anchor/);
-    const bomb = ['x-b0: &b0 [a, a, a, a, a, a, a, a, a]', ...Array.from({ length: 8 }, (_, i) => `x-b${i + 1}: &b${i + 1} [${Array(9).fill(`*b${i}`).join(', ')}]`)].join('\n');
-    expect(refusal(`${bomb}\n${demo}`)).toMatch(/^f\.yaml:\d+:\d+: malformed YAML: the aliases expand to too many values/);
-    expect(refusal(`${demo}\nx-deep: ${'['.repeat(5000)}${']'.repeat(5000)}\n`)).toMatch(/malformed YAML|nests too deeply|unknown field/);
-    expect(refusal(demo.replace('do: http.check', 'do: "http\\ncheck\\u001b[2J"'))).toContain('unknown action "http\\ncheck\\u001b[2J"');
-    expect(refusal(demo.replace(/^title: /m, '? [a, b]\n: x\ntitle: '))).toContain('unknown field "[ a, b ]"');
+    expect(refusal(`${demo}\nx-alias: *nowhere\n`)).toMatch(
+      /^f\.yaml:\d+:10: malformed YAML: alias \*nowhere has no anchor/,
+    );
+    const bomb = [
+      'x-b0: &b0 [a, a, a, a, a, a, a, a, a]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) => `x-b${i + 1}: &b${i + 1} [${Array(9).fill(`*b${i}`).join(', ')}]`,
+      ),
+    ].join('\n');
+    expect(refusal(`${bomb}\n${demo}`)).toMatch(
+      /^f\.yaml:\d+:\d+: malformed YAML: the aliases expand to too many values/,
+    );
+    expect(refusal(`${demo}\nx-deep: ${'['.repeat(5000)}${']'.repeat(5000)}\n`)).toMatch(
+      /malformed YAML|nests too deeply|unknown field/,
+    );
+    expect(refusal(demo.replace('do: http.check', 'do: "http\\ncheck\\u001b[2J"'))).toContain(
+      'unknown action "http\\ncheck\\u001b[2J"',
+    );
+    expect(refusal(demo.replace(/^title: /m, '? [a, b]\n: x\ntitle: '))).toContain(
+      'unknown field "[ a, b ]"',
+    );
     // Names from Object.prototype are not inputs or parameters.
-    expect(refusal(demo.replace('{{ inputs.grace_seconds }}', '{{ inputs.constructor }}'))).toContain('unknown input in {{ inputs.constructor }}');
-    expect(refusal(demo.replace('with: { bytes: 32,', 'with: { toString: 1, bytes: 32,'))).toContain('generate.password has no parameter "toString"');
+    expect(refusal(demo.replace('{{ inputs.grace_seconds }}', '{{ inputs.constructor }}'))).toContain(
+      'unknown input in {{ inputs.constructor }}',
+    );
+    expect(refusal(demo.replace('with: { bytes: 32,', 'with: { toString: 1, bytes: 32,'))).toContain(
+      'generate.password has no parameter "toString"',
+    );
     expect(warnings).toEqual([]);
   });
 
@@ -113,13 +144,18 @@ describe('fuzz: runbook files', () => {
       const mutation = mutateRunbook(text, rnd);
       const { problems, loaded } = loaderProblems(mutation.text, `runbooks/${name}`);
       if (!loaded) refused++;
-      if (problems.length) failures.push(`ROTOR_FUZZ_SEED=${SEED} case ${i} (${name}: ${mutation.steps.join(', ')}): ${problems.join('; ')}\n  text: ${shorten(mutation.text)}`);
+      if (problems.length)
+        failures.push(
+          `ROTOR_FUZZ_SEED=${SEED} case ${i} (${name}: ${mutation.steps.join(', ')}): ${problems.join('; ')}\n  text: ${shorten(mutation.text)}`,
+        );
     }
     expect(failures, `seed ${SEED}`).toEqual([]);
     expect(warnings).toEqual([]);
     // Most mutations must break something, or the fuzz tests little.
     expect(refused).toBeGreaterThan(cases / 2);
-    console.info(`fuzz parseRunbook: ${cases} mutations of ${shipped.length} runbooks (seed ${SEED}), ${refused} refused, ${cases - refused} still valid`);
+    console.info(
+      `fuzz parseRunbook: ${cases} mutations of ${shipped.length} runbooks (seed ${SEED}), ${refused} refused, ${cases - refused} still valid`,
+    );
   });
 
   it('mutated files through `rotor validate` and `rotor run --dry-run`: exit 0 or one clear message and exit 2', async () => {
@@ -135,18 +171,36 @@ describe('fuzz: runbook files', () => {
       const expected = loaderProblems(mutation.text, file);
       const label = `ROTOR_FUZZ_SEED=${SEED} file case ${i} (${name}: ${mutation.steps.join(', ')})`;
       const validate = await callCli(['validate', file]);
-      const sets = DRY_RUN_SETS.filter((s) => new RegExp(`^\\s+${s.split('=')[0]}:`, 'm').test(mutation.text)).flatMap((s) => ['--set', s]);
-      const dry = await callCli(['run', file, '--env', rnd.pick(['sandbox', 'local']), '--dry-run', ...(rnd.chance(0.3) ? ['--json'] : []), ...sets]);
+      const sets = DRY_RUN_SETS.filter((s) =>
+        new RegExp(`^\\s+${s.split('=')[0]}:`, 'm').test(mutation.text),
+      ).flatMap((s) => ['--set', s]);
+      const dry = await callCli([
+        'run',
+        file,
+        '--env',
+        rnd.pick(['sandbox', 'local']),
+        '--dry-run',
+        ...(rnd.chance(0.3) ? ['--json'] : []),
+        ...sets,
+      ]);
       calls += 2;
       for (const r of [validate, dry]) {
         const problems = contractProblems(r);
-        if (problems.length) failures.push(`${label}: rotor ${r.argv.slice(0, 2).join(' ')}: ${problems.join('; ')}\n  stderr: ${shorten(r.stderr.join('\n'))}\n  text: ${shorten(mutation.text)}`);
+        if (problems.length)
+          failures.push(
+            `${label}: rotor ${r.argv.slice(0, 2).join(' ')}: ${problems.join('; ')}\n  stderr: ${shorten(r.stderr.join('\n'))}\n  text: ${shorten(mutation.text)}`,
+          );
       }
       // validate agrees with the loader, word for word.
-      if (expected.loaded && validate.code !== 0) failures.push(`${label}: loads, but validate exits ${validate.code}: ${validate.stderr.join(' ')}`);
+      if (expected.loaded && validate.code !== 0)
+        failures.push(`${label}: loads, but validate exits ${validate.code}: ${validate.stderr.join(' ')}`);
       const said = validate.stderr.join('\n').split('\n')[0];
-      if (!expected.loaded && said !== `rotor: ${expected.message}`) failures.push(`${label}: validate says ${shorten(said)}, the loader ${shorten(expected.message ?? '')}`);
-      if (!expected.loaded && dry.code !== 2) failures.push(`${label}: refused by the loader, but the dry run exits ${dry.code}`);
+      if (!expected.loaded && said !== `rotor: ${expected.message}`)
+        failures.push(
+          `${label}: validate says ${shorten(said)}, the loader ${shorten(expected.message ?? '')}`,
+        );
+      if (!expected.loaded && dry.code !== 2)
+        failures.push(`${label}: refused by the loader, but the dry run exits ${dry.code}`);
       rmSync(file, { force: true });
     }
     expect(failures, `seed ${SEED}`).toEqual([]);

@@ -23,7 +23,15 @@ const CANARY = 'canary-Zq8Hk2mP9xL';
 async function journalOfRun(dir: string): Promise<string> {
   const id = newSessionId();
   const journal = new JournalWriter(dir, id);
-  journal.record({ type: 'session-opened', sessionId: id, operator: 'op@host', environment: 'test', drill: true, rotorVersion: '0', command: 'run x' });
+  journal.record({
+    type: 'session-opened',
+    sessionId: id,
+    operator: 'op@host',
+    environment: 'test',
+    drill: true,
+    rotorVersion: '0',
+    command: 'run x',
+  });
   await runFake(
     `id: j\ntitle: J\ninputs:\n  pw: { secret: true }\nsteps:\n  - { id: a, do: fake.set, with: { key: a, value: "{{ inputs.pw }}" } }\n  - { id: b, do: fake.set, with: { key: a, value: other } }\n`,
     { inputs: { pw: CANARY }, onEvent: (e) => journal.record(e) },
@@ -71,7 +79,10 @@ describe('session journal', () => {
     const path = join(dir, `${id}.jsonl`);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
 
-    writeFileSync(path, [...lines.slice(0, 3), lines[3].replace('"approve"', '"skip"'), ...lines.slice(4)].join('\n') + '\n');
+    writeFileSync(
+      path,
+      [...lines.slice(0, 3), lines[3].replace('"approve"', '"skip"'), ...lines.slice(4)].join('\n') + '\n',
+    );
     expect(readJournal(dir, id).problem).toMatch(/^line 5 does not follow line 4/);
 
     writeFileSync(path, [...lines.slice(0, 3), ...lines.slice(4)].join('\n') + '\n');
@@ -86,7 +97,13 @@ describe('session journal', () => {
     const id = await journalOfRun(dir);
     expect(listSessionIds(dir)).toEqual([id]);
     const summary = summarizeSession(id, readJournal(dir, id));
-    expect(summary).toMatchObject({ environment: 'test', drill: true, status: 'succeeded', exitCode: 0, intact: true });
+    expect(summary).toMatchObject({
+      environment: 'test',
+      drill: true,
+      status: 'succeeded',
+      exitCode: 0,
+      intact: true,
+    });
     const md = markdownReport(id, readJournal(dir, id));
     expect(md).toContain(`# rotor session ${id} (drill)`);
     expect(md).toContain('| a | succeeded |');

@@ -14,13 +14,18 @@ type SandboxWorld = World & { sandbox: SandboxHandles };
 /** Per runbook: inputs for a quick run, and what "consistent" means for its secret. */
 // Generous: a timeout only matters when something is stuck, and a loaded CI machine is slow.
 const fast = { sync_timeout_seconds: '30', rollout_timeout_seconds: '30' };
-const vaultValue = (w: SandboxWorld, path: string, field: string) => new Secret(String(w.sandbox.vault.kvRead(path)!.data[field]));
+const vaultValue = (w: SandboxWorld, path: string, field: string) =>
+  new Secret(String(w.sandbox.vault.kvRead(path)!.data[field]));
 
 /** A rotation script's target for custom-script: the script writes the password it is given here. */
 const scriptDir = mkdtempSync(join(tmpdir(), 'rotor-kill-script-'));
 const scriptTarget = join(scriptDir, 'target.json');
 const rotationScript = join(scriptDir, 'rotate.sh');
-writeFileSync(rotationScript, `#!/bin/sh\numask 077\ncat > '${scriptTarget}.tmp' && mv '${scriptTarget}.tmp' '${scriptTarget}'\n`, { mode: 0o700 });
+writeFileSync(
+  rotationScript,
+  `#!/bin/sh\numask 077\ncat > '${scriptTarget}.tmp' && mv '${scriptTarget}.tmp' '${scriptTarget}'\n`,
+  { mode: 0o700 },
+);
 const CUSTOM_PATH = 'harmonyflow/custom-target';
 afterAll(() => rmSync(scriptDir, { recursive: true, force: true }));
 
@@ -44,7 +49,11 @@ const CASES: Record<string, KillCase> = {
     inputs: fast,
     consistent: async (w) => {
       const data = w.sandbox.vault.kvRead('harmonyflow/postgresql')!.data;
-      const ok = await w.sandbox.postgres.tryLogin({ url: new Secret(w.env.ROTOR_SANDBOX_PG_URL), timeoutMs: 2000 }, String(data.username), new Secret(String(data.password)));
+      const ok = await w.sandbox.postgres.tryLogin(
+        { url: new Secret(w.env.ROTOR_SANDBOX_PG_URL), timeoutMs: 2000 },
+        String(data.username),
+        new Secret(String(data.password)),
+      );
       expect(ok, 'the password in Vault logs in').toBe(true);
     },
   },
@@ -53,7 +62,10 @@ const CASES: Record<string, KillCase> = {
     consistent: async (w) => {
       const password = vaultValue(w, 'harmonyflow/redis', 'password');
       for (const node of w.env.ROTOR_SANDBOX_REDIS_NODES.split(',')) {
-        expect(await w.sandbox.redis.tryAuth(node, { password }), `${node} accepts the password in Vault`).toBe(true);
+        expect(
+          await w.sandbox.redis.tryAuth(node, { password }),
+          `${node} accepts the password in Vault`,
+        ).toBe(true);
       }
     },
   },
@@ -61,14 +73,35 @@ const CASES: Record<string, KillCase> = {
     inputs: fast,
     prepare: (w, inputs) => {
       // The admin token the running service accepts now: earlier kill points rotated it.
-      inputs.admin_token = new Secret(String(w.sandbox.vault.kvRead('harmonyflow/admin')!.data['api-token']), 'inputs.admin_token');
+      inputs.admin_token = new Secret(
+        String(w.sandbox.vault.kvRead('harmonyflow/admin')!.data['api-token']),
+        'inputs.admin_token',
+      );
     },
     consistent: async (w) => {
       const data = w.sandbox.vault.kvRead('harmonyflow/postgresql')!.data;
-      expect(await w.sandbox.postgres.tryLogin({ url: new Secret(w.env.ROTOR_SANDBOX_PG_URL), timeoutMs: 2000 }, String(data.username), new Secret(String(data.password))), 'PostgreSQL takes the password in Vault').toBe(true);
+      expect(
+        await w.sandbox.postgres.tryLogin(
+          { url: new Secret(w.env.ROTOR_SANDBOX_PG_URL), timeoutMs: 2000 },
+          String(data.username),
+          new Secret(String(data.password)),
+        ),
+        'PostgreSQL takes the password in Vault',
+      ).toBe(true);
       const redis = vaultValue(w, 'harmonyflow/redis', 'password');
-      for (const node of w.env.ROTOR_SANDBOX_REDIS_NODES.split(',')) expect(await w.sandbox.redis.tryAuth(node, { password: redis }), `${node} takes the password in Vault`).toBe(true);
-      expect(await w.sandbox.rabbit.amqpLogin({ url: w.env.ROTOR_SANDBOX_RABBITMQ_AMQP, timeoutMs: 2000 }, 'harmonyflow', vaultValue(w, 'harmonyflow/rabbitmq', 'password')), 'RabbitMQ takes the password in Vault').toBe(true);
+      for (const node of w.env.ROTOR_SANDBOX_REDIS_NODES.split(','))
+        expect(
+          await w.sandbox.redis.tryAuth(node, { password: redis }),
+          `${node} takes the password in Vault`,
+        ).toBe(true);
+      expect(
+        await w.sandbox.rabbit.amqpLogin(
+          { url: w.env.ROTOR_SANDBOX_RABBITMQ_AMQP, timeoutMs: 2000 },
+          'harmonyflow',
+          vaultValue(w, 'harmonyflow/rabbitmq', 'password'),
+        ),
+        'RabbitMQ takes the password in Vault',
+      ).toBe(true);
     },
   },
   'postgres-dynamic': {
@@ -77,7 +110,14 @@ const CASES: Record<string, KillCase> = {
       // The static role's credential as Vault hands it out logs in.
       const reply = await w.sandbox.vault.call('GET', 'database/static-creds/harmonyflow');
       const creds = (reply.body as { data: { username: string; password: string } }).data;
-      expect(await w.sandbox.postgres.tryLogin({ url: new Secret(w.env.ROTOR_SANDBOX_PG_URL), timeoutMs: 2000 }, creds.username, new Secret(creds.password)), 'the static credential in Vault logs in').toBe(true);
+      expect(
+        await w.sandbox.postgres.tryLogin(
+          { url: new Secret(w.env.ROTOR_SANDBOX_PG_URL), timeoutMs: 2000 },
+          creds.username,
+          new Secret(creds.password),
+        ),
+        'the static credential in Vault logs in',
+      ).toBe(true);
     },
   },
   'encryption-key': {
@@ -104,11 +144,18 @@ const CASES: Record<string, KillCase> = {
       // The target and Vault agree on a first password before the first kill point.
       if (w.sandbox.vault.kvRead(CUSTOM_PATH)) return;
       w.sandbox.vault.kvWrite(CUSTOM_PATH, { password: 'first-password' });
-      writeFileSync(scriptTarget, JSON.stringify({ secret_path: CUSTOM_PATH, values: { password: 'first-password' } }));
+      writeFileSync(
+        scriptTarget,
+        JSON.stringify({ secret_path: CUSTOM_PATH, values: { password: 'first-password' } }),
+      );
     },
     consistent: async (w) => {
-      const target = (JSON.parse(readFileSync(scriptTarget, 'utf8')) as { values: { password: string } }).values.password;
-      expect(target === String(w.sandbox.vault.kvRead(CUSTOM_PATH)!.data.password), 'the target holds the password in Vault').toBe(true);
+      const target = (JSON.parse(readFileSync(scriptTarget, 'utf8')) as { values: { password: string } })
+        .values.password;
+      expect(
+        target === String(w.sandbox.vault.kvRead(CUSTOM_PATH)!.data.password),
+        'the target holds the password in Vault',
+      ).toBe(true);
     },
   },
   'vault-recovery': {
@@ -116,12 +163,21 @@ const CASES: Record<string, KillCase> = {
     prepare: (w, inputs) => {
       const { vault } = w.sandbox;
       vault.seal();
-      inputs.unseal_keys = new Secret(vault.unsealKeys.slice(0, vault.threshold).join(','), 'inputs.unseal_keys');
+      inputs.unseal_keys = new Secret(
+        vault.unsealKeys.slice(0, vault.threshold).join(','),
+        'inputs.unseal_keys',
+      );
     },
     consistent: async (w) => {
       expect(w.sandbox.vault.isSealed(), 'Vault is unsealed').toBe(false);
-      for (const es of w.sandbox.kube.list('ExternalSecret', 'harmonyflow-production') as unknown as Array<{ metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string }> } }>) {
-        expect(es.status?.conditions?.find((c) => c.type === 'Ready')?.status, `${es.metadata.name} is synced`).toBe('True');
+      for (const es of w.sandbox.kube.list('ExternalSecret', 'harmonyflow-production') as unknown as Array<{
+        metadata: { name: string };
+        status?: { conditions?: Array<{ type: string; status: string }> };
+      }>) {
+        expect(
+          es.status?.conditions?.find((c) => c.type === 'Ready')?.status,
+          `${es.metadata.name} is synced`,
+        ).toBe('True');
       }
     },
   },
@@ -135,13 +191,20 @@ const CASES: Record<string, KillCase> = {
       const serial = new X509Certificate(crt).serialNumber.toLowerCase().match(/../g)!.join(':');
       const reply = await w.sandbox.vault.call('GET', `pki/cert/${serial}`);
       expect(reply.status, 'the PKI knows the deployed certificate').toBe(200);
-      expect((reply.body as { data: { revocation_time: number } }).data.revocation_time, 'the deployed certificate is not revoked').toBe(0);
+      expect(
+        (reply.body as { data: { revocation_time: number } }).data.revocation_time,
+        'the deployed certificate is not revoked',
+      ).toBe(0);
     },
   },
   rabbitmq: {
     inputs: fast,
     consistent: async (w) => {
-      const ok = await w.sandbox.rabbit.amqpLogin({ url: w.env.ROTOR_SANDBOX_RABBITMQ_AMQP, timeoutMs: 2000 }, 'harmonyflow', vaultValue(w, 'harmonyflow/rabbitmq', 'password'));
+      const ok = await w.sandbox.rabbit.amqpLogin(
+        { url: w.env.ROTOR_SANDBOX_RABBITMQ_AMQP, timeoutMs: 2000 },
+        'harmonyflow',
+        vaultValue(w, 'harmonyflow/rabbitmq', 'password'),
+      );
       expect(ok, 'the password in Vault opens an AMQP connection').toBe(true);
     },
   },
@@ -149,7 +212,10 @@ const CASES: Record<string, KillCase> = {
     inputs: fast,
     consistent: async (w) => {
       // A token the service issues now verifies with the secret in Vault's current version.
-      const res = await fetch(`${w.env.ROTOR_SERVICE_URL}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'test', password: 'test' }) });
+      const res = await fetch(`${w.env.ROTOR_SERVICE_URL}/v1/auth/login`, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'test', password: 'test' }),
+      });
       const { token } = (await res.json()) as { token: string };
       const current = String(w.sandbox.vault.kvRead('harmonyflow/session-state-service')!.data['jwt-secret']);
       await jwtVerify(token, new TextEncoder().encode(current));
@@ -162,7 +228,9 @@ const results: string[] = [];
 afterAll(() => {
   // The figure the closing note reports.
   const reached = results.filter((r) => !r.includes('not reached'));
-  console.log(`kill injection: ${reached.filter((r) => r.endsWith('ok')).length}/${reached.length} points survived (${results.length - reached.length} not reached)\n${results.join('\n')}`);
+  console.log(
+    `kill injection: ${reached.filter((r) => r.endsWith('ok')).length}/${reached.length} points survived (${results.length - reached.length} not reached)\n${results.join('\n')}`,
+  );
 });
 
 for (const [runbook, spec] of Object.entries(CASES)) {
@@ -170,7 +238,9 @@ for (const [runbook, spec] of Object.entries(CASES)) {
   describe(`kill and resume: ${runbook}`, () => {
     // The suite kills every step after its effect (the point where Vault and a target can
     // disagree); ROTOR_KILL_POINTS=between,before-effect,after-effect runs the whole matrix.
-    const ats = (process.env.ROTOR_KILL_POINTS?.split(',') as KillPoint['at'][] | undefined) ?? ['after-effect'];
+    const ats = (process.env.ROTOR_KILL_POINTS?.split(',') as KillPoint['at'][] | undefined) ?? [
+      'after-effect',
+    ];
     const points = killPoints(runbook, ats);
     // One world per runbook: each resumed run starts from where the previous one left things.
     let world: SandboxWorld;
@@ -180,30 +250,40 @@ for (const [runbook, spec] of Object.entries(CASES)) {
     afterAll(async () => {
       await world?.close();
     });
-    it.each(points.map((p) => [`${p.stepId} ${p.at}`, p] as const))('%s', async (_label, point) => {
-      try {
-        const inputs = { ...spec.inputs };
-        spec.prepare?.(world, inputs);
-        const result = await killAndResume(world, runbook, inputs, point);
-        if (!result.killed) {
-          results.push(`${runbook} ${point.stepId} ${point.at}: not reached (step skipped)`);
-          return;
-        }
-        const reason = 'reason' in result.outcome! ? ` (${result.outcome.reason.split('\n')[0]})` : '';
-        // A runbook that stops on failure (its changes cannot be undone) may end failed; every
-        // runbook must leave Vault and the target agreeing.
-        const allowed = STOPS_ON_FAILURE.has(runbook) ? ['succeeded', 'rolled-back', 'failed'] : ['succeeded', 'rolled-back'];
-        expect(allowed, `${result.outcome!.status}${reason}`).toContain(result.outcome!.status);
+    it.each(points.map((p) => [`${p.stepId} ${p.at}`, p] as const))(
+      '%s',
+      async (_label, point) => {
         try {
-          await spec.consistent(world);
+          const inputs = { ...spec.inputs };
+          spec.prepare?.(world, inputs);
+          const result = await killAndResume(world, runbook, inputs, point);
+          if (!result.killed) {
+            results.push(`${runbook} ${point.stepId} ${point.at}: not reached (step skipped)`);
+            return;
+          }
+          const reason = 'reason' in result.outcome! ? ` (${result.outcome.reason.split('\n')[0]})` : '';
+          // A runbook that stops on failure (its changes cannot be undone) may end failed; every
+          // runbook must leave Vault and the target agreeing.
+          const allowed = STOPS_ON_FAILURE.has(runbook)
+            ? ['succeeded', 'rolled-back', 'failed']
+            : ['succeeded', 'rolled-back'];
+          expect(allowed, `${result.outcome!.status}${reason}`).toContain(result.outcome!.status);
+          try {
+            await spec.consistent(world);
+          } catch (error) {
+            throw new Error(
+              `inconsistent after ${result.outcome!.status}${reason}: ${(error as Error).message}`,
+            );
+          }
+          results.push(`${runbook} ${point.stepId} ${point.at}: ${result.outcome!.status}, ok`);
         } catch (error) {
-          throw new Error(`inconsistent after ${result.outcome!.status}${reason}: ${(error as Error).message}`);
+          results.push(
+            `${runbook} ${point.stepId} ${point.at}: FAILED ${(error as Error).message.split('\n')[0]}`,
+          );
+          throw error;
         }
-        results.push(`${runbook} ${point.stepId} ${point.at}: ${result.outcome!.status}, ok`);
-      } catch (error) {
-        results.push(`${runbook} ${point.stepId} ${point.at}: FAILED ${(error as Error).message.split('\n')[0]}`);
-        throw error;
-      }
-    }, 90_000); // a kill and a resume; emergency's fan-out is slow on a loaded two-core machine
+      },
+      90_000,
+    ); // a kill and a resume; emergency's fan-out is slow on a loaded two-core machine
   });
 }

@@ -31,16 +31,25 @@ port.close();
 console.log(JSON.stringify({ conflicts }));
 `;
 
-function runChild(name: string, count: number, startAt: number): Promise<{ code: number | null; conflicts: number; stderr: string }> {
+function runChild(
+  name: string,
+  count: number,
+  startAt: number,
+): Promise<{ code: number | null; conflicts: number; stderr: string }> {
   const file = join(dir, 'append.mjs');
   writeFileSync(file, child);
   return new Promise((done) => {
-    const p = spawn(process.execPath, [file, name, String(count), String(startAt)], { env: { ...process.env, VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [file, name, String(count), String(startAt)], {
+      env: { ...process.env, VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => done({ code, conflicts: out ? (JSON.parse(out) as { conflicts: number }).conflicts : -1, stderr: err }));
+    p.on('close', (code) =>
+      done({ code, conflicts: out ? (JSON.parse(out) as { conflicts: number }).conflicts : -1, stderr: err }),
+    );
   });
 }
 
@@ -60,12 +69,19 @@ describe('history written by two processes at once', () => {
     // They did collide: otherwise this test would prove nothing.
     expect(a.conflicts + b.conflicts).toBeGreaterThan(0);
     console.log(`check-and-set conflicts met and retried: ${a.conflicts + b.conflicts}`);
-    const port = await createVaultPort(vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, dir, { renewToken: false }));
+    const port = await createVaultPort(
+      vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, dir, { renewToken: false }),
+    );
     const store = new HistoryStore(port, { mount: 'secret', prefix: 'rotor-race' });
     const entries = await store.entries('harmonyflow/redis');
     expect(entries).toHaveLength(80);
     expect(new Set(entries.map((e) => e.session_id)).size).toBe(80);
-    expect(await store.status('harmonyflow/redis')).toMatchObject({ total: 80, success: 52, rolled_back: 28, duration_total_seconds: 80 });
+    expect(await store.status('harmonyflow/redis')).toMatchObject({
+      total: 80,
+      success: 52,
+      rolled_back: 28,
+      duration_total_seconds: 80,
+    });
     port.close();
   });
 });

@@ -27,11 +27,33 @@ beforeAll(async () => {
   for (let i = 0; i < 10_000; i++) {
     const path = `team-${i % 97}/service-${i}/credentials`;
     const period = [30, 60, 90, 365][i % 4];
-    const cron = i % 3 === 0 ? { cron_schedule: crons[i % 4], timezone: ['UTC', 'Europe/Berlin'][i % 2] } : {};
-    policies[shardOf(path)][path] = encodePolicy(parsePolicy({ secret_path: path, rotation_type: 'scheduled', rotation_period_days: period, ...cron, notify_emails: ['oncall@example.com'], created_at: new Date(now - 400 * DAY).toISOString() }));
+    const cron =
+      i % 3 === 0 ? { cron_schedule: crons[i % 4], timezone: ['UTC', 'Europe/Berlin'][i % 2] } : {};
+    policies[shardOf(path)][path] = encodePolicy(
+      parsePolicy({
+        secret_path: path,
+        rotation_type: 'scheduled',
+        rotation_period_days: period,
+        ...cron,
+        notify_emails: ['oncall@example.com'],
+        created_at: new Date(now - 400 * DAY).toISOString(),
+      }),
+    );
     // Most rotated within their period; about one in ten overdue.
     const last = new Date(now - ((i * 7919) % Math.round(period * 1.2)) * DAY).toISOString();
-    statuses[shardOf(path)][path] = applyEntry(undefined, { secret_path: path, session_id: `s-${i}`, runbook: 'generic', environment: 'prod', operator: 'cron@node', started_at: last, ended_at: last, duration_seconds: 12, status: 'success', attempt: 1, drill: false });
+    statuses[shardOf(path)][path] = applyEntry(undefined, {
+      secret_path: path,
+      session_id: `s-${i}`,
+      runbook: 'generic',
+      environment: 'prod',
+      operator: 'cron@node',
+      started_at: last,
+      ended_at: last,
+      duration_seconds: 12,
+      status: 'success',
+      attempt: 1,
+      drill: false,
+    });
   }
   for (let n = 0; n < SHARDS; n++) {
     const h = n.toString(16).padStart(2, '0');
@@ -42,10 +64,13 @@ beforeAll(async () => {
   const target = new URL(vault.url);
   proxy = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
-    const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     req.pipe(forward);
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
@@ -62,7 +87,9 @@ async function median(args: string[], env: Record<string, string>, runs = 7): Pr
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const code = await new Promise<number | null>((done) => spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'ignore' }).on('close', done));
+    const code = await new Promise<number | null>((done) =>
+      spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'ignore' }).on('close', done),
+    );
     expect(code).toBe(0);
     times.push(performance.now() - started);
   }
@@ -85,7 +112,9 @@ describe('rotor due over 10,000 policies', () => {
 
       const base = await median(['-e', '0'], env);
       const took = await median([CLI, 'due', '--env', 'local'], env);
-      console.log(`rotor due over 10,000 policies: ${took.toFixed(0)} ms, node -e 0: ${base.toFixed(0)} ms, above: ${(took - base).toFixed(0)} ms (medians of 7)`);
+      console.log(
+        `rotor due over 10,000 policies: ${took.toFixed(0)} ms, node -e 0: ${base.toFixed(0)} ms, above: ${(took - base).toFixed(0)} ms (medians of 7)`,
+      );
       // Loose on purpose: the machine is shared and this worker also serves Vault and the proxy.
       // The request count above is the real guard (one read per policy would take minutes); the
       // printed figure is the record.

@@ -28,11 +28,15 @@ describe('postgres actions against a throwaway PostgreSQL 15 (scram-sha-256, log
   }
 
   async function storedVerifier(role: string): Promise<string | null> {
-    const { rows } = await admin.query<{ rolpassword: string | null }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [role]);
+    const { rows } = await admin.query<{ rolpassword: string | null }>(
+      'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
+      [role],
+    );
     return rows[0]?.rolpassword ?? null;
   }
 
-  const canLogin = (role: string, pw: string) => pgPostgres.tryLogin({ url: adminUrl, timeoutMs: 5000 }, role, new Secret(pw));
+  const canLogin = (role: string, pw: string) =>
+    pgPostgres.tryLogin({ url: adminUrl, timeoutMs: 5000 }, role, new Secret(pw));
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
@@ -49,7 +53,11 @@ describe('postgres actions against a throwaway PostgreSQL 15 (scram-sha-256, log
   it('rotates, proves new accepted and old refused, and undo restores the old password', async () => {
     const oldPassword = await createRole('app_rotate');
     const canary = password('CANARY');
-    const params = postgresSetPassword.params.parse({ url: adminUrl, role: 'app_rotate', password: new Secret(canary) });
+    const params = postgresSetPassword.params.parse({
+      url: adminUrl,
+      role: 'app_rotate',
+      password: new Secret(canary),
+    });
     expect(await postgresSetPassword.check!(params, ctx())).toBe('not-done');
 
     const outputs = await postgresSetPassword.run(params, ctx());
@@ -58,8 +66,17 @@ describe('postgres actions against a throwaway PostgreSQL 15 (scram-sha-256, log
     expect(outputs.where).toBe(`127.0.0.1:${cluster.port}`);
     expect(await postgresSetPassword.check!(params, ctx())).toBe('done');
 
-    const check = postgresCheckLogin.params.parse({ url: adminUrl, role: 'app_rotate', password: new Secret(canary), old_password: new Secret(oldPassword) });
-    expect(await postgresCheckLogin.run(check, ctx())).toEqual({ role: 'app_rotate', new_accepted: true, old_refused: true });
+    const check = postgresCheckLogin.params.parse({
+      url: adminUrl,
+      role: 'app_rotate',
+      password: new Secret(canary),
+      old_password: new Secret(oldPassword),
+    });
+    expect(await postgresCheckLogin.run(check, ctx())).toEqual({
+      role: 'app_rotate',
+      new_accepted: true,
+      old_refused: true,
+    });
 
     await postgresSetPassword.undo!(params, outputs, ctx());
     expect(await canLogin('app_rotate', oldPassword)).toBe(true);
@@ -70,7 +87,11 @@ describe('postgres actions against a throwaway PostgreSQL 15 (scram-sha-256, log
     await createRole('app_logged');
     // No quote in this one: the server would double a quote when logging a literal, hiding a leak from toContain.
     const canary = `CANARY-${randomBytes(12).toString('hex')}`;
-    const params = postgresSetPassword.params.parse({ url: adminUrl, role: 'app_logged', password: new Secret(canary) });
+    const params = postgresSetPassword.params.parse({
+      url: adminUrl,
+      role: 'app_logged',
+      password: new Secret(canary),
+    });
     const outputs = await postgresSetPassword.run(params, ctx());
     await postgresSetPassword.undo!(params, outputs, ctx());
     const log = await cluster.readLog();
@@ -81,14 +102,24 @@ describe('postgres actions against a throwaway PostgreSQL 15 (scram-sha-256, log
   });
 
   it('describes the change without revealing anything', () => {
-    const params = postgresSetPassword.params.parse({ url: adminUrl, role: 'harmonyflow', password: new Secret('s3cret-value') });
+    const params = postgresSetPassword.params.parse({
+      url: adminUrl,
+      role: 'harmonyflow',
+      password: new Secret('s3cret-value'),
+    });
     const text = postgresSetPassword.describe(params);
-    expect(text).toBe(`ALTER ROLE harmonyflow on 127.0.0.1:${cluster.port} (new password sent as a SCRAM-SHA-256 verifier)`);
+    expect(text).toBe(
+      `ALTER ROLE harmonyflow on 127.0.0.1:${cluster.port} (new password sent as a SCRAM-SHA-256 verifier)`,
+    );
     expect(text).not.toContain(cluster.superuserPassword);
   });
 
   it('names an unknown role and changes nothing', async () => {
-    const params = postgresSetPassword.params.parse({ url: adminUrl, role: 'ghost', password: new Secret(password('new')) });
+    const params = postgresSetPassword.params.parse({
+      url: adminUrl,
+      role: 'ghost',
+      password: new Secret(password('new')),
+    });
     const error = await postgresSetPassword.run(params, ctx()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RotorError);
     expect((error as Error).message).toBe(`role ghost does not exist on 127.0.0.1:${cluster.port}`);
@@ -100,28 +131,54 @@ describe('postgres actions against a throwaway PostgreSQL 15 (scram-sha-256, log
     await createRole('app_wrong_admin');
     const before = await storedVerifier('app_wrong_admin');
     const wrong = password('wrong-admin');
-    const params = postgresSetPassword.params.parse({ url: new Secret(cluster.url(cluster.superuser, wrong)), role: 'app_wrong_admin', password: new Secret(password('new')) });
+    const params = postgresSetPassword.params.parse({
+      url: new Secret(cluster.url(cluster.superuser, wrong)),
+      role: 'app_wrong_admin',
+      password: new Secret(password('new')),
+    });
     const error = await postgresSetPassword.run(params, ctx()).catch((e: unknown) => e);
     const text = describeError(error);
-    expect(text).toContain(`PostgreSQL at 127.0.0.1:${cluster.port} refused the login as ${cluster.superuser}`);
+    expect(text).toContain(
+      `PostgreSQL at 127.0.0.1:${cluster.port} refused the login as ${cluster.superuser}`,
+    );
     expect(text).not.toContain(wrong);
     expect(await storedVerifier('app_wrong_admin')).toBe(before);
   });
 
   it('says the server cannot be reached, naming host and port', async () => {
     const port = await freePort();
-    const params = postgresSetPassword.params.parse({ url: new Secret(`postgres://rotor_admin:x@127.0.0.1:${port}/postgres`), role: 'app', password: new Secret(password('new')), timeout_ms: 3000 });
+    const params = postgresSetPassword.params.parse({
+      url: new Secret(`postgres://rotor_admin:x@127.0.0.1:${port}/postgres`),
+      role: 'app',
+      password: new Secret(password('new')),
+      timeout_ms: 3000,
+    });
     const error = await postgresSetPassword.run(params, ctx()).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(`cannot reach PostgreSQL at 127.0.0.1:${port} (ECONNREFUSED) while connecting as the admin role`);
+    expect((error as Error).message).toBe(
+      `cannot reach PostgreSQL at 127.0.0.1:${port} (ECONNREFUSED) while connecting as the admin role`,
+    );
     expect((error as RotorError).hint).toContain('nothing was changed');
   });
 
   it('check-login fails clearly when the new password is refused', async () => {
     const current = await createRole('app_check');
-    const params = postgresCheckLogin.params.parse({ url: adminUrl, role: 'app_check', password: new Secret(password('never-set')) });
-    await expect(postgresCheckLogin.run(params, ctx())).rejects.toThrow(`PostgreSQL at 127.0.0.1:${cluster.port} refused role app_check with the new password`);
-    const stillOld = postgresCheckLogin.params.parse({ url: adminUrl, role: 'app_check', password: new Secret(current), old_password: new Secret(current) });
-    await expect(postgresCheckLogin.run(stillOld, ctx())).rejects.toThrow('still accepts role app_check with the old password');
+    const params = postgresCheckLogin.params.parse({
+      url: adminUrl,
+      role: 'app_check',
+      password: new Secret(password('never-set')),
+    });
+    await expect(postgresCheckLogin.run(params, ctx())).rejects.toThrow(
+      `PostgreSQL at 127.0.0.1:${cluster.port} refused role app_check with the new password`,
+    );
+    const stillOld = postgresCheckLogin.params.parse({
+      url: adminUrl,
+      role: 'app_check',
+      password: new Secret(current),
+      old_password: new Secret(current),
+    });
+    await expect(postgresCheckLogin.run(stillOld, ctx())).rejects.toThrow(
+      'still accepts role app_check with the old password',
+    );
   });
 
   it('alternating roles: the idle role gets the new password, the one in use is untouched, undo restores', async () => {
@@ -129,8 +186,15 @@ describe('postgres actions against a throwaway PostgreSQL 15 (scram-sha-256, log
     const passB = await createRole('app_b');
     const verifierA = await storedVerifier('app_a');
     const next = password('next');
-    const params = postgresSwitchUser.params.parse({ url: adminUrl, roles: ['app_a', 'app_b'], current: 'app_a', password: new Secret(next) });
-    expect(postgresSwitchUser.describe(params)).toBe(`ALTER ROLE app_b on 127.0.0.1:${cluster.port} (the idle role; app_a stays in use until the application is switched to app_b)`);
+    const params = postgresSwitchUser.params.parse({
+      url: adminUrl,
+      roles: ['app_a', 'app_b'],
+      current: 'app_a',
+      password: new Secret(next),
+    });
+    expect(postgresSwitchUser.describe(params)).toBe(
+      `ALTER ROLE app_b on 127.0.0.1:${cluster.port} (the idle role; app_a stays in use until the application is switched to app_b)`,
+    );
 
     const outputs = await postgresSwitchUser.run(params, ctx());
     expect(outputs).toMatchObject({ role: 'app_b', previous_role: 'app_a' });
@@ -145,12 +209,25 @@ describe('postgres actions against a throwaway PostgreSQL 15 (scram-sha-256, log
   });
 
   it('alternating roles: refuses a current role that is neither of the two', () => {
-    const params = postgresSwitchUser.params.parse({ url: adminUrl, roles: ['app_a', 'app_b'], current: 'app_c', password: 'x-password' });
-    expect(() => postgresSwitchUser.describe(params)).toThrow('the role in use, app_c, is neither app_a nor app_b');
+    const params = postgresSwitchUser.params.parse({
+      url: adminUrl,
+      roles: ['app_a', 'app_b'],
+      current: 'app_c',
+      password: 'x-password',
+    });
+    expect(() => postgresSwitchUser.describe(params)).toThrow(
+      'the role in use, app_c, is neither app_a nor app_b',
+    );
   });
 
   it('undo after a resume explains how to recover instead of guessing', async () => {
-    const params = postgresSetPassword.params.parse({ url: adminUrl, role: 'app_rotate', password: new Secret(password('x')) });
-    await expect(postgresSetPassword.undo!(params, { previous_verifier: 'hmac-sha256:00' }, ctx())).rejects.toThrow('is no longer in memory');
+    const params = postgresSetPassword.params.parse({
+      url: adminUrl,
+      role: 'app_rotate',
+      password: new Secret(password('x')),
+    });
+    await expect(
+      postgresSetPassword.undo!(params, { previous_verifier: 'hmac-sha256:00' }, ctx()),
+    ).rejects.toThrow('is no longer in memory');
   });
 });

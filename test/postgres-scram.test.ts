@@ -21,12 +21,20 @@ describe('SCRAM-SHA-256 verifier against PostgreSQL 15', () => {
     await cluster?.close();
   });
 
-  const passwords = ['plain-ascii-Pa55word', 'with space and \'quote\'', 'pässwörd', 'ﬁ\u00A0ligature', 'x'.repeat(100)];
+  const passwords = [
+    'plain-ascii-Pa55word',
+    "with space and 'quote'",
+    'pässwörd',
+    'ﬁ\u00A0ligature',
+    'x'.repeat(100),
+  ];
 
   it.each(passwords)('matches the server for %j', async (password) => {
     await admin.query(`SET log_statement = 'none'`);
     await admin.query(`ALTER ROLE scram_probe PASSWORD ${admin.escapeLiteral(password)}`);
-    const { rows } = await admin.query<{ rolpassword: string }>("SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_probe'");
+    const { rows } = await admin.query<{ rolpassword: string }>(
+      "SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_probe'",
+    );
     const server = rows[0].rolpassword;
     const parts = parseScramVerifier(server);
     expect(parts).not.toBeNull();

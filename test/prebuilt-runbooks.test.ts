@@ -31,8 +31,14 @@ describe('shipped runbooks parsed at build time', () => {
     const file = join(shipped, 'jwt.yaml');
     const hash = sha256(readFileSync(file, 'utf8'));
     expect(prebuiltRunbook(file, hash, actions)).toBeDefined();
-    expect(prebuiltRunbook(file, sha256('edited'), actions), 'the file changed since the build').toBeUndefined();
-    expect(prebuiltRunbook('/elsewhere/runbooks/jwt.yaml', hash, actions), 'a copy outside the shipped folder').toBeUndefined();
+    expect(
+      prebuiltRunbook(file, sha256('edited'), actions),
+      'the file changed since the build',
+    ).toBeUndefined();
+    expect(
+      prebuiltRunbook('/elsewhere/runbooks/jwt.yaml', hash, actions),
+      'a copy outside the shipped folder',
+    ).toBeUndefined();
     const fewer = createActionRegistry(builtinActions.filter((a) => a.id !== 'kubernetes.force-sync'));
     expect(prebuiltRunbook(file, hash, fewer), 'checked against other actions').toBeUndefined();
   });

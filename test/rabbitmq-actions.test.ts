@@ -18,19 +18,27 @@ const ctx = () => testContext({ rabbitmq: rabbitMq });
 const created: string[] = [];
 
 async function api(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${API}${path}`, { method, headers: { authorization: guest, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${API}${path}`, {
+    method,
+    headers: { authorization: guest, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 async function createUser(password: string, tags: string[]): Promise<string> {
   const name = `rotor-test-${randomBytes(4).toString('hex')}`;
   created.push(name);
   expect((await api('PUT', `/api/users/${name}`, { password, tags: tags.join(',') })).status).toBe(201);
-  expect((await api('PUT', `/api/permissions/%2F/${name}`, { configure: '.*', write: '.*', read: '.*' })).status).toBe(201);
+  expect(
+    (await api('PUT', `/api/permissions/%2F/${name}`, { configure: '.*', write: '.*', read: '.*' })).status,
+  ).toBe(201);
   return name;
 }
 
-const login = (user: string, password: string) => rabbitMq.amqpLogin({ url: AMQP, timeoutMs: 5000 }, user, new Secret(password));
-const tagsOf = async (user: string) => ((await (await api('GET', `/api/users/${user}`)).json()) as { tags: string[] }).tags;
+const login = (user: string, password: string) =>
+  rabbitMq.amqpLogin({ url: AMQP, timeoutMs: 5000 }, user, new Secret(password));
+const tagsOf = async (user: string) =>
+  ((await (await api('GET', `/api/users/${user}`)).json()) as { tags: string[] }).tags;
 
 /**
  * Watches every process's argv while `work` runs: returns the argv lines that mention `marker`,
@@ -78,14 +86,25 @@ describe('rabbitmq actions against the local broker', () => {
     expect(outputs).toMatchObject({ user, via: 'management-api', tags: ['monitoring', 'rotor-test'] });
     expect(await tagsOf(user)).toEqual(['monitoring', 'rotor-test']);
     expect(await rabbitmqSetPassword.check!(params, ctx())).toBe('done');
-    const check = rabbitmqCheckLogin.params.parse({ amqp_url: AMQP, user, password: new Secret(next), old_password: new Secret(old) });
-    expect(await rabbitmqCheckLogin.run(check, ctx())).toEqual({ user, new_accepted: true, old_refused: true });
+    const check = rabbitmqCheckLogin.params.parse({
+      amqp_url: AMQP,
+      user,
+      password: new Secret(next),
+      old_password: new Secret(old),
+    });
+    expect(await rabbitmqCheckLogin.run(check, ctx())).toEqual({
+      user,
+      new_accepted: true,
+      old_refused: true,
+    });
 
     await rabbitmqSetPassword.undo!(params, outputs, ctx());
     expect(await login(user, old)).toBe(true);
     expect(await login(user, next)).toBe(false);
     expect(await tagsOf(user)).toEqual(['monitoring', 'rotor-test']);
-    await expect(rabbitmqCheckLogin.run(check, ctx())).rejects.toThrow(`RabbitMQ at 127.0.0.1:5672 refused ${user} with the new password`);
+    await expect(rabbitmqCheckLogin.run(check, ctx())).rejects.toThrow(
+      `RabbitMQ at 127.0.0.1:5672 refused ${user} with the new password`,
+    );
   });
 
   it('falls back to rabbitmqctl beside the broker when the API is unreachable, and undoes the same way', async () => {
@@ -93,14 +112,23 @@ describe('rabbitmq actions against the local broker', () => {
     const next = pw('new');
     const user = await createUser(old, []);
     const deadApi = `http://127.0.0.1:${await freePort()}`;
-    const params = rabbitmqSetPassword.params.parse({ ...admin, api_url: deadApi, user, password: new Secret(next), current_password: new Secret(old), timeout_ms: 30_000 });
+    const params = rabbitmqSetPassword.params.parse({
+      ...admin,
+      api_url: deadApi,
+      user,
+      password: new Secret(next),
+      current_password: new Secret(old),
+      timeout_ms: 30_000,
+    });
     const context = ctx();
     const { result: outputs, seen } = await watchArgv(user, () => rabbitmqSetPassword.run(params, context));
     expect(outputs.via).toBe('rabbitmqctl');
     // rabbitmqctl ran with the user name in its argv, and the password was in none of them.
     expect(seen.some((argv) => argv.includes('change_password'))).toBe(true);
     expect(seen.filter((argv) => argv.includes(next))).toEqual([]);
-    expect(context.record.logs.join('\n')).toContain('using rabbitmqctl change_password on this machine (password on stdin)');
+    expect(context.record.logs.join('\n')).toContain(
+      'using rabbitmqctl change_password on this machine (password on stdin)',
+    );
     expect(await login(user, next)).toBe(true);
     expect(await login(user, old)).toBe(false);
 
@@ -113,11 +141,26 @@ describe('rabbitmq actions against the local broker', () => {
     const old = pw('old');
     const user = await createUser(old, []);
     const deadApi = `http://127.0.0.1:${await freePort()}`;
-    const noWayBack = rabbitmqSetPassword.params.parse({ ...admin, api_url: deadApi, user, password: new Secret(pw('new')) });
-    await expect(rabbitmqSetPassword.run(noWayBack, ctx())).rejects.toThrow('the rabbitmqctl fallback was not used because nothing could undo it');
-    const remote = rabbitmqSetPassword.params.parse({ ...admin, api_url: 'http://rabbitmq.invalid:15672', user, password: new Secret(pw('new')), current_password: new Secret(old) });
+    const noWayBack = rabbitmqSetPassword.params.parse({
+      ...admin,
+      api_url: deadApi,
+      user,
+      password: new Secret(pw('new')),
+    });
+    await expect(rabbitmqSetPassword.run(noWayBack, ctx())).rejects.toThrow(
+      'the rabbitmqctl fallback was not used because nothing could undo it',
+    );
+    const remote = rabbitmqSetPassword.params.parse({
+      ...admin,
+      api_url: 'http://rabbitmq.invalid:15672',
+      user,
+      password: new Secret(pw('new')),
+      current_password: new Secret(old),
+    });
     const error = await rabbitmqSetPassword.run(remote, ctx()).catch((e: unknown) => e);
-    expect(describeError(error)).toMatch(/^cannot reach the RabbitMQ management API at rabbitmq\.invalid:15672 \(ENOTFOUND\)\n.*only used when api_url points at this machine/s);
+    expect(describeError(error)).toMatch(
+      /^cannot reach the RabbitMQ management API at rabbitmq\.invalid:15672 \(ENOTFOUND\)\n.*only used when api_url points at this machine/s,
+    );
     expect(await login(user, old)).toBe(true);
   });
 
@@ -125,21 +168,40 @@ describe('rabbitmq actions against the local broker', () => {
     const old = pw('old');
     const user = await createUser(old, []);
     const wrong = pw('wrong');
-    const params = rabbitmqSetPassword.params.parse({ ...admin, admin_password: new Secret(wrong), user, password: new Secret(pw('new')) });
+    const params = rabbitmqSetPassword.params.parse({
+      ...admin,
+      admin_password: new Secret(wrong),
+      user,
+      password: new Secret(pw('new')),
+    });
     const error = await rabbitmqSetPassword.run(params, ctx()).catch((e: unknown) => e);
-    expect((error as Error).message).toBe('the RabbitMQ management API at 127.0.0.1:15672 refused the login as guest (401)');
+    expect((error as Error).message).toBe(
+      'the RabbitMQ management API at 127.0.0.1:15672 refused the login as guest (401)',
+    );
     expect(describeError(error)).not.toContain(wrong);
     expect(await login(user, old)).toBe(true);
 
     const ghost = `rotor-ghost-${randomBytes(4).toString('hex')}`;
-    const unknown = rabbitmqSetPassword.params.parse({ ...admin, user: ghost, password: new Secret(pw('new')) });
-    await expect(rabbitmqSetPassword.run(unknown, ctx())).rejects.toThrow(`RabbitMQ user ${ghost} does not exist at 127.0.0.1:15672`);
+    const unknown = rabbitmqSetPassword.params.parse({
+      ...admin,
+      user: ghost,
+      password: new Secret(pw('new')),
+    });
+    await expect(rabbitmqSetPassword.run(unknown, ctx())).rejects.toThrow(
+      `RabbitMQ user ${ghost} does not exist at 127.0.0.1:15672`,
+    );
     expect((await api('GET', `/api/users/${ghost}`)).status).toBe(404);
   });
 
   it('check-login names an AMQP port where nothing listens', async () => {
     const port = await freePort();
-    const params = rabbitmqCheckLogin.params.parse({ amqp_url: `amqp://127.0.0.1:${port}/`, user: 'guest', password: new Secret('guest') });
-    await expect(rabbitmqCheckLogin.run(params, ctx())).rejects.toThrow(`cannot open an AMQP connection to 127.0.0.1:${port} as guest: ECONNREFUSED`);
+    const params = rabbitmqCheckLogin.params.parse({
+      amqp_url: `amqp://127.0.0.1:${port}/`,
+      user: 'guest',
+      password: new Secret('guest'),
+    });
+    await expect(rabbitmqCheckLogin.run(params, ctx())).rejects.toThrow(
+      `cannot open an AMQP connection to 127.0.0.1:${port} as guest: ECONNREFUSED`,
+    );
   });
 });

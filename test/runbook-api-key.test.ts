@@ -34,13 +34,25 @@ describe('runbook api-key in the sandbox', () => {
       expect(key).not.toBe(v1['api-key']);
       // Only the key changed; no -previous kept (the guide's rotation has no grace period for it).
       expect({ ...now.data, 'api-key': v1['api-key'] }).toEqual(v1);
-      const secret = kube.get('Secret', 'harmonyflow-production', 'session-state-service-secrets') as unknown as { data: Record<string, string> };
+      const secret = kube.get(
+        'Secret',
+        'harmonyflow-production',
+        'session-state-service-secrets',
+      ) as unknown as { data: Record<string, string> };
       expect(Buffer.from(secret.data['api-key'], 'base64').toString()).toBe(key);
       const url = run.world.env.ROTOR_SERVICE_URL;
       expect(await health(url, key)).toBe(200);
       expect(await health(url, String(v1['api-key']))).toBe(401);
       for (const value of [key, v1['api-key']]) expect(run.journal).not.toContain(String(value));
-      expect(succeeded(run.events)).toEqual(['backup', 'generate', 'rotate', 'sync', 'restart', 'new-key-accepted', 'old-key-refused']);
+      expect(succeeded(run.events)).toEqual([
+        'backup',
+        'generate',
+        'rotate',
+        'sync',
+        'restart',
+        'new-key-accepted',
+        'old-key-refused',
+      ]);
     } finally {
       await run.close();
     }
@@ -55,7 +67,10 @@ describe('runbook api-key in the sandbox', () => {
       prepare: (w) => {
         const real: HttpPort = w.ports.http;
         w.ports.http = {
-          request: async (r) => (faulty && r.url.endsWith('/v1/health') ? { status: 401, headers: {}, body: '{"error":"invalid API key"}' } : real.request(r)),
+          request: async (r) =>
+            faulty && r.url.endsWith('/v1/health')
+              ? { status: 401, headers: {}, body: '{"error":"invalid API key"}' }
+              : real.request(r),
         };
       },
       onEvent: (e) => {
@@ -63,14 +78,20 @@ describe('runbook api-key in the sandbox', () => {
       },
     });
     try {
-      expect(run.failures.at(-1), run.failures.join('\n')).toMatch(/^new-key-accepted: .*answered 401, expected 200/);
+      expect(run.failures.at(-1), run.failures.join('\n')).toMatch(
+        /^new-key-accepted: .*answered 401, expected 200/,
+      );
       expect(run.outcome).toMatchObject({ status: 'rolled-back', exitCode: 1 });
       const { vault, kube } = run.world.sandbox;
       const v1 = vault.kvRead(PATH, { version: 1 })!.data;
       const now = vault.kvRead(PATH)!;
       expect(now.version).toBe(3); // restored as a new version
       expect(now.data).toEqual(v1);
-      const secret = kube.get('Secret', 'harmonyflow-production', 'session-state-service-secrets') as unknown as { data: Record<string, string> };
+      const secret = kube.get(
+        'Secret',
+        'harmonyflow-production',
+        'session-state-service-secrets',
+      ) as unknown as { data: Record<string, string> };
       expect(Buffer.from(secret.data['api-key'], 'base64').toString()).toBe(v1['api-key']);
       expect(succeeded(run.events)).toEqual(expect.arrayContaining(['resync', 'restart-again']));
       const url = run.world.env.ROTOR_SERVICE_URL;

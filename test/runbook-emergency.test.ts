@@ -3,7 +3,14 @@ import { Secret } from '../src/engine/secret.js';
 import { runInSandbox, succeeded, type SandboxRun } from './support/sandbox-run.js';
 
 const fast = { sync_timeout_seconds: '10', rollout_timeout_seconds: '20' };
-const GUIDE_PATHS = ['harmonyflow/session-state-service', 'harmonyflow/postgresql', 'harmonyflow/redis', 'harmonyflow/rabbitmq', 'harmonyflow/admin', 'harmonyflow/iot-api-key'];
+const GUIDE_PATHS = [
+  'harmonyflow/session-state-service',
+  'harmonyflow/postgresql',
+  'harmonyflow/redis',
+  'harmonyflow/rabbitmq',
+  'harmonyflow/admin',
+  'harmonyflow/iot-api-key',
+];
 const WORKLOADS: Array<[string, string, string]> = [
   ['Deployment', 'harmonyflow-production', 'session-state-service'],
   ['StatefulSet', 'postgresql', 'postgresql-primary'],
@@ -14,19 +21,31 @@ const WORKLOADS: Array<[string, string, string]> = [
 type World = SandboxRun['world'];
 type Data = Record<string, string>;
 
-const data = (world: World, path: string, version?: number) => world.sandbox.vault.kvRead(path, version ? { version } : undefined)!;
+const data = (world: World, path: string, version?: number) =>
+  world.sandbox.vault.kvRead(path, version ? { version } : undefined)!;
 const restartedAt = (world: World, [kind, ns, name]: [string, string, string]) =>
-  (world.sandbox.kube.get(kind, ns, name) as unknown as { spec: { template: { metadata: { annotations?: Record<string, string> } } } }).spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'];
+  (
+    world.sandbox.kube.get(kind, ns, name) as unknown as {
+      spec: { template: { metadata: { annotations?: Record<string, string> } } };
+    }
+  ).spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'];
 
 async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'test', password: 'test' }) });
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ username: 'test', password: 'test' }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { token: string }).token;
 }
 
 /** The data-store passwords as the guide's table holds them before the run. */
 function targetPasswords(world: World) {
-  return { postgres: String(data(world, 'harmonyflow/postgresql').data.password), redis: String(data(world, 'harmonyflow/redis').data.password), rabbit: String(data(world, 'harmonyflow/rabbitmq').data.password) };
+  return {
+    postgres: String(data(world, 'harmonyflow/postgresql').data.password),
+    redis: String(data(world, 'harmonyflow/redis').data.password),
+    rabbit: String(data(world, 'harmonyflow/rabbitmq').data.password),
+  };
 }
 
 function targetsAccept(world: World, p: ReturnType<typeof targetPasswords>) {
@@ -53,7 +72,8 @@ describe('runbook emergency in the sandbox', () => {
         token = await login(w.env.ROTOR_SERVICE_URL);
       },
       onEvent: (e, w) => {
-        if (e.type === 'step-succeeded' && e.stepId === 'revoke-sessions') activeAfterRevoke = w.sandbox.service.activeSessions();
+        if (e.type === 'step-succeeded' && e.stepId === 'revoke-sessions')
+          activeAfterRevoke = w.sandbox.service.activeSessions();
       },
     });
     try {
@@ -65,7 +85,8 @@ describe('runbook emergency in the sandbox', () => {
         const now = data(w, path);
         expect(now.version, path).toBe(2);
         for (const [field, value] of Object.entries(before[path])) {
-          if (['username', 'host', 'port', 'database'].includes(field)) expect(now.data[field], `${path} ${field}`).toBe(value);
+          if (['username', 'host', 'port', 'database'].includes(field))
+            expect(now.data[field], `${path} ${field}`).toBe(value);
           else {
             expect(now.data[field], `${path} ${field}`).not.toBe(value);
             expect(String(now.data[field]).length, `${path} ${field}`).toBe(value.length);
@@ -80,23 +101,48 @@ describe('runbook emergency in the sandbox', () => {
       expect(targetsAccept(w, old)).toEqual({ postgres: false, redis: false, rabbit: false });
       // Sessions were revoked while the old admin token still worked; the old session is refused.
       expect(activeAfterRevoke).toBe(0);
-      const verify = await fetch(`${w.env.ROTOR_SERVICE_URL}/v1/auth/verify`, { headers: { authorization: `Bearer ${token}` } });
+      const verify = await fetch(`${w.env.ROTOR_SERVICE_URL}/v1/auth/verify`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(verify.status).toBe(401);
       // Every workload restarted; the service's pods are marked.
       for (const workload of WORKLOADS) expect(restartedAt(w, workload), workload.join('/')).toBeTruthy();
-      const pods = w.sandbox.kube.list('Pod', 'harmonyflow-production') as unknown as Array<{ metadata: { annotations?: Record<string, string> } }>;
+      const pods = w.sandbox.kube.list('Pod', 'harmonyflow-production') as unknown as Array<{
+        metadata: { annotations?: Record<string, string> };
+      }>;
       expect(pods.length).toBeGreaterThan(0);
       for (const pod of pods) expect(pod.metadata.annotations?.['security-alert']).toBe('true');
       // The Kubernetes Secrets hold what Vault holds.
-      const admin = w.sandbox.kube.get('Secret', 'harmonyflow-production', 'session-state-service-admin') as unknown as { data: Data };
-      expect(Buffer.from(admin.data['api-token'], 'base64').toString()).toBe(data(w, 'harmonyflow/admin').data['api-token']);
+      const admin = w.sandbox.kube.get(
+        'Secret',
+        'harmonyflow-production',
+        'session-state-service-admin',
+      ) as unknown as { data: Data };
+      expect(Buffer.from(admin.data['api-token'], 'base64').toString()).toBe(
+        data(w, 'harmonyflow/admin').data['api-token'],
+      );
       // No credential, old or new, reached the journal.
       for (const path of GUIDE_PATHS) {
-        for (const [field, value] of [...Object.entries(before[path]), ...Object.entries(data(w, path).data as Data)]) {
-          if (!['username', 'host', 'port', 'database'].includes(field)) expect(run.journal, `${path} ${field}`).not.toContain(value);
+        for (const [field, value] of [
+          ...Object.entries(before[path]),
+          ...Object.entries(data(w, path).data as Data),
+        ]) {
+          if (!['username', 'host', 'port', 'database'].includes(field))
+            expect(run.journal, `${path} ${field}`).not.toContain(value);
         }
       }
-      expect(succeeded(run.events)).toEqual(expect.arrayContaining(['rotate', 'sync', 'revoke-sessions', 'restart', 'annotate', 'health', 'login-after', 'old-session-refused']));
+      expect(succeeded(run.events)).toEqual(
+        expect.arrayContaining([
+          'rotate',
+          'sync',
+          'revoke-sessions',
+          'restart',
+          'annotate',
+          'health',
+          'login-after',
+          'old-session-refused',
+        ]),
+      );
     } finally {
       await run.close();
     }
@@ -111,7 +157,11 @@ describe('runbook emergency in the sandbox', () => {
       prepare: (w) => {
         before = Object.fromEntries(GUIDE_PATHS.map((p) => [p, data(w, p).data as Data]));
         old = targetPasswords(w);
-        clear = w.sandbox.kube.injectFailure({ kind: 'external-secret', namespace: 'harmonyflow-production', name: 'session-state-service-redis' });
+        clear = w.sandbox.kube.injectFailure({
+          kind: 'external-secret',
+          namespace: 'harmonyflow-production',
+          name: 'session-state-service-redis',
+        });
       },
       // Fixed once the step failed, so the rollback's own sync can succeed.
       onEvent: (e) => {
@@ -129,9 +179,13 @@ describe('runbook emergency in the sandbox', () => {
       }
       expect(targetsAccept(w, old)).toEqual({ postgres: true, redis: true, rabbit: true });
       expect(succeeded(run.events)).toEqual(expect.arrayContaining(['resync', 'restart-again']));
-      expect(run.failures.filter((f) => !f.startsWith('external-secret#3') && !f.startsWith('sync:'))).toEqual([]);
+      expect(
+        run.failures.filter((f) => !f.startsWith('external-secret#3') && !f.startsWith('sync:')),
+      ).toEqual([]);
       // The service is back on the restored admin token.
-      const res = await fetch(`${w.env.ROTOR_SERVICE_URL}/v1/admin/sessions/active`, { headers: { authorization: `Bearer ${w.env.ROTOR_SANDBOX_ADMIN_TOKEN}` } });
+      const res = await fetch(`${w.env.ROTOR_SERVICE_URL}/v1/admin/sessions/active`, {
+        headers: { authorization: `Bearer ${w.env.ROTOR_SANDBOX_ADMIN_TOKEN}` },
+      });
       expect(res.status).toBe(200);
     } finally {
       await run.close();
@@ -149,7 +203,9 @@ describe('runbook emergency in the sandbox', () => {
     });
     try {
       expect(run.outcome).toMatchObject({ status: 'rolled-back', exitCode: 1 });
-      expect(run.failures[0]).toMatch(/^secret#3: Redis requirepass failed: Redis node 4 of 6 .*the earlier changes were put back/);
+      expect(run.failures[0]).toMatch(
+        /^secret#3: Redis requirepass failed: Redis node 4 of 6 .*the earlier changes were put back/,
+      );
       expect(run.failures.slice(1).filter((f) => !f.startsWith('rotate:'))).toEqual([]);
       const w = run.world;
       // One at a time, in list order: two done and undone, Redis put back by its own step, the rest never started.
@@ -169,13 +225,21 @@ describe('runbook emergency in the sandbox', () => {
     const run = await runInSandbox('emergency', {
       inputs: { ...fast, secret_paths: paths.join(','), concurrency: '16' },
       prepare: (w) => {
-        paths.forEach((p, i) => w.sandbox.vault.kvWrite(p, { username: `app${i}`, password: `pw-${i}-${'x'.repeat(20)}`, 'api-key': 'ab'.repeat(16) }));
+        paths.forEach((p, i) =>
+          w.sandbox.vault.kvWrite(p, {
+            username: `app${i}`,
+            password: `pw-${i}-${'x'.repeat(20)}`,
+            'api-key': 'ab'.repeat(16),
+          }),
+        );
       },
     });
     try {
       expect(run.failures).toEqual([]);
       expect(run.outcome.status).toBe('succeeded');
-      const rotate = run.events.find((e) => e.type === 'step-succeeded' && e.stepId === 'rotate') as { durationMs: number };
+      const rotate = run.events.find((e) => e.type === 'step-succeeded' && e.stepId === 'rotate') as {
+        durationMs: number;
+      };
       expect(rotate.durationMs).toBeLessThan(10_000); // about 1s on an idle machine; the bound leaves room for a loaded one
       for (const [i, p] of paths.entries()) {
         const now = data(run.world, p);

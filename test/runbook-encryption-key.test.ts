@@ -5,16 +5,28 @@ import { runInSandbox, succeeded } from './support/sandbox-run.js';
 type Vault = SandboxHandles['vault'];
 
 async function keyInfo(vault: Vault): Promise<{ latest_version: number; min_decryption_version: number }> {
-  return ((await vault.call('GET', 'transit/keys/session-state')).body as { data: { latest_version: number; min_decryption_version: number } }).data;
+  return (
+    (await vault.call('GET', 'transit/keys/session-state')).body as {
+      data: { latest_version: number; min_decryption_version: number };
+    }
+  ).data;
 }
 
 async function encrypt(vault: Vault, text: string): Promise<string> {
-  return ((await vault.call('POST', 'transit/encrypt/session-state', { plaintext: Buffer.from(text).toString('base64') })).body as { data: { ciphertext: string } }).data.ciphertext;
+  return (
+    (
+      await vault.call('POST', 'transit/encrypt/session-state', {
+        plaintext: Buffer.from(text).toString('base64'),
+      })
+    ).body as { data: { ciphertext: string } }
+  ).data.ciphertext;
 }
 
 async function decrypt(vault: Vault, ciphertext: string): Promise<string | undefined> {
   const reply = await vault.call('POST', 'transit/decrypt/session-state', { ciphertext });
-  return reply.status === 200 ? Buffer.from((reply.body as { data: { plaintext: string } }).data.plaintext, 'base64').toString() : undefined;
+  return reply.status === 200
+    ? Buffer.from((reply.body as { data: { plaintext: string } }).data.plaintext, 'base64').toString()
+    : undefined;
 }
 
 describe('runbook encryption-key in the sandbox', () => {
@@ -34,7 +46,9 @@ describe('runbook encryption-key in the sandbox', () => {
       expect(old).toMatch(/^vault:v1:/);
       expect(await keyInfo(vault)).toMatchObject({ latest_version: 2, min_decryption_version: 1 });
       expect(await decrypt(vault, old)).toBe(plaintext);
-      const rewrapped = run.events.find((e) => e.type === 'step-succeeded' && e.stepId === 'rewrap') as unknown as { outputs: { ciphertexts: string[] } } | undefined;
+      const rewrapped = run.events.find(
+        (e) => e.type === 'step-succeeded' && e.stepId === 'rewrap',
+      ) as unknown as { outputs: { ciphertexts: string[] } } | undefined;
       expect(rewrapped?.outputs.ciphertexts).toHaveLength(1);
       expect(rewrapped!.outputs.ciphertexts[0]).toMatch(/^vault:v2:/);
       expect(await decrypt(vault, rewrapped!.outputs.ciphertexts[0])).toBe(plaintext);
@@ -59,14 +73,18 @@ describe('runbook encryption-key in the sandbox', () => {
 
   it('a refused rotation fails with a clear error and changes nothing', async () => {
     const run = await runInSandbox('encryption-key', {
-      prepare: (w) => void w.sandbox.vault.injectFault({ path: 'transit/keys/session-state/rotate', status: 500 }),
+      prepare: (w) =>
+        void w.sandbox.vault.injectFault({ path: 'transit/keys/session-state/rotate', status: 500 }),
     });
     try {
       // Nothing to undo, so nothing is called "rolled back": failed, exit 1, nothing changed.
       expect(run.outcome).toMatchObject({ status: 'failed', exitCode: 1 });
       expect(run.failures).toHaveLength(1);
       expect(run.failures[0]).toMatch(/^rotate: Vault answered 500 while rotating transit key session-state/);
-      expect(await keyInfo(run.world.sandbox.vault)).toMatchObject({ latest_version: 1, min_decryption_version: 1 });
+      expect(await keyInfo(run.world.sandbox.vault)).toMatchObject({
+        latest_version: 1,
+        min_decryption_version: 1,
+      });
       expect(succeeded(run.events)).toEqual(['before']);
     } finally {
       await run.close();
@@ -77,7 +95,9 @@ describe('runbook encryption-key in the sandbox', () => {
     const run = await runInSandbox('encryption-key', { inputs: { key: 'no-such-key' } });
     try {
       expect(run.outcome).toMatchObject({ status: 'failed', exitCode: 1 });
-      expect(run.failures).toEqual([expect.stringMatching(/^before: transit\/keys\/no-such-key not found \(404\)/)]);
+      expect(run.failures).toEqual([
+        expect.stringMatching(/^before: transit\/keys\/no-such-key not found \(404\)/),
+      ]);
       expect(await keyInfo(run.world.sandbox.vault)).toMatchObject({ latest_version: 1 });
     } finally {
       await run.close();

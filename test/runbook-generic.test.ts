@@ -6,12 +6,17 @@ const APP = 'harmonyflow/session-state-service';
 const NS = 'harmonyflow-production';
 
 function k8sValue(run: Awaited<ReturnType<typeof runInSandbox>>, key: string): string {
-  const secret = run.world.sandbox.kube.get('Secret', NS, 'session-state-service-secrets') as unknown as { data: Record<string, string> };
+  const secret = run.world.sandbox.kube.get('Secret', NS, 'session-state-service-secrets') as unknown as {
+    data: Record<string, string>;
+  };
   return Buffer.from(secret.data[key], 'base64').toString();
 }
 
 async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'test', password: 'test' }) });
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ username: 'test', password: 'test' }),
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -34,8 +39,12 @@ describe('runbook generic in the sandbox', () => {
       expect(now.data['api-key']).not.toBe(before['api-key']);
       expect(Object.keys(now.data)).toEqual(['api-key']);
       expect(succeeded(run.events)).toEqual(['backup', 'rotate', 'check']);
-      expect(run.events.filter((e) => e.type === 'step-skipped').map((e) => e.stepId)).toEqual(['sync', 'restart']);
-      for (const value of [before['api-key'], now.data['api-key']]) expect(run.journal).not.toContain(String(value));
+      expect(run.events.filter((e) => e.type === 'step-skipped').map((e) => e.stepId)).toEqual([
+        'sync',
+        'restart',
+      ]);
+      for (const value of [before['api-key'], now.data['api-key']])
+        expect(run.journal).not.toContain(String(value));
     } finally {
       await run.close();
     }
@@ -44,7 +53,15 @@ describe('runbook generic in the sandbox', () => {
   it('rotates several fields of a synced secret, keeping -previous, and the service takes them after the restart', async () => {
     let tokenBefore = '';
     const run = await runInSandbox('generic', {
-      inputs: { ...fast, secret_path: APP, fields: 'jwt-secret, jwt-refresh-secret', keep_previous: 'true', encoding: 'base64', kubernetes: 'true', external_secret: 'session-state-service-jwt' },
+      inputs: {
+        ...fast,
+        secret_path: APP,
+        fields: 'jwt-secret, jwt-refresh-secret',
+        keep_previous: 'true',
+        encoding: 'base64',
+        kubernetes: 'true',
+        external_secret: 'session-state-service-jwt',
+      },
       prepare: async (w) => void (tokenBefore = await login(w.env.ROTOR_SERVICE_URL)),
     });
     try {
@@ -62,7 +79,8 @@ describe('runbook generic in the sandbox', () => {
       expect(await signedWith(url, await login(url))).toBe('current');
       expect(await signedWith(url, tokenBefore)).toBe('previous');
       expect(succeeded(run.events)).toEqual(['backup', 'rotate', 'check', 'sync', 'restart']);
-      for (const value of [v1['jwt-secret'], now['jwt-secret'], now['jwt-refresh-secret']]) expect(run.journal).not.toContain(String(value));
+      for (const value of [v1['jwt-secret'], now['jwt-secret'], now['jwt-refresh-secret']])
+        expect(run.journal).not.toContain(String(value));
     } finally {
       await run.close();
     }
@@ -71,9 +89,22 @@ describe('runbook generic in the sandbox', () => {
   it('rolls back when the restart fails (new pods crash): Vault, the Secret and the service hold the old value', async () => {
     let clear: (() => void) | undefined;
     const run = await runInSandbox('generic', {
-      inputs: { ...fast, rollout_timeout_seconds: '2', secret_path: APP, fields: 'jwt-secret', kubernetes: 'true', external_secret: 'session-state-service-jwt' },
+      inputs: {
+        ...fast,
+        rollout_timeout_seconds: '2',
+        secret_path: APP,
+        fields: 'jwt-secret',
+        kubernetes: 'true',
+        external_secret: 'session-state-service-jwt',
+      },
       prepare: (w) => {
-        clear = w.sandbox.kube.injectFailure({ kind: 'pod', namespace: NS, workload: 'session-state-service', reason: 'CrashLoopBackOff', message: 'fault injected by the test' });
+        clear = w.sandbox.kube.injectFailure({
+          kind: 'pod',
+          namespace: NS,
+          workload: 'session-state-service',
+          reason: 'CrashLoopBackOff',
+          message: 'fault injected by the test',
+        });
       },
       // Fixed once the step failed, so the rollback's own restart can finish.
       onEvent: (e) => {

@@ -4,7 +4,10 @@ import { runInSandbox, succeeded } from './support/sandbox-run.js';
 const fast = { sync_timeout_seconds: '10', rollout_timeout_seconds: '5' };
 
 async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'test', password: 'test' }) });
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ username: 'test', password: 'test' }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { token: string }).token;
 }
@@ -17,7 +20,10 @@ async function verify(url: string, token: string): Promise<string | undefined> {
 describe('runbook jwt in the sandbox', () => {
   it('rotates both secrets with the old ones kept as -previous, syncs, restarts and verifies', async () => {
     let before: string | undefined;
-    const run = await runInSandbox('jwt', { inputs: fast, prepare: async (w) => void (before = await login(w.env.ROTOR_SERVICE_URL)) });
+    const run = await runInSandbox('jwt', {
+      inputs: fast,
+      prepare: async (w) => void (before = await login(w.env.ROTOR_SERVICE_URL)),
+    });
     try {
       expect(run.failures).toEqual([]);
       expect(run.outcome).toEqual({ status: 'succeeded', exitCode: 0 });
@@ -31,15 +37,30 @@ describe('runbook jwt in the sandbox', () => {
       expect(now.data['jwt-refresh-previous']).toBe(v1['jwt-refresh-secret']);
       expect(now.data['api-key']).toBe(v1['api-key']);
       // The Kubernetes Secret holds what Vault holds.
-      const secret = kube.get('Secret', 'harmonyflow-production', 'session-state-service-secrets') as unknown as { data: Record<string, string> };
+      const secret = kube.get(
+        'Secret',
+        'harmonyflow-production',
+        'session-state-service-secrets',
+      ) as unknown as { data: Record<string, string> };
       expect(Buffer.from(secret.data['jwt-secret'], 'base64').toString()).toBe(now.data['jwt-secret']);
       // The service took the new secret and still accepts a token from before the rotation.
       const url = run.world.env.ROTOR_SERVICE_URL;
       expect(await verify(url, await login(url))).toBe('current');
       expect(await verify(url, before!)).toBe('previous');
       // Nothing secret reached the journal.
-      for (const value of [v1['jwt-secret'], now.data['jwt-secret'], now.data['jwt-refresh-secret']]) expect(run.journal).not.toContain(String(value));
-      expect(succeeded(run.events)).toEqual(expect.arrayContaining(['backup', 'rotate', 'sync', 'restart', 'login-after', 'new-token-valid', 'old-token-valid']));
+      for (const value of [v1['jwt-secret'], now.data['jwt-secret'], now.data['jwt-refresh-secret']])
+        expect(run.journal).not.toContain(String(value));
+      expect(succeeded(run.events)).toEqual(
+        expect.arrayContaining([
+          'backup',
+          'rotate',
+          'sync',
+          'restart',
+          'login-after',
+          'new-token-valid',
+          'old-token-valid',
+        ]),
+      );
     } finally {
       await run.close();
     }
@@ -50,7 +71,11 @@ describe('runbook jwt in the sandbox', () => {
     const run = await runInSandbox('jwt', {
       inputs: { ...fast, sync_timeout_seconds: '2' },
       prepare: (w) => {
-        clear = w.sandbox.kube.injectFailure({ kind: 'external-secret', namespace: 'harmonyflow-production', name: 'session-state-service-jwt' });
+        clear = w.sandbox.kube.injectFailure({
+          kind: 'external-secret',
+          namespace: 'harmonyflow-production',
+          name: 'session-state-service-jwt',
+        });
       },
       // The fault is fixed once the step failed, so the rollback's own sync can succeed.
       onEvent: (e) => {

@@ -62,7 +62,9 @@ describe('runbook loading', () => {
   });
 
   it('refuses unknown fields and unknown parameters, naming them', () => {
-    expect(loadError(ok.replace('title: OK', 'title: OK\ntitel: typo')).message).toBe('bad.yaml:3:1: unknown field "titel" in the top level');
+    expect(loadError(ok.replace('title: OK', 'title: OK\ntitel: typo')).message).toBe(
+      'bad.yaml:3:1: unknown field "titel" in the top level',
+    );
     const param = loadError(ok.replace('value: v', 'valu: v'));
     expect(param.message).toContain('fake.set has no parameter "valu"');
     expect(param.hint).toContain('did you mean "value"');
@@ -78,7 +80,9 @@ describe('runbook loading', () => {
   });
 
   it('refuses {{ item }} outside a for_each group', () => {
-    expect(loadError(ok.replace('inputs.key', 'item')).message).toContain('only available inside a parallel group with for_each');
+    expect(loadError(ok.replace('inputs.key', 'item')).message).toContain(
+      'only available inside a parallel group with for_each',
+    );
   });
 });
 
@@ -99,7 +103,11 @@ steps:
   ).runbook;
 
   it('applies defaults, env defaults, and wraps secret inputs', () => {
-    const values = resolveInputs(runbook, { region: 'eu-1', password: 'canary-1234' }, { SERVICE_URL: 'http://x' });
+    const values = resolveInputs(
+      runbook,
+      { region: 'eu-1', password: 'canary-1234' },
+      { SERVICE_URL: 'http://x' },
+    );
     expect(values.mode).toBe('plain');
     expect(values.url).toBe('http://x/v1');
     expect(values.password).toBeInstanceOf(Secret);

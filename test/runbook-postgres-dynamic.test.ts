@@ -28,12 +28,19 @@ async function issueLease(world: SandboxWorld): Promise<string> {
   };
   await call('POST', 'database/config/harmonyflow', { allowed_roles: ['harmonyflow', 'app'] });
   const statement = `ALTER ROLE "harmonyflow_b" WITH PASSWORD '{{password}}'`;
-  await call('POST', 'database/roles/app', { db_name: 'harmonyflow', creation_statements: statement, renew_statements: statement, default_ttl: '10m', max_ttl: '24h' });
+  await call('POST', 'database/roles/app', {
+    db_name: 'harmonyflow',
+    creation_statements: statement,
+    renew_statements: statement,
+    default_ttl: '10m',
+    max_ttl: '24h',
+  });
   return (await call('GET', 'database/creds/app')).lease_id;
 }
 
 function stepOutputs(run: SandboxRun, stepId: string): Record<string, unknown> | undefined {
-  for (const e of run.events) if (e.type === 'step-succeeded' && e.stepId === stepId) return e.outputs as Record<string, unknown>;
+  for (const e of run.events)
+    if (e.type === 'step-succeeded' && e.stepId === stepId) return e.outputs as Record<string, unknown>;
   return undefined;
 }
 
@@ -66,12 +73,28 @@ describe('runbook postgres-dynamic in the sandbox', () => {
       const kv = vault.kvRead('harmonyflow/postgresql')!;
       expect(kv.version).toBe(2);
       expect(kv.data.password).toBe(after.password);
-      const secret = kube.get('Secret', 'harmonyflow-production', 'session-state-service-postgresql') as unknown as { data: Record<string, string> };
+      const secret = kube.get(
+        'Secret',
+        'harmonyflow-production',
+        'session-state-service-postgresql',
+      ) as unknown as { data: Record<string, string> };
       expect(Buffer.from(secret.data.password, 'base64').toString()).toBe(after.password);
       expect(stepOutputs(run, 'renew#1')).toMatchObject({ renewed: 1 });
       expect(Number(stepOutputs(run, 'renew#1')?.min_lease_duration)).toBeGreaterThan(600);
-      for (const value of [before.password, after.password, oldAdmin]) expect(run.journal).not.toContain(value);
-      expect(succeeded(run.events)).toEqual(expect.arrayContaining(['health', 'login-before', 'rotate-root', 'rotate-role', 'check-login', 'publish', 'sync', 'restart']));
+      for (const value of [before.password, after.password, oldAdmin])
+        expect(run.journal).not.toContain(value);
+      expect(succeeded(run.events)).toEqual(
+        expect.arrayContaining([
+          'health',
+          'login-before',
+          'rotate-root',
+          'rotate-role',
+          'check-login',
+          'publish',
+          'sync',
+          'restart',
+        ]),
+      );
     } finally {
       await run.close();
     }
@@ -82,7 +105,9 @@ describe('runbook postgres-dynamic in the sandbox', () => {
     try {
       expect(run.outcome).toEqual({ status: 'succeeded', exitCode: 0 });
       const skipped = run.events.flatMap((e) => (e.type === 'step-skipped' ? [e.stepId] : []));
-      expect(skipped).toEqual(expect.arrayContaining(['renew-leases', 'published-before', 'publish', 'sync', 'restart']));
+      expect(skipped).toEqual(
+        expect.arrayContaining(['renew-leases', 'published-before', 'publish', 'sync', 'restart']),
+      );
       expect(run.world.sandbox.vault.kvRead('harmonyflow/postgresql')!.version).toBe(1);
     } finally {
       await run.close();
@@ -109,7 +134,10 @@ describe('runbook postgres-dynamic in the sandbox', () => {
       const { vault, postgres } = run.world.sandbox;
       // The credential, not its ttl: the ttl counts down while the test runs.
       const after = await staticCreds(run.world);
-      expect({ username: after.username, password: after.password }).toEqual({ username: before.username, password: before.password });
+      expect({ username: after.username, password: after.password }).toEqual({
+        username: before.username,
+        password: before.password,
+      });
       expect(postgres.accepts('harmonyflow', before.password)).toBe(true);
       expect(postgres.accepts('postgres', oldAdmin)).toBe(true);
       expect(vault.kvRead('harmonyflow/postgresql')!.version).toBe(1);

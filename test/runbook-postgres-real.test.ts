@@ -40,7 +40,9 @@ describe('runbook postgres against a real PostgreSQL cluster', () => {
       // The role exists on the real server with the password Vault holds, as in production.
       prepare: async (w) => {
         oldPassword = String(w.sandbox.vault.kvRead('harmonyflow/postgresql')!.data.password);
-        const admin = new pg.Client({ connectionString: cluster.url(cluster.superuser, cluster.superuserPassword) });
+        const admin = new pg.Client({
+          connectionString: cluster.url(cluster.superuser, cluster.superuserPassword),
+        });
         await admin.connect();
         try {
           await admin.query("SET log_statement = 'none'");
@@ -62,7 +64,8 @@ describe('runbook postgres against a real PostgreSQL cluster', () => {
       const log = await cluster.readLog();
       expect(log).toContain('ALTER ROLE');
       expect(log).not.toContain(newPassword);
-      for (const value of [oldPassword, newPassword, cluster.superuserPassword]) expect(run.journal).not.toContain(value);
+      for (const value of [oldPassword, newPassword, cluster.superuserPassword])
+        expect(run.journal).not.toContain(value);
     } finally {
       await run.close();
     }

@@ -6,12 +6,17 @@ const fast = { sync_timeout_seconds: '10', rollout_timeout_seconds: '5' };
 
 /** What the application's Kubernetes Secret holds for a key. */
 function kubeValue(run: SandboxRun, key: string): string {
-  const secret = run.world.sandbox.kube.get('Secret', 'harmonyflow-production', 'session-state-service-postgresql') as unknown as { data: Record<string, string> };
+  const secret = run.world.sandbox.kube.get(
+    'Secret',
+    'harmonyflow-production',
+    'session-state-service-postgresql',
+  ) as unknown as { data: Record<string, string> };
   return Buffer.from(secret.data[key], 'base64').toString();
 }
 
 function vaultData(run: SandboxRun, version?: number): Record<string, string> {
-  return run.world.sandbox.vault.kvRead(PATH, version === undefined ? undefined : { version })!.data as Record<string, string>;
+  return run.world.sandbox.vault.kvRead(PATH, version === undefined ? undefined : { version })!
+    .data as Record<string, string>;
 }
 
 function adminPassword(run: SandboxRun): string {
@@ -39,12 +44,15 @@ describe('runbook postgres in the sandbox', () => {
       expect(kubeValue(run, 'password')).toBe(now.password);
       // Only a SCRAM verifier reached the server's statement log.
       expect(postgres.log.join('\n')).not.toContain(now.password);
-      for (const value of [before.password, now.password, adminPassword(run)]) expect(run.journal).not.toContain(value);
+      for (const value of [before.password, now.password, adminPassword(run)])
+        expect(run.journal).not.toContain(value);
       // Vault held the new password before the database did.
       const order = succeeded(run.events);
       expect(order.indexOf('stage')).toBeLessThan(order.indexOf('set-password'));
       expect(order.indexOf('check-database')).toBeLessThan(order.indexOf('promote'));
-      expect(order).toEqual(expect.arrayContaining(['backup', 'login-before', 'promote', 'sync', 'restart', 'login-after']));
+      expect(order).toEqual(
+        expect.arrayContaining(['backup', 'login-before', 'promote', 'sync', 'restart', 'login-after']),
+      );
     } finally {
       await run.close();
     }
@@ -66,8 +74,19 @@ describe('runbook postgres in the sandbox', () => {
       expect(vault.kvRead(`${PATH}.pending`)).toBeNull();
       expect(kubeValue(run, 'username')).toBe('harmonyflow_b');
       expect(kubeValue(run, 'password')).toBe(now.password);
-      for (const value of [before.password, now.password, adminPassword(run)]) expect(run.journal).not.toContain(value);
-      expect(succeeded(run.events)).toEqual(expect.arrayContaining(['stage-password', 'switch-user', 'stage-role', 'check-idle-role', 'check-role-in-use', 'promote', 'login-after']));
+      for (const value of [before.password, now.password, adminPassword(run)])
+        expect(run.journal).not.toContain(value);
+      expect(succeeded(run.events)).toEqual(
+        expect.arrayContaining([
+          'stage-password',
+          'switch-user',
+          'stage-role',
+          'check-idle-role',
+          'check-role-in-use',
+          'promote',
+          'login-after',
+        ]),
+      );
     } finally {
       await run.close();
     }
@@ -78,7 +97,11 @@ describe('runbook postgres in the sandbox', () => {
     const run = await runInSandbox('postgres', {
       inputs: { ...fast, sync_timeout_seconds: '2' },
       prepare: (w) => {
-        clear = w.sandbox.kube.injectFailure({ kind: 'external-secret', namespace: 'harmonyflow-production', name: 'session-state-service-postgresql' });
+        clear = w.sandbox.kube.injectFailure({
+          kind: 'external-secret',
+          namespace: 'harmonyflow-production',
+          name: 'session-state-service-postgresql',
+        });
       },
       // Fixed once the step failed, so the rollback's own sync can carry the old value.
       onEvent: (e) => {
@@ -120,7 +143,9 @@ describe('runbook postgres in the sandbox', () => {
       expect(run.outcome).toMatchObject({ status: 'rolled-back', exitCode: 1 });
       expect(run.failures).toHaveLength(1);
       // Where it failed stays readable: the secret's host and port are not scrubbed like its password.
-      expect(run.failures[0]).toMatch(/^set-password: cannot reach PostgreSQL at postgresql-primary\.postgresql\.sandbox:5432 .*nothing was changed/s);
+      expect(run.failures[0]).toMatch(
+        /^set-password: cannot reach PostgreSQL at postgresql-primary\.postgresql\.sandbox:5432 .*nothing was changed/s,
+      );
       const { vault, postgres } = run.world.sandbox;
       expect(vault.kvRead(PATH)!.version).toBe(1);
       expect(vault.kvRead(`${PATH}.pending`)).toBeNull();

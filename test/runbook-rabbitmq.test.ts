@@ -7,11 +7,17 @@ const PATH = 'harmonyflow/rabbitmq';
 const fast = { sync_timeout_seconds: '10', rollout_timeout_seconds: '5' };
 
 function password(run: SandboxRun, version?: number): string {
-  return String(run.world.sandbox.vault.kvRead(PATH, version === undefined ? undefined : { version })!.data.password);
+  return String(
+    run.world.sandbox.vault.kvRead(PATH, version === undefined ? undefined : { version })!.data.password,
+  );
 }
 
 function kubePassword(run: SandboxRun): string {
-  const secret = run.world.sandbox.kube.get('Secret', 'harmonyflow-production', 'session-state-service-rabbitmq') as unknown as { data: Record<string, string> };
+  const secret = run.world.sandbox.kube.get(
+    'Secret',
+    'harmonyflow-production',
+    'session-state-service-rabbitmq',
+  ) as unknown as { data: Record<string, string> };
   return Buffer.from(secret.data.password, 'base64').toString();
 }
 
@@ -32,7 +38,8 @@ describe('runbook rabbitmq in the sandbox', () => {
       expect(rabbit.accepts('harmonyflow', old)).toBe(false);
       expect(rabbit.tagsOf('harmonyflow')).toEqual(['management']);
       expect(kubePassword(run)).toBe(now);
-      for (const value of [old, now, run.world.env.ROTOR_SANDBOX_RABBITMQ_ADMIN_PASSWORD]) expect(run.journal).not.toContain(value);
+      for (const value of [old, now, run.world.env.ROTOR_SANDBOX_RABBITMQ_ADMIN_PASSWORD])
+        expect(run.journal).not.toContain(value);
       const order = succeeded(run.events);
       expect(order.indexOf('stage')).toBeLessThan(order.indexOf('set-password'));
       expect(order.indexOf('check-broker')).toBeLessThan(order.indexOf('promote'));
@@ -61,7 +68,10 @@ describe('runbook rabbitmq in the sandbox', () => {
       expect(vault.kvRead(`${PATH}.pending`)).toBeNull();
       expect(rabbit.accepts('harmonyflow', old)).toBe(true);
       expect(rabbit.tagsOf('harmonyflow')).toEqual(['management']);
-      expect(run.events.flatMap((e) => (e.type === 'step-rolled-back' ? [e.stepId] : []))).toEqual(['set-password', 'stage']);
+      expect(run.events.flatMap((e) => (e.type === 'step-rolled-back' ? [e.stepId] : []))).toEqual([
+        'set-password',
+        'stage',
+      ]);
       expect(kubePassword(run)).toBe(old);
     } finally {
       await run.close();
@@ -74,23 +84,41 @@ const LOCAL_API = 'http://127.0.0.1:15672';
 const guest = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
 
 async function api(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${LOCAL_API}${path}`, { method, headers: { authorization: guest, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${LOCAL_API}${path}`, {
+    method,
+    headers: { authorization: guest, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
-const brokerUp = await api('GET', '/api/overview').then((r) => r.ok, () => false);
+const brokerUp = await api('GET', '/api/overview').then(
+  (r) => r.ok,
+  () => false,
+);
 
-describe.skipIf(!brokerUp)('runbook rabbitmq against the machine\'s RabbitMQ', () => {
+describe.skipIf(!brokerUp)("runbook rabbitmq against the machine's RabbitMQ", () => {
   it('a user of its own gets the password from Vault; the run proves it over AMQP, and afterwards the broker refuses the old one', async () => {
     // Our own user on the shared broker, removed afterwards; its first password is the one Vault holds.
     const user = `rotor_rb_${randomBytes(4).toString('hex')}`;
     let old = '';
     try {
       const run = await runInSandbox('rabbitmq', {
-        inputs: { ...fast, user, management_url: LOCAL_API, admin_user: 'guest', admin_password: new Secret('guest', 'admin password'), amqp_url: 'amqp://127.0.0.1:5672' },
+        inputs: {
+          ...fast,
+          user,
+          management_url: LOCAL_API,
+          admin_user: 'guest',
+          admin_password: new Secret('guest', 'admin password'),
+          amqp_url: 'amqp://127.0.0.1:5672',
+        },
         prepare: async (w) => {
           old = String(w.sandbox.vault.kvRead(PATH)!.data.password);
-          expect((await api('PUT', `/api/users/${user}`, { password: old, tags: 'management' })).status).toBe(201);
-          expect((await api('PUT', `/api/permissions/%2F/${user}`, { configure: '', write: '', read: '' })).status).toBeLessThan(300);
+          expect((await api('PUT', `/api/users/${user}`, { password: old, tags: 'management' })).status).toBe(
+            201,
+          );
+          expect(
+            (await api('PUT', `/api/permissions/%2F/${user}`, { configure: '', write: '', read: '' })).status,
+          ).toBeLessThan(300);
         },
       });
       try {
@@ -98,11 +126,18 @@ describe.skipIf(!brokerUp)('runbook rabbitmq against the machine\'s RabbitMQ', (
         expect(run.outcome).toEqual({ status: 'succeeded', exitCode: 0 });
         const now = password(run);
         expect(now).not.toBe(old);
-        const check = async (pw: string) => (await fetch(`${LOCAL_API}/api/whoami`, { headers: { authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` } })).status;
+        const check = async (pw: string) =>
+          (
+            await fetch(`${LOCAL_API}/api/whoami`, {
+              headers: { authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` },
+            })
+          ).status;
         expect(await check(now)).toBe(200);
         expect(await check(old)).toBe(401);
         // The tags were sent back with the new password.
-        expect(((await (await api('GET', `/api/users/${user}`)).json()) as { tags: string[] | string }).tags).toEqual(expect.arrayContaining(['management']));
+        expect(
+          ((await (await api('GET', `/api/users/${user}`)).json()) as { tags: string[] | string }).tags,
+        ).toEqual(expect.arrayContaining(['management']));
         for (const value of [old, now]) expect(run.journal).not.toContain(value);
       } finally {
         await run.close();

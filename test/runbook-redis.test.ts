@@ -10,20 +10,29 @@ function nodes(run: SandboxRun): string[] {
 }
 
 function password(run: SandboxRun, version?: number): string {
-  return String(run.world.sandbox.vault.kvRead(PATH, version === undefined ? undefined : { version })!.data.password);
+  return String(
+    run.world.sandbox.vault.kvRead(PATH, version === undefined ? undefined : { version })!.data.password,
+  );
 }
 
 /** The nodes that accept this password (as `user`, default the default user). */
 function accepting(run: SandboxRun, value: string, user?: string): string[] {
-  return nodes(run).filter((node) => run.world.sandbox.redis.accepts(node, { username: user, password: new Secret(value) }));
+  return nodes(run).filter((node) =>
+    run.world.sandbox.redis.accepts(node, { username: user, password: new Secret(value) }),
+  );
 }
 
 function kubePassword(run: SandboxRun): string {
-  const secret = run.world.sandbox.kube.get('Secret', 'harmonyflow-production', 'session-state-service-redis') as unknown as { data: Record<string, string> };
+  const secret = run.world.sandbox.kube.get(
+    'Secret',
+    'harmonyflow-production',
+    'session-state-service-redis',
+  ) as unknown as { data: Record<string, string> };
   return Buffer.from(secret.data.password, 'base64').toString();
 }
 
-const undone = (run: SandboxRun) => run.events.flatMap((e) => (e.type === 'step-rolled-back' ? [e.stepId] : []));
+const undone = (run: SandboxRun) =>
+  run.events.flatMap((e) => (e.type === 'step-rolled-back' ? [e.stepId] : []));
 
 describe('runbook redis in the sandbox', () => {
   it('requirepass: every node takes the new password, the old one is refused everywhere; Vault and Kubernetes agree', async () => {
@@ -61,7 +70,9 @@ describe('runbook redis in the sandbox', () => {
         // Right after the restart, before the old password goes, both must work on every node.
         if (e.type === 'step-succeeded' && e.stepId === 'restart') {
           const old = String(w.sandbox.vault.kvRead(PATH, { version: 1 })!.data.password);
-          overlap = w.env.ROTOR_SANDBOX_REDIS_NODES.split(',').filter((node) => w.sandbox.redis.accepts(node, { username: 'default', password: new Secret(old) }));
+          overlap = w.env.ROTOR_SANDBOX_REDIS_NODES.split(',').filter((node) =>
+            w.sandbox.redis.accepts(node, { username: 'default', password: new Secret(old) }),
+          );
         }
       },
     });
@@ -75,7 +86,16 @@ describe('runbook redis in the sandbox', () => {
       expect(accepting(run, old, 'default')).toEqual([]);
       expect(kubePassword(run)).toBe(now);
       for (const value of [old, now]) expect(run.journal).not.toContain(value);
-      expect(succeeded(run.events)).toEqual(expect.arrayContaining(['auth-before-user', 'add-password', 'check-nodes-acl', 'promote', 'drop-old', 'auth-after-acl']));
+      expect(succeeded(run.events)).toEqual(
+        expect.arrayContaining([
+          'auth-before-user',
+          'add-password',
+          'check-nodes-acl',
+          'promote',
+          'drop-old',
+          'auth-after-acl',
+        ]),
+      );
     } finally {
       await run.close();
     }
@@ -113,7 +133,11 @@ describe('runbook redis in the sandbox', () => {
     const run = await runInSandbox('redis', {
       inputs: { ...fast, mode: 'acl', sync_timeout_seconds: '2' },
       prepare: (w) => {
-        clear = w.sandbox.kube.injectFailure({ kind: 'external-secret', namespace: 'harmonyflow-production', name: 'session-state-service-redis' });
+        clear = w.sandbox.kube.injectFailure({
+          kind: 'external-secret',
+          namespace: 'harmonyflow-production',
+          name: 'session-state-service-redis',
+        });
       },
       onEvent: (e) => {
         if (e.type === 'step-failed' && e.stepId === 'sync') clear?.();

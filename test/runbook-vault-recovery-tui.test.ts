@@ -15,7 +15,10 @@ interface Sandbox {
 
 /** `rotor sandbox --fault vault-sealed` in the background, as a trainee starts it in another shell. */
 async function sealedSandbox(home: string): Promise<Sandbox> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'sandbox', '--fault', 'vault-sealed'], { env: { ...process.env, ROTOR_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'sandbox', '--fault', 'vault-sealed'], {
+    env: { ...process.env, ROTOR_HOME: home, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   cleanups.push(
     () =>
       new Promise<void>((resolve) => {
@@ -28,10 +31,13 @@ async function sealedSandbox(home: string): Promise<Sandbox> {
   const deadline = Date.now() + 30_000;
   child.stdout!.on('data', (d) => (out += d));
   while (!/# unseal key shares[^\n]*\n/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`rotor sandbox did not print its unseal keys:\n${out}`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`rotor sandbox did not print its unseal keys:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const env = Object.fromEntries([...out.matchAll(/^(VAULT_ADDR|VAULT_TOKEN|KUBECONFIG)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+  const env = Object.fromEntries(
+    [...out.matchAll(/^(VAULT_ADDR|VAULT_TOKEN|KUBECONFIG)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+  );
   const keys = /# unseal key shares[^:]*: (.*)/.exec(out)![1].trim().split(/\s+/);
   return { env, keys };
 }
@@ -41,7 +47,10 @@ describe('vault-recovery in a real terminal (tmux, 80x24, NO_COLOR) against `rot
     const { home, cleanup } = tempHome();
     cleanups.push(cleanup);
     const sandbox = await sealedSandbox(home);
-    const term = TmuxTerminal.start(`node ${CLI} run vault-recovery --env local --set sync_timeout_seconds=20`, { env: { ROTOR_HOME: home, NO_COLOR: '1', ...sandbox.env } });
+    const term = TmuxTerminal.start(
+      `node ${CLI} run vault-recovery --env local --set sync_timeout_seconds=20`,
+      { env: { ROTOR_HOME: home, NO_COLOR: '1', ...sandbox.env } },
+    );
     cleanups.push(() => term.close());
 
     const form = await term.waitFor(/Inputs for Vault unavailable[^\n]*\(1 of (\d+)\)/);
@@ -55,7 +64,7 @@ describe('vault-recovery in a real terminal (tmux, 80x24, NO_COLOR) against `rot
       await term.waitFor(i < 3 ? `${i} of 3 checked` : 'All checked');
     }
     term.press('Enter');
-    await term.waitFor('? Approve Vault\'s seal status');
+    await term.waitFor("? Approve Vault's seal status");
     term.press('y');
     await term.waitFor('? Approve Unseal Vault');
     term.press('y');
@@ -69,7 +78,11 @@ describe('vault-recovery in a real terminal (tmux, 80x24, NO_COLOR) against `rot
     await term.waitFor('Vault unsealed with 3 share(s)');
     const sealStatus = await fetch(`${sandbox.env.VAULT_ADDR}/v1/sys/seal-status`);
     expect(((await sealStatus.json()) as { sealed: boolean }).sealed).toBe(false);
-    for (const step of ['Vault is unsealed and active', 'The External Secrets controller is ready', 'Make every ExternalSecret read Vault again']) {
+    for (const step of [
+      'Vault is unsealed and active',
+      'The External Secrets controller is ready',
+      'Make every ExternalSecret read Vault again',
+    ]) {
       await term.waitFor(`? Approve ${step}`);
       term.press('y');
     }

@@ -27,6 +27,11 @@ describe('sandbox faults', () => {
     expect((await world.sandbox.vault.call('GET', 'secret/data/harmonyflow/redis')).status).toBe(200);
     expect(() => applyFaults(world.sandbox, ['vault-error:abc:x'])).toThrow(UsageError);
     expect(() => applyFaults(world.sandbox, ['pod-crash:no-slash'])).toThrow(/namespace\/name/);
-    expect(() => applyFaults(world.sandbox, ['flood'])).toThrow(expect.objectContaining({ message: 'unknown fault "flood"', hint: expect.stringMatching(/^known faults: vault-sealed/) }));
+    expect(() => applyFaults(world.sandbox, ['flood'])).toThrow(
+      expect.objectContaining({
+        message: 'unknown fault "flood"',
+        hint: expect.stringMatching(/^known faults: vault-sealed/),
+      }),
+    );
   });
 });

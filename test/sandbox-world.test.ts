@@ -22,14 +22,19 @@ describe('the sandbox world', () => {
     const deadline = Date.now() + 10_000;
     let digest = null;
     while (Date.now() < deadline && !digest) {
-      digest = await world.ports.kube!.secretDigest({ namespace: 'harmonyflow-production', name: 'session-state-service-secrets' }).catch(() => null);
+      digest = await world.ports
+        .kube!.secretDigest({ namespace: 'harmonyflow-production', name: 'session-state-service-secrets' })
+        .catch(() => null);
       if (!digest) await new Promise((r) => setTimeout(r, 100));
     }
     expect(digest?.keys.sort()).toEqual(['api-key', 'jwt-refresh-secret', 'jwt-secret']);
   });
 
   it('answers logins at the demo service with the seeded secrets', async () => {
-    const res = await fetch(`${world.env.ROTOR_SERVICE_URL}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'test', password: 'test' }) });
+    const res = await fetch(`${world.env.ROTOR_SERVICE_URL}/v1/auth/login`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'test', password: 'test' }),
+    });
     expect(res.status).toBe(200);
   });
 

@@ -29,7 +29,15 @@ const sandboxEnv = {
 function emergencyPlan(given: Record<string, string> = {}) {
   const loaded = findRunbook('emergency', loadCatalog(actions), actions);
   const inputs = resolveInputs(loaded.runbook, given, sandboxEnv);
-  const plan = buildPlan(loaded.runbook, { file: loaded.file, runbookHash: loaded.hash, environment: 'sandbox', inputs, env: sandboxEnv, actions, drill: true });
+  const plan = buildPlan(loaded.runbook, {
+    file: loaded.file,
+    runbookHash: loaded.hash,
+    environment: 'sandbox',
+    inputs,
+    env: sandboxEnv,
+    actions,
+    drill: true,
+  });
   return { plan, summary: summarizePlan(plan) };
 }
 
@@ -37,7 +45,10 @@ function emergencyPlan(given: Record<string, string> = {}) {
  * The rotate group mid-run: the first `done` secrets rotated, the next `running` running, one
  * failed when `failed`, the rest pending.
  */
-function midRotation(summary: PlanSummary, counts: { done: number; running: number; failed?: boolean }): EngineEvent[] {
+function midRotation(
+  summary: PlanSummary,
+  counts: { done: number; running: number; failed?: boolean },
+): EngineEvent[] {
   const children = summary.steps.find((s) => s.id === 'rotate')!.children!;
   const events: EngineEvent[] = [
     { type: 'session-started', at: t, plan: summary },
@@ -48,13 +59,40 @@ function midRotation(summary: PlanSummary, counts: { done: number; running: numb
   const started = counts.done + counts.running + (counts.failed ? 1 : 0);
   children.slice(0, started).forEach((child, i) => {
     events.push({ type: 'step-started', at: t + 101 + i, stepId: child.id, attempt: 1, parentId: 'rotate' });
-    events.push({ type: 'step-log', at: t + 101 + i, stepId: child.id, line: `secret/${child.title.split(': ')[1]} is at version 1; rollback will write that version back` });
+    events.push({
+      type: 'step-log',
+      at: t + 101 + i,
+      stepId: child.id,
+      line: `secret/${child.title.split(': ')[1]} is at version 1; rollback will write that version back`,
+    });
     if (i < counts.done) {
-      events.push({ type: 'step-succeeded', at: t + 102 + i, stepId: child.id, outputs: {}, durationMs: 300 });
-      events.push({ type: 'step-progress', at: t + 102 + i, stepId: 'rotate', done: i + 1, total: children.length, label: 'done' });
+      events.push({
+        type: 'step-succeeded',
+        at: t + 102 + i,
+        stepId: child.id,
+        outputs: {},
+        durationMs: 300,
+      });
+      events.push({
+        type: 'step-progress',
+        at: t + 102 + i,
+        stepId: 'rotate',
+        done: i + 1,
+        total: children.length,
+        label: 'done',
+      });
     }
   });
-  if (counts.failed) events.push({ type: 'step-failed', at: t + 900, stepId: children[started - 1].id, error: 'Vault secret/apps/app failed: 503; nothing was changed', attempt: 1, willRetry: false, durationMs: 300 });
+  if (counts.failed)
+    events.push({
+      type: 'step-failed',
+      at: t + 900,
+      stepId: children[started - 1].id,
+      error: 'Vault secret/apps/app failed: 503; nothing was changed',
+      attempt: 1,
+      willRetry: false,
+      durationMs: 300,
+    });
   return events;
 }
 
@@ -65,14 +103,31 @@ function fits(frame: string): void {
 }
 
 const live = (state: ViewState, decision?: ReturnType<typeof createPromptStore<DecisionRequest, Decision>>) =>
-  renderTui(<RunLive state={state} decision={decision?.current()} interruptPending={false} protectedEnvironment={false} width={80} rows={24} tick={0} now={t + 1000} />);
+  renderTui(
+    <RunLive
+      state={state}
+      decision={decision?.current()}
+      interruptPending={false}
+      protectedEnvironment={false}
+      width={80}
+      rows={24}
+      tick={0}
+      now={t + 1000}
+    />,
+  );
 
 describe('the emergency run screen at 80x24', () => {
   it('shows every guide secret as a cell of the grid, with the count per status', async () => {
     const { summary } = emergencyPlan();
     const session = scriptedSession();
     const screen = renderTui(
-      <App runbooks={[{ id: 'emergency', title: summary.title, file: summary.file, checklist: [], inputs: [] }]} environments={[{ name: 'sandbox', protected: false, sandbox: true }]} start={async () => session} initial={{ environment: 'sandbox', runbookId: 'emergency' }} onExit={() => undefined} />,
+      <App
+        runbooks={[{ id: 'emergency', title: summary.title, file: summary.file, checklist: [], inputs: [] }]}
+        environments={[{ name: 'sandbox', protected: false, sandbox: true }]}
+        start={async () => session}
+        initial={{ environment: 'sandbox', runbookId: 'emergency' }}
+        onExit={() => undefined}
+      />,
     );
     await new Promise((r) => setTimeout(r, 50));
     for (const event of midRotation(summary, { done: 3, running: 2 })) session.emit(event);
@@ -82,14 +137,25 @@ describe('the emergency run screen at 80x24', () => {
     for (const line of frame.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
     expect(liveArea).toMatch(/\[█+░+\] 3\/6 done/);
     // Every secret has its cell: its mark and the path (long ones cut with …).
-    for (const cell of ['✔ harmonyflow/session…', '✔ harmonyflow/postgre…', '✔ harmonyflow/redis', 'harmonyflow/rabbitmq', 'harmonyflow/admin', '○ harmonyflow/iot-api…']) expect(liveArea).toContain(cell);
+    for (const cell of [
+      '✔ harmonyflow/session…',
+      '✔ harmonyflow/postgre…',
+      '✔ harmonyflow/redis',
+      'harmonyflow/rabbitmq',
+      'harmonyflow/admin',
+      '○ harmonyflow/iot-api…',
+    ])
+      expect(liveArea).toContain(cell);
     screen.unmount();
   });
 
   it('folds 1,000 secrets into counts, a progress bar and the cells still running or failed', async () => {
     const paths = Array.from({ length: 1000 }, (_, i) => `apps/app-${i + 1}`);
     const { summary } = emergencyPlan({ secret_paths: paths.join(',') });
-    const state = midRotation(summary, { done: 400, running: 15, failed: true }).reduce(reduce, initialViewState);
+    const state = midRotation(summary, { done: 400, running: 15, failed: true }).reduce(
+      reduce,
+      initialViewState,
+    );
     const screen = live(state);
     const frame = await waitForFrame(screen.lastFrame, 'Rotate every secret');
     fits(frame);
@@ -106,10 +172,15 @@ describe('the emergency run screen at 80x24', () => {
     const { plan, summary } = emergencyPlan({ secret_paths: paths.join(',') });
     const events = midRotation(summary, { done: 0, running: 0 }).slice(0, 3);
     const rotate = plan.steps.find((s) => s.id === 'rotate')!;
-    const description = describeStep(rotate, actions, (item) => sessionLookup({ inputs: plan.inputs, outputs: new Map(), skipped: new Set(), env: sandboxEnv }, item));
+    const description = describeStep(rotate, actions, (item) =>
+      sessionLookup({ inputs: plan.inputs, outputs: new Map(), skipped: new Set(), env: sandboxEnv }, item),
+    );
     const store = createPromptStore<DecisionRequest, Decision>();
     void store.ask({ kind: 'approve', step: rotate, description });
-    const state = [...events, { type: 'step-awaiting-approval', at: t, stepId: 'rotate', description } as EngineEvent].reduce(reduce, initialViewState);
+    const state = [
+      ...events,
+      { type: 'step-awaiting-approval', at: t, stepId: 'rotate', description } as EngineEvent,
+    ].reduce(reduce, initialViewState);
     const screen = live(state, store);
     const frame = await waitForFrame(screen.lastFrame, 'Approve Rotate every secret');
     fits(frame);

@@ -3,7 +3,16 @@ import { InputsForm } from '../src/ui/inputs-form.js';
 import type { RunbookInfo } from '../src/session/types.js';
 import { keys, renderTui, waitForFrame, type Rendered } from './support/ui-render.js';
 
-const field = (name: string, over: Partial<RunbookInfo['inputs'][number]> = {}): RunbookInfo['inputs'][number] => ({ name, required: false, secret: false, default: `${name}-default`, ...over });
+const field = (
+  name: string,
+  over: Partial<RunbookInfo['inputs'][number]> = {},
+): RunbookInfo['inputs'][number] => ({
+  name,
+  required: false,
+  secret: false,
+  default: `${name}-default`,
+  ...over,
+});
 const runbook: RunbookInfo = { id: 'r', title: 'Fast typist', file: 'r.yaml', checklist: [], inputs: [] };
 
 let screen: Rendered | undefined;
@@ -13,7 +22,9 @@ describe('inputs form under keys faster than the screen', () => {
   it('each Enter accepts the field the previous one moved to, even before a redraw', async () => {
     const fields = [field('a'), field('b', { secret: true, default: undefined }), field('c'), field('d')];
     const onDone = vi.fn();
-    screen = renderTui(<InputsForm runbook={runbook} fields={fields} onDone={onDone} onBack={() => undefined} />);
+    screen = renderTui(
+      <InputsForm runbook={runbook} fields={fields} onDone={onDone} onBack={() => undefined} />,
+    );
     await waitForFrame(screen.lastFrame, '(1 of 4)');
     // All in one turn of the event loop: React has not re-rendered between these keys.
     screen.stdin.write(keys.enter);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { approvalKey, confirmationsFor, initialApprovalState, ENTER_HINT, type ApprovalState, type PromptKey } from '../src/ui/approval-state.js';
+import {
+  approvalKey,
+  confirmationsFor,
+  initialApprovalState,
+  ENTER_HINT,
+  type ApprovalState,
+  type PromptKey,
+} from '../src/ui/approval-state.js';
 import { checklistKey, initialChecklist } from '../src/ui/checklist-state.js';
 import { stepWindow } from '../src/ui/step-window.js';
 import { checkInput } from '../src/ui/input-check.js';
@@ -13,15 +20,38 @@ import type { DecisionRequest, PlannedStep } from '../src/engine/types.js';
 import type { EnvironmentInfo, RunbookInfo } from '../src/session/types.js';
 import { fakeWorld, runFake } from './support/fake-engine.js';
 
-const step = (over: Partial<PlannedStep> = {}): PlannedStep => ({ id: 'set-db', title: 'Set the password', with: {}, retries: 0, retryDelayMs: 0, changes: true, ...over });
-const approve = (over: Partial<PlannedStep> = {}, confirmEnvironment?: string): DecisionRequest => ({ kind: 'approve', step: step(over), description: 'set the password of role app', confirmEnvironment });
+const step = (over: Partial<PlannedStep> = {}): PlannedStep => ({
+  id: 'set-db',
+  title: 'Set the password',
+  with: {},
+  retries: 0,
+  retryDelayMs: 0,
+  changes: true,
+  ...over,
+});
+const approve = (over: Partial<PlannedStep> = {}, confirmEnvironment?: string): DecisionRequest => ({
+  kind: 'approve',
+  step: step(over),
+  description: 'set the password of role app',
+  confirmEnvironment,
+});
 
 /** Presses keys in order; returns the final state and every decision made. */
-function press(request: DecisionRequest, ...keys: Array<string | PromptKey>): { state: ApprovalState; decisions: string[] } {
+function press(
+  request: DecisionRequest,
+  ...keys: Array<string | PromptKey>
+): { state: ApprovalState; decisions: string[] } {
   let state = initialApprovalState;
   const decisions: string[] = [];
   for (const k of keys) {
-    const key: PromptKey = typeof k === 'string' ? (k === '\r' ? { input: '', return: true } : k === '\u001b' ? { input: '', escape: true } : { input: k }) : k;
+    const key: PromptKey =
+      typeof k === 'string'
+        ? k === '\r'
+          ? { input: '', return: true }
+          : k === '\u001b'
+            ? { input: '', escape: true }
+            : { input: k }
+        : k;
     const next = approvalKey(request, state, key);
     state = next.state;
     if (next.decision) decisions.push(next.decision);
@@ -58,7 +88,9 @@ describe('approval keys', () => {
     expect(press(request, 'y').decisions).toEqual([]);
     expect(press(request, 'y', 'rotate-nox', '\r').decisions).toEqual([]);
     expect(press(request, 'y', 'rotate-nox', '\r').state.hint).toContain('type "rotate-now" exactly');
-    expect(press(request, 'y', 'rotate-nox', { input: '', backspace: true }, 'w', '\r').decisions).toEqual(['approve']);
+    expect(press(request, 'y', 'rotate-nox', { input: '', backspace: true }, 'w', '\r').decisions).toEqual([
+      'approve',
+    ]);
     // While typing, y s a b are letters, not decisions.
     expect(press(request, 'y', 'sab', '\r').decisions).toEqual([]);
     expect(press(request, 'y', 'ro', '\u001b', '\r').state.confirming).toBeUndefined();
@@ -131,14 +163,22 @@ describe('step window', () => {
 });
 
 describe('input checks', () => {
-  const spec = { name: 'role', required: true, secret: false, pattern: '[a-z_]+', describe: 'a PostgreSQL role' };
+  const spec = {
+    name: 'role',
+    required: true,
+    secret: false,
+    pattern: '[a-z_]+',
+    describe: 'a PostgreSQL role',
+  };
   it('names the problem and, for secrets, never the value', () => {
     expect(checkInput(spec, '')).toBe('role is required: a PostgreSQL role.');
     expect(checkInput(spec, 'App-1')).toContain('"App-1" does not match the pattern [a-z_]+');
     expect(checkInput(spec, 'app')).toBeUndefined();
     expect(checkInput({ ...spec, secret: true }, 'Hunter2!')).not.toContain('Hunter2');
     expect(checkInput({ ...spec, default: 'x' }, '')).toBeUndefined();
-    expect(checkInput({ name: 'mode', required: true, secret: false, choices: ['a', 'b'] }, 'c')).toBe('"c" is not one of a, b.');
+    expect(checkInput({ name: 'mode', required: true, secret: false, choices: ['a', 'b'] }, 'c')).toBe(
+      '"c" is not one of a, b.',
+    );
   });
 
   it('edits a line: paste, backspace, submit, cancel', () => {
@@ -177,7 +217,13 @@ describe('prompt store', () => {
 });
 
 const runbooks: RunbookInfo[] = [
-  { id: 'pg', title: 'PostgreSQL', file: 'pg.yaml', checklist: ['window'], inputs: [{ name: 'role', required: true, secret: false }] },
+  {
+    id: 'pg',
+    title: 'PostgreSQL',
+    file: 'pg.yaml',
+    checklist: ['window'],
+    inputs: [{ name: 'role', required: true, secret: false }],
+  },
   { id: 'demo', title: 'Demo', file: 'demo.yaml', checklist: [], inputs: [] },
 ];
 const environments: EnvironmentInfo[] = [
@@ -193,7 +239,11 @@ describe('app flow', () => {
     expect(screenFor(c, given)).toBe('checklist');
     expect(back(c, given)).toEqual(c);
     expect(screenFor({ ...c, checked: true }, given)).toBe('start');
-    const picked = { ...initialChoices(runbooks, environments, {}), environment: environments[0], runbook: runbooks[0] };
+    const picked = {
+      ...initialChoices(runbooks, environments, {}),
+      environment: environments[0],
+      runbook: runbooks[0],
+    };
     expect(screenFor(picked)).toBe('inputs');
     expect(screenFor(back(picked))).toBe('runbook');
     expect(screenFor({ ...picked, runbook: runbooks[1] })).toBe('start');
@@ -219,7 +269,10 @@ steps:
     const state = events.reduce(reduce, initialViewState);
     const done = state.log.find((l) => l.text.startsWith('✔ Set a'));
     expect(done?.durationMs).toBeTypeOf('number');
-    expect(state.log.find((l) => l.kind === 'decision')?.decision).toEqual({ request: 'approve', decision: 'approve' });
+    expect(state.log.find((l) => l.kind === 'decision')?.decision).toEqual({
+      request: 'approve',
+      decision: 'approve',
+    });
   });
 
   it('prints one human line per status change or output line, rollback included', async () => {

@@ -14,19 +14,73 @@ import type { EngineEvent } from '../src/engine/types.js';
 
 const t = Date.now();
 const events: EngineEvent[] = [
-  { type: 'session-started', at: t, plan: { runbookId: 'r', title: 'Rotation', file: 'r.yaml', runbookHash: 'h', environment: 'sandbox', drill: true, inputs: {}, checklist: [], steps: [{ id: 'a', title: 'Write Vault', changes: true }, { id: 'b', title: 'Sync', changes: true }, { id: 'c', title: 'Verify', changes: false }] } },
+  {
+    type: 'session-started',
+    at: t,
+    plan: {
+      runbookId: 'r',
+      title: 'Rotation',
+      file: 'r.yaml',
+      runbookHash: 'h',
+      environment: 'sandbox',
+      drill: true,
+      inputs: {},
+      checklist: [],
+      steps: [
+        { id: 'a', title: 'Write Vault', changes: true },
+        { id: 'b', title: 'Sync', changes: true },
+        { id: 'c', title: 'Verify', changes: false },
+      ],
+    },
+  },
   { type: 'step-started', at: t, stepId: 'a', attempt: 1 },
   { type: 'step-succeeded', at: t + 200, stepId: 'a', outputs: {}, durationMs: 200 },
   { type: 'step-started', at: t + 200, stepId: 'b', attempt: 1 },
-  { type: 'step-failed', at: t + 400, stepId: 'b', error: 'not synced', attempt: 1, willRetry: false, durationMs: 200 },
+  {
+    type: 'step-failed',
+    at: t + 400,
+    stepId: 'b',
+    error: 'not synced',
+    attempt: 1,
+    willRetry: false,
+    durationMs: 200,
+  },
 ];
 
 /** The raw frame, escape codes and all. */
 function rawFrame(): string {
-  const stdout = Object.assign(new EventEmitter(), { columns: 80, rows: 24, frames: [] as string[], write(f: string) { stdout.frames.push(f); return true; } });
-  const stdin = Object.assign(new EventEmitter(), { isTTY: false, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null });
+  const stdout = Object.assign(new EventEmitter(), {
+    columns: 80,
+    rows: 24,
+    frames: [] as string[],
+    write(f: string) {
+      stdout.frames.push(f);
+      return true;
+    },
+  });
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: false,
+    setRawMode() {},
+    setEncoding() {},
+    resume() {},
+    pause() {},
+    ref() {},
+    unref() {},
+    read: () => null,
+  });
   const state = events.reduce(reduce, initialViewState);
-  const app = render(<RunLive state={state} interruptPending={false} protectedEnvironment width={80} rows={24} tick={0} now={t + 500} />, { stdout: stdout as never, stdin: stdin as never, debug: true, patchConsole: false, exitOnCtrlC: false });
+  const app = render(
+    <RunLive
+      state={state}
+      interruptPending={false}
+      protectedEnvironment
+      width={80}
+      rows={24}
+      tick={0}
+      now={t + 500}
+    />,
+    { stdout: stdout as never, stdin: stdin as never, debug: true, patchConsole: false, exitOnCtrlC: false },
+  );
   const frame = stdout.frames.at(-1) ?? '';
   app.unmount();
   return frame;

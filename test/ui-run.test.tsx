@@ -11,7 +11,13 @@ const environments: EnvironmentInfo[] = [
   { name: 'sandbox', protected: false, sandbox: true },
   { name: 'production', protected: true, sandbox: false },
 ];
-const info = (id: string): RunbookInfo => ({ id, title: 'Rotation drill', file: `${id}.yaml`, checklist: [], inputs: [] });
+const info = (id: string): RunbookInfo => ({
+  id,
+  title: 'Rotation drill',
+  file: `${id}.yaml`,
+  checklist: [],
+  inputs: [],
+});
 
 const yaml = `
 id: rot
@@ -26,7 +32,15 @@ let screen: Rendered | undefined;
 afterEach(() => screen?.unmount());
 
 function renderApp(start: StartSession, onExit = vi.fn(), env = 'sandbox') {
-  screen = renderTui(<App runbooks={[info('rot')]} environments={environments} start={start} initial={{ environment: env, runbookId: 'rot' }} onExit={onExit} />);
+  screen = renderTui(
+    <App
+      runbooks={[info('rot')]}
+      environments={environments}
+      start={start}
+      initial={{ environment: env, runbookId: 'rot' }}
+      onExit={onExit}
+    />,
+  );
   return { screen, onExit };
 }
 
@@ -34,14 +48,20 @@ describe('run screen with the real engine', () => {
   it('walks a runbook: Enter approves read-only steps only, y approves, confirm text is typed, summary exits 0', async () => {
     const session = engineSession(yaml);
     const { screen, onExit } = renderApp(session.start);
-    let frame = await waitForFrame(screen.lastFrame, (f) => f.includes('Approve Read the current value (read-only)') && f.includes('awaiting approval'));
+    let frame = await waitForFrame(
+      screen.lastFrame,
+      (f) => f.includes('Approve Read the current value (read-only)') && f.includes('awaiting approval'),
+    );
     expect(frame).toContain('rotor · Rotation drill · test [DRILL]'); // the fake engine's plan says environment test
     expect(frame).toMatch(/\? +Read the current value +awaiting approval/);
     expect(frame).toMatch(/○ +Drop the old password/);
     expect(frame).toContain('read a');
     expect(frame).toContain('y approve · s skip · a abort · b roll back · ? help');
     screen.stdin.write(keys.enter);
-    frame = await waitForFrame(screen.lastFrame, (f) => f.includes('Approve Set a (changes something)') && /✔ +Read the current value/.test(f));
+    frame = await waitForFrame(
+      screen.lastFrame,
+      (f) => f.includes('Approve Set a (changes something)') && /✔ +Read the current value/.test(f),
+    );
     expect(frame).toContain('set a');
     screen.stdin.write(keys.enter);
     frame = await waitForFrame(screen.lastFrame, ENTER_HINT);
@@ -156,20 +176,44 @@ steps:
   - { id: revoke, title: Revoke the old a, do: fake.revoke, with: { key: a } }
 `);
     const { screen } = renderApp(session.start);
-    let frame = await waitForFrame(screen.lastFrame, (f) => f.includes('Approve Set a') && f.includes('awaiting approval'));
+    let frame = await waitForFrame(
+      screen.lastFrame,
+      (f) => f.includes('Approve Set a') && f.includes('awaiting approval'),
+    );
     expect(frame).toMatch(/○ +Revoke the old a ⚠ no return/);
     expect(frame).not.toMatch(/Set a ⚠/);
     screen.stdin.write('y');
-    frame = await waitForFrame(screen.lastFrame, (f) => f.includes('Approve Revoke the old a') && /\? +Revoke/.test(f));
+    frame = await waitForFrame(
+      screen.lastFrame,
+      (f) => f.includes('Approve Revoke the old a') && /\? +Revoke/.test(f),
+    );
     expect(frame).toContain('⚠ point of no return: this cannot be undone; after it, a rollback means');
     expect(frame).toMatch(/\? +Revoke the old a ⚠ no return/);
   });
 });
 
-const step = (id: string, over: Partial<PlannedStep> = {}): PlannedStep => ({ id, title: id, with: {}, retries: 0, retryDelayMs: 0, changes: true, ...over });
+const step = (id: string, over: Partial<PlannedStep> = {}): PlannedStep => ({
+  id,
+  title: id,
+  with: {},
+  retries: 0,
+  retryDelayMs: 0,
+  changes: true,
+  ...over,
+});
 
 function plan(steps: PlanSummary['steps']): PlanSummary {
-  return { runbookId: 'rot', title: 'Rotation drill', file: 'rot.yaml', runbookHash: 'h', environment: 'production', drill: false, inputs: {}, checklist: [], steps };
+  return {
+    runbookId: 'rot',
+    title: 'Rotation drill',
+    file: 'rot.yaml',
+    runbookHash: 'h',
+    environment: 'production',
+    drill: false,
+    inputs: {},
+    checklist: [],
+    steps,
+  };
 }
 
 /** A session the test scripts by hand, with the request the App started it with. */
@@ -186,9 +230,26 @@ describe('run screen with scripted events', () => {
     await vi.waitFor(() => expect(request()).toBeDefined());
     const now = Date.now();
     const at = (dt: number) => now + dt;
-    session.emit({ type: 'session-started', at: at(0), plan: plan([{ id: 'restart', title: 'Restart the pods', changes: true }, { id: 'verify', title: 'Verify', changes: false }]) });
-    const decided = request().decide({ kind: 'approve', step: step('restart', { title: 'Restart the pods' }), description: 'rolling restart of deployment/app in namespace app', confirmEnvironment: 'production' });
-    session.emit({ type: 'step-awaiting-approval', at: at(1), stepId: 'restart', description: 'rolling restart of deployment/app in namespace app' });
+    session.emit({
+      type: 'session-started',
+      at: at(0),
+      plan: plan([
+        { id: 'restart', title: 'Restart the pods', changes: true },
+        { id: 'verify', title: 'Verify', changes: false },
+      ]),
+    });
+    const decided = request().decide({
+      kind: 'approve',
+      step: step('restart', { title: 'Restart the pods' }),
+      description: 'rolling restart of deployment/app in namespace app',
+      confirmEnvironment: 'production',
+    });
+    session.emit({
+      type: 'step-awaiting-approval',
+      at: at(1),
+      stepId: 'restart',
+      description: 'rolling restart of deployment/app in namespace app',
+    });
     let frame = await waitForFrame(screen.lastFrame, 'Approve Restart the pods');
     expect(frame).toContain('[PROTECTED]');
     expect(frame).not.toContain('[DRILL]');
@@ -200,8 +261,16 @@ describe('run screen with scripted events', () => {
     expect(await decided).toBe('approve');
     session.emit({ type: 'decision', at: at(2), stepId: 'restart', request: 'approve', decision: 'approve' });
     session.emit({ type: 'step-started', at: at(3), stepId: 'restart', attempt: 1 });
-    for (let i = 1; i <= 8; i++) session.emit({ type: 'step-log', at: at(3 + i), stepId: 'restart', line: `pod app-${i} restarted` });
-    session.emit({ type: 'step-progress', at: at(20), stepId: 'restart', done: 2, total: 3, label: 'pods ready' });
+    for (let i = 1; i <= 8; i++)
+      session.emit({ type: 'step-log', at: at(3 + i), stepId: 'restart', line: `pod app-${i} restarted` });
+    session.emit({
+      type: 'step-progress',
+      at: at(20),
+      stepId: 'restart',
+      done: 2,
+      total: 3,
+      label: 'pods ready',
+    });
     frame = await waitForFrame(screen.lastFrame, '2/3 pods ready');
     expect(frame).toMatch(/\[█+░+\] 2\/3 pods ready/);
     expect(frame).toContain('│ pod app-8 restarted');
@@ -217,7 +286,11 @@ describe('run screen with scripted events', () => {
     const { start, session, request } = scripted();
     const { screen } = renderApp(start);
     await vi.waitFor(() => expect(request()).toBeDefined());
-    session.emit({ type: 'session-started', at: Date.now(), plan: plan([{ id: 'unseal', title: 'Unseal Vault', changes: true }]) });
+    session.emit({
+      type: 'session-started',
+      at: Date.now(),
+      plan: plan([{ id: 'unseal', title: 'Unseal Vault', changes: true }]),
+    });
     session.emit({ type: 'step-started', at: Date.now(), stepId: 'unseal', attempt: 1 });
     const typed = request().askSecret!('Unseal key share 1 of 3');
     await waitForFrame(screen.lastFrame, 'Unseal key share 1 of 3 (typed characters are hidden)');
@@ -237,15 +310,38 @@ describe('run screen with scripted events', () => {
     await vi.waitFor(() => expect(request()).toBeDefined());
     const t = Date.now();
     const events: EngineEvent[] = [
-      { type: 'session-started', at: t, plan: plan([{ id: 'a', title: 'Write Vault', changes: true }, { id: 'b', title: 'Sync', changes: true }]) },
+      {
+        type: 'session-started',
+        at: t,
+        plan: plan([
+          { id: 'a', title: 'Write Vault', changes: true },
+          { id: 'b', title: 'Sync', changes: true },
+        ]),
+      },
       { type: 'step-started', at: t, stepId: 'a', attempt: 1 },
       { type: 'step-succeeded', at: t + 300, stepId: 'a', outputs: {}, durationMs: 300 },
       { type: 'step-started', at: t + 300, stepId: 'b', attempt: 1 },
-      { type: 'step-failed', at: t + 900, stepId: 'b', error: 'secret not synced after 30s', attempt: 1, willRetry: false, durationMs: 600 },
+      {
+        type: 'step-failed',
+        at: t + 900,
+        stepId: 'b',
+        error: 'secret not synced after 30s',
+        attempt: 1,
+        willRetry: false,
+        durationMs: 600,
+      },
       { type: 'rollback-started', at: t + 900, reason: 'step b failed', steps: ['a'] },
       { type: 'step-undoing', at: t + 900, stepId: 'a' },
       { type: 'step-undo-failed', at: t + 950, stepId: 'a', error: 'Vault 503 sealed at 127.0.0.1:8200' },
-      { type: 'session-ended', at: t + 960, outcome: { status: 'rollback-incomplete', exitCode: 3, reason: 'step b failed: secret not synced after 30s' } },
+      {
+        type: 'session-ended',
+        at: t + 960,
+        outcome: {
+          status: 'rollback-incomplete',
+          exitCode: 3,
+          reason: 'step b failed: secret not synced after 30s',
+        },
+      },
     ];
     events.forEach((e) => session.emit(e));
     const frame = await waitForFrame(screen.lastFrame, '✘! Failed: rollback incomplete');
@@ -262,7 +358,10 @@ describe('run screen with scripted events', () => {
     const done = Promise.reject(new Error('cannot write the journal: disk full'));
     done.catch(() => undefined);
     const { screen, onExit } = renderApp(async () => ({ ...session, done }));
-    const frame = await waitForFrame(screen.lastFrame, 'The session stopped unexpectedly: cannot write the journal: disk full');
+    const frame = await waitForFrame(
+      screen.lastFrame,
+      'The session stopped unexpectedly: cannot write the journal: disk full',
+    );
     expect(frame).toContain('Journal: /state/rotor/sessions/s-1.jsonl');
     screen.stdin.write('q');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(3));

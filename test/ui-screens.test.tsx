@@ -6,7 +6,12 @@ import { keys, renderTui, settle, waitForFrame, type Rendered } from './support/
 import { UsageError } from '../src/errors.js';
 
 const environments: EnvironmentInfo[] = [
-  { name: 'sandbox', protected: false, sandbox: true, description: 'Built-in Vault and Kubernetes emulators: nothing real is touched.' },
+  {
+    name: 'sandbox',
+    protected: false,
+    sandbox: true,
+    description: 'Built-in Vault and Kubernetes emulators: nothing real is touched.',
+  },
   { name: 'staging', protected: false, sandbox: false, description: 'The staging cluster' },
   { name: 'production', protected: true, sandbox: false },
 ];
@@ -18,9 +23,27 @@ const runbooks: RunbookInfo[] = [
     file: 'runbooks/postgres.yaml',
     checklist: ['Maintenance window confirmed', 'Stakeholders notified'],
     inputs: [
-      { name: 'role', describe: 'the role to rotate', default: 'harmonyflow', required: false, secret: false, pattern: '[a-z_]+' },
-      { name: 'admin_url', describe: 'connection URL of a role allowed to ALTER ROLE', required: true, secret: true },
-      { name: 'mode', required: false, secret: false, default: 'alternate', choices: ['alternate', 'single'] },
+      {
+        name: 'role',
+        describe: 'the role to rotate',
+        default: 'harmonyflow',
+        required: false,
+        secret: false,
+        pattern: '[a-z_]+',
+      },
+      {
+        name: 'admin_url',
+        describe: 'connection URL of a role allowed to ALTER ROLE',
+        required: true,
+        secret: true,
+      },
+      {
+        name: 'mode',
+        required: false,
+        secret: false,
+        default: 'alternate',
+        choices: ['alternate', 'single'],
+      },
     ],
   },
   { id: 'demo', title: 'Demo rotation', file: 'runbooks/demo.yaml', checklist: [], inputs: [] },
@@ -38,7 +61,9 @@ function recordingStart(): { start: StartSession; requests: StartRequest[] } {
 describe('environment and runbook pickers', () => {
   it('marks protected and sandbox environments and shows the highlighted description', async () => {
     const onExit = vi.fn();
-    screen = renderTui(<App runbooks={runbooks} environments={environments} start={recordingStart().start} onExit={onExit} />);
+    screen = renderTui(
+      <App runbooks={runbooks} environments={environments} start={recordingStart().start} onExit={onExit} />,
+    );
     let frame = await waitForFrame(screen.lastFrame, 'Choose an environment');
     expect(frame).toContain('sandbox  [sandbox · drill]');
     expect(frame).toContain('production  [PROTECTED');
@@ -62,14 +87,30 @@ describe('environment and runbook pickers', () => {
 
   it('skips the screens the command line answered', async () => {
     const { start, requests } = recordingStart();
-    screen = renderTui(<App runbooks={runbooks} environments={environments} start={start} initial={{ environment: 'sandbox', runbookId: 'demo' }} onExit={() => undefined} />);
+    screen = renderTui(
+      <App
+        runbooks={runbooks}
+        environments={environments}
+        start={start}
+        initial={{ environment: 'sandbox', runbookId: 'demo' }}
+        onExit={() => undefined}
+      />,
+    );
     await waitForFrame(screen.lastFrame, 'Starting the session');
     await vi.waitFor(() => expect(requests).toHaveLength(1));
     expect(requests[0]).toMatchObject({ runbookId: 'demo', environment: 'sandbox', inputs: {} });
   });
 
   it('says so when a name from the command line matches nothing', async () => {
-    screen = renderTui(<App runbooks={runbooks} environments={environments} start={recordingStart().start} initial={{ environment: 'prod' }} onExit={() => undefined} />);
+    screen = renderTui(
+      <App
+        runbooks={runbooks}
+        environments={environments}
+        start={recordingStart().start}
+        initial={{ environment: 'prod' }}
+        onExit={() => undefined}
+      />,
+    );
     await waitForFrame(screen.lastFrame, 'No environment named "prod": choose one.');
   });
 });
@@ -78,7 +119,15 @@ describe('inputs', () => {
   it('never shows a typed secret, checks patterns inline, and passes secrets wrapped', async () => {
     const canary = 'postgres://admin:CANARY-7f3a@db:5432';
     const { start, requests } = recordingStart();
-    screen = renderTui(<App runbooks={runbooks} environments={environments} start={start} initial={{ environment: 'staging', runbookId: 'postgres' }} onExit={() => undefined} />);
+    screen = renderTui(
+      <App
+        runbooks={runbooks}
+        environments={environments}
+        start={start}
+        initial={{ environment: 'staging', runbookId: 'postgres' }}
+        onExit={() => undefined}
+      />,
+    );
     let frame = await waitForFrame(screen.lastFrame, 'Inputs for PostgreSQL');
     expect(frame).toContain('› role: harmonyflow');
     expect(frame).toContain('the role to rotate');
@@ -135,7 +184,15 @@ describe('inputs', () => {
   it('wraps secret inputs given on the command line too, and leaves out empty answers so defaults apply', async () => {
     const { start, requests } = recordingStart();
     const given = { environment: 'sandbox', runbookId: 'postgres', inputs: { admin_url: 'postgres://x' } };
-    screen = renderTui(<App runbooks={runbooks} environments={environments} start={start} initial={given} onExit={() => undefined} />);
+    screen = renderTui(
+      <App
+        runbooks={runbooks}
+        environments={environments}
+        start={start}
+        initial={given}
+        onExit={() => undefined}
+      />,
+    );
     await waitForFrame(screen.lastFrame, '› role');
     for (let i = 0; i < 'harmonyflow'.length; i++) screen.stdin.write(keys.backspace);
     await waitForFrame(screen.lastFrame, 'role: ▌');
@@ -156,8 +213,20 @@ describe('inputs', () => {
   it('does not ask again for a secret the command line already holds as a Secret', async () => {
     const { start, requests } = recordingStart();
     const fromEnv = new Secret('postgres://from-env', 'inputs.admin_url');
-    const given = { environment: 'sandbox', runbookId: 'postgres', inputs: { admin_url: fromEnv, role: 'app', mode: 'single' } };
-    screen = renderTui(<App runbooks={runbooks} environments={environments} start={start} initial={given} onExit={() => undefined} />);
+    const given = {
+      environment: 'sandbox',
+      runbookId: 'postgres',
+      inputs: { admin_url: fromEnv, role: 'app', mode: 'single' },
+    };
+    screen = renderTui(
+      <App
+        runbooks={runbooks}
+        environments={environments}
+        start={start}
+        initial={given}
+        onExit={() => undefined}
+      />,
+    );
     await waitForFrame(screen.lastFrame, 'Before you start');
     screen.stdin.write(' ');
     await waitForFrame(screen.lastFrame, '1 of 2');
@@ -173,7 +242,15 @@ describe('inputs', () => {
     const start: StartSession = async () => {
       throw new UsageError('runbook demo needs the input "x"', 'pass --set x=<value>');
     };
-    screen = renderTui(<App runbooks={runbooks} environments={environments} start={start} initial={{ environment: 'sandbox', runbookId: 'demo' }} onExit={onExit} />);
+    screen = renderTui(
+      <App
+        runbooks={runbooks}
+        environments={environments}
+        start={start}
+        initial={{ environment: 'sandbox', runbookId: 'demo' }}
+        onExit={onExit}
+      />,
+    );
     const frame = await waitForFrame(screen.lastFrame, 'did not start');
     expect(frame).toContain('runbook demo needs the input "x"');
     expect(frame).toContain('→ pass --set x=<value>');

@@ -26,7 +26,13 @@ const sessions = [
 
 function renderPicker() {
   const onAnswer = vi.fn();
-  screen = renderTui(<UnfinishedPicker sessions={sessions.map((s) => ({ sessionId: s.sessionId, label: unfinishedLabel(s) }))} limit={10} onAnswer={onAnswer} />);
+  screen = renderTui(
+    <UnfinishedPicker
+      sessions={sessions.map((s) => ({ sessionId: s.sessionId, label: unfinishedLabel(s) }))}
+      limit={10}
+      onAnswer={onAnswer}
+    />,
+  );
   return { screen, onAnswer };
 }
 

@@ -3,35 +3,70 @@
 // runs it against a real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
-import { dbRotateRole, dbRotateRoot, dbStaticCreds, renewLeases, transitKeyInfo, transitRotate } from '../src/actions/vault-engines.js';
+import {
+  dbRotateRole,
+  dbRotateRoot,
+  dbStaticCreds,
+  renewLeases,
+  transitKeyInfo,
+  transitRotate,
+} from '../src/actions/vault-engines.js';
 import { health, sealStatus, unseal } from '../src/actions/vault-sys.js';
 import { isVaultError } from '../src/actions/vault-port.js';
 import type { DatabaseAdmin } from '../src/sandbox/vault/index.js';
 import { serialised, startVaultWorld, type VaultWorld } from './support/vault-actions.js';
 
 const statements: string[] = [];
-const recording: DatabaseAdmin = { verify: async () => undefined, execute: async (_c, s) => void statements.push(...s) };
+const recording: DatabaseAdmin = {
+  verify: async () => undefined,
+  execute: async (_c, s) => void statements.push(...s),
+};
 
 let world: VaultWorld;
 beforeAll(async () => {
   world = await startVaultWorld({ databaseAdmin: recording });
   await world.vault.call('POST', 'transit/keys/session-state');
-  await world.vault.call('POST', 'database/config/harmonyflow', { plugin_name: 'postgresql-database-plugin', connection_url: 'postgresql://{{username}}:{{password}}@db:5432/app', username: 'vault', password: 'root', allowed_roles: '*' });
-  await world.vault.call('POST', 'database/static-roles/harmonyflow', { db_name: 'harmonyflow', username: 'harmonyflow', rotation_period: '720h' });
-  await world.vault.call('POST', 'database/roles/reporting', { db_name: 'harmonyflow', creation_statements: 'CREATE ROLE "{{name}}";', default_ttl: '1h', max_ttl: '4h' });
+  await world.vault.call('POST', 'database/config/harmonyflow', {
+    plugin_name: 'postgresql-database-plugin',
+    connection_url: 'postgresql://{{username}}:{{password}}@db:5432/app',
+    username: 'vault',
+    password: 'root',
+    allowed_roles: '*',
+  });
+  await world.vault.call('POST', 'database/static-roles/harmonyflow', {
+    db_name: 'harmonyflow',
+    username: 'harmonyflow',
+    rotation_period: '720h',
+  });
+  await world.vault.call('POST', 'database/roles/reporting', {
+    db_name: 'harmonyflow',
+    creation_statements: 'CREATE ROLE "{{name}}";',
+    default_ttl: '1h',
+    max_ttl: '4h',
+  });
 });
 afterAll(() => world.close());
 
 describe('transit', () => {
   it('rotates a key and reports its versions', async () => {
-    const rotated = await transitRotate.run(transitRotate.params.parse({ key: 'session-state' }), world.ctx());
+    const rotated = await transitRotate.run(
+      transitRotate.params.parse({ key: 'session-state' }),
+      world.ctx(),
+    );
     expect(rotated).toEqual({ latest_version: 2, previous_version: 1 });
     const info = await transitKeyInfo.run(transitKeyInfo.params.parse({ key: 'session-state' }), world.ctx());
-    expect(info).toEqual({ latest_version: 2, min_decryption_version: 1, min_encryption_version: 0, versions: 2 });
+    expect(info).toEqual({
+      latest_version: 2,
+      min_decryption_version: 1,
+      min_encryption_version: 0,
+      versions: 2,
+    });
   });
 
   it('a missing key is "not found", naming key and mount', async () => {
-    const error = await transitRotate.run(transitRotate.params.parse({ key: 'nope' }), world.ctx()).catch((e) => e);
+    const error = await transitRotate
+      .run(transitRotate.params.parse({ key: 'nope' }), world.ctx())
+      .catch((e) => e);
     expect(isVaultError(error, 'not-found')).toBe(true);
     expect(error.message).toBe('transit/keys/nope not found (404) while reading transit key nope');
   });
@@ -52,7 +87,9 @@ describe('database', () => {
     expect(after.password).toBeInstanceOf(Secret);
     expect((after.password as Secret).reveal()).not.toBe((before.password as Secret).reveal());
     expect(serialised(after)).not.toContain((after.password as Secret).reveal());
-    const unknown = await dbRotateRole.run(dbRotateRole.params.parse({ role: 'nobody' }), world.ctx()).catch((e) => e);
+    const unknown = await dbRotateRole
+      .run(dbRotateRole.params.parse({ role: 'nobody' }), world.ctx())
+      .catch((e) => e);
     expect(unknown.message).toBe('no static role nobody at database/static-roles/nobody (400)');
   });
 
@@ -63,21 +100,35 @@ describe('database', () => {
     const ctx = world.ctx();
     const out = await renewLeases.run(renewLeases.params.parse({ lease_ids: ids, increment: '2h' }), ctx);
     expect(out).toEqual({ renewed: 2, min_lease_duration: 7200 });
-    expect(ctx.record.progress).toEqual([{ done: 1, total: 2, label: 'leases renewed' }, { done: 2, total: 2, label: 'leases renewed' }]);
-    const error = await renewLeases.run(renewLeases.params.parse({ lease_ids: 'database/creds/reporting/nope' }), world.ctx()).catch((e) => e);
+    expect(ctx.record.progress).toEqual([
+      { done: 1, total: 2, label: 'leases renewed' },
+      { done: 2, total: 2, label: 'leases renewed' },
+    ]);
+    const error = await renewLeases
+      .run(renewLeases.params.parse({ lease_ids: 'database/creds/reporting/nope' }), world.ctx())
+      .catch((e) => e);
     expect(error.message).toBe('lease database/creds/reporting/nope not found or not renewable (400)');
   });
 });
 
 describe('health, seal status and unseal', () => {
   it('health passes on an active Vault and fails on a sealed one', async () => {
-    expect(await health.run(health.params.parse({}), world.ctx())).toMatchObject({ sealed: false, initialized: true, status: 200 });
+    expect(await health.run(health.params.parse({}), world.ctx())).toMatchObject({
+      sealed: false,
+      initialized: true,
+      status: 200,
+    });
     world.vault.seal();
     try {
       const error = await health.run(health.params.parse({}), world.ctx()).catch((e) => e);
       expect(isVaultError(error, 'sealed')).toBe(true);
       expect(error.message).toBe(`Vault at ${world.vault.url} is sealed (503)`);
-      expect(await sealStatus.run({}, world.ctx())).toEqual({ sealed: true, threshold: 3, shares: 5, progress: 0 });
+      expect(await sealStatus.run({}, world.ctx())).toEqual({
+        sealed: true,
+        threshold: 3,
+        shares: 5,
+        progress: 0,
+      });
     } finally {
       world.vault.unseal();
     }
@@ -99,8 +150,12 @@ describe('health, seal status and unseal', () => {
     try {
       const [k1, k2] = world.vault.unsealKeys;
       const wrong = Buffer.alloc(33, 7).toString('base64');
-      const error = await unseal.run(unseal.params.parse({ keys: [k1, k2, wrong] }), world.ctx()).catch((e) => e);
-      expect(error.message).toBe('Vault refused the unseal share (400); the unseal progress starts again from 0');
+      const error = await unseal
+        .run(unseal.params.parse({ keys: [k1, k2, wrong] }), world.ctx())
+        .catch((e) => e);
+      expect(error.message).toBe(
+        'Vault refused the unseal share (400); the unseal progress starts again from 0',
+      );
       expect(error.message).not.toContain(wrong);
     } finally {
       world.vault.unseal();

@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const read = (ctx = world.ctx(), path = 'harmonyflow/redis') => kvRead.run(kvRead.params.parse({ path }), ctx).catch((e) => e);
+const read = (ctx = world.ctx(), path = 'harmonyflow/redis') =>
+  kvRead.run(kvRead.params.parse({ path }), ctx).catch((e) => e);
 
 function noLeak(error: Error & { hint?: string }) {
   expect(`${error.message} ${error.hint ?? ''}`).not.toContain('very-secret-value');
@@ -27,9 +28,16 @@ describe('errors', () => {
   it('permission denied names the missing capability and what the token has', async () => {
     world.vault.setPolicy('redis-reader', { 'secret/data/harmonyflow/*': ['read'] });
     const port = await world.portFor(world.vault.createToken({ policies: ['redis-reader'] }));
-    const error = await kvPatch.run(kvPatch.params.parse({ path: 'harmonyflow/redis', cas: 1, data: { password: new Secret('x') } }), world.ctx({ port })).catch((e) => e);
+    const error = await kvPatch
+      .run(
+        kvPatch.params.parse({ path: 'harmonyflow/redis', cas: 1, data: { password: new Secret('x') } }),
+        world.ctx({ port }),
+      )
+      .catch((e) => e);
     expect(isVaultError(error, 'permission-denied')).toBe(true);
-    expect(error.message).toBe('permission denied while patching secret/harmonyflow/redis: the token lacks the "patch" capability on secret/data/harmonyflow/redis (403) (the token has read there)');
+    expect(error.message).toBe(
+      'permission denied while patching secret/harmonyflow/redis: the token lacks the "patch" capability on secret/data/harmonyflow/redis (403) (the token has read there)',
+    );
     expect(error.hint).toContain('add "patch" on "secret/data/harmonyflow/redis"');
     noLeak(error);
   });
@@ -38,14 +46,18 @@ describe('errors', () => {
     const port = await world.portFor('hvs.revoked-or-made-up');
     const error = await read(world.ctx({ port }));
     expect(isVaultError(error, 'invalid-token')).toBe(true);
-    expect(error.message).toBe('Vault refused the token while reading secret/harmonyflow/redis: permission denied, invalid token (403)');
+    expect(error.message).toBe(
+      'Vault refused the token while reading secret/harmonyflow/redis: permission denied, invalid token (403)',
+    );
     noLeak(error);
   });
 
   it('not found names the path and the status', async () => {
     const error = await read(world.ctx(), 'harmonyflow/nope');
     expect(isVaultError(error, 'not-found')).toBe(true);
-    expect(error.message).toBe('secret/harmonyflow/nope not found (404) while reading secret/harmonyflow/nope');
+    expect(error.message).toBe(
+      'secret/harmonyflow/nope not found (404) while reading secret/harmonyflow/nope',
+    );
   });
 
   it('a deleted latest version is told apart from a missing path, without its body', async () => {
@@ -53,7 +65,9 @@ describe('errors', () => {
     await world.vault.call('DELETE', 'secret/data/harmonyflow/soft');
     const error = await read(world.ctx(), 'harmonyflow/soft');
     expect(isVaultError(error, 'deleted')).toBe(true);
-    expect(error.message).toBe('secret/harmonyflow/soft version 1 is deleted (404) while reading secret/harmonyflow/soft');
+    expect(error.message).toBe(
+      'secret/harmonyflow/soft version 1 is deleted (404) while reading secret/harmonyflow/soft',
+    );
     noLeak(error);
   });
 
@@ -62,7 +76,9 @@ describe('errors', () => {
     try {
       const error = await read();
       expect(isVaultError(error, 'sealed')).toBe(true);
-      expect(error.message).toBe(`Vault at ${new URL(world.vault.url).host} is sealed (503) while reading secret/harmonyflow/redis`);
+      expect(error.message).toBe(
+        `Vault at ${new URL(world.vault.url).host} is sealed (503) while reading secret/harmonyflow/redis`,
+      );
     } finally {
       world.vault.unseal();
     }
@@ -73,7 +89,9 @@ describe('errors', () => {
     try {
       const error = await read();
       expect(isVaultError(error, 'server-error')).toBe(true);
-      expect(error.message).toBe(`Vault at ${new URL(world.vault.url).host} is unavailable (503) while reading secret/harmonyflow/redis`);
+      expect(error.message).toBe(
+        `Vault at ${new URL(world.vault.url).host} is unavailable (503) while reading secret/harmonyflow/redis`,
+      );
     } finally {
       clear();
     }
@@ -81,11 +99,15 @@ describe('errors', () => {
 
   it('unreachable names host:port', async () => {
     const port = await freePort();
-    const vault = await createVaultPort(vaultConfigFromEnv({ VAULT_ADDR: `http://127.0.0.1:${port}`, VAULT_TOKEN: 'hvs.x' }, '/nonexistent'));
+    const vault = await createVaultPort(
+      vaultConfigFromEnv({ VAULT_ADDR: `http://127.0.0.1:${port}`, VAULT_TOKEN: 'hvs.x' }, '/nonexistent'),
+    );
     try {
       const error = await read(testContext({ vault }));
       expect(isVaultError(error, 'unreachable')).toBe(true);
-      expect(error.message).toBe(`Vault at 127.0.0.1:${port} is unreachable (ECONNREFUSED) while reading secret/harmonyflow/redis`);
+      expect(error.message).toBe(
+        `Vault at 127.0.0.1:${port} is unreachable (ECONNREFUSED) while reading secret/harmonyflow/redis`,
+      );
       expect(error.hint).toContain('VAULT_ADDR');
     } finally {
       vault.close();
@@ -93,11 +115,18 @@ describe('errors', () => {
   });
 
   it('a failing Vault (5xx) names the status and the path, not the body', async () => {
-    const clear = world.vault.injectFault({ path: 'secret/data/harmonyflow/redis', status: 500, errors: ['very-secret-value leaked in a server error'], times: 1 });
+    const clear = world.vault.injectFault({
+      path: 'secret/data/harmonyflow/redis',
+      status: 500,
+      errors: ['very-secret-value leaked in a server error'],
+      times: 1,
+    });
     try {
       const error = await read();
       expect(isVaultError(error, 'server-error')).toBe(true);
-      expect(error.message).toBe('Vault answered 500 while reading secret/harmonyflow/redis at secret/data/harmonyflow/redis');
+      expect(error.message).toBe(
+        'Vault answered 500 while reading secret/harmonyflow/redis at secret/data/harmonyflow/redis',
+      );
       noLeak(error);
     } finally {
       clear();

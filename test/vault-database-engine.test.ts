@@ -8,7 +8,8 @@ import { raw } from './support/vault-http.js';
 
 let cluster: PostgresCluster;
 let vault: VaultEmulator;
-const call = (method: string, path: string, body?: unknown) => raw(vault.url, method, path, { token: vault.rootToken, body });
+const call = (method: string, path: string, body?: unknown) =>
+  raw(vault.url, method, path, { token: vault.rootToken, body });
 
 /** Logs in over TCP; returns the SQLSTATE of a refusal, or 'ok'. */
 async function login(user: string, password: string): Promise<string> {
@@ -26,7 +27,9 @@ async function login(user: string, password: string): Promise<string> {
 }
 
 async function admin(sql: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: cluster.url(cluster.superuser, cluster.superuserPassword) });
+  const client = new pg.Client({
+    connectionString: cluster.url(cluster.superuser, cluster.superuserPassword),
+  });
   await client.connect();
   try {
     return await client.query(sql);
@@ -69,9 +72,13 @@ describe('database engine on a real PostgreSQL', () => {
     expect(res.text).not.toContain('wrong-password');
   });
 
-  it('rotate-role: the static role\'s new password works and the old one stops working', async () => {
+  it("rotate-role: the static role's new password works and the old one stops working", async () => {
     expect(await login('harmonyflow', 'app-initial')).toBe('ok');
-    const created = await call('POST', 'database/static-roles/harmonyflow', { db_name: 'harmonyflow', username: 'harmonyflow', rotation_period: '24h' });
+    const created = await call('POST', 'database/static-roles/harmonyflow', {
+      db_name: 'harmonyflow',
+      username: 'harmonyflow',
+      rotation_period: '24h',
+    });
     expect(created.status).toBe(204);
     const first = (await call('GET', 'database/static-creds/harmonyflow')).body.data;
     expect(await login('harmonyflow', 'app-initial')).toBe('28P01');
@@ -104,7 +111,10 @@ describe('database engine on a real PostgreSQL', () => {
     const creds = await call('GET', 'database/creds/readonly');
     expect(creds.status).toBe(200);
     expect(await login(creds.body.data.username, creds.body.data.password)).toBe('ok');
-    expect((await call('PUT', 'sys/leases/renew', { lease_id: creds.body.lease_id, increment: 7200 })).body.lease_duration).toBe(7200);
+    expect(
+      (await call('PUT', 'sys/leases/renew', { lease_id: creds.body.lease_id, increment: 7200 })).body
+        .lease_duration,
+    ).toBe(7200);
     expect((await call('PUT', 'sys/leases/revoke', { lease_id: creds.body.lease_id })).status).toBe(204);
     const left = await admin(`SELECT 1 FROM pg_roles WHERE rolname = '${creds.body.data.username}'`);
     expect(left.rowCount).toBe(0);

@@ -6,7 +6,8 @@ import { ENVELOPE_KEYS, INVALID_TOKEN_BODY, PERMISSION_DENIED_BODY, raw } from '
 
 let vault: VaultEmulator;
 let root: string;
-const call = (method: string, path: string, options: Parameters<typeof raw>[3] = {}) => raw(vault.url, method, path, { token: root, ...options });
+const call = (method: string, path: string, options: Parameters<typeof raw>[3] = {}) =>
+  raw(vault.url, method, path, { token: root, ...options });
 
 beforeAll(async () => {
   vault = await startVaultEmulator();
@@ -17,7 +18,9 @@ afterAll(() => vault.close());
 describe('shared conventions', () => {
   it('takes the token from X-Vault-Token or Authorization: Bearer, and records X-Vault-Namespace', async () => {
     const viaHeader = await call('GET', 'auth/token/lookup-self');
-    const viaBearer = await raw(vault.url, 'GET', 'auth/token/lookup-self', { headers: { Authorization: `Bearer ${root}`, 'X-Vault-Namespace': 'team-a' } });
+    const viaBearer = await raw(vault.url, 'GET', 'auth/token/lookup-self', {
+      headers: { Authorization: `Bearer ${root}`, 'X-Vault-Namespace': 'team-a' },
+    });
     expect(viaHeader.status).toBe(200);
     expect(viaBearer.status).toBe(200);
     expect(viaBearer.body.data.id).toBe(root);
@@ -27,7 +30,9 @@ describe('shared conventions', () => {
   it('treats PUT and POST alike, and GET ?list=true as LIST', async () => {
     const put = await call('PUT', 'secret/data/verbs/a', { body: { data: { k: 'v' } } });
     const post = await call('POST', 'secret/data/verbs/a', { body: { data: { k: 'w' } } });
-    expect([put.status, put.body.data.version, post.status, post.body.data.version]).toEqual([200, 1, 200, 2]);
+    expect([put.status, put.body.data.version, post.status, post.body.data.version]).toEqual([
+      200, 1, 200, 2,
+    ]);
     const list = await call('GET', 'secret/metadata/verbs?list=true');
     expect(list.status).toBe(200);
     expect(list.body.data).toEqual({ keys: ['a'] });
@@ -35,14 +40,23 @@ describe('shared conventions', () => {
   });
 
   it('refuses the LIST verb before any handler runs (Node answers 400)', async () => {
-    const res = await raw(vault.url, 'LIST', 'secret/metadata/verbs', { token: root }).catch(() => ({ status: 400 }));
+    const res = await raw(vault.url, 'LIST', 'secret/metadata/verbs', { token: root }).catch(() => ({
+      status: 400,
+    }));
     expect(res.status).toBe(400);
   });
 
   it('answers success with the exact envelope, or 204 with no body', async () => {
     const res = await call('GET', 'secret/data/verbs/a');
     expect(Object.keys(res.body).sort()).toEqual(ENVELOPE_KEYS);
-    expect(res.body).toMatchObject({ lease_id: '', renewable: false, lease_duration: 0, wrap_info: null, warnings: null, auth: null });
+    expect(res.body).toMatchObject({
+      lease_id: '',
+      renewable: false,
+      lease_duration: 0,
+      wrap_info: null,
+      warnings: null,
+      auth: null,
+    });
     expect(typeof res.body.request_id).toBe('string');
     const del = await call('DELETE', 'secret/data/verbs/a');
     expect(del.status).toBe(204);
@@ -76,9 +90,13 @@ describe('shared conventions', () => {
   it('needs "create" (not "update") to write a new secret', async () => {
     vault.setPolicy('updater', { 'secret/data/upd/*': ['update', 'read'] });
     const token = vault.createToken({ policies: ['updater'] });
-    expect((await raw(vault.url, 'POST', 'secret/data/upd/new', { token, body: { data: { a: '1' } } })).status).toBe(403);
+    expect(
+      (await raw(vault.url, 'POST', 'secret/data/upd/new', { token, body: { data: { a: '1' } } })).status,
+    ).toBe(403);
     await call('POST', 'secret/data/upd/new', { body: { data: { a: '1' } } });
-    expect((await raw(vault.url, 'POST', 'secret/data/upd/new', { token, body: { data: { a: '2' } } })).status).toBe(200);
+    expect(
+      (await raw(vault.url, 'POST', 'secret/data/upd/new', { token, body: { data: { a: '2' } } })).status,
+    ).toBe(200);
   });
 
   it('answers 503 "Vault is sealed" to every non-sys request while sealed', async () => {
@@ -107,27 +125,52 @@ describe('KV v2', () => {
     const latest = await call('GET', 'secret/data/app/redis');
     expect(latest.status).toBe(200);
     expect(latest.body.data.data).toEqual({ password: 'two' });
-    expect(Object.keys(latest.body.data.metadata).sort()).toEqual(['created_time', 'custom_metadata', 'deletion_time', 'destroyed', 'version']);
-    expect(latest.body.data.metadata).toMatchObject({ custom_metadata: null, deletion_time: '', destroyed: false, version: 2 });
+    expect(Object.keys(latest.body.data.metadata).sort()).toEqual([
+      'created_time',
+      'custom_metadata',
+      'deletion_time',
+      'destroyed',
+      'version',
+    ]);
+    expect(latest.body.data.metadata).toMatchObject({
+      custom_metadata: null,
+      deletion_time: '',
+      destroyed: false,
+      version: 2,
+    });
     expect(latest.body.data.metadata.created_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     const first = await call('GET', 'secret/data/app/redis?version=1');
     expect(first.body.data.data).toEqual({ password: 'one' });
     expect(first.body.data.metadata.version).toBe(1);
   });
 
-  it('answers a write with the new version\'s metadata', async () => {
+  it("answers a write with the new version's metadata", async () => {
     const res = await call('POST', 'secret/data/app/write', { body: { data: { a: 'b' } } });
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.data).sort()).toEqual(['created_time', 'custom_metadata', 'deletion_time', 'destroyed', 'version']);
+    expect(Object.keys(res.body.data).sort()).toEqual([
+      'created_time',
+      'custom_metadata',
+      'deletion_time',
+      'destroyed',
+      'version',
+    ]);
     expect(res.body.data.version).toBe(1);
   });
 
   it('patches only with application/merge-patch+json, where null deletes a key', async () => {
     await call('POST', 'secret/data/app/patch', { body: { data: { a: '1', b: '2' } } });
-    const wrong = await call('PATCH', 'secret/data/app/patch', { body: { data: { a: '3' } }, contentType: 'application/json' });
+    const wrong = await call('PATCH', 'secret/data/app/patch', {
+      body: { data: { a: '3' } },
+      contentType: 'application/json',
+    });
     expect(wrong.status).toBe(415);
-    expect(wrong.body).toEqual({ errors: ['PATCH requires Content-Type of application/merge-patch+json, provided application/json'] });
-    const patched = await call('PATCH', 'secret/data/app/patch', { body: { data: { a: '3', b: null } }, contentType: 'application/merge-patch+json' });
+    expect(wrong.body).toEqual({
+      errors: ['PATCH requires Content-Type of application/merge-patch+json, provided application/json'],
+    });
+    const patched = await call('PATCH', 'secret/data/app/patch', {
+      body: { data: { a: '3', b: null } },
+      contentType: 'application/merge-patch+json',
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.data.version).toBe(2);
     expect((await call('GET', 'secret/data/app/patch')).body.data.data).toEqual({ a: '3' });
@@ -163,26 +206,58 @@ describe('KV v2', () => {
     const res = await call('GET', 'secret/metadata/app/meta');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.data).sort()).toEqual([
-      'cas_required', 'created_time', 'current_version', 'custom_metadata', 'delete_version_after',
-      'max_versions', 'oldest_version', 'updated_time', 'versions',
+      'cas_required',
+      'created_time',
+      'current_version',
+      'custom_metadata',
+      'delete_version_after',
+      'max_versions',
+      'oldest_version',
+      'updated_time',
+      'versions',
     ]);
-    expect(res.body.data).toMatchObject({ cas_required: false, current_version: 1, delete_version_after: '0s', max_versions: 0, oldest_version: 0, custom_metadata: null });
-    expect(Object.keys(res.body.data.versions['1']).sort()).toEqual(['created_time', 'deletion_time', 'destroyed']);
+    expect(res.body.data).toMatchObject({
+      cas_required: false,
+      current_version: 1,
+      delete_version_after: '0s',
+      max_versions: 0,
+      oldest_version: 0,
+      custom_metadata: null,
+    });
+    expect(Object.keys(res.body.data.versions['1']).sort()).toEqual([
+      'created_time',
+      'deletion_time',
+      'destroyed',
+    ]);
   });
 
   it('replaces custom_metadata on POST and merge-patches it on PATCH', async () => {
     await call('POST', 'secret/data/app/cm', { body: { data: { x: '1' } } });
-    expect((await call('POST', 'secret/metadata/app/cm', { body: { custom_metadata: { owner: 'ops', team: 'core' } } })).status).toBe(204);
-    expect((await call('POST', 'secret/metadata/app/cm', { body: { custom_metadata: { owner: 'sre' } } })).status).toBe(204);
+    expect(
+      (
+        await call('POST', 'secret/metadata/app/cm', {
+          body: { custom_metadata: { owner: 'ops', team: 'core' } },
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (await call('POST', 'secret/metadata/app/cm', { body: { custom_metadata: { owner: 'sre' } } })).status,
+    ).toBe(204);
     expect((await call('GET', 'secret/metadata/app/cm')).body.data.custom_metadata).toEqual({ owner: 'sre' });
-    const patched = await call('PATCH', 'secret/metadata/app/cm', { body: { custom_metadata: { owner: null, rotated: 'yes' } }, contentType: 'application/merge-patch+json' });
+    const patched = await call('PATCH', 'secret/metadata/app/cm', {
+      body: { custom_metadata: { owner: null, rotated: 'yes' } },
+      contentType: 'application/merge-patch+json',
+    });
     expect(patched.status).toBe(204);
-    expect((await call('GET', 'secret/metadata/app/cm')).body.data.custom_metadata).toEqual({ rotated: 'yes' });
+    expect((await call('GET', 'secret/metadata/app/cm')).body.data.custom_metadata).toEqual({
+      rotated: 'yes',
+    });
   });
 
   it('keeps max_versions versions, advances oldest_version and reads a trimmed one as 404 {"errors":[]}', async () => {
     await call('POST', 'secret/metadata/app/trim', { body: { max_versions: 2 } });
-    for (let i = 1; i <= 4; i++) await call('POST', 'secret/data/app/trim', { body: { data: { i: String(i) } } });
+    for (let i = 1; i <= 4; i++)
+      await call('POST', 'secret/data/app/trim', { body: { data: { i: String(i) } } });
     const meta = await call('GET', 'secret/metadata/app/trim');
     expect(Object.keys(meta.body.data.versions).sort()).toEqual(['3', '4']);
     expect(meta.body.data.oldest_version).toBe(3);
@@ -192,7 +267,8 @@ describe('KV v2', () => {
   });
 
   it('keeps 10 versions when neither the key nor the engine sets max_versions', async () => {
-    for (let i = 1; i <= 12; i++) await call('POST', 'secret/data/app/ten', { body: { data: { i: String(i) } } });
+    for (let i = 1; i <= 12; i++)
+      await call('POST', 'secret/data/app/ten', { body: { data: { i: String(i) } } });
     const meta = await call('GET', 'secret/metadata/app/ten');
     expect(Object.keys(meta.body.data.versions)).toHaveLength(10);
     expect(meta.body.data.oldest_version).toBe(3);
@@ -225,20 +301,36 @@ describe('KV v2 edge cases', () => {
 
   it('400 on a cas mismatch, cas≠0 on a new key and cas:0 on an existing one', async () => {
     const mismatch = { errors: ['check-and-set parameter did not match the current version'] };
-    const fresh = await call('POST', 'secret/data/edge/cas', { body: { data: { a: '1' }, options: { cas: 3 } } });
+    const fresh = await call('POST', 'secret/data/edge/cas', {
+      body: { data: { a: '1' }, options: { cas: 3 } },
+    });
     expect([fresh.status, fresh.body]).toEqual([400, mismatch]);
-    expect((await call('POST', 'secret/data/edge/cas', { body: { data: { a: '1' }, options: { cas: 0 } } })).status).toBe(200);
-    const zero = await call('POST', 'secret/data/edge/cas', { body: { data: { a: '2' }, options: { cas: 0 } } });
+    expect(
+      (await call('POST', 'secret/data/edge/cas', { body: { data: { a: '1' }, options: { cas: 0 } } }))
+        .status,
+    ).toBe(200);
+    const zero = await call('POST', 'secret/data/edge/cas', {
+      body: { data: { a: '2' }, options: { cas: 0 } },
+    });
     expect([zero.status, zero.body]).toEqual([400, mismatch]);
-    const stale = await call('PATCH', 'secret/data/edge/cas', { body: { data: { a: '2' }, options: { cas: 7 } }, contentType: 'application/merge-patch+json' });
+    const stale = await call('PATCH', 'secret/data/edge/cas', {
+      body: { data: { a: '2' }, options: { cas: 7 } },
+      contentType: 'application/merge-patch+json',
+    });
     expect([stale.status, stale.body]).toEqual([400, mismatch]);
-    expect((await call('POST', 'secret/data/edge/cas', { body: { data: { a: '2' }, options: { cas: 1 } } })).body.data.version).toBe(2);
+    expect(
+      (await call('POST', 'secret/data/edge/cas', { body: { data: { a: '2' }, options: { cas: 1 } } })).body
+        .data.version,
+    ).toBe(2);
   });
 
   it('400 when cas is required but absent', async () => {
     await call('POST', 'secret/metadata/edge/casreq', { body: { cas_required: true } });
     const res = await call('POST', 'secret/data/edge/casreq', { body: { data: { a: '1' } } });
-    expect([res.status, res.body]).toEqual([400, { errors: ['check-and-set parameter required for this call'] }]);
+    expect([res.status, res.body]).toEqual([
+      400,
+      { errors: ['check-and-set parameter required for this call'] },
+    ]);
   });
 
   it('400 "no data provided" for a write without data', async () => {
@@ -247,12 +339,21 @@ describe('KV v2 edge cases', () => {
   });
 
   it('415 naming the provided type for a PATCH with another Content-Type', async () => {
-    const res = await call('PATCH', 'secret/data/edge/v', { body: { data: { a: '1' } }, contentType: 'text/plain' });
-    expect([res.status, res.body]).toEqual([415, { errors: ['PATCH requires Content-Type of application/merge-patch+json, provided text/plain'] }]);
+    const res = await call('PATCH', 'secret/data/edge/v', {
+      body: { data: { a: '1' } },
+      contentType: 'text/plain',
+    });
+    expect([res.status, res.body]).toEqual([
+      415,
+      { errors: ['PATCH requires Content-Type of application/merge-patch+json, provided text/plain'] },
+    ]);
   });
 
   it('404 with an empty body for a PATCH of a path never written', async () => {
-    const res = await call('PATCH', 'secret/data/edge/never', { body: { data: { a: '1' } }, contentType: 'application/merge-patch+json' });
+    const res = await call('PATCH', 'secret/data/edge/never', {
+      body: { data: { a: '1' } },
+      contentType: 'application/merge-patch+json',
+    });
     expect(res.status).toBe(404);
     expect(res.text).toBe('');
   });

@@ -9,17 +9,25 @@ import { raw } from './support/vault-http.js';
 
 describe('PKI', () => {
   let vault: VaultEmulator;
-  const call = (method: string, path: string, body?: unknown) => raw(vault.url, method, path, { token: vault.rootToken, body });
+  const call = (method: string, path: string, body?: unknown) =>
+    raw(vault.url, method, path, { token: vault.rootToken, body });
   beforeAll(async () => {
     vault = await startVaultEmulator();
   });
   afterAll(() => vault.close());
 
-  it('issues a certificate for a role, signed by the mount\'s CA, and revokes it by serial', async () => {
-    const root = await call('POST', 'pki/root/generate/internal', { common_name: 'harmonyflow.io', ttl: '87600h' });
+  it("issues a certificate for a role, signed by the mount's CA, and revokes it by serial", async () => {
+    const root = await call('POST', 'pki/root/generate/internal', {
+      common_name: 'harmonyflow.io',
+      ttl: '87600h',
+    });
     expect(root.status).toBe(200);
     expect(root.body.data.private_key).toBeUndefined();
-    await call('POST', 'pki/roles/web', { allowed_domains: 'harmonyflow.io', allow_subdomains: true, max_ttl: '72h' });
+    await call('POST', 'pki/roles/web', {
+      allowed_domains: 'harmonyflow.io',
+      allow_subdomains: true,
+      max_ttl: '72h',
+    });
     const issued = await call('POST', 'pki/issue/web', { common_name: 'api.harmonyflow.io', ttl: '24h' });
     expect(issued.status).toBe(200);
     const cert = new X509Certificate(issued.body.data.certificate);
@@ -34,7 +42,10 @@ describe('PKI', () => {
     expect(issued.body.data.private_key).toContain('PRIVATE KEY');
 
     const refused = await call('POST', 'pki/issue/web', { common_name: 'evil.example.com' });
-    expect([refused.status, refused.body]).toEqual([400, { errors: ['common name evil.example.com not allowed by this role'] }]);
+    expect([refused.status, refused.body]).toEqual([
+      400,
+      { errors: ['common name evil.example.com not allowed by this role'] },
+    ]);
 
     const revoked = await call('POST', 'pki/revoke', { serial_number: issued.body.data.serial_number });
     expect(revoked.status).toBe(200);
@@ -51,7 +62,10 @@ describe('state file', () => {
 
   it('saves with mode 0600 and loads secrets, tokens and keys back', async () => {
     const stateFile = join(dir, 'vault.json');
-    const first = await startVaultEmulator({ stateFile, seed: (admin) => void admin.kvWrite('harmonyflow/redis', { password: 'p1' }) });
+    const first = await startVaultEmulator({
+      stateFile,
+      seed: (admin) => void admin.kvWrite('harmonyflow/redis', { password: 'p1' }),
+    });
     const token = first.createToken({ policies: ['default'], ttl: 3600 });
     first.kvWrite('secret/harmonyflow/redis', { password: 'p2' });
     await first.close();
@@ -61,13 +75,17 @@ describe('state file', () => {
     try {
       expect(second.rootToken).toBe(first.rootToken);
       expect(second.unsealKeys).toEqual(first.unsealKeys);
-      for (const key of second.unsealKeys.slice(0, 3)) await raw(second.url, 'PUT', 'sys/unseal', { body: { key } });
+      for (const key of second.unsealKeys.slice(0, 3))
+        await raw(second.url, 'PUT', 'sys/unseal', { body: { key } });
       expect((await raw(second.url, 'GET', 'auth/token/lookup-self', { token })).status).toBe(200);
       const res = await raw(second.url, 'GET', 'secret/data/harmonyflow/redis', { token: second.rootToken });
       expect(res.status).toBe(200);
       expect(res.body.data).toMatchObject({ data: { password: 'p2' }, metadata: { version: 2 } });
       expect(second.kvRead('secret', 'harmonyflow/redis')).toEqual({ data: { password: 'p2' }, version: 2 });
-      expect(second.kvRead('harmonyflow/redis', { version: 1 })).toEqual({ data: { password: 'p1' }, version: 1 });
+      expect(second.kvRead('harmonyflow/redis', { version: 1 })).toEqual({
+        data: { password: 'p1' },
+        version: 1,
+      });
     } finally {
       await second.close();
     }

@@ -34,14 +34,20 @@ function open(env: Record<string, string>) {
   return { store, loads: () => loads };
 }
 
-describe('the stores\' Vault reads', () => {
+describe("the stores' Vault reads", () => {
   it('reads and finds nothing without loading the adapter, as the adapter would answer', async () => {
     const { store, loads } = open({ VAULT_TOKEN: vault.rootToken, VAULT_NAMESPACE: 'team-a' });
     const read = await store.kvRead({ mount: 'secret', path: 'rotor/policies/00' });
-    const reference = await createVaultPort(vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, home, { renewToken: false }));
+    const reference = await createVaultPort(
+      vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, home, {
+        renewToken: false,
+      }),
+    );
     expect(read).toEqual(await reference.kvRead({ mount: 'secret', path: 'rotor/policies/00' }));
     reference.close();
-    const missing = await store.kvRead({ mount: 'secret', path: 'rotor/policies/01' }).catch((e: unknown) => e);
+    const missing = await store
+      .kvRead({ mount: 'secret', path: 'rotor/policies/01' })
+      .catch((e: unknown) => e);
     expect(isVaultError(missing, 'not-found')).toBe(true);
     expect(loads()).toBe(0);
     expect(vault.namespacesSeen.has('team-a')).toBe(true);
@@ -53,19 +59,25 @@ describe('the stores\' Vault reads', () => {
     await store.kvWrite({ mount: 'secret', path: 'rotor/status/00' }, { count: '1' }, { cas: 0 });
     expect(loads()).toBe(1);
     expect((await store.kvRead({ mount: 'secret', path: 'rotor/status/00' })).version).toBe(1);
-    const conflict = await store.kvWrite({ mount: 'secret', path: 'rotor/status/00' }, { count: '2' }, { cas: 0 }).catch((e: unknown) => e);
+    const conflict = await store
+      .kvWrite({ mount: 'secret', path: 'rotor/status/00' }, { count: '2' }, { cas: 0 })
+      .catch((e: unknown) => e);
     expect(isVaultError(conflict, 'cas-conflict')).toBe(true);
     await store.close();
 
     const denied = open({ VAULT_TOKEN: 'hvs.not-a-token' });
-    const error = await denied.store.kvRead({ mount: 'secret', path: 'rotor/policies/00' }).catch((e: unknown) => e);
+    const error = await denied.store
+      .kvRead({ mount: 'secret', path: 'rotor/policies/00' })
+      .catch((e: unknown) => e);
     expect(isVaultError(error, 'invalid-token')).toBe(true);
     expect(denied.loads()).toBe(1);
     await denied.store.close();
 
     const down = open({ VAULT_TOKEN: vault.rootToken });
     vault.seal();
-    const sealed = await down.store.kvRead({ mount: 'secret', path: 'rotor/policies/00' }).catch((e: unknown) => e);
+    const sealed = await down.store
+      .kvRead({ mount: 'secret', path: 'rotor/policies/00' })
+      .catch((e: unknown) => e);
     vault.unseal();
     expect(isVaultError(sealed, 'sealed')).toBe(true);
     await down.store.close();

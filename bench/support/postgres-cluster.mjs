@@ -14,7 +14,8 @@ const POSTGRES_USER = 'postgres';
 
 /** initdb and pg_ctl refuse to run as root, so as root they run as the postgres user. */
 function run(command, args) {
-  const [file, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', POSTGRES_USER, '--', command, ...args]] : [command, args];
+  const [file, argv] =
+    process.getuid?.() === 0 ? ['runuser', ['-u', POSTGRES_USER, '--', command, ...args]] : [command, args];
   return exec(file, argv, { timeout: 60_000 });
 }
 
@@ -35,9 +36,37 @@ export async function startPostgresCluster({ maxConnections = 100 } = {}) {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   };
   try {
-    await run('initdb', ['-D', data, '-U', superuser, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync']);
-    const options = [`-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c password_encryption=scram-sha-256', `-c max_connections=${maxConnections}`].join(' ');
-    await run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+    await run('initdb', [
+      '-D',
+      data,
+      '-U',
+      superuser,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
+    const options = [
+      `-p ${port}`,
+      `-k ${dir}`,
+      '-c listen_addresses=127.0.0.1',
+      '-c fsync=off',
+      '-c password_encryption=scram-sha-256',
+      `-c max_connections=${maxConnections}`,
+    ].join(' ');
+    await run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-o',
+      options,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
     started = true;
     const admin = new pg.Client({ host: dir, port, user: superuser, database: 'postgres' });
     await admin.connect();
@@ -50,7 +79,8 @@ export async function startPostgresCluster({ maxConnections = 100 } = {}) {
     await close();
     throw error;
   }
-  const url = (user, password, db = 'postgres') => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+  const url = (user, password, db = 'postgres') =>
+    `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
   return {
     port,
     superuser,

@@ -9,7 +9,10 @@ import { freePort } from './net.mjs';
 function waitReady(child, port) {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server on ${port} did not start: ${output}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server on ${port} did not start: ${output}`)),
+      10_000,
+    );
     const onData = (chunk) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
@@ -47,7 +50,15 @@ export async function startRedisServers(specs) {
   try {
     for (const [index, spec] of specs.entries()) {
       const port = await freePort();
-      const lines = [`port ${port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `dir ${dir}`, 'logfile ""', 'daemonize no'];
+      const lines = [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        'save ""',
+        'appendonly no',
+        `dir ${dir}`,
+        'logfile ""',
+        'daemonize no',
+      ];
       if (spec.password) lines.push(`requirepass "${spec.password}"`, `masterauth "${spec.password}"`);
       if (spec.replicaOf !== undefined) lines.push(`replicaof 127.0.0.1 ${servers[spec.replicaOf].port}`);
       lines.push(...(spec.extra ?? []));

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { ROOT } from '../lib.mjs';
 
 const dist = (p) => import(join(ROOT, 'dist', 'src', p));
-const [{ createActionRegistry }, { findRunbook, loadCatalog }, { SANDBOX }, { createSessionStarter }, { startSandboxWorld }, { Secret }] = await Promise.all([
+const [
+  { createActionRegistry },
+  { findRunbook, loadCatalog },
+  { SANDBOX },
+  { createSessionStarter },
+  { startSandboxWorld },
+  { Secret },
+] = await Promise.all([
   dist('actions/index.js'),
   dist('session/catalog.js'),
   dist('session/environments.js'),
@@ -54,8 +61,11 @@ export async function runSession(world, runbookId, inputs, { onEvent } = {}) {
     });
     const outcome = await handle.done;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const failures = events.flatMap((e) => (e.type === 'step-failed' || e.type === 'step-undo-failed' ? [`${e.stepId}: ${e.error}`] : []));
-    if (outcome.status !== 'succeeded') throw new Error(`${runbookId} ended ${outcome.status}: ${failures.join('; ')}`);
+    const failures = events.flatMap((e) =>
+      e.type === 'step-failed' || e.type === 'step-undo-failed' ? [`${e.stepId}: ${e.error}`] : [],
+    );
+    if (outcome.status !== 'succeeded')
+      throw new Error(`${runbookId} ended ${outcome.status}: ${failures.join('; ')}`);
     return { outcome, events, ms };
   } finally {
     rmSync(journalDir, { recursive: true, force: true });

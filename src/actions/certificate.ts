@@ -6,7 +6,16 @@ import { defineAction, type ActionDefinition } from './types.js';
 import type { CertificateFacts, X509Port } from './x509-port.js';
 
 const DAY = 86_400_000;
-const list = z.union([z.string(), z.array(z.string())]).default([]).transform((v) => [v].flat().flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean));
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .default([])
+  .transform((v) =>
+    [v]
+      .flat()
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 /** A PEM given as text, or masked because it came out of a KV snapshot (every value there is). */
 const pem = secretParam;
 
@@ -15,7 +24,10 @@ function covers(names: string[], wanted: string): boolean {
   const w = wanted.toLowerCase();
   return names.some((n) => {
     const name = n.toLowerCase();
-    return name === w || (name.startsWith('*.') && w.endsWith(name.slice(1)) && !w.slice(0, -name.length + 1).includes('.'));
+    return (
+      name === w ||
+      (name.startsWith('*.') && w.endsWith(name.slice(1)) && !w.slice(0, -name.length + 1).includes('.'))
+    );
   });
 }
 
@@ -23,11 +35,20 @@ function facts(x509: X509Port, certificate: string | Secret, what: string): Cert
   try {
     return x509.inspect(reveal(certificate));
   } catch (error) {
-    throw new RotorError(`${what} is unreadable: ${(error as Error).message}`, { hint: 'check which step or KV field the certificate comes from' });
+    throw new RotorError(`${what} is unreadable: ${(error as Error).message}`, {
+      hint: 'check which step or KV field the certificate comes from',
+    });
   }
 }
 
-const summary = (f: CertificateFacts) => ({ serial: f.serial, common_name: f.subjectCommonName, names: f.names, not_before: f.notBefore.toISOString(), not_after: f.notAfter.toISOString(), fingerprint: f.fingerprint });
+const summary = (f: CertificateFacts) => ({
+  serial: f.serial,
+  common_name: f.subjectCommonName,
+  names: f.names,
+  not_before: f.notBefore.toISOString(),
+  not_after: f.notAfter.toISOString(),
+  fingerprint: f.fingerprint,
+});
 
 /**
  * The certificate steps. Parsing is pure computation, so the port is given once when the registry
@@ -36,7 +57,8 @@ const summary = (f: CertificateFacts) => ({ serial: f.serial, common_name: f.sub
 export function certificateActions(x509: X509Port): readonly ActionDefinition[] {
   const validate = defineAction({
     id: 'certificate.validate',
-    summary: 'Check a certificate before deploying it: chain to the CA, validity dates, names, private key match',
+    summary:
+      'Check a certificate before deploying it: chain to the CA, validity dates, names, private key match',
     params: z.object({
       certificate: pem.optional(),
       private_key: pem.optional(),
@@ -65,7 +87,11 @@ export function certificateActions(x509: X509Port): readonly ActionDefinition[] 
       const wanted = p.names.length ? p.names : p.default_names;
       const given = (value: string | Secret | undefined, field: string): string | Secret => {
         const found = value ?? (p.data?.[field] as string | Secret | undefined);
-        if (found === undefined) throw new RotorError(`certificate.validate needs the ${field === 'tls.crt' ? 'certificate' : field === 'tls.key' ? 'private_key' : 'ca'} (or data with ${field})`, { hint: 'give certificate, private_key and ca, or data holding tls.crt, tls.key and ca.crt' });
+        if (found === undefined)
+          throw new RotorError(
+            `certificate.validate needs the ${field === 'tls.crt' ? 'certificate' : field === 'tls.key' ? 'private_key' : 'ca'} (or data with ${field})`,
+            { hint: 'give certificate, private_key and ca, or data holding tls.crt, tls.key and ca.crt' },
+          );
         return found;
       };
       const certificate = given(p.certificate, 'tls.crt');
@@ -74,25 +100,35 @@ export function certificateActions(x509: X509Port): readonly ActionDefinition[] 
       const f = facts(x509, certificate, 'the certificate');
       const cert = reveal(certificate);
       const problems: string[] = [];
-      if (!x509.signedBy(cert, reveal(ca))) problems.push(`it is not signed by the CA (issuer "${f.issuerCommonName}")`);
+      if (!x509.signedBy(cert, reveal(ca)))
+        problems.push(`it is not signed by the CA (issuer "${f.issuerCommonName}")`);
       const now = ctx.ports.clock.now();
       if (f.notBefore.getTime() > now) problems.push(`it is not valid before ${f.notBefore.toISOString()}`);
       if (f.notAfter.getTime() <= now) problems.push(`it expired at ${f.notAfter.toISOString()}`);
-      else if (f.notAfter.getTime() < now + p.min_valid_days * DAY) problems.push(`it expires at ${f.notAfter.toISOString()}, within ${p.min_valid_days} days`);
+      else if (f.notAfter.getTime() < now + p.min_valid_days * DAY)
+        problems.push(`it expires at ${f.notAfter.toISOString()}, within ${p.min_valid_days} days`);
       const covered = [...f.names, f.subjectCommonName];
       const missing = wanted.filter((n) => !covers(covered, n));
-      if (missing.length) problems.push(`it does not cover ${missing.join(', ')} (it covers ${[...new Set(covered)].join(', ')})`);
+      if (missing.length)
+        problems.push(
+          `it does not cover ${missing.join(', ')} (it covers ${[...new Set(covered)].join(', ')})`,
+        );
       let matches = false;
       try {
         matches = x509.keyMatches(cert, reveal(privateKey));
       } catch (error) {
         problems.push(`the private key is unreadable: ${(error as Error).message}`);
       }
-      if (!matches && !problems.some((m) => m.startsWith('the private key'))) problems.push('the private key does not belong to it');
+      if (!matches && !problems.some((m) => m.startsWith('the private key')))
+        problems.push('the private key does not belong to it');
       if (problems.length) {
-        throw new RotorError(`certificate ${f.serial} failed validation: ${problems.join('; ')}`, { hint: 'nothing was deployed; fix the names or the issuer and issue again' });
+        throw new RotorError(`certificate ${f.serial} failed validation: ${problems.join('; ')}`, {
+          hint: 'nothing was deployed; fix the names or the issuer and issue again',
+        });
       }
-      ctx.log(`certificate ${f.serial} for ${covered.join(', ')}: chains to the CA, valid until ${f.notAfter.toISOString()}, key matches`);
+      ctx.log(
+        `certificate ${f.serial} for ${covered.join(', ')}: chains to the CA, valid until ${f.notAfter.toISOString()}, key matches`,
+      );
       return summary(f);
     },
   });
@@ -113,10 +149,20 @@ export function certificateActions(x509: X509Port): readonly ActionDefinition[] 
       const value = p.data[p.field];
       if (value === undefined || value === null || reveal(value as string | Secret) === '') {
         ctx.log(`no certificate in ${p.field} yet: nothing will need revoking`);
-        return { present: false, serial: '', common_name: '', names: [], not_before: '', not_after: '', fingerprint: '' };
+        return {
+          present: false,
+          serial: '',
+          common_name: '',
+          names: [],
+          not_before: '',
+          not_after: '',
+          fingerprint: '',
+        };
       }
       const f = facts(x509, value as string | Secret, `the certificate in ${p.field}`);
-      ctx.log(`deployed now: serial ${f.serial} for ${f.subjectCommonName}, valid until ${f.notAfter.toISOString()}`);
+      ctx.log(
+        `deployed now: serial ${f.serial} for ${f.subjectCommonName}, valid until ${f.notAfter.toISOString()}`,
+      );
       return { present: true, ...summary(f) };
     },
   });

@@ -35,7 +35,8 @@ export function generateValue(params: PasswordParams): string {
 }
 
 function describeEncoding(p: PasswordParams): string {
-  if (p.encoding === 'alphabet') return `${p.length ?? p.bytes} characters from a ${p.alphabet.length}-character alphabet`;
+  if (p.encoding === 'alphabet')
+    return `${p.length ?? p.bytes} characters from a ${p.alphabet.length}-character alphabet`;
   const cut = p.length ? `, cut to ${p.length} characters` : '';
   return `${p.bytes} random bytes as ${p.encoding}${p.strip ? ` without "${p.strip}"` : ''}${cut}`;
 }

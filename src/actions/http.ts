@@ -18,7 +18,10 @@ const checkParams = z.object({
 
 function statusError(method: string, url: string, got: number, want: number): RotorError {
   return new RotorError(`${method} ${safeOrigin(url)} answered ${got}, expected ${want}`, {
-    hint: got === 401 || got === 403 ? 'the credential was refused: has the service picked up the new value?' : 'look at the service health and its logs',
+    hint:
+      got === 401 || got === 403
+        ? 'the credential was refused: has the service picked up the new value?'
+        : 'look at the service health and its logs',
   });
 }
 
@@ -29,12 +32,21 @@ export const httpCheck = defineAction({
   outputs: ['status'],
   changes: false,
   class: 'safe',
-  describe: (p) => `${p.method} ${safeOrigin(p.url)} expecting ${p.expect_status}${p.body_contains ? ` and "${p.body_contains}"` : ''}; changes nothing`,
+  describe: (p) =>
+    `${p.method} ${safeOrigin(p.url)} expecting ${p.expect_status}${p.body_contains ? ` and "${p.body_contains}"` : ''}; changes nothing`,
   async run(p, ctx) {
-    const res = await ctx.ports.http.request({ method: p.method, url: p.url, headers: p.headers, timeoutMs: p.timeout_ms, signal: ctx.signal });
+    const res = await ctx.ports.http.request({
+      method: p.method,
+      url: p.url,
+      headers: p.headers,
+      timeoutMs: p.timeout_ms,
+      signal: ctx.signal,
+    });
     if (res.status !== p.expect_status) throw statusError(p.method, p.url, res.status, p.expect_status);
     if (p.body_contains && !res.body.includes(p.body_contains)) {
-      throw new RotorError(`${p.method} ${safeOrigin(p.url)} answered ${res.status} without "${p.body_contains}" in its body`);
+      throw new RotorError(
+        `${p.method} ${safeOrigin(p.url)} answered ${res.status} without "${p.body_contains}" in its body`,
+      );
     }
     ctx.log(`${p.method} ${safeOrigin(p.url)} → ${res.status}`);
     return { status: res.status };
@@ -100,7 +112,14 @@ export const httpRequest = defineAction({
   class: 'guarded',
   describe: (p) => `${p.method} ${safeOrigin(p.url)}`,
   async run(p, ctx) {
-    const res = await ctx.ports.http.request({ method: p.method, url: p.url, headers: p.headers, json: p.json, timeoutMs: p.timeout_ms, signal: ctx.signal });
+    const res = await ctx.ports.http.request({
+      method: p.method,
+      url: p.url,
+      headers: p.headers,
+      json: p.json,
+      timeoutMs: p.timeout_ms,
+      signal: ctx.signal,
+    });
     if (res.status !== p.expect_status) throw statusError(p.method, p.url, res.status, p.expect_status);
     ctx.log(`${p.method} ${safeOrigin(p.url)} → ${res.status}`);
     return { status: res.status };

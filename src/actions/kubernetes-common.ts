@@ -6,12 +6,18 @@ import type { KubePort, PodState, WorkloadState } from './kubernetes-port.js';
 export const kubeName = z.string().min(1).max(253);
 
 /** A yes/no parameter; templates hand over "true"/"false" strings, which z.coerce would both read as true. */
-export const flag = (fallback: boolean) => z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(fallback);
+export const flag = (fallback: boolean) =>
+  z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(fallback);
 
 /** How often to look again while waiting; tests pass a few ms. */
 export const pollMs = z.coerce.number().int().min(10).max(60_000).default(1000);
 
-export const timeoutSeconds = (fallback: number) => z.coerce.number().positive().max(24 * 3600).default(fallback);
+export const timeoutSeconds = (fallback: number) =>
+  z.coerce
+    .number()
+    .positive()
+    .max(24 * 3600)
+    .default(fallback);
 
 /** RFC 3339 with seconds, as kubectl writes restartedAt and as metav1.Time serialises. */
 export function rfc3339(ms: number): string {
@@ -31,6 +37,8 @@ export async function stuckPod(kube: KubePort, w: WorkloadState): Promise<string
   const unready = pods.filter((p) => !p.ready).sort((a, b) => severity(a) - severity(b));
   const pod = unready[0];
   if (!pod) return undefined;
-  const why = pod.reason ? `${pod.reason}${pod.message ? `: ${pod.message}` : ''}` : `${pod.phase}, not ready`;
+  const why = pod.reason
+    ? `${pod.reason}${pod.message ? `: ${pod.message}` : ''}`
+    : `${pod.phase}, not ready`;
   return `pod ${pod.name} is ${why}${pod.restarts ? ` (${pod.restarts} restarts)` : ''}`;
 }

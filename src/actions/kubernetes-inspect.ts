@@ -20,15 +20,28 @@ export const secretHash = defineAction({
   outputs: ['hash', 'keys', 'eso_data_hash', 'resource_version'],
   changes: false,
   class: 'safe',
-  describe: (p) => `hash the data of Secret ${p.namespace}/${p.name}${p.expect_keys.length ? ` and check it has ${p.expect_keys.join(', ')}` : ''}; changes nothing`,
+  describe: (p) =>
+    `hash the data of Secret ${p.namespace}/${p.name}${p.expect_keys.length ? ` and check it has ${p.expect_keys.join(', ')}` : ''}; changes nothing`,
   async run(p, ctx) {
     const kube = need(ctx.ports, 'kube');
     const digest = await kube.secretDigest({ namespace: p.namespace, name: p.name });
-    if (!digest) throw new RotorError(`Secret ${p.namespace}/${p.name} does not exist (${kube.where})`, { hint: 'has its ExternalSecret synced? Check the name input' });
+    if (!digest)
+      throw new RotorError(`Secret ${p.namespace}/${p.name} does not exist (${kube.where})`, {
+        hint: 'has its ExternalSecret synced? Check the name input',
+      });
     const missing = p.expect_keys.filter((k) => !digest.keys.includes(k));
-    if (missing.length) throw new RotorError(`Secret ${p.namespace}/${p.name} lacks the key(s) ${missing.join(', ')}; it has ${digest.keys.join(', ') || 'none'}`, { hint: 'check the ExternalSecret mapping and the Vault secret' });
+    if (missing.length)
+      throw new RotorError(
+        `Secret ${p.namespace}/${p.name} lacks the key(s) ${missing.join(', ')}; it has ${digest.keys.join(', ') || 'none'}`,
+        { hint: 'check the ExternalSecret mapping and the Vault secret' },
+      );
     ctx.log(`Secret ${p.namespace}/${p.name}: ${digest.keys.length} keys, ${digest.hash.slice(0, 19)}…`);
-    return { hash: digest.hash, keys: digest.keys, eso_data_hash: digest.annotations[DATA_HASH_ANNOTATION] ?? null, resource_version: digest.resourceVersion };
+    return {
+      hash: digest.hash,
+      keys: digest.keys,
+      eso_data_hash: digest.annotations[DATA_HASH_ANNOTATION] ?? null,
+      resource_version: digest.resourceVersion,
+    };
   },
 });
 
@@ -36,7 +49,9 @@ const annotateParams = z.object({
   namespace: kubeName,
   /** Label selector; empty means every pod of the namespace (the guide's `annotate pods … all`). */
   selector: z.string().default(''),
-  annotations: z.record(z.string().min(1), z.string()).refine((a) => Object.keys(a).length > 0, 'give at least one annotation'),
+  annotations: z
+    .record(z.string().min(1), z.string())
+    .refine((a) => Object.keys(a).length > 0, 'give at least one annotation'),
 });
 
 /** Marks pods, e.g. `security-alert=true` during an emergency rotation. */
@@ -47,11 +62,20 @@ export const annotatePods = defineAction({
   outputs: ['pods', 'count'],
   changes: true,
   class: 'safe',
-  describe: (p) => `annotate ${p.selector ? `pods matching ${p.selector}` : 'every pod'} in ${p.namespace} with ${Object.entries(p.annotations).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+  describe: (p) =>
+    `annotate ${p.selector ? `pods matching ${p.selector}` : 'every pod'} in ${p.namespace} with ${Object.entries(
+      p.annotations,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
   async run(p, ctx) {
     const kube = need(ctx.ports, 'kube');
     const pods = await kube.listPods(p.namespace, p.selector || undefined);
-    if (!pods.length) throw new RotorError(`no pods ${p.selector ? `match ${p.selector} ` : ''}in namespace ${p.namespace} (${kube.where})`, { hint: 'check the namespace and selector inputs' });
+    if (!pods.length)
+      throw new RotorError(
+        `no pods ${p.selector ? `match ${p.selector} ` : ''}in namespace ${p.namespace} (${kube.where})`,
+        { hint: 'check the namespace and selector inputs' },
+      );
     for (const [i, pod] of pods.entries()) {
       await kube.annotate('Pod', { namespace: p.namespace, name: pod.name }, p.annotations);
       ctx.progress(i + 1, pods.length, `${i + 1}/${pods.length} pods annotated`);
@@ -61,9 +85,12 @@ export const annotatePods = defineAction({
   async undo(p, outputs, ctx) {
     const kube = need(ctx.ports, 'kube');
     const removal = Object.fromEntries(Object.keys(p.annotations).map((k) => [k, null]));
-    const current = new Set((await kube.listPods(p.namespace, p.selector || undefined)).map((pod) => pod.name));
+    const current = new Set(
+      (await kube.listPods(p.namespace, p.selector || undefined)).map((pod) => pod.name),
+    );
     // Pods replaced since then are gone with their annotations.
-    for (const name of (outputs.pods as string[]).filter((n) => current.has(n))) await kube.annotate('Pod', { namespace: p.namespace, name }, removal);
+    for (const name of (outputs.pods as string[]).filter((n) => current.has(n)))
+      await kube.annotate('Pod', { namespace: p.namespace, name }, removal);
   },
 });
 
@@ -92,7 +119,8 @@ export const podLogs = defineAction({
   outputs: ['pods', 'matches', 'errors', 'lines'],
   changes: false,
   class: 'safe',
-  describe: (p) => `read the last ${p.tail} log lines of ${p.pod ? `pod ${p.namespace}/${p.pod}` : `pods ${p.selector} in ${p.namespace}`}${p.pattern ? `, expecting /${p.pattern}/` : ''}${p.error_pattern ? `, failing on /${p.error_pattern}/` : ''}; changes nothing`,
+  describe: (p) =>
+    `read the last ${p.tail} log lines of ${p.pod ? `pod ${p.namespace}/${p.pod}` : `pods ${p.selector} in ${p.namespace}`}${p.pattern ? `, expecting /${p.pattern}/` : ''}${p.error_pattern ? `, failing on /${p.error_pattern}/` : ''}; changes nothing`,
   async run(p, ctx) {
     const kube = need(ctx.ports, 'kube');
     const flags = p.ignore_case ? 'i' : '';
@@ -102,15 +130,23 @@ export const podLogs = defineAction({
       want = p.pattern ? new RegExp(p.pattern, flags) : undefined;
       bad = p.error_pattern ? new RegExp(p.error_pattern, flags) : undefined;
     } catch (error) {
-      throw new RotorError(`invalid pattern: ${(error as Error).message}`, { hint: 'patterns are JavaScript regular expressions' });
+      throw new RotorError(`invalid pattern: ${(error as Error).message}`, {
+        hint: 'patterns are JavaScript regular expressions',
+      });
     }
     const names = p.pod ? [p.pod] : (await kube.listPods(p.namespace, p.selector)).map((pod) => pod.name);
-    if (!names.length) throw new RotorError(`no pods match ${p.selector} in namespace ${p.namespace} (${kube.where})`, { hint: 'check the namespace and selector inputs' });
+    if (!names.length)
+      throw new RotorError(`no pods match ${p.selector} in namespace ${p.namespace} (${kube.where})`, {
+        hint: 'check the namespace and selector inputs',
+      });
     let lines = 0;
     const matches: string[] = [];
     const errors: string[] = [];
     for (const name of names) {
-      const text = await kube.podLogs({ namespace: p.namespace, name }, { tailLines: p.tail, container: p.container });
+      const text = await kube.podLogs(
+        { namespace: p.namespace, name },
+        { tailLines: p.tail, container: p.container },
+      );
       for (const line of text.split('\n').filter(Boolean)) {
         lines++;
         if (want?.test(line)) matches.push(`${name}: ${line}`);
@@ -119,10 +155,16 @@ export const podLogs = defineAction({
     }
     for (const line of matches.slice(0, MAX_SHOWN)) ctx.log(line.slice(0, 300));
     if (errors.length) {
-      throw new RotorError(`${errors.length} log line(s) in ${names.length} pod(s) match /${p.error_pattern}/; first: ${errors[0].slice(0, 300)}`, { hint: 'look at the full logs; a rollback may be needed' });
+      throw new RotorError(
+        `${errors.length} log line(s) in ${names.length} pod(s) match /${p.error_pattern}/; first: ${errors[0].slice(0, 300)}`,
+        { hint: 'look at the full logs; a rollback may be needed' },
+      );
     }
     if (want && !matches.length) {
-      throw new RotorError(`no line in the last ${p.tail} log lines of ${names.length} pod(s) matches /${p.pattern}/`, { hint: 'has the service started with the new configuration? Look at its logs' });
+      throw new RotorError(
+        `no line in the last ${p.tail} log lines of ${names.length} pod(s) matches /${p.pattern}/`,
+        { hint: 'has the service started with the new configuration? Look at its logs' },
+      );
     }
     return { pods: names, matches: matches.length, errors: errors.length, lines };
   },

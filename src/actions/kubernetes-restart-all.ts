@@ -6,12 +6,27 @@ import { kubeName, pollMs, timeoutSeconds } from './kubernetes-common.js';
 import type { WorkloadKind } from './kubernetes-port.js';
 import { restartAndFollow } from './kubernetes-rollout.js';
 
-const listOf = (item: z.ZodString) => z.union([z.array(item).min(1), z.string().min(1).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
+const listOf = (item: z.ZodString) =>
+  z.union([
+    z.array(item).min(1),
+    z
+      .string()
+      .min(1)
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+  ]);
 
 const params = z.object({
   /** Namespaces whose every Deployment and StatefulSet restarts (a list, or "a,b"). */
   namespaces: listOf(kubeName),
-  kinds: z.array(z.enum(['Deployment', 'StatefulSet'])).min(1).default(['Deployment', 'StatefulSet']),
+  kinds: z
+    .array(z.enum(['Deployment', 'StatefulSet']))
+    .min(1)
+    .default(['Deployment', 'StatefulSet']),
   /** How many rollouts run at once. */
   concurrency: z.coerce.number().int().min(1).max(20).default(2),
   /** Per workload. */
@@ -23,19 +38,25 @@ const params = z.object({
 /** `kubectl rollout restart deployment --all` (and statefulsets) across namespaces, a few at a time. */
 export const restartAll = defineAction({
   id: 'kubernetes.restart-all',
-  summary: 'Restart every Deployment and StatefulSet of some namespaces, a few at a time, following each rollout',
+  summary:
+    'Restart every Deployment and StatefulSet of some namespaces, a few at a time, following each rollout',
   params,
   outputs: ['restarted', 'count'],
   changes: true,
   class: 'safe',
-  describe: (p) => `restart every ${p.kinds.join(' and ')} in ${p.namespaces.join(', ')}, ${p.concurrency} at a time, each within ${p.timeout_seconds}s`,
+  describe: (p) =>
+    `restart every ${p.kinds.join(' and ')} in ${p.namespaces.join(', ')}, ${p.concurrency} at a time, each within ${p.timeout_seconds}s`,
   async run(p, ctx) {
     const kube = need(ctx.ports, 'kube');
     const queue: Array<{ kind: WorkloadKind; namespace: string; name: string }> = [];
     for (const namespace of p.namespaces) {
-      for (const w of await kube.listWorkloads(namespace)) if (p.kinds.includes(w.kind)) queue.push({ ...w, namespace });
+      for (const w of await kube.listWorkloads(namespace))
+        if (p.kinds.includes(w.kind)) queue.push({ ...w, namespace });
     }
-    if (!queue.length) throw new RotorError(`no ${p.kinds.join(' or ')} in ${p.namespaces.join(', ')} (${kube.where})`, { hint: 'check the namespaces input' });
+    if (!queue.length)
+      throw new RotorError(`no ${p.kinds.join(' or ')} in ${p.namespaces.join(', ')} (${kube.where})`, {
+        hint: 'check the namespaces input',
+      });
     const done: string[] = [];
     const failed: string[] = [];
     let next = 0;
@@ -46,7 +67,11 @@ export const restartAll = defineAction({
         const w = queue[next++];
         const id = `${w.kind} ${w.namespace}/${w.name}`;
         try {
-          await restartAndFollow(kube, w.kind, w, ctx, { timeoutMs: p.timeout_seconds * 1000, pollMs: p.poll_ms, reloaderGraceMs: p.reloader_grace_seconds * 1000 });
+          await restartAndFollow(kube, w.kind, w, ctx, {
+            timeoutMs: p.timeout_seconds * 1000,
+            pollMs: p.poll_ms,
+            reloaderGraceMs: p.reloader_grace_seconds * 1000,
+          });
           done.push(id);
           ctx.log(`${id} rolled out`);
           ctx.progress(done.length, queue.length, `${done.length}/${queue.length} workloads restarted`);

@@ -19,11 +19,16 @@ const params = z.object({
 });
 
 function isZeroInterval(interval: string): boolean {
-  return /^0+(\.0+)?(ns|us|µs|ms|s|m|h)?$/.test(interval.trim()) || /^(0+(ns|us|µs|ms|s|m|h))+$/.test(interval.trim());
+  return (
+    /^0+(\.0+)?(ns|us|µs|ms|s|m|h)?$/.test(interval.trim()) ||
+    /^(0+(ns|us|µs|ms|s|m|h))+$/.test(interval.trim())
+  );
 }
 
 function seen(es: ExternalSecretState, secret: SecretDigest | null, target: string): string {
-  const ready = es.ready ? `Ready ${es.ready.status}${es.ready.reason ? ` ${es.ready.reason}` : ''}${es.ready.message ? `: ${es.ready.message}` : ''}` : 'no Ready condition';
+  const ready = es.ready
+    ? `Ready ${es.ready.status}${es.ready.reason ? ` ${es.ready.reason}` : ''}${es.ready.message ? `: ${es.ready.message}` : ''}`
+    : 'no Ready condition';
   const data = secret ? `Secret ${target} data ${secret.hash.slice(0, 19)}…` : `Secret ${target} absent`;
   return `refreshTime ${es.refreshTime ?? 'never'}, ${ready}, ${data}`;
 }
@@ -43,16 +48,20 @@ export const forceSync = defineAction({
   changes: true,
   // Annotating again triggers one more read of Vault, nothing else.
   class: 'safe',
-  describe: (p) => `annotate ExternalSecret ${p.namespace}/${p.name} force-sync=<now> and wait up to ${p.timeout_seconds}s until its Secret is synced${p.expect_change ? ' with changed data' : ''}`,
+  describe: (p) =>
+    `annotate ExternalSecret ${p.namespace}/${p.name} force-sync=<now> and wait up to ${p.timeout_seconds}s until its Secret is synced${p.expect_change ? ' with changed data' : ''}`,
   async run(p, ctx) {
     const kube = need(ctx.ports, 'kube');
     const ref = { namespace: p.namespace, name: p.name };
     const before = await kube.getExternalSecret(ref);
     const target = { namespace: p.namespace, name: before.targetSecret };
     if (isZeroInterval(before.refreshInterval) && before.syncedResourceVersion) {
-      throw new RotorError(`ExternalSecret ${p.namespace}/${p.name} has refreshInterval 0 and has synced once: External Secrets will not refresh it for an annotation`, {
-        hint: 'give it a refreshInterval (the guide uses 1h), then run this step again',
-      });
+      throw new RotorError(
+        `ExternalSecret ${p.namespace}/${p.name} has refreshInterval 0 and has synced once: External Secrets will not refresh it for an annotation`,
+        {
+          hint: 'give it a refreshInterval (the guide uses 1h), then run this step again',
+        },
+      );
     }
     const previous = await kube.secretDigest(target);
     let trigger = Math.floor(ctx.ports.clock.now() / 1000);
@@ -69,27 +78,47 @@ export const forceSync = defineAction({
     for (;;) {
       const es = await kube.getExternalSecret(ref);
       const secret = await kube.secretDigest(target);
-      const refreshed = es.syncedResourceVersion !== before.syncedResourceVersion && es.refreshTime !== undefined && Date.parse(es.refreshTime) >= trigger * 1000;
+      const refreshed =
+        es.syncedResourceVersion !== before.syncedResourceVersion &&
+        es.refreshTime !== undefined &&
+        Date.parse(es.refreshTime) >= trigger * 1000;
       const ready = es.ready?.status === 'True' && es.ready.reason === 'SecretSynced';
       if (refreshed && ready && secret && secret.annotations[DATA_HASH_ANNOTATION]) {
         ctx.progress(2, 3, 'synced');
         const changed = secret.hash !== previous?.hash;
         if (p.expect_change && !changed && ctx.rerun) {
           // The interrupted run may have synced the new data already: unchanged is expected then.
-          ctx.log(`Secret ${target.name} data unchanged by this sync: the interrupted run had synced it already`);
+          ctx.log(
+            `Secret ${target.name} data unchanged by this sync: the interrupted run had synced it already`,
+          );
         } else if (p.expect_change && !changed) {
-          throw new RotorError(`ExternalSecret ${p.namespace}/${p.name} synced at ${es.refreshTime}, but Secret ${target.name} holds the same data as before`, {
-            hint: 'Vault still holds the old value, or the ExternalSecret reads another path: check the Vault step and spec.data/dataFrom of the ExternalSecret',
-          });
+          throw new RotorError(
+            `ExternalSecret ${p.namespace}/${p.name} synced at ${es.refreshTime}, but Secret ${target.name} holds the same data as before`,
+            {
+              hint: 'Vault still holds the old value, or the ExternalSecret reads another path: check the Vault step and spec.data/dataFrom of the ExternalSecret',
+            },
+          );
         }
         ctx.progress(3, 3, changed ? 'Secret updated' : 'Secret synced');
-        ctx.log(`Secret ${p.namespace}/${target.name} synced at ${es.refreshTime}; data ${changed ? 'changed' : 'unchanged'}`);
-        return { data_hash: secret.hash, previous_hash: previous?.hash ?? null, changed, target_secret: target.name, refresh_time: es.refreshTime, triggered_at: rfc3339(trigger * 1000) };
+        ctx.log(
+          `Secret ${p.namespace}/${target.name} synced at ${es.refreshTime}; data ${changed ? 'changed' : 'unchanged'}`,
+        );
+        return {
+          data_hash: secret.hash,
+          previous_hash: previous?.hash ?? null,
+          changed,
+          target_secret: target.name,
+          refresh_time: es.refreshTime,
+          triggered_at: rfc3339(trigger * 1000),
+        };
       }
       if (ctx.ports.clock.now() >= deadline) {
-        throw new RotorError(`ExternalSecret ${p.namespace}/${p.name} did not sync within ${p.timeout_seconds}s of force-sync=${trigger} (${rfc3339(trigger * 1000)}); last seen: ${seen(es, secret, target.name)}`, {
-          hint: 'check the External Secrets controller (its pods and logs in namespace external-secrets) and its SecretStore access to Vault',
-        });
+        throw new RotorError(
+          `ExternalSecret ${p.namespace}/${p.name} did not sync within ${p.timeout_seconds}s of force-sync=${trigger} (${rfc3339(trigger * 1000)}); last seen: ${seen(es, secret, target.name)}`,
+          {
+            hint: 'check the External Secrets controller (its pods and logs in namespace external-secrets) and its SecretStore access to Vault',
+          },
+        );
       }
       await pause(ctx, p.poll_ms);
     }

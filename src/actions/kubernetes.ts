@@ -8,4 +8,12 @@ import { forceSync } from './kubernetes-sync.js';
 export { applyCronJob, annotatePods, podLogs, secretHash, restartAll, rolloutRestart, forceSync };
 
 /** The Kubernetes step kinds: External Secrets sync, rolling restarts, checks, the rotation CronJob. */
-export const kubernetesActions: readonly ActionDefinition[] = [forceSync, rolloutRestart, restartAll, annotatePods, secretHash, podLogs, applyCronJob];
+export const kubernetesActions: readonly ActionDefinition[] = [
+  forceSync,
+  rolloutRestart,
+  restartAll,
+  annotatePods,
+  secretHash,
+  podLogs,
+  applyCronJob,
+];

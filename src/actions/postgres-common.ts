@@ -20,12 +20,27 @@ export function target(url: string | Secret, timeoutMs: number, ctx: ActionConte
 }
 
 /** True when the role accepts this password now (a login test; the URL's own credential is not used). */
-export async function accepts(url: string | Secret, role: string, password: string | Secret, timeoutMs: number, ctx: ActionContext): Promise<boolean> {
-  return need(ctx.ports, 'postgres').tryLogin(target(url, timeoutMs, ctx), role, asSecret(password, 'password', ctx));
+export async function accepts(
+  url: string | Secret,
+  role: string,
+  password: string | Secret,
+  timeoutMs: number,
+  ctx: ActionContext,
+): Promise<boolean> {
+  return need(ctx.ports, 'postgres').tryLogin(
+    target(url, timeoutMs, ctx),
+    role,
+    asSecret(password, 'password', ctx),
+  );
 }
 
 /** Runs `work` with an admin session that is always closed afterwards. */
-export async function withAdmin<T>(url: string | Secret, timeoutMs: number, ctx: ActionContext, work: (session: PostgresAdminSession) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  url: string | Secret,
+  timeoutMs: number,
+  ctx: ActionContext,
+  work: (session: PostgresAdminSession) => Promise<T>,
+): Promise<T> {
   const session = await need(ctx.ports, 'postgres').admin(target(url, timeoutMs, ctx));
   try {
     return await work(session);
@@ -38,13 +53,20 @@ export async function withAdmin<T>(url: string | Secret, timeoutMs: number, ctx:
  * The verifier `run` kept for undo. After a resume it is no longer in memory (the journal keeps
  * only a keyed hash), so undo says how to recover instead of guessing.
  */
-export function previousVerifier(outputs: Record<string, unknown>, role: string, where: string): Secret | null {
+export function previousVerifier(
+  outputs: Record<string, unknown>,
+  role: string,
+  where: string,
+): Secret | null {
   const value = outputs.previous_verifier;
   if (value === null) return null;
   if (value instanceof Secret) return value;
-  throw new RotorError(`the previous password of role ${role} on ${where} is no longer in memory, so it cannot be put back`, {
-    hint: "this happens after a resume: set the role's password from the previous Vault version (vault kv get -version=N) instead",
-  });
+  throw new RotorError(
+    `the previous password of role ${role} on ${where} is no longer in memory, so it cannot be put back`,
+    {
+      hint: "this happens after a resume: set the role's password from the previous Vault version (vault kv get -version=N) instead",
+    },
+  );
 }
 
 /** Rewraps a verifier read from the server so the session's scrubber knows it too. */

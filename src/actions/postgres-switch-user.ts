@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { fingerprint } from './password-fingerprint.js';
-import { accepts, adminParams, asSecret, keepVerifier, previousVerifier, secretParam, withAdmin } from './postgres-common.js';
+import {
+  accepts,
+  adminParams,
+  asSecret,
+  keepVerifier,
+  previousVerifier,
+  secretParam,
+  withAdmin,
+} from './postgres-common.js';
 import { postgresLocation } from './postgres-url.js';
 import { nameParam } from './secret-param.js';
 import { defineAction } from './types.js';
@@ -27,15 +35,23 @@ type SwitchUserParams = z.infer<typeof switchUserParams>;
 /** The role that is not in use, or a usage error when `current` is not one of the two. */
 export function idleRole(p: Pick<SwitchUserParams, 'roles' | 'current'>): string {
   const [a, b] = p.roles;
-  if (a === b) throw new UsageError(`the two alternating roles are both ${a}`, 'give two different roles, e.g. [harmonyflow_a, harmonyflow_b]');
+  if (a === b)
+    throw new UsageError(
+      `the two alternating roles are both ${a}`,
+      'give two different roles, e.g. [harmonyflow_a, harmonyflow_b]',
+    );
   if (p.current === a) return b;
   if (p.current === b) return a;
-  throw new UsageError(`the role in use, ${p.current}, is neither ${a} nor ${b}`, 'set current to the username the application uses now (from Vault)');
+  throw new UsageError(
+    `the role in use, ${p.current}, is neither ${a} nor ${b}`,
+    'set current to the username the application uses now (from Vault)',
+  );
 }
 
 export const postgresSwitchUser = defineAction({
   id: 'postgres.switch-user',
-  summary: 'Alternating roles: give the idle role the new password; publish it as the role to switch the application to',
+  summary:
+    'Alternating roles: give the idle role the new password; publish it as the role to switch the application to',
   params: switchUserParams,
   outputs: ['role', 'previous_role', 'where', 'previous_verifier', 'password_fingerprint'],
   changes: true,
@@ -52,8 +68,16 @@ export const postgresSwitchUser = defineAction({
       await session.verifier(p.current);
       const previous = keepVerifier(await session.verifier(idle), idle, ctx);
       await session.setPassword(idle, password);
-      ctx.log(`ALTER ROLE ${idle} on ${session.where}: verifier for ${fingerprint(password)} sent; ${p.current} untouched`);
-      return { role: idle, previous_role: p.current, where: session.where, previous_verifier: previous, password_fingerprint: fingerprint(password) };
+      ctx.log(
+        `ALTER ROLE ${idle} on ${session.where}: verifier for ${fingerprint(password)} sent; ${p.current} untouched`,
+      );
+      return {
+        role: idle,
+        previous_role: p.current,
+        where: session.where,
+        previous_verifier: previous,
+        password_fingerprint: fingerprint(password),
+      };
     });
   },
   async undo(p, outputs, ctx) {

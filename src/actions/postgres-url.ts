@@ -17,10 +17,16 @@ export function postgresLocation(url: Secret | string): PostgresLocation {
   try {
     parsed = new URL(reveal(url));
   } catch {
-    throw new UsageError('the PostgreSQL URL is not a URL', 'write it as postgres://user:password@host:5432/database');
+    throw new UsageError(
+      'the PostgreSQL URL is not a URL',
+      'write it as postgres://user:password@host:5432/database',
+    );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new UsageError(`the PostgreSQL URL starts with ${parsed.protocol}//, expected postgres://`, 'write it as postgres://user:password@host:5432/database');
+    throw new UsageError(
+      `the PostgreSQL URL starts with ${parsed.protocol}//, expected postgres://`,
+      'write it as postgres://user:password@host:5432/database',
+    );
   }
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
   const port = parsed.port ? Number(parsed.port) : 5432;

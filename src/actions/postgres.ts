@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { fingerprint } from './password-fingerprint.js';
-import { accepts, adminParams, asSecret, keepVerifier, previousVerifier, secretParam, withAdmin } from './postgres-common.js';
+import {
+  accepts,
+  adminParams,
+  asSecret,
+  keepVerifier,
+  previousVerifier,
+  secretParam,
+  withAdmin,
+} from './postgres-common.js';
 import { nameParam } from './secret-param.js';
 import { postgresSwitchUser } from './postgres-switch-user.js';
 import { postgresLocation } from './postgres-url.js';
@@ -16,12 +24,14 @@ const setPasswordParams = z.object({
 
 export const postgresSetPassword = defineAction({
   id: 'postgres.set-password',
-  summary: "Set a role's password by sending its SCRAM-SHA-256 verifier (never the plaintext); undo puts the old verifier back",
+  summary:
+    "Set a role's password by sending its SCRAM-SHA-256 verifier (never the plaintext); undo puts the old verifier back",
   params: setPasswordParams,
   outputs: ['role', 'where', 'previous_verifier', 'password_fingerprint'],
   changes: true,
   class: 'guarded',
-  describe: (p) => `ALTER ROLE ${p.role} on ${postgresLocation(p.url).where} (new password sent as a SCRAM-SHA-256 verifier)`,
+  describe: (p) =>
+    `ALTER ROLE ${p.role} on ${postgresLocation(p.url).where} (new password sent as a SCRAM-SHA-256 verifier)`,
   async run(p, ctx) {
     const password = asSecret(p.password, 'new password', ctx);
     return withAdmin(p.url, p.timeout_ms, ctx, async (session) => {
@@ -29,7 +39,12 @@ export const postgresSetPassword = defineAction({
       const previous = keepVerifier(await session.verifier(p.role), p.role, ctx);
       await session.setPassword(p.role, password);
       ctx.log(`ALTER ROLE ${p.role} on ${session.where}: verifier for ${fingerprint(password)} sent`);
-      return { role: p.role, where: session.where, previous_verifier: previous, password_fingerprint: fingerprint(password) };
+      return {
+        role: p.role,
+        where: session.where,
+        previous_verifier: previous,
+        password_fingerprint: fingerprint(password),
+      };
     });
   },
   async undo(p, outputs, ctx) {
@@ -60,7 +75,8 @@ export const postgresCheckLogin = defineAction({
   outputs: ['role', 'new_accepted', 'old_refused'],
   changes: false,
   class: 'safe',
-  describe: (p) => `log in as ${p.role} on ${postgresLocation(p.url).where} with the new password${p.old_password ? ', expect the old one to be refused' : ''}; changes nothing`,
+  describe: (p) =>
+    `log in as ${p.role} on ${postgresLocation(p.url).where} with the new password${p.old_password ? ', expect the old one to be refused' : ''}; changes nothing`,
   async run(p, ctx) {
     const where = postgresLocation(p.url).where;
     if (!(await accepts(p.url, p.role, p.password, p.timeout_ms, ctx))) {
@@ -83,4 +99,8 @@ export const postgresCheckLogin = defineAction({
   },
 });
 
-export const postgresActions: readonly ActionDefinition[] = [postgresSetPassword, postgresCheckLogin, postgresSwitchUser];
+export const postgresActions: readonly ActionDefinition[] = [
+  postgresSetPassword,
+  postgresCheckLogin,
+  postgresSwitchUser,
+];

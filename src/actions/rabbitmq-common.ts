@@ -14,8 +14,17 @@ export const apiParams = {
   timeout_ms: z.coerce.number().int().positive().default(10_000),
 };
 
-export function rabbitApi(p: { api_url: string; admin_username: string; admin_password: string | Secret; timeout_ms: number }, ctx: ActionContext): RabbitApi {
-  return { url: p.api_url, username: p.admin_username, password: asSecret(p.admin_password, 'rabbitmq admin password', ctx), timeoutMs: p.timeout_ms, signal: ctx.signal };
+export function rabbitApi(
+  p: { api_url: string; admin_username: string; admin_password: string | Secret; timeout_ms: number },
+  ctx: ActionContext,
+): RabbitApi {
+  return {
+    url: p.api_url,
+    username: p.admin_username,
+    password: asSecret(p.admin_password, 'rabbitmq admin password', ctx),
+    timeoutMs: p.timeout_ms,
+    signal: ctx.signal,
+  };
 }
 
 /** `host:port` of a URL, for messages. */

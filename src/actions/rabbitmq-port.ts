@@ -20,7 +20,8 @@ export interface RabbitUser {
 }
 
 /** What PUT /api/users/{name} sends: a password, or a stored hash (undo). Tags always, or the user loses them. */
-export type RabbitUserUpdate = { tags: string[]; password: Secret } | { tags: string[]; passwordHash: Secret; hashingAlgorithm: string };
+export type RabbitUserUpdate =
+  { tags: string[]; password: Secret } | { tags: string[]; passwordHash: Secret; hashingAlgorithm: string };
 
 /** Where to open an AMQP connection: `amqp://host:5672/vhost`, without credentials. */
 export interface AmqpTarget {
@@ -42,7 +43,11 @@ export interface RabbitPort {
    * `rabbitmqctl change_password <name>` on this machine with the password on stdin, never in
    * argv; for when rotor runs beside the broker and the API is down.
    */
-  changePasswordLocally(name: string, password: Secret, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void>;
+  changePasswordLocally(
+    name: string,
+    password: Secret,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<void>;
   /** Opens (and closes) an AMQP connection: true when the broker accepts the login, false when it refuses it. */
   amqpLogin(target: AmqpTarget, username: string, password: Secret): Promise<boolean>;
 }

@@ -24,15 +24,28 @@ export const redisAclDropOld = defineAction({
   outputs: ['nodes', 'previous'],
   changes: true,
   class: 'guarded',
-  describe: (p) => `${p.nodes.length} Redis nodes: ACL SETUSER ${p.user} <(old password), where it is still set: ${p.nodes.join(', ')}`,
+  describe: (p) =>
+    `${p.nodes.length} Redis nodes: ACL SETUSER ${p.user} <(old password), where it is still set: ${p.nodes.join(', ')}`,
   async run(p, ctx) {
     const password = asSecret(p.password, 'new redis password', ctx);
     const old = asSecret(p.old_password, 'old redis password', ctx);
     const sessions = await openAll(p.nodes, authFrom(p, ctx), p, ctx);
     try {
-      const states = await prepareAcl(sessions, p.user, { hex: sha256Hex(password), what: 'the new password' });
-      const nodes = await rollingChange(sessions, states, aclRemove(p.user, old), `ACL SETUSER ${p.user} <old`, ctx);
-      for (const [i, n] of nodes.entries()) ctx.log(`${n.node}: ${states[i].done ? 'old password removed' : 'old password was not set'}; ${p.user} holds ${n.holds.join(' + ')}`);
+      const states = await prepareAcl(sessions, p.user, {
+        hex: sha256Hex(password),
+        what: 'the new password',
+      });
+      const nodes = await rollingChange(
+        sessions,
+        states,
+        aclRemove(p.user, old),
+        `ACL SETUSER ${p.user} <old`,
+        ctx,
+      );
+      for (const [i, n] of nodes.entries())
+        ctx.log(
+          `${n.node}: ${states[i].done ? 'old password removed' : 'old password was not set'}; ${p.user} holds ${n.holds.join(' + ')}`,
+        );
       return { nodes, previous: aclUndoRecord(states, p.nodes) };
     } finally {
       await closeAll(sessions);
@@ -40,6 +53,14 @@ export const redisAclDropOld = defineAction({
   },
   async undo(p, outputs, ctx) {
     const old = asSecret(p.old_password, 'old redis password', ctx);
-    await revertEach(p.nodes, authFrom(p, ctx), aclStatesFromOutputs(outputs.previous, p.nodes), aclRemove(p.user, old), `the old password of ${p.user}`, p, ctx);
+    await revertEach(
+      p.nodes,
+      authFrom(p, ctx),
+      aclStatesFromOutputs(outputs.previous, p.nodes),
+      aclRemove(p.user, old),
+      `the old password of ${p.user}`,
+      p,
+      ctx,
+    );
   },
 });

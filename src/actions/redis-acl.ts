@@ -31,7 +31,11 @@ export function sha256Hex(secret: Secret): string {
  * Reads the user on every node before anything changes. `require` lets a step demand a password
  * be present (the new one, before dropping the old); a missing user or password changes nothing.
  */
-export async function prepareAcl(sessions: readonly RedisSession[], user: string, require?: { hex: string; what: string }): Promise<AclState[]> {
+export async function prepareAcl(
+  sessions: readonly RedisSession[],
+  user: string,
+  require?: { hex: string; what: string },
+): Promise<AclState[]> {
   const states: AclState[] = [];
   for (const [index, session] of sessions.entries()) {
     const name = `Redis ${nodeName(index, sessions.length, session.where)}`;
@@ -45,7 +49,9 @@ export async function prepareAcl(sessions: readonly RedisSession[], user: string
       throw prefixed(error, `${name}: `, '; nothing was changed');
     }
     if (before === null) {
-      throw new RotorError(`${name} has no ACL user ${user}; nothing was changed`, { hint: 'check the user name (ACL LIST on the node shows the users)' });
+      throw new RotorError(`${name} has no ACL user ${user}; nothing was changed`, {
+        hint: 'check the user name (ACL LIST on the node shows the users)',
+      });
     }
     if (require && !before.includes(require.hex)) {
       throw new RotorError(`${name}: user ${user} does not hold ${require.what}; nothing was changed`, {
@@ -98,7 +104,8 @@ export function aclRemove(user: string, password: Secret): NodeChange<AclState> 
       state.done = false;
       await persist(session, state);
     },
-    holds: (state) => (state.done ? state.before.filter((h) => h !== hex) : state.before).map(fingerprintFromHex),
+    holds: (state) =>
+      (state.done ? state.before.filter((h) => h !== hex) : state.before).map(fingerprintFromHex),
   };
 }
 
@@ -109,6 +116,9 @@ export function aclUndoRecord(states: readonly AclState[], nodes: readonly strin
 
 export function aclStatesFromOutputs(record: unknown, nodes: readonly string[]): AclState[] {
   const records = Array.isArray(record) ? (record as AclState[]) : [];
-  if (records.length !== nodes.length) throw new RotorError('the record of which Redis nodes were changed is missing, so undo cannot tell what to put back');
+  if (records.length !== nodes.length)
+    throw new RotorError(
+      'the record of which Redis nodes were changed is missing, so undo cannot tell what to put back',
+    );
   return records.map((r) => ({ before: [...r.before], persist: r.persist, done: r.done }));
 }

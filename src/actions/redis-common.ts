@@ -18,10 +18,19 @@ export const connectionParams = {
   timeout_ms: z.coerce.number().int().positive().default(5_000),
 };
 
-type ConnectionParams = { nodes: string[]; auth_username?: string; auth_password?: string | Secret; timeout_ms: number };
+type ConnectionParams = {
+  nodes: string[];
+  auth_username?: string;
+  auth_password?: string | Secret;
+  timeout_ms: number;
+};
 
 export function authFrom(p: ConnectionParams, ctx: ActionContext): RedisAuth {
-  return { username: p.auth_username, password: p.auth_password === undefined ? undefined : asSecret(p.auth_password, 'redis auth password', ctx) };
+  return {
+    username: p.auth_username,
+    password:
+      p.auth_password === undefined ? undefined : asSecret(p.auth_password, 'redis auth password', ctx),
+  };
 }
 
 /** "node 4 of 6 (10.0.0.4:6379)" */
@@ -38,7 +47,12 @@ export async function closeAll(sessions: readonly RedisSession[]): Promise<void>
  * Opens every node before anything changes, so an unreachable node or a refused login fails the
  * step with nothing changed.
  */
-export async function openAll(nodes: readonly string[], auth: RedisAuth, p: { timeout_ms: number }, ctx: ActionContext): Promise<RedisSession[]> {
+export async function openAll(
+  nodes: readonly string[],
+  auth: RedisAuth,
+  p: { timeout_ms: number },
+  ctx: ActionContext,
+): Promise<RedisSession[]> {
   const port = need(ctx.ports, 'redis');
   const sessions: RedisSession[] = [];
   for (const [index, node] of nodes.entries()) {
@@ -86,14 +100,22 @@ export class RedisRotationError extends RotorError {
 }
 
 export function formatReport(reports: readonly RedisNodeReport[]): string {
-  return reports.map((r) => `  ${r.node}: ${r.state}, holds ${r.holds.length ? r.holds.join(' + ') : 'no password'}`).join('\n');
+  return reports
+    .map((r) => `  ${r.node}: ${r.state}, holds ${r.holds.length ? r.holds.join(' + ') : 'no password'}`)
+    .join('\n');
 }
 
 /**
  * Changes the nodes one after the other. When node k fails, nodes k..1 are put back (k too: it
  * may be half-changed) and the error names node k and lists what every node holds.
  */
-export async function rollingChange<S>(sessions: readonly RedisSession[], states: S[], change: NodeChange<S>, what: string, ctx: ActionContext): Promise<RedisNodeReport[]> {
+export async function rollingChange<S>(
+  sessions: readonly RedisSession[],
+  states: S[],
+  change: NodeChange<S>,
+  what: string,
+  ctx: ActionContext,
+): Promise<RedisNodeReport[]> {
   const total = sessions.length;
   for (let k = 0; k < total; k++) {
     try {
@@ -106,7 +128,9 @@ export async function rollingChange<S>(sessions: readonly RedisSession[], states
           await change.revert(sessions[i], states[i]);
         } catch (undoError) {
           failed.add(i);
-          ctx.log(`could not put back Redis ${nodeName(i, total, sessions[i].where)}: ${describeError(undoError)}`);
+          ctx.log(
+            `could not put back Redis ${nodeName(i, total, sessions[i].where)}: ${describeError(undoError)}`,
+          );
         }
       }
       const reports = sessions.map((s, i): RedisNodeReport => ({
@@ -114,7 +138,12 @@ export async function rollingChange<S>(sessions: readonly RedisSession[], states
         state: failed.has(i) ? 'restore-failed' : i < k ? 'restored' : 'unchanged',
         holds: change.holds(states[i]),
       }));
-      const putBack = k === 0 ? 'no other node was changed' : failed.size ? `putting back nodes 1–${k} failed on ${failed.size}` : `nodes 1–${k} were put back`;
+      const putBack =
+        k === 0
+          ? 'no other node was changed'
+          : failed.size
+            ? `putting back nodes 1–${k} failed on ${failed.size}`
+            : `nodes 1–${k} were put back`;
       throw new RedisRotationError(
         `Redis ${nodeName(k, total, sessions[k].where)} failed (${what}): ${error instanceof Error ? error.message : String(error)}; ${putBack}\n${formatReport(reports)}`,
         error instanceof RotorError ? error.hint : undefined,
@@ -130,7 +159,15 @@ export async function rollingChange<S>(sessions: readonly RedisSession[], states
  * Reverts a finished change on every node, last node first, continuing past failures so that as
  * many nodes as possible are put back; the error then lists what each node holds.
  */
-export async function revertEach<S>(nodes: readonly string[], auth: RedisAuth, states: S[], change: NodeChange<S>, what: string, p: { timeout_ms: number }, ctx: ActionContext): Promise<RedisNodeReport[]> {
+export async function revertEach<S>(
+  nodes: readonly string[],
+  auth: RedisAuth,
+  states: S[],
+  change: NodeChange<S>,
+  what: string,
+  p: { timeout_ms: number },
+  ctx: ActionContext,
+): Promise<RedisNodeReport[]> {
   const port = need(ctx.ports, 'redis');
   const failed = new Map<number, string>();
   for (let i = nodes.length - 1; i >= 0; i--) {
@@ -146,9 +183,18 @@ export async function revertEach<S>(nodes: readonly string[], auth: RedisAuth, s
       failed.set(i, `Redis ${nodeName(i, nodes.length, nodes[i])}: ${describeError(error)}`);
     }
   }
-  const reports = nodes.map((node, i): RedisNodeReport => ({ node, state: failed.has(i) ? 'restore-failed' : 'restored', holds: change.holds(states[i]) }));
+  const reports = nodes.map((node, i): RedisNodeReport => ({
+    node,
+    state: failed.has(i) ? 'restore-failed' : 'restored',
+    holds: change.holds(states[i]),
+  }));
   if (failed.size) {
-    throw new RedisRotationError(`could not put back ${what} on ${failed.size} of ${nodes.length} Redis nodes:\n${[...failed.values()].join('\n')}\n${formatReport(reports)}`, 'put those nodes back by hand; the others are restored', reports, 3);
+    throw new RedisRotationError(
+      `could not put back ${what} on ${failed.size} of ${nodes.length} Redis nodes:\n${[...failed.values()].join('\n')}\n${formatReport(reports)}`,
+      'put those nodes back by hand; the others are restored',
+      reports,
+      3,
+    );
   }
   return reports;
 }

@@ -26,7 +26,11 @@ export interface RequirepassState {
 export type MasterauthScope = 'replicas' | 'all' | 'none';
 
 /** Reads every node's current values before any change; a node that refuses fails with nothing changed. */
-export async function prepareRequirepass(sessions: readonly RedisSession[], scope: MasterauthScope, ctx: ActionContext): Promise<RequirepassState[]> {
+export async function prepareRequirepass(
+  sessions: readonly RedisSession[],
+  scope: MasterauthScope,
+  ctx: ActionContext,
+): Promise<RequirepassState[]> {
   const states: RequirepassState[] = [];
   for (const [index, session] of sessions.entries()) {
     try {
@@ -37,13 +41,19 @@ export async function prepareRequirepass(sessions: readonly RedisSession[], scop
       states.push({
         info,
         previous: previous && ctx.secret(previous.reveal(), `previous requirepass of ${session.where}`),
-        previousMasterauth: previousMasterauth && ctx.secret(previousMasterauth.reveal(), `previous masterauth of ${session.where}`),
+        previousMasterauth:
+          previousMasterauth &&
+          ctx.secret(previousMasterauth.reveal(), `previous masterauth of ${session.where}`),
         withMasterauth,
         requirepassChanged: false,
         masterauthChanged: false,
       });
     } catch (error) {
-      throw prefixed(error, `Redis ${nodeName(index, sessions.length, session.where)}: `, '; nothing was changed');
+      throw prefixed(
+        error,
+        `Redis ${nodeName(index, sessions.length, session.where)}: `,
+        '; nothing was changed',
+      );
     }
   }
   return states;
@@ -75,20 +85,38 @@ export function requirepassChange(password: Secret, rewrite: boolean): NodeChang
       }
       await persist(session, state);
     },
-    holds: (state) => (state.requirepassChanged ? [fingerprint(password)] : state.previous ? [fingerprint(state.previous)] : []),
+    holds: (state) =>
+      state.requirepassChanged
+        ? [fingerprint(password)]
+        : state.previous
+          ? [fingerprint(state.previous)]
+          : [],
   };
 }
 
 /** What undo needs, as step outputs (the secrets stay wrapped). */
 export function requirepassUndoRecord(states: readonly RequirepassState[], nodes: readonly string[]) {
-  return states.map((s, i) => ({ node: nodes[i], role: s.info.role, config_file: s.info.configFile, requirepass: s.previous, masterauth: s.previousMasterauth, masterauth_changed: s.withMasterauth }));
+  return states.map((s, i) => ({
+    node: nodes[i],
+    role: s.info.role,
+    config_file: s.info.configFile,
+    requirepass: s.previous,
+    masterauth: s.previousMasterauth,
+    masterauth_changed: s.withMasterauth,
+  }));
 }
 
 /** Rebuilds the states of a finished change from its outputs, so undo can revert every node. */
-export function requirepassStatesFromOutputs(previous: unknown, nodes: readonly string[]): RequirepassState[] {
+export function requirepassStatesFromOutputs(
+  previous: unknown,
+  nodes: readonly string[],
+): RequirepassState[] {
   const records = Array.isArray(previous) ? previous : [];
   const secretOrNull = (value: unknown) => value === null || value instanceof Secret;
-  if (records.length !== nodes.length || !records.every((r) => secretOrNull(r?.requirepass) && secretOrNull(r?.masterauth))) {
+  if (
+    records.length !== nodes.length ||
+    !records.every((r) => secretOrNull(r?.requirepass) && secretOrNull(r?.masterauth))
+  ) {
     throw new RotorError('the previous Redis passwords are no longer in memory, so they cannot be put back', {
       hint: 'this happens after a resume: set requirepass from the previous Vault version on every node by hand',
     });

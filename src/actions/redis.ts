@@ -7,7 +7,12 @@ import { aclAdd, aclStatesFromOutputs, aclUndoRecord, prepareAcl } from './redis
 import { redisAclDropOld } from './redis-acl-drop.js';
 import { authFrom, closeAll, connectionParams, openAll, revertEach, rollingChange } from './redis-common.js';
 import type { RedisAuth } from './redis-port.js';
-import { prepareRequirepass, requirepassChange, requirepassStatesFromOutputs, requirepassUndoRecord } from './redis-requirepass.js';
+import {
+  prepareRequirepass,
+  requirepassChange,
+  requirepassStatesFromOutputs,
+  requirepassUndoRecord,
+} from './redis-requirepass.js';
 import { asSecret, secretParam } from './secret-param.js';
 import { defineAction, type ActionContext, type ActionDefinition } from './types.js';
 
@@ -27,19 +32,26 @@ const setPasswordParams = z.object({
 type SetPasswordParams = z.infer<typeof setPasswordParams>;
 
 function aclUser(p: SetPasswordParams): string {
-  if (!p.user) throw new UsageError('redis.set-password with mode: acl needs the ACL user whose password changes', 'add user: <name> to the step');
+  if (!p.user)
+    throw new UsageError(
+      'redis.set-password with mode: acl needs the ACL user whose password changes',
+      'add user: <name> to the step',
+    );
   return p.user;
 }
 
 /** After a requirepass change the default user's password is the new one; rotor logs in with that. */
 function authAfter(p: SetPasswordParams, password: Secret, ctx: ActionContext): RedisAuth {
   const auth = authFrom(p, ctx);
-  return p.mode === 'requirepass' && (!auth.username || auth.username === 'default') ? { username: auth.username, password } : auth;
+  return p.mode === 'requirepass' && (!auth.username || auth.username === 'default')
+    ? { username: auth.username, password }
+    : auth;
 }
 
 export const redisSetPassword = defineAction({
   id: 'redis.set-password',
-  summary: 'Change the Redis password on every node (requirepass, or an ACL user with two passwords for a while); a failing node puts the earlier ones back',
+  summary:
+    'Change the Redis password on every node (requirepass, or an ACL user with two passwords for a while); a failing node puts the earlier ones back',
   params: setPasswordParams,
   outputs: ['mode', 'nodes', 'password_fingerprint', 'previous'],
   changes: true,
@@ -55,14 +67,36 @@ export const redisSetPassword = defineAction({
     try {
       if (user === undefined) {
         const states = await prepareRequirepass(sessions, p.masterauth, ctx);
-        const nodes = await rollingChange(sessions, states, requirepassChange(password, p.persist), 'CONFIG SET requirepass', ctx);
+        const nodes = await rollingChange(
+          sessions,
+          states,
+          requirepassChange(password, p.persist),
+          'CONFIG SET requirepass',
+          ctx,
+        );
         for (const n of nodes) ctx.log(`${n.node}: requirepass set, holds ${n.holds.join(' + ')}`);
-        return { mode: p.mode, nodes, password_fingerprint: fingerprint(password), previous: requirepassUndoRecord(states, p.nodes) };
+        return {
+          mode: p.mode,
+          nodes,
+          password_fingerprint: fingerprint(password),
+          previous: requirepassUndoRecord(states, p.nodes),
+        };
       }
       const states = await prepareAcl(sessions, user);
-      const nodes = await rollingChange(sessions, states, aclAdd(user, password), `ACL SETUSER ${user} >new`, ctx);
+      const nodes = await rollingChange(
+        sessions,
+        states,
+        aclAdd(user, password),
+        `ACL SETUSER ${user} >new`,
+        ctx,
+      );
       for (const n of nodes) ctx.log(`${n.node}: user ${user} holds ${n.holds.join(' + ')}`);
-      return { mode: p.mode, nodes, password_fingerprint: fingerprint(password), previous: aclUndoRecord(states, p.nodes) };
+      return {
+        mode: p.mode,
+        nodes,
+        password_fingerprint: fingerprint(password),
+        previous: aclUndoRecord(states, p.nodes),
+      };
     } finally {
       await closeAll(sessions);
     }
@@ -72,15 +106,36 @@ export const redisSetPassword = defineAction({
     const auth = authAfter(p, password, ctx);
     const nodes =
       p.mode === 'requirepass'
-        ? await revertEach(p.nodes, auth, requirepassStatesFromOutputs(outputs.previous, p.nodes), requirepassChange(password, p.persist), 'requirepass', p, ctx)
-        : await revertEach(p.nodes, auth, aclStatesFromOutputs(outputs.previous, p.nodes), aclAdd(aclUser(p), password), `ACL user ${p.user}`, p, ctx);
-    for (const n of nodes) ctx.log(`${n.node}: put back, holds ${n.holds.length ? n.holds.join(' + ') : 'no password'}`);
+        ? await revertEach(
+            p.nodes,
+            auth,
+            requirepassStatesFromOutputs(outputs.previous, p.nodes),
+            requirepassChange(password, p.persist),
+            'requirepass',
+            p,
+            ctx,
+          )
+        : await revertEach(
+            p.nodes,
+            auth,
+            aclStatesFromOutputs(outputs.previous, p.nodes),
+            aclAdd(aclUser(p), password),
+            `ACL user ${p.user}`,
+            p,
+            ctx,
+          );
+    for (const n of nodes)
+      ctx.log(`${n.node}: put back, holds ${n.holds.length ? n.holds.join(' + ') : 'no password'}`);
   },
   async check(p, ctx) {
     const password = asSecret(p.password, 'new redis password', ctx);
     const username = p.mode === 'acl' ? aclUser(p) : undefined;
     for (const node of p.nodes) {
-      const ok = await need(ctx.ports, 'redis').tryAuth(node, { username, password }, { timeoutMs: p.timeout_ms, signal: ctx.signal });
+      const ok = await need(ctx.ports, 'redis').tryAuth(
+        node,
+        { username, password },
+        { timeoutMs: p.timeout_ms, signal: ctx.signal },
+      );
       if (!ok) return 'not-done';
     }
     return 'done';
@@ -104,19 +159,23 @@ export const redisCheckAuth = defineAction({
   outputs: ['nodes'],
   changes: false,
   class: 'safe',
-  describe: (p) => `AUTH${p.username ? ` as ${p.username}` : ''} on ${p.nodes.length} Redis nodes with the new password${p.old_password ? ', expect the old one to be refused' : ''}; changes nothing`,
+  describe: (p) =>
+    `AUTH${p.username ? ` as ${p.username}` : ''} on ${p.nodes.length} Redis nodes with the new password${p.old_password ? ', expect the old one to be refused' : ''}; changes nothing`,
   async run(p, ctx) {
     const port = need(ctx.ports, 'redis');
     const options = { timeoutMs: p.timeout_ms, signal: ctx.signal };
     const password = asSecret(p.password, 'new redis password', ctx);
-    const old = p.old_password === undefined ? undefined : asSecret(p.old_password, 'old redis password', ctx);
+    const old =
+      p.old_password === undefined ? undefined : asSecret(p.old_password, 'old redis password', ctx);
     const nodes: Array<{ node: string; new_accepted: boolean; old_refused: boolean | null }> = [];
     const problems: string[] = [];
     // Every node is checked, so the operator sees all that are wrong at once.
     for (const node of p.nodes) {
       try {
         const accepted = await port.tryAuth(node, { username: p.username, password }, options);
-        const refused = old ? !(await port.tryAuth(node, { username: p.username, password: old }, options)) : null;
+        const refused = old
+          ? !(await port.tryAuth(node, { username: p.username, password: old }, options))
+          : null;
         nodes.push({ node, new_accepted: accepted, old_refused: refused });
         if (!accepted) problems.push(`${node} refuses the new password`);
         if (refused === false) problems.push(`${node} still accepts the old password`);
@@ -126,9 +185,12 @@ export const redisCheckAuth = defineAction({
       ctx.progress(nodes.length, p.nodes.length, 'nodes checked');
     }
     if (problems.length) {
-      throw new RotorError(`Redis check failed on ${problems.length === 1 ? 'one node' : `${problems.length} checks`}:\n  ${problems.join('\n  ')}`, {
-        hint: 'the password step did not reach every node; roll back, or set the password on those nodes again',
-      });
+      throw new RotorError(
+        `Redis check failed on ${problems.length === 1 ? 'one node' : `${problems.length} checks`}:\n  ${problems.join('\n  ')}`,
+        {
+          hint: 'the password step did not reach every node; roll back, or set the password on those nodes again',
+        },
+      );
     }
     ctx.log(`${p.nodes.length} Redis nodes accept the new password${old ? ' and refuse the old one' : ''}`);
     return { nodes };

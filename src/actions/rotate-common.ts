@@ -34,7 +34,11 @@ export interface Snapshot {
 }
 
 /** The current version and data of a path; nothing is copied anywhere (rollback reads the version back). */
-export async function snapshot(p: { path: string; mount?: string }, ctx: ActionContext, wrap: readonly string[] = []): Promise<Snapshot> {
+export async function snapshot(
+  p: { path: string; mount?: string },
+  ctx: ActionContext,
+  wrap: readonly string[] = [],
+): Promise<Snapshot> {
   const at = locate(p);
   const secret = await vaultPort(ctx).kvRead(at, { signal: ctx.signal });
   ctx.log(`${shown(at)} is at version ${secret.version}; rollback will write that version back`);
@@ -42,7 +46,8 @@ export async function snapshot(p: { path: string; mount?: string }, ctx: ActionC
   const plain: Record<string, string> = {};
   for (const [key, value] of Object.entries(secret.data ?? {})) {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    if (looksSecret(key) || wrap.includes(key)) data[key] = ctx.secret(text, `${shown(at)}@${secret.version}.${key}`);
+    if (looksSecret(key) || wrap.includes(key))
+      data[key] = ctx.secret(text, `${shown(at)}@${secret.version}.${key}`);
     else plain[key] = text;
   }
   return { version: secret.version, data, plain };
@@ -56,12 +61,21 @@ export function drawFor(old: Secret | undefined, label: string, ctx: ActionConte
 }
 
 /** vault.kv-patch's run, with check-and-set against the snapshot. */
-export function writeVault(p: { path: string; mount?: string }, cas: number, data: Record<string, Secret>, ctx: ActionContext): Promise<Outputs> {
+export function writeVault(
+  p: { path: string; mount?: string },
+  cas: number,
+  data: Record<string, Secret>,
+  ctx: ActionContext,
+): Promise<Outputs> {
   return kvPatch.run(paramsFor(kvPatch, { path: p.path, mount: p.mount, cas, data }), ctx);
 }
 
 /** vault.kv-patch's undo: the snapshot's data written back as a new version (never a delete). */
-export async function restoreVault(p: { path: string; mount?: string }, written: Outputs, ctx: ActionContext): Promise<void> {
+export async function restoreVault(
+  p: { path: string; mount?: string },
+  written: Outputs,
+  ctx: ActionContext,
+): Promise<void> {
   await kvPatch.undo!(paramsFor(kvPatch, { path: p.path, mount: p.mount, data: {} }), written, ctx);
 }
 
@@ -94,9 +108,12 @@ export async function allOrNothing(parts: readonly Part[], ctx: ActionContext): 
       }
       const first = describeError(error).split('\n')[0];
       if (!stuck.length) {
-        throw new RotorError(`${part.what} failed: ${first}${done.length ? '; the earlier changes were put back' : '; nothing was changed'}`, {
-          hint: error instanceof RotorError ? error.hint : undefined,
-        });
+        throw new RotorError(
+          `${part.what} failed: ${first}${done.length ? '; the earlier changes were put back' : '; nothing was changed'}`,
+          {
+            hint: error instanceof RotorError ? error.hint : undefined,
+          },
+        );
       }
       throw new RotorError(`${part.what} failed: ${first}; and could not put back: ${stuck.join('; ')}`, {
         hint: 'an operator must restore these by hand (the previous Vault version holds the old value)',

@@ -5,7 +5,15 @@ import { looksSecret } from './rotate-value.js';
 import { defineAction } from './types.js';
 import { kvLocationParams, locate, shown } from './vault-common.js';
 
-const listOf = z.union([z.array(z.string().min(1)), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
+const listOf = z.union([
+  z.array(z.string().min(1)),
+  z.string().transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ),
+]);
 
 export const kvRotateParams = z.object({
   ...kvLocationParams,
@@ -24,14 +32,23 @@ function chooseFields(p: KvRotateParams, snap: Snapshot): string[] {
   if (p.fields?.length) {
     const missing = p.fields.filter((f) => !keys.includes(f));
     const pem = p.fields.filter((f) => f in data && isPem(data[f].reveal()));
-    if (pem.length) throw new RotorError(`${at} ${pem.join(', ')} hold(s) PEM (a key or certificate): a random string would break it`, { hint: 'rotate certificates with the certificate runbook; nothing was changed' });
-    if (missing.length) throw new RotorError(`${at} has no field ${missing.join(', ')}`, { hint: `its fields are: ${keys.join(', ') || 'none'}; nothing was changed` });
+    if (pem.length)
+      throw new RotorError(
+        `${at} ${pem.join(', ')} hold(s) PEM (a key or certificate): a random string would break it`,
+        { hint: 'rotate certificates with the certificate runbook; nothing was changed' },
+      );
+    if (missing.length)
+      throw new RotorError(`${at} has no field ${missing.join(', ')}`, {
+        hint: `its fields are: ${keys.join(', ') || 'none'}; nothing was changed`,
+      });
     return p.fields;
   }
   // A PEM key or certificate is no random string: the certificate runbook replaces those.
   const fields = Object.keys(data).filter((f) => looksSecret(f) && !isPem(data[f].reveal()));
   if (!fields.length) {
-    throw new RotorError(`no field of ${at} looks like a credential (fields: ${keys.join(', ') || 'none'})`, { hint: 'name the fields to rotate with the fields parameter; nothing was changed' });
+    throw new RotorError(`no field of ${at} looks like a credential (fields: ${keys.join(', ') || 'none'})`, {
+      hint: 'name the fields to rotate with the fields parameter; nothing was changed',
+    });
   }
   return fields;
 }
@@ -43,12 +60,14 @@ function chooseFields(p: KvRotateParams, snap: Snapshot): string[] {
  */
 export const kvRotateRandom = defineAction({
   id: 'vault.kv-rotate-random',
-  summary: 'Replace every credential field of a KV v2 secret with a new random value of the same shape (check-and-set; undo restores the version)',
+  summary:
+    'Replace every credential field of a KV v2 secret with a new random value of the same shape (check-and-set; undo restores the version)',
   params: kvRotateParams,
   outputs: ['version', 'previous_version', 'fields'],
   changes: true,
   class: 'guarded',
-  describe: (p) => `new random ${p.fields?.length ? p.fields.join(', ') : 'credential fields'} in ${shown(locate(p))} (same shape as now), written as a new version with check-and-set`,
+  describe: (p) =>
+    `new random ${p.fields?.length ? p.fields.join(', ') : 'credential fields'} in ${shown(locate(p))} (same shape as now), written as a new version with check-and-set`,
   async run(p, ctx) {
     const snap = await snapshot(p, ctx, p.fields ?? []);
     const fields = chooseFields(p, snap);

@@ -3,7 +3,16 @@ import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import { postgresCheckLogin, postgresSetPassword } from './postgres.js';
 import { postgresLocation } from './postgres-url.js';
-import { allOrNothing, drawFor, paramsFor, restoreVault, snapshot, targetRotationParams, undoBoth, writeVault } from './rotate-common.js';
+import {
+  allOrNothing,
+  drawFor,
+  paramsFor,
+  restoreVault,
+  snapshot,
+  targetRotationParams,
+  undoBoth,
+  writeVault,
+} from './rotate-common.js';
 import { secretParam } from './secret-param.js';
 import { defineAction, type Outputs } from './types.js';
 import { locate, shown } from './vault-common.js';
@@ -23,11 +32,12 @@ function where(url: string | Secret): string {
   try {
     return postgresLocation(url).where;
   } catch {
-    return 'the admin URL\'s server';
+    return "the admin URL's server";
   }
 }
 
-const setParams = (p: Params, role: string, password: Secret) => paramsFor(postgresSetPassword, { url: p.url, role, password, timeout_ms: p.timeout_ms });
+const setParams = (p: Params, role: string, password: Secret) =>
+  paramsFor(postgresSetPassword, { url: p.url, role, password, timeout_ms: p.timeout_ms });
 
 /**
  * A PostgreSQL credential in one step: Vault first (so no password ever exists only in the
@@ -36,24 +46,44 @@ const setParams = (p: Params, role: string, password: Secret) => paramsFor(postg
  */
 export const rotatePostgres = defineAction({
   id: 'rotate.postgres',
-  summary: 'Rotate a PostgreSQL password and its Vault secret together (new value, ALTER ROLE, login check); undo restores both',
+  summary:
+    'Rotate a PostgreSQL password and its Vault secret together (new value, ALTER ROLE, login check); undo restores both',
   params: rotatePostgresParams,
   outputs: ['version', 'previous_version', 'role', 'password', 'target'],
   changes: true,
   class: 'guarded',
-  describe: (p) => `new password for role ${p.role ?? "(the secret's username)"} on ${where(p.url)} and in ${shown(locate(p))}; checked by logging in`,
+  describe: (p) =>
+    `new password for role ${p.role ?? "(the secret's username)"} on ${where(p.url)} and in ${shown(locate(p))}; checked by logging in`,
   async run(p, ctx) {
     const snap = await snapshot(p, ctx, [p.field]);
     const role = p.role ?? snap.plain.username;
-    if (!role) throw new RotorError(`${shown(locate(p))} has no username field, and no role was given`, { hint: 'give the role parameter; nothing was changed' });
+    if (!role)
+      throw new RotorError(`${shown(locate(p))} has no username field, and no role was given`, {
+        hint: 'give the role parameter; nothing was changed',
+      });
     const password = drawFor(snap.data[p.field], `${shown(locate(p))} ${p.field}`, ctx);
     let vault: Outputs = {};
     let target: Outputs = {};
     await allOrNothing(
       [
-        { what: `Vault ${shown(locate(p))}`, run: async () => (vault = await writeVault(p, snap.version, { [p.field]: password }, ctx)), undo: () => restoreVault(p, vault, ctx) },
-        { what: `ALTER ROLE ${role}`, run: async () => (target = await postgresSetPassword.run(setParams(p, role, password), ctx)), undo: () => postgresSetPassword.undo!(setParams(p, role, password), target, ctx) },
-        { what: `login as ${role}`, run: () => postgresCheckLogin.run(paramsFor(postgresCheckLogin, { url: p.url, role, password, timeout_ms: p.timeout_ms }), ctx) },
+        {
+          what: `Vault ${shown(locate(p))}`,
+          run: async () => (vault = await writeVault(p, snap.version, { [p.field]: password }, ctx)),
+          undo: () => restoreVault(p, vault, ctx),
+        },
+        {
+          what: `ALTER ROLE ${role}`,
+          run: async () => (target = await postgresSetPassword.run(setParams(p, role, password), ctx)),
+          undo: () => postgresSetPassword.undo!(setParams(p, role, password), target, ctx),
+        },
+        {
+          what: `login as ${role}`,
+          run: () =>
+            postgresCheckLogin.run(
+              paramsFor(postgresCheckLogin, { url: p.url, role, password, timeout_ms: p.timeout_ms }),
+              ctx,
+            ),
+        },
       ],
       ctx,
     );
@@ -61,9 +91,15 @@ export const rotatePostgres = defineAction({
   },
   async undo(p, outputs, ctx) {
     // ALTER ROLE's undo needs only the old verifier it kept, not the new password.
-    const password = outputs.password instanceof Secret ? outputs.password : new Secret('', 'not needed to undo');
+    const password =
+      outputs.password instanceof Secret ? outputs.password : new Secret('', 'not needed to undo');
     await undoBoth(
-      () => postgresSetPassword.undo!(setParams(p, String(outputs.role), password), outputs.target as Outputs, ctx),
+      () =>
+        postgresSetPassword.undo!(
+          setParams(p, String(outputs.role), password),
+          outputs.target as Outputs,
+          ctx,
+        ),
       () => restoreVault(p, outputs, ctx),
     );
   },

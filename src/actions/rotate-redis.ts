@@ -3,12 +3,30 @@ import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import { redisCheckAuth, redisSetPassword } from './redis.js';
 import { redisNodeParam } from './redis-node.js';
-import { allOrNothing, drawFor, paramsFor, restoreVault, snapshot, targetRotationParams, undoBoth, writeVault } from './rotate-common.js';
+import {
+  allOrNothing,
+  drawFor,
+  paramsFor,
+  restoreVault,
+  snapshot,
+  targetRotationParams,
+  undoBoth,
+  writeVault,
+} from './rotate-common.js';
 import { defineAction, type Outputs } from './types.js';
 import { locate, shown } from './vault-common.js';
 
 /** Nodes as a list, or as the `nodes` input writes them: "host:port,host:port". */
-const nodesParam = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(redisNodeParam).min(1));
+const nodesParam = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(redisNodeParam).min(1),
+);
 
 export const rotateRedisParams = z.object({
   ...targetRotationParams,
@@ -21,7 +39,15 @@ type Params = z.infer<typeof rotateRedisParams>;
 
 /** requirepass mode, logged in with the password Vault holds now (the one every node accepts). */
 const setParams = (p: Params, password: Secret, current?: Secret) =>
-  paramsFor(redisSetPassword, { nodes: p.nodes, mode: 'requirepass', password, auth_password: current, masterauth: p.masterauth, persist: p.persist, timeout_ms: p.timeout_ms });
+  paramsFor(redisSetPassword, {
+    nodes: p.nodes,
+    mode: 'requirepass',
+    password,
+    auth_password: current,
+    masterauth: p.masterauth,
+    persist: p.persist,
+    timeout_ms: p.timeout_ms,
+  });
 
 /**
  * The Redis password of every node and its Vault secret in one step, the guide's way
@@ -30,7 +56,8 @@ const setParams = (p: Params, password: Secret, current?: Secret) =>
  */
 export const rotateRedis = defineAction({
   id: 'rotate.redis',
-  summary: 'Rotate the Redis password on every node and its Vault secret together (requirepass, AUTH check); undo restores both',
+  summary:
+    'Rotate the Redis password on every node and its Vault secret together (requirepass, AUTH check); undo restores both',
   params: rotateRedisParams,
   outputs: ['version', 'previous_version', 'password', 'target'],
   changes: true,
@@ -43,15 +70,33 @@ export const rotateRedis = defineAction({
   async run(p, ctx) {
     const snap = await snapshot(p, ctx, [p.field]);
     const current = snap.data[p.field];
-    if (!current) throw new RotorError(`${shown(locate(p))} has no field ${p.field}`, { hint: 'give the field that holds the Redis password; nothing was changed' });
+    if (!current)
+      throw new RotorError(`${shown(locate(p))} has no field ${p.field}`, {
+        hint: 'give the field that holds the Redis password; nothing was changed',
+      });
     const password = drawFor(current, `${shown(locate(p))} ${p.field}`, ctx);
     let vault: Outputs = {};
     let target: Outputs = {};
     await allOrNothing(
       [
-        { what: `Vault ${shown(locate(p))}`, run: async () => (vault = await writeVault(p, snap.version, { [p.field]: password }, ctx)), undo: () => restoreVault(p, vault, ctx) },
-        { what: 'Redis requirepass', run: async () => (target = await redisSetPassword.run(setParams(p, password, current), ctx)), undo: () => redisSetPassword.undo!(setParams(p, password), target, ctx) },
-        { what: 'Redis AUTH with the new password', run: () => redisCheckAuth.run(paramsFor(redisCheckAuth, { nodes: p.nodes, password, timeout_ms: p.timeout_ms }), ctx) },
+        {
+          what: `Vault ${shown(locate(p))}`,
+          run: async () => (vault = await writeVault(p, snap.version, { [p.field]: password }, ctx)),
+          undo: () => restoreVault(p, vault, ctx),
+        },
+        {
+          what: 'Redis requirepass',
+          run: async () => (target = await redisSetPassword.run(setParams(p, password, current), ctx)),
+          undo: () => redisSetPassword.undo!(setParams(p, password), target, ctx),
+        },
+        {
+          what: 'Redis AUTH with the new password',
+          run: () =>
+            redisCheckAuth.run(
+              paramsFor(redisCheckAuth, { nodes: p.nodes, password, timeout_ms: p.timeout_ms }),
+              ctx,
+            ),
+        },
       ],
       ctx,
     );
@@ -60,9 +105,12 @@ export const rotateRedis = defineAction({
   async undo(p, outputs, ctx) {
     const putBackNodes = async () => {
       if (!(outputs.password instanceof Secret)) {
-        throw new RotorError('the new Redis password is no longer in memory (the session was resumed), so rotor cannot log in to put the old one back', {
-          hint: 'set requirepass on every node from the previous Vault version by hand',
-        });
+        throw new RotorError(
+          'the new Redis password is no longer in memory (the session was resumed), so rotor cannot log in to put the old one back',
+          {
+            hint: 'set requirepass on every node from the previous Vault version by hand',
+          },
+        );
       }
       await redisSetPassword.undo!(setParams(p, outputs.password), outputs.target as Outputs, ctx);
     };

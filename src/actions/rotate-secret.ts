@@ -18,13 +18,16 @@ const params = kvRotateParams.extend({
 type Params = z.infer<typeof params>;
 type Route = { kind: 'kv' | 'postgres' | 'redis' | 'rabbitmq'; action: ActionDefinition; params: unknown };
 
-const samePath = (a: { path: string; mount?: string }, b: { path: string; mount?: string }) => shown(locate(a)) === shown(locate(b));
+const samePath = (a: { path: string; mount?: string }, b: { path: string; mount?: string }) =>
+  shown(locate(a)) === shown(locate(b));
 
 /** Which rotation a path needs: its data store's when it backs one, else a new random value. */
 function route(p: Params): Route {
-  if (p.postgres && samePath(p, p.postgres)) return { kind: 'postgres', action: rotatePostgres, params: p.postgres };
+  if (p.postgres && samePath(p, p.postgres))
+    return { kind: 'postgres', action: rotatePostgres, params: p.postgres };
   if (p.redis && samePath(p, p.redis)) return { kind: 'redis', action: rotateRedis, params: p.redis };
-  if (p.rabbitmq && samePath(p, p.rabbitmq)) return { kind: 'rabbitmq', action: rotateRabbitmq, params: p.rabbitmq };
+  if (p.rabbitmq && samePath(p, p.rabbitmq))
+    return { kind: 'rabbitmq', action: rotateRabbitmq, params: p.rabbitmq };
   return { kind: 'kv', action: kvRotateRandom, params: { path: p.path, mount: p.mount, fields: p.fields } };
 }
 
@@ -34,7 +37,8 @@ function route(p: Params): Route {
  */
 export const rotateSecret = defineAction({
   id: 'rotate.secret',
-  summary: 'Rotate one secret whatever backs it: the PostgreSQL, Redis or RabbitMQ credential it names, or new random values in Vault',
+  summary:
+    'Rotate one secret whatever backs it: the PostgreSQL, Redis or RabbitMQ credential it names, or new random values in Vault',
   params,
   outputs: ['kind', 'version', 'previous_version'],
   changes: true,

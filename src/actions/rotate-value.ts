@@ -31,7 +31,8 @@ export function shapeOf(value: string): ValueShape {
   if (/^[0-9a-f]+$/.test(value) && value.length >= 8) return { kind: 'hex', length, upper: false };
   if (/^[0-9A-F]+$/.test(value) && value.length >= 8) return { kind: 'hex', length, upper: true };
   if (/^[A-Za-z0-9]+$/.test(value)) return { kind: 'alphanumeric', length };
-  if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0) return { kind: 'base64', bytes: Buffer.from(value, 'base64').length };
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0)
+    return { kind: 'base64', bytes: Buffer.from(value, 'base64').length };
   if (/^[A-Za-z0-9_-]+$/.test(value)) return { kind: 'base64url', length };
   // Anything else: the same length from letters, digits and the symbols the old value used.
   const symbols = [...new Set(value.replace(/[A-Za-z0-9]/g, ''))].filter((c) => c > ' ' && c <= '~').join('');
@@ -48,7 +49,9 @@ function fromAlphabet(alphabet: string, length: number): string {
 export function drawLike(shape: ValueShape): string {
   switch (shape.kind) {
     case 'hex': {
-      const hex = randomBytes(Math.ceil(shape.length / 2)).toString('hex').slice(0, shape.length);
+      const hex = randomBytes(Math.ceil(shape.length / 2))
+        .toString('hex')
+        .slice(0, shape.length);
       return shape.upper ? hex.toUpperCase() : hex;
     }
     case 'alphanumeric':
@@ -56,7 +59,9 @@ export function drawLike(shape: ValueShape): string {
     case 'base64':
       return randomBytes(shape.bytes).toString('base64');
     case 'base64url':
-      return randomBytes(Math.ceil((shape.length * 3) / 4)).toString('base64url').slice(0, shape.length);
+      return randomBytes(Math.ceil((shape.length * 3) / 4))
+        .toString('base64url')
+        .slice(0, shape.length);
     case 'printable':
       return fromAlphabet(shape.alphabet, shape.length);
   }

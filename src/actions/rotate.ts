@@ -10,4 +10,11 @@ import type { ActionDefinition } from './types.js';
  * Composite rotations: each is one step (snapshot, change, prove; all or nothing) for parallel
  * groups; and the sync of many ExternalSecrets a fleet rotation or a Vault recovery ends with.
  */
-export const rotateActions: readonly ActionDefinition[] = [kvRotateRandom, rotatePostgres, rotateRedis, rotateRabbitmq, rotateSecret, forceSyncAll];
+export const rotateActions: readonly ActionDefinition[] = [
+  kvRotateRandom,
+  rotatePostgres,
+  rotateRedis,
+  rotateRabbitmq,
+  rotateSecret,
+  forceSyncAll,
+];

@@ -27,23 +27,36 @@ type ScriptParams = z.infer<typeof params>;
 
 export const scriptRun = defineAction({
   id: 'script.run',
-  summary: 'Run a custom rotation script (secret path as its argument, new values on stdin or in its environment)',
+  summary:
+    'Run a custom rotation script (secret path as its argument, new values on stdin or in its environment)',
   params,
   outputs: ['exit_code'],
   changes: true,
   class: 'guarded',
-  describe: (p) => `run ${p.path} ${p.secret_path}${Object.keys(p.values).length ? `, passing ${Object.keys(p.values).join(', ')} through ${p.pass === 'stdin' ? 'stdin' : 'its environment'}` : ''}; times out after ${Math.round(p.timeout_ms / 1000)}s`,
+  describe: (p) =>
+    `run ${p.path} ${p.secret_path}${Object.keys(p.values).length ? `, passing ${Object.keys(p.values).join(', ')} through ${p.pass === 'stdin' ? 'stdin' : 'its environment'}` : ''}; times out after ${Math.round(p.timeout_ms / 1000)}s`,
   async run(p, ctx) {
     return { exit_code: await runScript(p, p.values, ctx) };
   },
   async undo(p, _outputs, ctx) {
     if (!p.undo_from) {
-      throw new RotorError(`the change made by ${p.path} cannot be undone: the step gives the script no undo_from`, { hint: `put the previous value back on the target by hand (run ${p.path} ${p.secret_path} with it)` });
+      throw new RotorError(
+        `the change made by ${p.path} cannot be undone: the step gives the script no undo_from`,
+        {
+          hint: `put the previous value back on the target by hand (run ${p.path} ${p.secret_path} with it)`,
+        },
+      );
     }
-    const previous = Object.fromEntries(Object.keys(p.values).filter((k) => p.undo_from![k] !== undefined).map((k) => [k, p.undo_from![k]]));
+    const previous = Object.fromEntries(
+      Object.keys(p.values)
+        .filter((k) => p.undo_from![k] !== undefined)
+        .map((k) => [k, p.undo_from![k]]),
+    );
     if (Object.keys(previous).length === 0) {
       // A first rotation: the secret had no such value, so the target had none that rotor knew.
-      ctx.log(`the secret had no previous ${Object.keys(p.values).join(', ')}: nothing to hand ${p.path} back`);
+      ctx.log(
+        `the secret had no previous ${Object.keys(p.values).join(', ')}: nothing to hand ${p.path} back`,
+      );
       return;
     }
     ctx.log(`running ${p.path} again with the previous ${Object.keys(previous).join(', ')}`);
@@ -52,19 +65,29 @@ export const scriptRun = defineAction({
 });
 
 /** Runs the script with `values` (never on its command line); resolves with its exit code 0 or throws. */
-async function runScript(p: ScriptParams, values: ScriptParams['values'], ctx: ActionContext): Promise<number> {
+async function runScript(
+  p: ScriptParams,
+  values: ScriptParams['values'],
+  ctx: ActionContext,
+): Promise<number> {
   const scripts = need(ctx.ports, 'scripts');
   const access = await scripts.access(p.path);
   if (access === 'missing' || access === 'not-a-file') {
-    throw new RotorError(`Rotation script not found: ${p.path}`, { hint: 'verify the script path exists on the machine running rotor (rotation_script_path in the policy)' });
+    throw new RotorError(`Rotation script not found: ${p.path}`, {
+      hint: 'verify the script path exists on the machine running rotor (rotation_script_path in the policy)',
+    });
   }
   if (access === 'not-executable') {
     throw new RotorError(`Rotation script is not executable: ${p.path}`, { hint: `chmod +x ${p.path}` });
   }
   const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, reveal(v)]));
-  const stdin = p.pass === 'stdin' ? ctx.secret(JSON.stringify({ secret_path: p.secret_path, values: plain }), 'script stdin') : undefined;
+  const stdin =
+    p.pass === 'stdin'
+      ? ctx.secret(JSON.stringify({ secret_path: p.secret_path, values: plain }), 'script stdin')
+      : undefined;
   const env: Record<string, string | Secret> = { ROTOR_SECRET_PATH: p.secret_path };
-  if (p.pass === 'env') for (const [k, v] of Object.entries(values)) env[`ROTOR_VALUE_${k.toUpperCase()}`] = v;
+  if (p.pass === 'env')
+    for (const [k, v] of Object.entries(values)) env[`ROTOR_VALUE_${k.toUpperCase()}`] = v;
   let lastError = '';
   const result = await scripts.run({
     path: p.path,
@@ -78,9 +101,15 @@ async function runScript(p: ScriptParams, values: ScriptParams['values'], ctx: A
       ctx.log(stream === 'stderr' ? `! ${line}` : line);
     },
   });
-  if (result.timedOut) throw new RotorError(`Rotation script timed out after ${p.timeout_ms / 1000}s: ${p.path}`, { hint: 'look at its output above; raise timeout_ms if it is just slow' });
+  if (result.timedOut)
+    throw new RotorError(`Rotation script timed out after ${p.timeout_ms / 1000}s: ${p.path}`, {
+      hint: 'look at its output above; raise timeout_ms if it is just slow',
+    });
   if (result.exitCode !== 0) {
-    throw new RotorError(`Rotation script failed with exit code ${result.exitCode}: ${p.path}${lastError ? ` (${lastError})` : ''}`, { hint: 'its output is above and in the journal' });
+    throw new RotorError(
+      `Rotation script failed with exit code ${result.exitCode}: ${p.path}${lastError ? ` (${lastError})` : ''}`,
+      { hint: 'its output is above and in the journal' },
+    );
   }
   return result.exitCode;
 }

@@ -9,7 +9,10 @@ export const secretParam = z.union([z.string().min(1), z.instanceof(Secret)]);
  * A name (a role, a user) that may come from a Vault secret, where every field arrives masked
  * (`{{ steps.backup.data.username }}`): a name is no credential, so the action gets the text.
  */
-export const nameParam = z.union([z.string().min(1), z.instanceof(Secret)]).transform((v) => (v instanceof Secret ? v.reveal() : v)).pipe(z.string().min(1));
+export const nameParam = z
+  .union([z.string().min(1), z.instanceof(Secret)])
+  .transform((v) => (v instanceof Secret ? v.reveal() : v))
+  .pipe(z.string().min(1));
 
 /** Wraps a plain-string parameter so it is masked from here on like any other secret. */
 export function asSecret(value: string | Secret, label: string, ctx: ActionContext): Secret {

@@ -68,6 +68,8 @@ export interface ActionDefinition<P = any> {
 }
 
 /** Declares an action with its parameter type inferred from the zod schema. */
-export function defineAction<S extends z.ZodType>(definition: ActionDefinition<z.infer<S>> & { params: S }): ActionDefinition<z.infer<S>> {
+export function defineAction<S extends z.ZodType>(
+  definition: ActionDefinition<z.infer<S>> & { params: S },
+): ActionDefinition<z.infer<S>> {
   return definition;
 }

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { defineAction, type ActionContext } from './types.js';
-import { casConflict, describeKeys, kvDataParam, kvLocationParams, locate, restoreVersion, shown, versionParam, vaultPort, wrapData } from './vault-common.js';
+import {
+  casConflict,
+  describeKeys,
+  kvDataParam,
+  kvLocationParams,
+  locate,
+  restoreVersion,
+  shown,
+  versionParam,
+  vaultPort,
+  wrapData,
+} from './vault-common.js';
 import { isVaultError, type KvData } from './vault-port.js';
 
 export const kvRead = defineAction({
@@ -11,13 +22,16 @@ export const kvRead = defineAction({
   outputs: ['data', 'version', 'value'],
   changes: false,
   class: 'safe',
-  describe: (p) => `read ${shown(locate(p))}${p.version ? ` version ${p.version}` : ''}${p.field ? ` (field ${p.field})` : ''}; changes nothing`,
+  describe: (p) =>
+    `read ${shown(locate(p))}${p.version ? ` version ${p.version}` : ''}${p.field ? ` (field ${p.field})` : ''}; changes nothing`,
   async run(p, ctx) {
     const at = locate(p);
     const secret = await vaultPort(ctx).kvRead(at, { version: p.version || undefined, signal: ctx.signal });
     const data = wrapData(secret.data, ctx, `steps.${ctx.stepId}.data`);
     if (p.field && !(p.field in data)) {
-      throw new RotorError(`${shown(at)} version ${secret.version} has no field "${p.field}"`, { hint: `its fields are: ${Object.keys(data).join(', ') || 'none'}` });
+      throw new RotorError(`${shown(at)} version ${secret.version} has no field "${p.field}"`, {
+        hint: `its fields are: ${Object.keys(data).join(', ') || 'none'}`,
+      });
     }
     ctx.log(`${shown(at)}: version ${secret.version}, ${Object.keys(data).length} field(s)`);
     return { data, version: secret.version, ...(p.field ? { value: data[p.field] } : {}) };
@@ -31,13 +45,19 @@ export const kvSnapshot = defineAction({
   outputs: ['version', 'data', 'keys', 'created_time'],
   changes: false,
   class: 'safe',
-  describe: (p) => `record the current version of ${shown(locate(p))}; its values stay in Vault, nothing is copied`,
+  describe: (p) =>
+    `record the current version of ${shown(locate(p))}; its values stay in Vault, nothing is copied`,
   async run(p, ctx) {
     const at = locate(p);
     try {
       const secret = await vaultPort(ctx).kvRead(at, { signal: ctx.signal });
       ctx.log(`${shown(at)} is at version ${secret.version}; rollback will write that version back`);
-      return { version: secret.version, data: wrapData(secret.data, ctx, `steps.${ctx.stepId}.data`), keys: Object.keys(secret.data), created_time: secret.createdTime };
+      return {
+        version: secret.version,
+        data: wrapData(secret.data, ctx, `steps.${ctx.stepId}.data`),
+        keys: Object.keys(secret.data),
+        created_time: secret.createdTime,
+      };
     } catch (error) {
       if (!p.allow_missing || !isVaultError(error, 'not-found')) throw error;
       ctx.log(`${shown(at)} does not exist yet (version 0)`);
@@ -49,7 +69,12 @@ export const kvSnapshot = defineAction({
     const version = Number(recorded.version);
     if (!version) return { version: 0, data: {}, keys: [], created_time: '' };
     const secret = await vaultPort(ctx).kvRead(locate(p), { version, signal: ctx.signal });
-    return { version, data: wrapData(secret.data, ctx, `steps.${ctx.stepId}.data`), keys: Object.keys(secret.data), created_time: secret.createdTime };
+    return {
+      version,
+      data: wrapData(secret.data, ctx, `steps.${ctx.stepId}.data`),
+      keys: Object.keys(secret.data),
+      created_time: secret.createdTime,
+    };
   },
 });
 
@@ -68,25 +93,35 @@ function writeAction(id: 'vault.kv-write' | 'vault.kv-patch') {
     id,
     summary: patch
       ? 'Change some fields of a KV v2 secret as a new version, if it is still at the version the run started from'
-      : 'Replace a KV v2 secret\'s data with a new version, if it is still at the version the run started from',
+      : "Replace a KV v2 secret's data with a new version, if it is still at the version the run started from",
     params: writeParams,
     outputs: ['version', 'previous_version'],
     changes: true,
     class: 'guarded',
     describe: (p) =>
       `${patch ? 'patch' : 'write'} ${shown(locate(p))} as a new version (${describeKeys(p.data as KvData) || 'no fields'})` +
-      (p.cas !== undefined ? `, only if it is still version ${p.cas}` : ', checked against its version at the time'),
+      (p.cas !== undefined
+        ? `, only if it is still version ${p.cas}`
+        : ', checked against its version at the time'),
     async run(p, ctx) {
       const at = locate(p);
       const previous = await baseVersion(p, ctx);
       const port = vaultPort(ctx);
       const data = p.data as KvData;
-      const { version } = patch ? await port.kvPatch(at, data, { cas: previous, signal: ctx.signal }) : await port.kvWrite(at, data, { cas: previous, signal: ctx.signal });
+      const { version } = patch
+        ? await port.kvPatch(at, data, { cas: previous, signal: ctx.signal })
+        : await port.kvWrite(at, data, { cas: previous, signal: ctx.signal });
       ctx.log(`${shown(at)}: version ${previous} → ${version}`);
       return { version, previous_version: previous };
     },
     async undo(p, outputs, ctx) {
-      await restoreVersion(vaultPort(ctx), locate(p), Number(outputs.previous_version), Number(outputs.version), ctx);
+      await restoreVersion(
+        vaultPort(ctx),
+        locate(p),
+        Number(outputs.previous_version),
+        Number(outputs.version),
+        ctx,
+      );
     },
     async check(p, ctx) {
       if (p.cas === undefined) return 'not-done';
@@ -106,12 +141,13 @@ export const kvPatch = writeAction('vault.kv-patch');
 
 export const kvRestore = defineAction({
   id: 'vault.kv-restore',
-  summary: 'Write an earlier version\'s data back as a new version (vault kv rollback; never a soft-delete)',
+  summary: "Write an earlier version's data back as a new version (vault kv rollback; never a soft-delete)",
   params: z.object({ ...kvLocationParams, version: versionParam.min(1), cas: versionParam.optional() }),
   outputs: ['version', 'restored_version', 'previous_version'],
   changes: true,
   class: 'guarded',
-  describe: (p) => `write version ${p.version} of ${shown(locate(p))} back as a new version${p.cas !== undefined ? `, only if it is still version ${p.cas}` : ''}`,
+  describe: (p) =>
+    `write version ${p.version} of ${shown(locate(p))} back as a new version${p.cas !== undefined ? `, only if it is still version ${p.cas}` : ''}`,
   async run(p, ctx) {
     const at = locate(p);
     const current = (await vaultPort(ctx).kvMetadata(at, { signal: ctx.signal }))?.currentVersion ?? 0;
@@ -120,7 +156,13 @@ export const kvRestore = defineAction({
     return { version, restored_version: p.version, previous_version: current };
   },
   async undo(p, outputs, ctx) {
-    await restoreVersion(vaultPort(ctx), locate(p), Number(outputs.previous_version), Number(outputs.version), ctx);
+    await restoreVersion(
+      vaultPort(ctx),
+      locate(p),
+      Number(outputs.previous_version),
+      Number(outputs.version),
+      ctx,
+    );
   },
 });
 
@@ -139,9 +181,12 @@ export const kvCheckVersion = defineAction({
     if (current !== p.version) throw casConflict(at, p.version, current);
     const latest = meta?.versions[current];
     if (latest?.deleted || latest?.destroyed) {
-      throw new RotorError(`${shown(at)} version ${current} is ${latest.destroyed ? 'destroyed' : 'deleted'}: External Secrets sees "secret not found"`, {
-        hint: `restore an earlier version with vault.kv-restore, or undelete version ${current}`,
-      });
+      throw new RotorError(
+        `${shown(at)} version ${current} is ${latest.destroyed ? 'destroyed' : 'deleted'}: External Secrets sees "secret not found"`,
+        {
+          hint: `restore an earlier version with vault.kv-restore, or undelete version ${current}`,
+        },
+      );
     }
     ctx.log(`${shown(at)} is still version ${current}`);
     return { version: current };

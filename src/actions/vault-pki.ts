@@ -9,10 +9,23 @@ import { isVaultError } from './vault-port.js';
 const name = z.string().min(1);
 const seg = (s: string) => s.split('/').map(encodeURIComponent).join('/');
 /** Lists come from inputs as comma-separated text. */
-const list = z.union([z.string(), z.array(z.string())]).default([]).transform((v) => [v].flat().flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean));
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .default([])
+  .transform((v) =>
+    [v]
+      .flat()
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 async function revoke(mount: string, serial: string, ctx: ActionContext): Promise<string> {
-  const answer = await vaultPort(ctx).write(`${seg(mount)}/revoke`, { serial_number: serial }, { signal: ctx.signal });
+  const answer = await vaultPort(ctx).write(
+    `${seg(mount)}/revoke`,
+    { serial_number: serial },
+    { signal: ctx.signal },
+  );
   return String(answer.revocation_time_rfc3339 ?? answer.revocation_time ?? '');
 }
 
@@ -31,19 +44,28 @@ export const pkiIssue = defineAction({
   changes: true,
   // A certificate nobody deployed is harmless but should not stay valid: undo revokes it.
   class: 'guarded',
-  describe: (p) => `issue a certificate for ${[p.common_name, ...p.alt_names].join(', ')} from ${p.mount}/issue/${p.role}${p.ttl ? ` valid ${p.ttl}` : ''}`,
+  describe: (p) =>
+    `issue a certificate for ${[p.common_name, ...p.alt_names].join(', ')} from ${p.mount}/issue/${p.role}${p.ttl ? ` valid ${p.ttl}` : ''}`,
   async run(p, ctx) {
-    const body: Record<string, unknown> = { common_name: p.common_name, ...(p.alt_names.length ? { alt_names: p.alt_names.join(',') } : {}), ...(p.ttl ? { ttl: p.ttl } : {}) };
+    const body: Record<string, unknown> = {
+      common_name: p.common_name,
+      ...(p.alt_names.length ? { alt_names: p.alt_names.join(',') } : {}),
+      ...(p.ttl ? { ttl: p.ttl } : {}),
+    };
     let data: Record<string, unknown>;
     try {
       data = await vaultPort(ctx).write(`${seg(p.mount)}/issue/${seg(p.role)}`, body, { signal: ctx.signal });
     } catch (error) {
       if (!isVaultError(error, 'bad-request')) throw error;
-      throw new RotorError(`${p.mount}/issue/${p.role} refused to issue for ${[p.common_name, ...p.alt_names].join(', ')} (400)`, {
-        hint: `the role allows only some names and lifetimes: vault read ${p.mount}/roles/${p.role}`,
-      });
+      throw new RotorError(
+        `${p.mount}/issue/${p.role} refused to issue for ${[p.common_name, ...p.alt_names].join(', ')} (400)`,
+        {
+          hint: `the role allows only some names and lifetimes: vault read ${p.mount}/roles/${p.role}`,
+        },
+      );
     }
-    if (typeof data.certificate !== 'string' || typeof data.private_key !== 'string') throw new RotorError(`${p.mount}/issue/${p.role} answered without a certificate and key`);
+    if (typeof data.certificate !== 'string' || typeof data.private_key !== 'string')
+      throw new RotorError(`${p.mount}/issue/${p.role} answered without a certificate and key`);
     const serial = String(data.serial_number);
     ctx.log(`issued serial ${serial}, expires ${new Date(Number(data.expiration) * 1000).toISOString()}`);
     return {
@@ -70,7 +92,10 @@ export const pkiCa = defineAction({
   describe: (p) => `read the CA certificate of ${p.mount}/; changes nothing`,
   async run(p, ctx) {
     const data = await vaultPort(ctx).read(`${seg(p.mount)}/cert/ca`, { signal: ctx.signal });
-    if (typeof data.certificate !== 'string' || !data.certificate) throw new RotorError(`${p.mount}/ has no CA certificate`, { hint: `configure a root or intermediate: vault write ${p.mount}/root/generate/internal …` });
+    if (typeof data.certificate !== 'string' || !data.certificate)
+      throw new RotorError(`${p.mount}/ has no CA certificate`, {
+        hint: `configure a root or intermediate: vault write ${p.mount}/root/generate/internal …`,
+      });
     return { certificate: data.certificate };
   },
 });
@@ -82,7 +107,8 @@ export const pkiRevoke = defineAction({
   outputs: ['serial', 'revoked_at'],
   changes: true,
   class: 'point-of-no-return',
-  describe: (p) => `revoke certificate ${reveal(p.serial)} at ${p.mount}/: clients checking the CRL refuse it from then on; cannot be undone`,
+  describe: (p) =>
+    `revoke certificate ${reveal(p.serial)} at ${p.mount}/: clients checking the CRL refuse it from then on; cannot be undone`,
   async run(p, ctx) {
     // A serial is public (it is printed in the certificate), even when it came out of a KV snapshot.
     const serial = reveal(p.serial).trim();

@@ -79,11 +79,23 @@ export interface VaultPort {
   /** null when the path was never written. */
   kvMetadata(at: KvLocation, options?: { signal?: AbortSignal }): Promise<KvMetadata | null>;
   /** Writes a new version; with `cas`, only if the current version is still `cas` (0: only if new). */
-  kvWrite(at: KvLocation, data: KvData, options?: { cas?: number; signal?: AbortSignal }): Promise<{ version: number }>;
+  kvWrite(
+    at: KvLocation,
+    data: KvData,
+    options?: { cas?: number; signal?: AbortSignal },
+  ): Promise<{ version: number }>;
   /** Merge-patches the latest version into a new one (`null` removes a key). */
-  kvPatch(at: KvLocation, data: KvData, options?: { cas?: number; signal?: AbortSignal }): Promise<{ version: number }>;
+  kvPatch(
+    at: KvLocation,
+    data: KvData,
+    options?: { cas?: number; signal?: AbortSignal },
+  ): Promise<{ version: number }>;
   /** Replaces the secret's custom metadata (used to mark staged values). */
-  kvWriteCustomMetadata(at: KvLocation, custom: Record<string, string>, options?: { signal?: AbortSignal }): Promise<void>;
+  kvWriteCustomMetadata(
+    at: KvLocation,
+    custom: Record<string, string>,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
   /** Removes a secret with all its versions (a staged value once promoted or abandoned). */
   kvDeleteAll(at: KvLocation, options?: { signal?: AbortSignal }): Promise<void>;
   transitKeyInfo(mount: string, key: string, options?: { signal?: AbortSignal }): Promise<TransitKeyInfo>;
@@ -91,7 +103,11 @@ export interface VaultPort {
   dbRotateRoot(mount: string, connection: string, options?: { signal?: AbortSignal }): Promise<void>;
   dbRotateRole(mount: string, role: string, options?: { signal?: AbortSignal }): Promise<void>;
   dbStaticCreds(mount: string, role: string, options?: { signal?: AbortSignal }): Promise<StaticCreds>;
-  renewLease(leaseId: string, incrementSeconds?: number, options?: { signal?: AbortSignal }): Promise<LeaseRenewal>;
+  renewLease(
+    leaseId: string,
+    incrementSeconds?: number,
+    options?: { signal?: AbortSignal },
+  ): Promise<LeaseRenewal>;
   /** Never throws for a sealed or standby Vault: that is an answer, not an error. */
   health(options?: { signal?: AbortSignal }): Promise<HealthStatus>;
   sealStatus(options?: { signal?: AbortSignal }): Promise<SealStatus>;
@@ -104,7 +120,11 @@ export interface VaultPort {
    */
   read(apiPath: string, options?: { signal?: AbortSignal }): Promise<Record<string, unknown>>;
   /** Any other engine's write (`pki/issue/<role>`, `transit/rewrap/<key>`): the answer's `data`, `{}` for a 204. */
-  write(apiPath: string, body: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<Record<string, unknown>>;
+  write(
+    apiPath: string,
+    body: Record<string, unknown>,
+    options?: { signal?: AbortSignal },
+  ): Promise<Record<string, unknown>>;
   /** Stops token renewal; the port is unusable afterwards. */
   close(): void;
 }

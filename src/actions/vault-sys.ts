@@ -13,14 +13,30 @@ export const health = defineAction({
   outputs: ['sealed', 'initialized', 'standby', 'version', 'status'],
   changes: false,
   class: 'safe',
-  describe: () => 'check Vault\'s health (sys/health); changes nothing',
+  describe: () => "check Vault's health (sys/health); changes nothing",
   async run(p, ctx) {
     const port = vaultPort(ctx);
     const h = await port.health({ signal: ctx.signal });
-    const outputs = { sealed: h.sealed, initialized: h.initialized, standby: h.standby, version: h.version, status: h.status };
-    if (!h.initialized) throw new RotorError(`Vault at ${port.address} is not initialised (501)`, { hint: 'initialise it (vault operator init) before any rotation' });
-    if (h.sealed) throw new VaultError('sealed', `Vault at ${port.address} is sealed (503)`, { status: 503, hint: 'unseal it with the key holders (the vault.unseal step, or the Vault-sealed emergency runbook)' });
-    if (h.standby && !p.allow_standby) throw new RotorError(`Vault at ${port.address} is a standby node (429)`, { hint: 'point VAULT_ADDR at the active node' });
+    const outputs = {
+      sealed: h.sealed,
+      initialized: h.initialized,
+      standby: h.standby,
+      version: h.version,
+      status: h.status,
+    };
+    if (!h.initialized)
+      throw new RotorError(`Vault at ${port.address} is not initialised (501)`, {
+        hint: 'initialise it (vault operator init) before any rotation',
+      });
+    if (h.sealed)
+      throw new VaultError('sealed', `Vault at ${port.address} is sealed (503)`, {
+        status: 503,
+        hint: 'unseal it with the key holders (the vault.unseal step, or the Vault-sealed emergency runbook)',
+      });
+    if (h.standby && !p.allow_standby)
+      throw new RotorError(`Vault at ${port.address} is a standby node (429)`, {
+        hint: 'point VAULT_ADDR at the active node',
+      });
     ctx.log(`Vault ${h.version} at ${port.address}: active, unsealed`);
     return outputs;
   },
@@ -33,7 +49,7 @@ export const sealStatus = defineAction({
   outputs: ['sealed', 'threshold', 'shares', 'progress'],
   changes: false,
   class: 'safe',
-  describe: () => 'read Vault\'s seal status; changes nothing',
+  describe: () => "read Vault's seal status; changes nothing",
   async run(_p, ctx) {
     const s = await vaultPort(ctx).sealStatus({ signal: ctx.signal });
     ctx.log(s.sealed ? `sealed: ${s.progress}/${s.threshold} shares given (of ${s.shares})` : 'unsealed');
@@ -55,7 +71,8 @@ export const unseal = defineAction({
   changes: true,
   // Unsealing again is harmless, and sealing back would be no rollback.
   class: 'safe',
-  describe: (p) => `unseal Vault with ${Array.isArray(p.keys) && p.keys.length ? `${p.keys.length} given share(s)` : p.keys && reveal(p.keys) ? 'the given shares' : 'shares typed by the key holders'}`,
+  describe: (p) =>
+    `unseal Vault with ${Array.isArray(p.keys) && p.keys.length ? `${p.keys.length} given share(s)` : p.keys && reveal(p.keys) ? 'the given shares' : 'shares typed by the key holders'}`,
   async run(p, ctx) {
     const port = vaultPort(ctx);
     let status = await port.sealStatus({ signal: ctx.signal });
@@ -63,12 +80,20 @@ export const unseal = defineAction({
       ctx.log('Vault is already unsealed');
       return { sealed: false, shares_used: 0 };
     }
-    const given = Array.isArray(p.keys) ? [...p.keys] : reveal(p.keys).split(/[\s,]+/).filter(Boolean).map((share, i) => ctx.secret(share, `unseal key share ${i + 1}`));
+    const given = Array.isArray(p.keys)
+      ? [...p.keys]
+      : reveal(p.keys)
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map((share, i) => ctx.secret(share, `unseal key share ${i + 1}`));
     let used = 0;
     ctx.progress(status.progress, status.threshold, 'unseal shares');
     while (status.sealed) {
       if (used >= status.shares) {
-        throw new RotorError(`Vault is still sealed after ${used} shares (${status.progress}/${status.threshold} counted)`, { hint: 'a share was given twice: ask the other key holders' });
+        throw new RotorError(
+          `Vault is still sealed after ${used} shares (${status.progress}/${status.threshold} counted)`,
+          { hint: 'a share was given twice: ask the other key holders' },
+        );
       }
       const label = `Unseal key share ${status.progress + 1} of ${status.threshold}`;
       const share = given.length ? asSecret(given.shift()!, label, ctx) : await ctx.askSecret(label);

@@ -1,5 +1,12 @@
 import type { ActionDefinition } from './types.js';
-import { dbRotateRole, dbRotateRoot, dbStaticCreds, renewLeases, transitKeyInfo, transitRotate } from './vault-engines.js';
+import {
+  dbRotateRole,
+  dbRotateRoot,
+  dbStaticCreds,
+  renewLeases,
+  transitKeyInfo,
+  transitRotate,
+} from './vault-engines.js';
 import { kvCheckVersion, kvPatch, kvRead, kvRestore, kvSnapshot, kvWrite } from './vault-kv.js';
 import { kvPromote, kvStage } from './vault-stage.js';
 import { health, sealStatus, unseal } from './vault-sys.js';

@@ -4,7 +4,12 @@ import { reveal } from '../engine/secret.js';
 
 /** Serialises a JSON body, revealing secrets only here, at the moment of sending. */
 function revealDeep(value: unknown): unknown {
-  if (value && typeof value === 'object' && 'reveal' in value && typeof (value as { reveal: unknown }).reveal === 'function') {
+  if (
+    value &&
+    typeof value === 'object' &&
+    'reveal' in value &&
+    typeof (value as { reveal: unknown }).reveal === 'function'
+  ) {
     return reveal(value);
   }
   if (Array.isArray(value)) return value.map(revealDeep);
@@ -43,7 +48,10 @@ export const fetchHttp: HttpPort = {
       if (request.signal?.aborted) throw error;
       const code = (error as { cause?: { code?: string } }).cause?.code;
       throw new RotorError(`${request.method} ${where} failed: ${code ?? (error as Error).message}`, {
-        hint: code === 'ECONNREFUSED' ? 'nothing is listening there: is the service running?' : 'check the URL and the network',
+        hint:
+          code === 'ECONNREFUSED'
+            ? 'nothing is listening there: is the service running?'
+            : 'check the URL and the network',
       });
     }
   },

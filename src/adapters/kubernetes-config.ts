@@ -40,11 +40,19 @@ export function resolveKubeConfig(options: KubeConnectionOptions = {}): Resolved
   const env = options.env ?? process.env;
   let files: string[];
   if (options.kubeconfig) {
-    if (!existsSync(options.kubeconfig)) throw new UsageError(`kubeconfig ${options.kubeconfig} does not exist`, 'check the path given for the kubeconfig');
+    if (!existsSync(options.kubeconfig))
+      throw new UsageError(
+        `kubeconfig ${options.kubeconfig} does not exist`,
+        'check the path given for the kubeconfig',
+      );
     files = [options.kubeconfig];
   } else if (env.KUBECONFIG) {
     files = env.KUBECONFIG.split(delimiter).filter((f) => f && existsSync(f));
-    if (!files.length) throw new UsageError(`none of the KUBECONFIG files exist (${env.KUBECONFIG})`, 'point KUBECONFIG at your kubeconfig file(s)');
+    if (!files.length)
+      throw new UsageError(
+        `none of the KUBECONFIG files exist (${env.KUBECONFIG})`,
+        'point KUBECONFIG at your kubeconfig file(s)',
+      );
   } else {
     const home = join(options.home ?? homedir(), '.kube', 'config');
     files = existsSync(home) ? [home] : [];
@@ -55,26 +63,57 @@ export function resolveKubeConfig(options: KubeConnectionOptions = {}): Resolved
   const source = `kubeconfig ${files.join(delimiter)}`;
   const context = options.context ?? merged.currentContext;
   const names = merged.contexts.map((c) => c.name);
-  if (!context) throw new UsageError(`${source} sets no current context`, `choose one with --context: ${names.join(', ') || '(none defined)'}`);
+  if (!context)
+    throw new UsageError(
+      `${source} sets no current context`,
+      `choose one with --context: ${names.join(', ') || '(none defined)'}`,
+    );
   const found = merged.contexts.find((c) => c.name === context);
   if (!found) {
-    throw new UsageError(`${source} has no context "${context}"`, names.length ? `use one of the contexts it defines: ${names.join(', ')}` : 'the kubeconfig defines no contexts');
+    throw new UsageError(
+      `${source} has no context "${context}"`,
+      names.length
+        ? `use one of the contexts it defines: ${names.join(', ')}`
+        : 'the kubeconfig defines no contexts',
+    );
   }
   const cluster = merged.clusters.find((c) => c.name === found.cluster);
-  if (!cluster) throw new UsageError(`context "${context}" names cluster "${found.cluster}", which ${source} does not define`, 'fix the kubeconfig or choose another context');
+  if (!cluster)
+    throw new UsageError(
+      `context "${context}" names cluster "${found.cluster}", which ${source} does not define`,
+      'fix the kubeconfig or choose another context',
+    );
   const kc = new KubeConfig();
-  kc.loadFromOptions({ clusters: merged.clusters, users: merged.users, contexts: merged.contexts, currentContext: context });
+  kc.loadFromOptions({
+    clusters: merged.clusters,
+    users: merged.users,
+    contexts: merged.contexts,
+    currentContext: context,
+  });
   return { kc, context, server: hostPort(cluster.server), namespace: found.namespace, source };
 }
 
-function mergeFiles(files: string[]): { clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext?: string } {
-  const out = { clusters: [] as Cluster[], users: [] as User[], contexts: [] as Context[], currentContext: undefined as string | undefined };
+function mergeFiles(files: string[]): {
+  clusters: Cluster[];
+  users: User[];
+  contexts: Context[];
+  currentContext?: string;
+} {
+  const out = {
+    clusters: [] as Cluster[],
+    users: [] as User[],
+    contexts: [] as Context[],
+    currentContext: undefined as string | undefined,
+  };
   for (const file of files) {
     const kc = new KubeConfig();
     try {
       kc.loadFromFile(file);
     } catch (error) {
-      throw new UsageError(`kubeconfig ${file} cannot be read: ${(error as Error).message}`, 'fix the file or remove it from KUBECONFIG');
+      throw new UsageError(
+        `kubeconfig ${file} cannot be read: ${(error as Error).message}`,
+        'fix the file or remove it from KUBECONFIG',
+      );
     }
     // kubectl's merge: the first file to set a name (or the current context) wins.
     for (const c of kc.clusters ?? []) if (!out.clusters.some((x) => x.name === c.name)) out.clusters.push(c);
@@ -91,7 +130,10 @@ function inCluster(env: NodeJS.ProcessEnv, dir: string): ResolvedKubeConfig {
   const port = env.KUBERNETES_SERVICE_PORT;
   const tokenFile = join(dir, 'token');
   if (!host || !port || !existsSync(tokenFile)) {
-    throw new UsageError('no Kubernetes configuration found: KUBECONFIG is unset, ~/.kube/config does not exist, and this is not a pod with a service account', 'set KUBECONFIG or pass a kubeconfig, or run with --env sandbox');
+    throw new UsageError(
+      'no Kubernetes configuration found: KUBECONFIG is unset, ~/.kube/config does not exist, and this is not a pod with a service account',
+      'set KUBECONFIG or pass a kubeconfig, or run with --env sandbox',
+    );
   }
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const namespaceFile = join(dir, 'namespace');
@@ -101,17 +143,29 @@ function inCluster(env: NodeJS.ProcessEnv, dir: string): ResolvedKubeConfig {
     clusters: [{ name: 'in-cluster', server, caFile: join(dir, 'ca.crt'), skipTLSVerify: false }],
     // tokenFile: re-read on use, so a rotated projected token keeps working.
     users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile } } }],
-    contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster', ...(namespace ? { namespace } : {}) }],
+    contexts: [
+      { name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster', ...(namespace ? { namespace } : {}) },
+    ],
     currentContext: 'in-cluster',
   });
-  return { kc, context: 'in-cluster', server: hostPort(server), namespace, source: `service account in ${dir}` };
+  return {
+    kc,
+    context: 'in-cluster',
+    server: hostPort(server),
+    namespace,
+    source: `service account in ${dir}`,
+  };
 }
 
 function hostPort(server: string): string {
   try {
     const url = new URL(server);
-    return url.port ? `${url.hostname}:${url.port}` : `${url.hostname}:${url.protocol === 'https:' ? 443 : 80}`;
+    return url.port
+      ? `${url.hostname}:${url.port}`
+      : `${url.hostname}:${url.protocol === 'https:' ? 443 : 80}`;
   } catch {
-    throw new RotorError(`the kubeconfig's server "${server}" is not a URL`, { hint: 'fix the cluster server in the kubeconfig' });
+    throw new RotorError(`the kubeconfig's server "${server}" is not a URL`, {
+      hint: 'fix the cluster server in the kubeconfig',
+    });
   }
 }

@@ -1,19 +1,41 @@
 import { createHash } from 'node:crypto';
 import type { V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import type { ExternalSecretState, KubeCondition, PodState, SecretDigest, WorkloadState } from '../actions/kubernetes-port.js';
+import type {
+  ExternalSecretState,
+  KubeCondition,
+  PodState,
+  SecretDigest,
+  WorkloadState,
+} from '../actions/kubernetes-port.js';
 
-const time = (t: unknown): string | undefined => (t instanceof Date ? t.toISOString() : typeof t === 'string' ? t : undefined);
+const time = (t: unknown): string | undefined =>
+  t instanceof Date ? t.toISOString() : typeof t === 'string' ? t : undefined;
 
-function conditions(list: Array<{ type: string; status: string; reason?: string; message?: string; lastUpdateTime?: unknown }> | undefined): KubeCondition[] {
-  return (list ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastUpdateTime: time(c.lastUpdateTime) }));
+function conditions(
+  list:
+    | Array<{ type: string; status: string; reason?: string; message?: string; lastUpdateTime?: unknown }>
+    | undefined,
+): KubeCondition[] {
+  return (list ?? []).map((c) => ({
+    type: c.type,
+    status: c.status,
+    reason: c.reason,
+    message: c.message,
+    lastUpdateTime: time(c.lastUpdateTime),
+  }));
 }
 
 function selectorString(matchLabels: Record<string, string> | undefined): string {
-  return Object.entries(matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 /** A Deployment or StatefulSet as rollout decisions need it; the API omits zero counts, read here as 0. */
-export function toWorkloadState(kind: 'Deployment' | 'StatefulSet', object: V1Deployment | V1StatefulSet): WorkloadState {
+export function toWorkloadState(
+  kind: 'Deployment' | 'StatefulSet',
+  object: V1Deployment | V1StatefulSet,
+): WorkloadState {
   const meta = object.metadata ?? {};
   const spec = object.spec;
   const status = object.status;
@@ -35,7 +57,12 @@ export function toWorkloadState(kind: 'Deployment' | 'StatefulSet', object: V1De
       ...base,
       paused: d.spec?.paused ?? false,
       strategy: d.spec?.strategy?.type ?? 'RollingUpdate',
-      status: { replicas: d.status?.replicas ?? 0, updatedReplicas: d.status?.updatedReplicas ?? 0, readyReplicas: d.status?.readyReplicas ?? 0, availableReplicas: d.status?.availableReplicas ?? 0 },
+      status: {
+        replicas: d.status?.replicas ?? 0,
+        updatedReplicas: d.status?.updatedReplicas ?? 0,
+        readyReplicas: d.status?.readyReplicas ?? 0,
+        availableReplicas: d.status?.availableReplicas ?? 0,
+      },
     };
   }
   const s = object as V1StatefulSet;
@@ -76,14 +103,23 @@ export function toPodState(pod: V1Pod): PodState {
 }
 
 /** Hashes a Secret's data and lets the values go: only the digest leaves the adapter. */
-export function digestSecret(data: Record<string, string> | undefined, annotations: Record<string, string> | undefined, resourceVersion: string | undefined): SecretDigest {
+export function digestSecret(
+  data: Record<string, string> | undefined,
+  annotations: Record<string, string> | undefined,
+  resourceVersion: string | undefined,
+): SecretDigest {
   const keys = Object.keys(data ?? {}).sort();
   const hash = createHash('sha256');
   for (const key of keys) {
     const bytes = Buffer.from(data![key], 'base64');
     hash.update(`${key}\0${bytes.length}\0`).update(bytes);
   }
-  return { hash: `sha256:${hash.digest('hex')}`, keys, annotations: annotations ?? {}, resourceVersion: resourceVersion ?? '' };
+  return {
+    hash: `sha256:${hash.digest('hex')}`,
+    keys,
+    annotations: annotations ?? {},
+    resourceVersion: resourceVersion ?? '',
+  };
 }
 
 /** An ExternalSecret custom object (plain JSON) as force-sync reads it. */
@@ -96,6 +132,8 @@ export function toExternalSecretState(object: Record<string, any>): ExternalSecr
     targetSecret: object.spec?.target?.name ?? object.metadata?.name,
     refreshTime: object.status?.refreshTime,
     syncedResourceVersion: object.status?.syncedResourceVersion,
-    ready: ready ? { type: 'Ready', status: ready.status, reason: ready.reason, message: ready.message } : undefined,
+    ready: ready
+      ? { type: 'Ready', status: ready.status, reason: ready.reason, message: ready.message }
+      : undefined,
   };
 }

@@ -29,7 +29,9 @@ function statusOf(error: ApiException<unknown>): StatusLike | undefined {
   const body = error.body;
   try {
     const parsed = typeof body === 'string' ? JSON.parse(body) : body;
-    return parsed && typeof parsed === 'object' && (parsed as { kind?: string }).kind === 'Status' ? (parsed as StatusLike) : undefined;
+    return parsed && typeof parsed === 'object' && (parsed as { kind?: string }).kind === 'Status'
+      ? (parsed as StatusLike)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -50,7 +52,10 @@ export function isNotFound(error: unknown): boolean {
 
 /** The namespace itself is absent (a list there is empty rather than 404, so callers check). */
 export function namespaceNotFound(namespace: string, where: KubeWhere): RotorError {
-  return new RotorError(`namespace "${namespace}" does not exist in context ${where.context} (${where.server})`, { hint: 'check the namespace input of the runbook, or the context' });
+  return new RotorError(
+    `namespace "${namespace}" does not exist in context ${where.context} (${where.server})`,
+    { hint: 'check the namespace input of the runbook, or the context' },
+  );
 }
 
 /**
@@ -58,40 +63,72 @@ export function namespaceNotFound(namespace: string, where: KubeWhere): RotorErr
  * namespace), 404 (object, or its namespace when that is what is missing), 409, 422, others.
  * `namespaceMissing` is asked only on 404 so that the message can say which one is absent.
  */
-export async function kubeError(error: unknown, op: KubeOperation, where: KubeWhere, namespaceMissing?: () => Promise<boolean>): Promise<RotorError> {
+export async function kubeError(
+  error: unknown,
+  op: KubeOperation,
+  where: KubeWhere,
+  namespaceMissing?: () => Promise<boolean>,
+): Promise<RotorError> {
   if (error instanceof RotorError) return error;
   const at = `context ${where.context} (${where.server})`;
   if (!(error instanceof ApiException)) {
-    const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+    const code =
+      (error as { code?: string; cause?: { code?: string } }).code ??
+      (error as { cause?: { code?: string } }).cause?.code;
     const text = code ?? (error as Error).message ?? String(error);
-    return new RotorError(`cannot reach the Kubernetes API server at ${where.server} (context ${where.context}): ${text}`, {
-      hint: /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(text)
-        ? "the server's certificate is not trusted: check certificate-authority in the kubeconfig"
-        : 'is the cluster up, and this machine on its network (VPN)? Check the server address in the kubeconfig',
-    });
+    return new RotorError(
+      `cannot reach the Kubernetes API server at ${where.server} (context ${where.context}): ${text}`,
+      {
+        hint: /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(text)
+          ? "the server's certificate is not trusted: check certificate-authority in the kubeconfig"
+          : 'is the cluster up, and this machine on its network (VPN)? Check the server address in the kubeconfig',
+      },
+    );
   }
   const status = statusOf(error);
-  const subject = op.name ? `${op.kind} ${objectName(op)}` : `${op.resource}${op.namespace ? ` in namespace ${op.namespace}` : ''}`;
+  const subject = op.name
+    ? `${op.kind} ${objectName(op)}`
+    : `${op.resource}${op.namespace ? ` in namespace ${op.namespace}` : ''}`;
   switch (error.code) {
     case 401:
-      return new RotorError(`the Kubernetes API server at ${where.server} refused the credentials of context ${where.context} (401 Unauthorized)`, {
-        hint: 'log in again or renew the token in the kubeconfig',
-      });
+      return new RotorError(
+        `the Kubernetes API server at ${where.server} refused the credentials of context ${where.context} (401 Unauthorized)`,
+        {
+          hint: 'log in again or renew the token in the kubeconfig',
+        },
+      );
     case 403:
-      return new RotorError(`forbidden: context ${where.context} may not ${op.verb} ${op.resource}${op.name ? ` "${op.name}"` : ''}${op.namespace ? ` in namespace ${op.namespace}` : ''} (403)`, {
-        hint: `ask for RBAC permission to ${op.verb} ${op.resource}${op.namespace ? ` in namespace ${op.namespace}` : ''}, or use a context that has it (--context)`,
-      });
+      return new RotorError(
+        `forbidden: context ${where.context} may not ${op.verb} ${op.resource}${op.name ? ` "${op.name}"` : ''}${op.namespace ? ` in namespace ${op.namespace}` : ''} (403)`,
+        {
+          hint: `ask for RBAC permission to ${op.verb} ${op.resource}${op.namespace ? ` in namespace ${op.namespace}` : ''}, or use a context that has it (--context)`,
+        },
+      );
     case 404:
-      if (op.namespace && namespaceMissing && (await namespaceMissing().catch(() => false))) return namespaceNotFound(op.namespace, where);
+      if (op.namespace && namespaceMissing && (await namespaceMissing().catch(() => false)))
+        return namespaceNotFound(op.namespace, where);
       if (isMissingResourceType(error)) {
-        return new RotorError(`${at} does not serve ${op.resource}`, { hint: op.resource.includes('external-secrets') ? 'is External Secrets Operator installed in this cluster?' : 'check the cluster version' });
+        return new RotorError(`${at} does not serve ${op.resource}`, {
+          hint: op.resource.includes('external-secrets')
+            ? 'is External Secrets Operator installed in this cluster?'
+            : 'check the cluster version',
+        });
       }
-      return new RotorError(`${subject} not found in ${at}`, { hint: 'check the name and namespace inputs of the runbook' });
+      return new RotorError(`${subject} not found in ${at}`, {
+        hint: 'check the name and namespace inputs of the runbook',
+      });
     case 409:
-      return new RotorError(`${subject} was changed by someone else while rotor updated it (409 Conflict)`, { hint: 'retry the step' });
+      return new RotorError(`${subject} was changed by someone else while rotor updated it (409 Conflict)`, {
+        hint: 'retry the step',
+      });
     case 422:
-      return new RotorError(`the API server rejected ${subject}: ${status?.message ?? 'invalid'} (422)`, { hint: 'fix the manifest or the parameters of the step' });
+      return new RotorError(`the API server rejected ${subject}: ${status?.message ?? 'invalid'} (422)`, {
+        hint: 'fix the manifest or the parameters of the step',
+      });
     default:
-      return new RotorError(`${op.verb} ${subject} failed in ${at}: ${error.code}${status?.message ? ` ${status.message}` : ''}`, { hint: 'look at the API server and retry' });
+      return new RotorError(
+        `${op.verb} ${subject} failed in ${at}: ${error.code}${status?.message ? ` ${status.message}` : ''}`,
+        { hint: 'look at the API server and retry' },
+      );
   }
 }

@@ -1,8 +1,26 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1CronJob } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1CronJob,
+} from '@kubernetes/client-node';
 import type { AnnotatableKind, KubePort, KubeRef, WorkloadKind } from '../actions/kubernetes-port.js';
-import { resolveKubeConfig, type KubeConnectionOptions, type ResolvedKubeConfig } from './kubernetes-config.js';
+import {
+  resolveKubeConfig,
+  type KubeConnectionOptions,
+  type ResolvedKubeConfig,
+} from './kubernetes-config.js';
 import { digestSecret, toExternalSecretState, toPodState, toWorkloadState } from './kubernetes-convert.js';
-import { isMissingResourceType, isNotFound, kubeError, namespaceNotFound, type KubeOperation } from './kubernetes-errors.js';
+import {
+  isMissingResourceType,
+  isNotFound,
+  kubeError,
+  namespaceNotFound,
+  type KubeOperation,
+} from './kubernetes-errors.js';
 
 export type { KubeConnectionOptions } from './kubernetes-config.js';
 export { resolveKubeConfig } from './kubernetes-config.js';
@@ -39,7 +57,12 @@ export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
     try {
       return await fn();
     } catch (error) {
-      throw await kubeError(error, op, where, op.namespace ? () => namespaceMissing(op.namespace!) : undefined);
+      throw await kubeError(
+        error,
+        op,
+        where,
+        op.namespace ? () => namespaceMissing(op.namespace!) : undefined,
+      );
     }
   }
 
@@ -52,7 +75,13 @@ export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
     }
   }
 
-  const op = (verb: string, kind: AnnotatableKind | 'CronJob', ref: Partial<KubeRef>): KubeOperation => ({ verb, kind, resource: RESOURCES[kind], namespace: ref.namespace, name: ref.name });
+  const op = (verb: string, kind: AnnotatableKind | 'CronJob', ref: Partial<KubeRef>): KubeOperation => ({
+    verb,
+    kind,
+    resource: RESOURCES[kind],
+    namespace: ref.namespace,
+    name: ref.name,
+  });
 
   async function esoCall<T>(fn: (version: string) => Promise<T>): Promise<T> {
     for (const [i, version] of esoVersions.entries()) {
@@ -67,16 +96,33 @@ export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
     throw new Error('unreachable');
   }
 
-  async function patchAnnotations(kind: AnnotatableKind, ref: KubeRef, annotations: Record<string, string | null>): Promise<void> {
+  async function patchAnnotations(
+    kind: AnnotatableKind,
+    ref: KubeRef,
+    annotations: Record<string, string | null>,
+  ): Promise<void> {
     const body = { metadata: { annotations } };
     const request = { ...ref, body };
     switch (kind) {
-      case 'Deployment': await apps.patchNamespacedDeployment(request, merge); return;
-      case 'StatefulSet': await apps.patchNamespacedStatefulSet(request, merge); return;
-      case 'Secret': await core.patchNamespacedSecret(request, merge); return;
-      case 'Pod': await core.patchNamespacedPod(request, merge); return;
+      case 'Deployment':
+        await apps.patchNamespacedDeployment(request, merge);
+        return;
+      case 'StatefulSet':
+        await apps.patchNamespacedStatefulSet(request, merge);
+        return;
+      case 'Secret':
+        await core.patchNamespacedSecret(request, merge);
+        return;
+      case 'Pod':
+        await core.patchNamespacedPod(request, merge);
+        return;
       case 'ExternalSecret':
-        await esoCall((version) => custom.patchNamespacedCustomObject({ group: ESO_GROUP, version, plural: 'externalsecrets', ...request }, merge));
+        await esoCall((version) =>
+          custom.patchNamespacedCustomObject(
+            { group: ESO_GROUP, version, plural: 'externalsecrets', ...request },
+            merge,
+          ),
+        );
     }
   }
 
@@ -84,9 +130,21 @@ export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
     where: `context ${resolved.context} (${resolved.server})`,
 
     getExternalSecret: (ref) =>
-      call(op('get', 'ExternalSecret', ref), async () => toExternalSecretState(await esoCall((version) => custom.getNamespacedCustomObject({ group: ESO_GROUP, version, plural: 'externalsecrets', ...ref })))),
+      call(op('get', 'ExternalSecret', ref), async () =>
+        toExternalSecretState(
+          await esoCall((version) =>
+            custom.getNamespacedCustomObject({
+              group: ESO_GROUP,
+              version,
+              plural: 'externalsecrets',
+              ...ref,
+            }),
+          ),
+        ),
+      ),
 
-    annotate: (kind, ref, annotations) => call(op('patch', kind, ref), () => patchAnnotations(kind, ref, annotations)),
+    annotate: (kind, ref, annotations) =>
+      call(op('patch', kind, ref), () => patchAnnotations(kind, ref, annotations)),
 
     secretDigest: (ref) =>
       call(op('get', 'Secret', ref), async () => {
@@ -101,34 +159,63 @@ export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
 
     getWorkload: (kind, ref) =>
       call(op('get', kind, ref), async () =>
-        kind === 'Deployment' ? toWorkloadState(kind, await apps.readNamespacedDeployment(ref)) : toWorkloadState(kind, await apps.readNamespacedStatefulSet(ref))),
+        kind === 'Deployment'
+          ? toWorkloadState(kind, await apps.readNamespacedDeployment(ref))
+          : toWorkloadState(kind, await apps.readNamespacedStatefulSet(ref)),
+      ),
 
     restartWorkload: (kind, ref, restartedAt) =>
       call(op('patch', kind, ref), async () => {
         // Exactly the patch `kubectl rollout restart` sends.
-        const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } } };
-        if (kind === 'Deployment') await apps.patchNamespacedDeployment({ ...ref, body, fieldManager: 'kubectl-rollout' }, strategic);
-        else await apps.patchNamespacedStatefulSet({ ...ref, body, fieldManager: 'kubectl-rollout' }, strategic);
+        const body = {
+          spec: {
+            template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } },
+          },
+        };
+        if (kind === 'Deployment')
+          await apps.patchNamespacedDeployment({ ...ref, body, fieldManager: 'kubectl-rollout' }, strategic);
+        else
+          await apps.patchNamespacedStatefulSet({ ...ref, body, fieldManager: 'kubectl-rollout' }, strategic);
       }),
 
     listWorkloads: (namespace) =>
-      call({ verb: 'list', kind: 'Deployment', resource: 'deployments.apps and statefulsets.apps', namespace }, async () => {
-        const [deployments, statefulSets] = await Promise.all([apps.listNamespacedDeployment({ namespace }), apps.listNamespacedStatefulSet({ namespace })]);
-        if (!deployments.items.length && !statefulSets.items.length && (await namespaceMissing(namespace))) {
-          // A list in a missing namespace is empty, not 404: say which it is.
-          throw namespaceNotFound(namespace, where);
-        }
-        return [
-          ...deployments.items.map((d) => ({ kind: 'Deployment' as WorkloadKind, name: d.metadata!.name! })),
-          ...statefulSets.items.map((s) => ({ kind: 'StatefulSet' as WorkloadKind, name: s.metadata!.name! })),
-        ];
-      }),
+      call(
+        { verb: 'list', kind: 'Deployment', resource: 'deployments.apps and statefulsets.apps', namespace },
+        async () => {
+          const [deployments, statefulSets] = await Promise.all([
+            apps.listNamespacedDeployment({ namespace }),
+            apps.listNamespacedStatefulSet({ namespace }),
+          ]);
+          if (
+            !deployments.items.length &&
+            !statefulSets.items.length &&
+            (await namespaceMissing(namespace))
+          ) {
+            // A list in a missing namespace is empty, not 404: say which it is.
+            throw namespaceNotFound(namespace, where);
+          }
+          return [
+            ...deployments.items.map((d) => ({
+              kind: 'Deployment' as WorkloadKind,
+              name: d.metadata!.name!,
+            })),
+            ...statefulSets.items.map((s) => ({
+              kind: 'StatefulSet' as WorkloadKind,
+              name: s.metadata!.name!,
+            })),
+          ];
+        },
+      ),
 
     listPods: (namespace, labelSelector) =>
-      call(op('list', 'Pod', { namespace }), async () => (await core.listNamespacedPod({ namespace, labelSelector })).items.map(toPodState)),
+      call(op('list', 'Pod', { namespace }), async () =>
+        (await core.listNamespacedPod({ namespace, labelSelector })).items.map(toPodState),
+      ),
 
     podLogs: (ref, options) =>
-      call(op('get', 'Pod', ref), () => core.readNamespacedPodLog({ ...ref, tailLines: options.tailLines, container: options.container })),
+      call(op('get', 'Pod', ref), () =>
+        core.readNamespacedPodLog({ ...ref, tailLines: options.tailLines, container: options.container }),
+      ),
 
     getCronJob: (ref) =>
       call(op('get', 'CronJob', ref), async () => {
@@ -141,9 +228,12 @@ export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
       }),
 
     createCronJob: (namespace, manifest) =>
-      call(op('create', 'CronJob', { namespace, name: (manifest.metadata as { name?: string })?.name }), async () => {
-        await batch.createNamespacedCronJob({ namespace, body: manifest as V1CronJob });
-      }),
+      call(
+        op('create', 'CronJob', { namespace, name: (manifest.metadata as { name?: string })?.name }),
+        async () => {
+          await batch.createNamespacedCronJob({ namespace, body: manifest as V1CronJob });
+        },
+      ),
 
     replaceCronJob: (namespace, manifest) => {
       const name = (manifest.metadata as { name: string }).name;

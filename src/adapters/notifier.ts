@@ -23,10 +23,20 @@ export function createNotifier(config: NotifierConfig, http: HttpPort): Notifier
     const where = safeOrigin(config.smtpUrl.replace(/^smtps?:/, 'http:'));
     port.email = async (to, notification) => {
       try {
-        await transport.sendMail({ from: config.from ?? 'rotor@localhost', to: [...to], subject: notification.subject, text: notification.text });
+        await transport.sendMail({
+          from: config.from ?? 'rotor@localhost',
+          to: [...to],
+          subject: notification.subject,
+          text: notification.text,
+        });
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'error';
-        throw new RotorError(`could not send the failure e-mail through SMTP at ${where.replace(/^http:\/\//, '')}: ${code}`, { hint: 'check ROTOR_SMTP_URL and that the mail server is up; the failure itself is in the journal and history' });
+        throw new RotorError(
+          `could not send the failure e-mail through SMTP at ${where.replace(/^http:\/\//, '')}: ${code}`,
+          {
+            hint: 'check ROTOR_SMTP_URL and that the mail server is up; the failure itself is in the journal and history',
+          },
+        );
       }
     };
   }
@@ -34,7 +44,8 @@ export function createNotifier(config: NotifierConfig, http: HttpPort): Notifier
     const url = config.webhookUrl;
     port.webhook = async (notification) => {
       const res = await http.request({ method: 'POST', url, json: notification.payload, timeoutMs: 10_000 });
-      if (res.status < 200 || res.status >= 300) throw new RotorError(`the failure webhook at ${safeOrigin(url)} answered ${res.status}`);
+      if (res.status < 200 || res.status >= 300)
+        throw new RotorError(`the failure webhook at ${safeOrigin(url)} answered ${res.status}`);
     };
   }
   return port;

@@ -22,12 +22,18 @@ export function connectionString(conn: DatabaseConnection): string {
 
 /** Splits statements on `;` as Vault's dbutil does, dropping empty pieces. */
 export function splitStatements(statements: readonly string[]): string[] {
-  return statements.flatMap((s) => s.split(';')).map((s) => s.trim()).filter((s) => s !== '');
+  return statements
+    .flatMap((s) => s.split(';'))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Fills the template names of one statement. */
 export function fillStatement(statement: string, values: Readonly<Record<string, string>>): string {
-  const withVerifier = statement.replace(/PASSWORD\s+'\{\{\s*password\s*\}\}'/gi, () => `PASSWORD '${scramVerifier(values.password ?? '')}'`);
+  const withVerifier = statement.replace(
+    /PASSWORD\s+'\{\{\s*password\s*\}\}'/gi,
+    () => `PASSWORD '${scramVerifier(values.password ?? '')}'`,
+  );
   return withVerifier.replace(/\{\{\s*(\w+)\s*\}\}/g, (match, name: string) => values[name] ?? match);
 }
 
@@ -40,7 +46,11 @@ async function withClient<T>(conn: DatabaseConnection, work: (client: pg.Client)
   } catch (error) {
     const e = error as { code?: string; message?: string };
     // Errors carry no statement text and no credential: a scrubbed server message or a network code.
-    throw new Error(e.code && /^[0-9A-Z]{5}$/.test(e.code) ? `${scrubPgMessage(e.message ?? '')} (SQLSTATE ${e.code})` : (e.code ?? scrubPgMessage(e.message ?? 'connection failed')));
+    throw new Error(
+      e.code && /^[0-9A-Z]{5}$/.test(e.code)
+        ? `${scrubPgMessage(e.message ?? '')} (SQLSTATE ${e.code})`
+        : (e.code ?? scrubPgMessage(e.message ?? 'connection failed')),
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -53,7 +63,8 @@ export const postgresAdmin: DatabaseAdmin = {
     withClient(conn, async (client) => {
       await client.query('BEGIN');
       try {
-        for (const statement of splitStatements(statements)) await client.query(fillStatement(statement, values));
+        for (const statement of splitStatements(statements))
+          await client.query(fillStatement(statement, values));
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);

@@ -6,7 +6,15 @@ import { RotorError } from '../errors.js';
  * error is not kept as `cause` (a journal serialising causes would copy it).
  */
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+]);
 
 /** Removes quoted literals and anything shaped like a verifier from a server message. */
 export function scrubPgMessage(message: string): string {
@@ -56,8 +64,11 @@ export function pgError(error: unknown, context: PgErrorContext): RotorError {
       hint: 'use a superuser (or a role with CREATEROLE that may read pg_authid) in the admin URL',
     });
   }
-  return new RotorError(`PostgreSQL at ${where} failed while ${doing}: ${code ? `SQLSTATE ${code}: ` : ''}${scrubPgMessage(message)}`, {
-    hint: 'see the server log for details',
-    cause: error,
-  });
+  return new RotorError(
+    `PostgreSQL at ${where} failed while ${doing}: ${code ? `SQLSTATE ${code}: ` : ''}${scrubPgMessage(message)}`,
+    {
+      hint: 'see the server log for details',
+      cause: error,
+    },
+  );
 }

@@ -46,7 +46,10 @@ class PgAdminSession implements PostgresAdminSession {
     const doing = `reading the password verifier of role ${role}`;
     let rows: Array<{ rolpassword: string | null }>;
     try {
-      ({ rows } = await this.client.query<{ rolpassword: string | null }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [role]));
+      ({ rows } = await this.client.query<{ rolpassword: string | null }>(
+        'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
+        [role],
+      ));
     } catch (error) {
       throw pgError(error, this.context(doing));
     }
@@ -64,7 +67,11 @@ class PgAdminSession implements PostgresAdminSession {
   }
 
   async setVerifier(role: string, verifier: Secret | null): Promise<void> {
-    await this.alter(role, verifier === null ? null : verifier.reveal(), `putting back the previous password of role ${role}`);
+    await this.alter(
+      role,
+      verifier === null ? null : verifier.reveal(),
+      `putting back the previous password of role ${role}`,
+    );
   }
 
   // ALTER ROLE takes no bind parameters, so the identifier and literal are escaped by the client.
@@ -98,7 +105,11 @@ export const pgPostgres: PostgresPort = {
       const client = await connect(target.url.reveal(), target);
       return new PgAdminSession(client, location);
     } catch (error) {
-      throw pgError(error, { where: location.where, user: location.user, doing: 'connecting as the admin role' });
+      throw pgError(error, {
+        where: location.where,
+        user: location.user,
+        doing: 'connecting as the admin role',
+      });
     }
   },
 

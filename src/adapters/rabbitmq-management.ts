@@ -1,6 +1,11 @@
 import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
-import { RabbitApiUnreachable, type RabbitApi, type RabbitUser, type RabbitUserUpdate } from '../actions/rabbitmq-port.js';
+import {
+  RabbitApiUnreachable,
+  type RabbitApi,
+  type RabbitUser,
+  type RabbitUserUpdate,
+} from '../actions/rabbitmq-port.js';
 
 /** `host:port` of the API, for messages. */
 export function apiWhere(url: string): string {
@@ -25,14 +30,21 @@ export function apiRefusedLogin(where: string, username: string): RotorError {
 }
 
 export function userMissing(name: string, where: string): RotorError {
-  return new RotorError(`RabbitMQ user ${name} does not exist at ${where}`, { hint: 'check the user name (rabbitmqctl list_users); nothing was changed' });
+  return new RotorError(`RabbitMQ user ${name} does not exist at ${where}`, {
+    hint: 'check the user name (rabbitmqctl list_users); nothing was changed',
+  });
 }
 
 /**
  * One call to the management API. Bodies of error answers are not repeated: only the status and
  * RabbitMQ's short error code, which never carry a password.
  */
-async function call(api: RabbitApi, method: 'GET' | 'PUT', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function call(
+  api: RabbitApi,
+  method: 'GET' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const where = apiWhere(api.url);
   const timeout = AbortSignal.timeout(api.timeoutMs);
   const signal = api.signal ? AbortSignal.any([api.signal, timeout]) : timeout;
@@ -42,10 +54,17 @@ async function call(api: RabbitApi, method: 'GET' | 'PUT', path: string, body?: 
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(new URL(path, api.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    response = await fetch(new URL(path, api.url), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
   } catch (error) {
     if (api.signal?.aborted) throw error;
-    const code = timeout.aborted ? 'no answer within the timeout' : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    const code = timeout.aborted
+      ? 'no answer within the timeout'
+      : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
     throw apiUnreachable(where, code);
   }
   const text = await response.text();
@@ -60,9 +79,15 @@ async function call(api: RabbitApi, method: 'GET' | 'PUT', path: string, body?: 
   }
   if (response.status >= 400 && response.status !== 404) {
     const reason = (json as { error?: unknown } | null)?.error;
-    throw new RotorError(`the RabbitMQ management API at ${where} answered ${response.status}${typeof reason === 'string' ? ` (${reason})` : ''} to ${method} ${path.replace(/\/[^/]*$/, '/…')}`, {
-      hint: response.status === 403 ? `${api.username} may not manage users: it needs the administrator tag` : 'see the broker log',
-    });
+    throw new RotorError(
+      `the RabbitMQ management API at ${where} answered ${response.status}${typeof reason === 'string' ? ` (${reason})` : ''} to ${method} ${path.replace(/\/[^/]*$/, '/…')}`,
+      {
+        hint:
+          response.status === 403
+            ? `${api.username} may not manage users: it needs the administrator tag`
+            : 'see the broker log',
+      },
+    );
   }
   return { status: response.status, json };
 }
@@ -72,7 +97,11 @@ const userPath = (name: string) => `/api/users/${encodeURIComponent(name)}`;
 /** Tags arrive as a list (3.9+) or a comma-separated string (older brokers). */
 function tagList(tags: unknown): string[] {
   if (Array.isArray(tags)) return tags.map(String);
-  if (typeof tags === 'string') return tags.split(',').map((t) => t.trim()).filter(Boolean);
+  if (typeof tags === 'string')
+    return tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -80,7 +109,12 @@ export async function getUser(api: RabbitApi, name: string): Promise<RabbitUser 
   const { status, json } = await call(api, 'GET', userPath(name));
   if (status === 404) return null;
   const user = json as { name: string; tags: unknown; password_hash: string; hashing_algorithm: string };
-  return { name: user.name, tags: tagList(user.tags), passwordHash: new Secret(user.password_hash ?? '', `password hash of ${name}`), hashingAlgorithm: user.hashing_algorithm };
+  return {
+    name: user.name,
+    tags: tagList(user.tags),
+    passwordHash: new Secret(user.password_hash ?? '', `password hash of ${name}`),
+    hashingAlgorithm: user.hashing_algorithm,
+  };
 }
 
 export async function putUser(api: RabbitApi, name: string, update: RabbitUserUpdate): Promise<void> {
@@ -96,6 +130,9 @@ export async function putUser(api: RabbitApi, name: string, update: RabbitUserUp
       : { password_hash: update.passwordHash.reveal(), hashing_algorithm: update.hashingAlgorithm, tags };
   const { status } = await call(api, 'PUT', userPath(name), body);
   if (status !== 204 && status !== 201) {
-    throw new RotorError(`the RabbitMQ management API at ${apiWhere(api.url)} answered ${status} to PUT /api/users/…`, { hint: 'see the broker log' });
+    throw new RotorError(
+      `the RabbitMQ management API at ${apiWhere(api.url)} answered ${status} to PUT /api/users/…`,
+      { hint: 'see the broker log' },
+    );
   }
 }

@@ -17,11 +17,18 @@ function amqpLocation(url: string): { hostname: string; port: number; vhost: str
  * (403); a right password for a user without rights on the vhost fails later with NOT_ALLOWED
  * (530), which still proves the password, so it counts as accepted.
  */
-async function amqpLogin(target: AmqpTarget, username: string, password: { reveal(): string }): Promise<boolean> {
+async function amqpLogin(
+  target: AmqpTarget,
+  username: string,
+  password: { reveal(): string },
+): Promise<boolean> {
   const { hostname, port, vhost, where } = amqpLocation(target.url);
   const protocol = new URL(target.url).protocol.replace(':', '');
   try {
-    const connection = await amqp.connect({ protocol, hostname, port, vhost, username, password: password.reveal(), heartbeat: 0 }, { timeout: target.timeoutMs });
+    const connection = await amqp.connect(
+      { protocol, hostname, port, vhost, username, password: password.reveal(), heartbeat: 0 },
+      { timeout: target.timeoutMs },
+    );
     connection.on('error', () => undefined);
     await connection.close().catch(() => undefined);
     return true;
@@ -30,9 +37,15 @@ async function amqpLogin(target: AmqpTarget, username: string, password: { revea
     if (/ACCESS[-_]REFUSED|403/.test(message)) return false;
     if (/NOT[-_]ALLOWED|530/.test(message)) return true;
     const code = (error as { code?: string }).code;
-    throw new RotorError(`cannot open an AMQP connection to ${where} as ${username}: ${code ?? 'the connection failed'}`, {
-      hint: code === 'ECONNREFUSED' ? 'is the broker running and listening on that port?' : 'check the AMQP URL, the network and the broker log',
-    });
+    throw new RotorError(
+      `cannot open an AMQP connection to ${where} as ${username}: ${code ?? 'the connection failed'}`,
+      {
+        hint:
+          code === 'ECONNREFUSED'
+            ? 'is the broker running and listening on that port?'
+            : 'check the AMQP URL, the network and the broker log',
+      },
+    );
   }
 }
 

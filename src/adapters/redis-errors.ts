@@ -1,7 +1,15 @@
 import { RotorError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+]);
 
 /**
  * A server reply without anything secret in it. Redis 7 quotes the arguments of an unknown or
@@ -20,7 +28,10 @@ export function scrubRedisMessage(message: string, secrets: readonly Secret[]): 
 /** Whether the failure is about reaching the node rather than what it answered. */
 export function isNetworkError(error: unknown): boolean {
   const err = error as { code?: string; message?: string };
-  return NETWORK_CODES.has(err.code ?? '') || /Connection is closed|connect ETIMEDOUT|Command timed out/i.test(err.message ?? '');
+  return (
+    NETWORK_CODES.has(err.code ?? '') ||
+    /Connection is closed|connect ETIMEDOUT|Command timed out/i.test(err.message ?? '')
+  );
 }
 
 const AUTH_REFUSAL = /^(WRONGPASS|NOAUTH|ERR invalid password|ERR AUTH)/;
@@ -31,7 +42,12 @@ export function isAuthRefusal(error: unknown): boolean {
 }
 
 /** A RotorError naming the node, what rotor was doing, and what to do about it. */
-export function redisError(error: unknown, where: string, doing: string, secrets: readonly Secret[]): RotorError {
+export function redisError(
+  error: unknown,
+  where: string,
+  doing: string,
+  secrets: readonly Secret[],
+): RotorError {
   if (error instanceof RotorError) return error;
   const err = error as { code?: string; message?: string };
   const message = scrubRedisMessage(err.message ?? String(error), secrets);
@@ -55,5 +71,7 @@ export function redisError(error: unknown, where: string, doing: string, secrets
       hint: 'the command is disabled or renamed on this node (rename-command in its config); change the node by hand or allow the command',
     });
   }
-  return new RotorError(`Redis at ${where} failed while ${doing}: ${message}`, { hint: 'see the node\'s log' });
+  return new RotorError(`Redis at ${where} failed while ${doing}: ${message}`, {
+    hint: "see the node's log",
+  });
 }

@@ -1,6 +1,12 @@
 import { Redis } from 'ioredis';
 import { Secret } from '../engine/secret.js';
-import type { RedisAuth, RedisCallOptions, RedisNodeInfo, RedisPort, RedisSession } from '../actions/redis-port.js';
+import type {
+  RedisAuth,
+  RedisCallOptions,
+  RedisNodeInfo,
+  RedisPort,
+  RedisSession,
+} from '../actions/redis-port.js';
 import { parseRedisNode } from '../actions/redis-node.js';
 import { isAuthRefusal, redisError } from './redis-errors.js';
 
@@ -104,11 +110,25 @@ class IoRedisSession implements RedisSession {
   }
 
   async aclAddPassword(user: string, password: Secret): Promise<void> {
-    await this.call(`ACL SETUSER ${user} >(new password)`, [password], 'ACL', 'SETUSER', user, `>${password.reveal()}`);
+    await this.call(
+      `ACL SETUSER ${user} >(new password)`,
+      [password],
+      'ACL',
+      'SETUSER',
+      user,
+      `>${password.reveal()}`,
+    );
   }
 
   async aclRemovePassword(user: string, password: Secret): Promise<void> {
-    await this.call(`ACL SETUSER ${user} <(old password)`, [password], 'ACL', 'SETUSER', user, `<${password.reveal()}`);
+    await this.call(
+      `ACL SETUSER ${user} <(old password)`,
+      [password],
+      'ACL',
+      'SETUSER',
+      user,
+      `<${password.reveal()}`,
+    );
   }
 
   async close(): Promise<void> {
@@ -130,7 +150,12 @@ export const ioRedis: RedisPort = {
       await client.call('PING');
     } catch (error) {
       client.disconnect();
-      throw redisError(error, node, auth.username ? `logging in as ${auth.username}` : 'logging in', auth.password ? [auth.password] : []);
+      throw redisError(
+        error,
+        node,
+        auth.username ? `logging in as ${auth.username}` : 'logging in',
+        auth.password ? [auth.password] : [],
+      );
     }
     return new IoRedisSession(client, node);
   },

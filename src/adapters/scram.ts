@@ -36,11 +36,17 @@ function hmac(key: Buffer, text: string): Buffer {
 function keys(password: string, salt: Buffer, iterations: number): { storedKey: Buffer; serverKey: Buffer } {
   const salted = pbkdf2Sync(Buffer.from(saslPrep(password), 'utf8'), salt, iterations, 32, 'sha256');
   const clientKey = hmac(salted, 'Client Key');
-  return { storedKey: createHash('sha256').update(clientKey).digest(), serverKey: hmac(salted, 'Server Key') };
+  return {
+    storedKey: createHash('sha256').update(clientKey).digest(),
+    serverKey: hmac(salted, 'Server Key'),
+  };
 }
 
 /** Builds a verifier for the password; salt and iterations are fixed only by tests. */
-export function scramVerifier(password: string, options: { salt?: Buffer; iterations?: number } = {}): string {
+export function scramVerifier(
+  password: string,
+  options: { salt?: Buffer; iterations?: number } = {},
+): string {
   const salt = options.salt ?? randomBytes(SALT_BYTES);
   const iterations = options.iterations ?? SCRAM_ITERATIONS;
   const { storedKey, serverKey } = keys(password, salt, iterations);
@@ -48,8 +54,12 @@ export function scramVerifier(password: string, options: { salt?: Buffer; iterat
 }
 
 /** The parts of a stored verifier, or null when the text is not a SCRAM-SHA-256 verifier. */
-export function parseScramVerifier(verifier: string): { iterations: number; salt: Buffer; storedKey: Buffer; serverKey: Buffer } | null {
-  const match = /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(verifier);
+export function parseScramVerifier(
+  verifier: string,
+): { iterations: number; salt: Buffer; storedKey: Buffer; serverKey: Buffer } | null {
+  const match = /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(
+    verifier,
+  );
   if (!match) return null;
   return {
     iterations: Number(match[1]),

@@ -5,7 +5,18 @@ import type { ScriptAccess, ScriptPort, ScriptRun } from '../actions/script-port
 import { reveal } from '../engine/secret.js';
 
 /** Variables a rotation script may inherit: enough to find its tools, nothing of rotor's own. */
-const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'VAULT_ADDR', 'VAULT_NAMESPACE', 'VAULT_CACERT', 'KUBECONFIG'];
+const INHERITED = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'VAULT_ADDR',
+  'VAULT_NAMESPACE',
+  'VAULT_CACERT',
+  'KUBECONFIG',
+];
 
 /**
  * Runs custom rotation scripts with execa: no shell, the secret path as the only argument,

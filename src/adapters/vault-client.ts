@@ -27,15 +27,28 @@ export function buildClient(config: VaultConfig): NodeVaultClient {
 export async function appRoleLogin(client: NodeVaultClient, config: VaultConfig): Promise<void> {
   const role = config.appRole!;
   try {
-    await client.approleLogin({ role_id: role.roleId, secret_id: role.secretId.reveal(), mount_point: role.mount });
+    await client.approleLogin({
+      role_id: role.roleId,
+      secret_id: role.secretId.reveal(),
+      mount_point: role.mount,
+    });
   } catch (error) {
     if (statusOf(error) === 400 && vaultMessage(error).includes('invalid role or secret ID')) {
-      throw new VaultError('invalid-token', `AppRole login at auth/${role.mount}/login was refused: invalid role or secret ID (400)`, {
-        status: 400,
-        hint: 'check VAULT_ROLE_ID and VAULT_SECRET_ID (secret IDs can expire or be used up)',
-      });
+      throw new VaultError(
+        'invalid-token',
+        `AppRole login at auth/${role.mount}/login was refused: invalid role or secret ID (400)`,
+        {
+          status: 400,
+          hint: 'check VAULT_ROLE_ID and VAULT_SECRET_ID (secret IDs can expire or be used up)',
+        },
+      );
     }
-    throw mapVaultError(error, { doing: 'logging in with AppRole', apiPath: `auth/${role.mount}/login`, needs: ['update'], address: config.address });
+    throw mapVaultError(error, {
+      doing: 'logging in with AppRole',
+      apiPath: `auth/${role.mount}/login`,
+      needs: ['update'],
+      address: config.address,
+    });
   }
 }
 
@@ -43,7 +56,11 @@ export async function appRoleLogin(client: NodeVaultClient, config: VaultConfig)
  * Keeps the token alive during long runs: node-vault renews at 80% of its TTL. A token that can
  * no longer be renewed is replaced by a new AppRole login when AppRole is configured.
  */
-export function startRenewal(client: NodeVaultClient, config: VaultConfig, warn: (message: string) => void): void {
+export function startRenewal(
+  client: NodeVaultClient,
+  config: VaultConfig,
+  warn: (message: string) => void,
+): void {
   if (!config.renewToken) return;
   const relogin = () => {
     if (!config.appRole) {
@@ -74,7 +91,12 @@ function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
  * Runs one client call and turns its failure into a VaultError. On a policy denial it asks Vault
  * which capabilities the token does have on the path, so the message can name the missing one.
  */
-export async function call<T>(client: NodeVaultClient, ctx: CallContext, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function call<T>(
+  client: NodeVaultClient,
+  ctx: CallContext,
+  work: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
   try {
     return await abortable(work(), signal);
   } catch (error) {
@@ -83,7 +105,9 @@ export async function call<T>(client: NodeVaultClient, ctx: CallContext, work: (
     if (statusOf(error) === 403 && !vaultMessage(error).includes('invalid token')) {
       caps = await client
         .write('sys/capabilities-self', { paths: [ctx.apiPath] })
-        .then((res: { data?: Record<string, unknown> }) => (Array.isArray(res?.data?.[ctx.apiPath]) ? (res.data![ctx.apiPath] as string[]) : undefined))
+        .then((res: { data?: Record<string, unknown> }) =>
+          Array.isArray(res?.data?.[ctx.apiPath]) ? (res.data![ctx.apiPath] as string[]) : undefined,
+        )
         .catch(() => undefined);
     }
     throw mapVaultError(error, ctx, caps);

@@ -37,13 +37,20 @@ function parseBool(name: string, value: string): boolean {
  * (mount from VAULT_APPROLE_MOUNT). `overrides` come from the environment's profile and win.
  * The token comes from VAULT_TOKEN, else `<home>/.vault-token`, as the CLI's token helper does.
  */
-export function vaultConfigFromEnv(env: Env, homeDir: string, overrides: Partial<VaultConfig> = {}): VaultConfig {
+export function vaultConfigFromEnv(
+  env: Env,
+  homeDir: string,
+  overrides: Partial<VaultConfig> = {},
+): VaultConfig {
   const address = (overrides.address ?? env.VAULT_ADDR ?? 'https://127.0.0.1:8200').replace(/\/+$/, '');
   try {
     const url = new URL(address);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
   } catch {
-    throw new UsageError(`VAULT_ADDR "${address}" is not an http(s) URL`, 'set VAULT_ADDR to the address of Vault, such as https://vault.example.com:8200');
+    throw new UsageError(
+      `VAULT_ADDR "${address}" is not an http(s) URL`,
+      'set VAULT_ADDR to the address of Vault, such as https://vault.example.com:8200',
+    );
   }
   let token = overrides.token;
   let tokenSource = overrides.tokenSource ?? (token ? 'profile' : undefined);
@@ -61,18 +68,32 @@ export function vaultConfigFromEnv(env: Env, homeDir: string, overrides: Partial
   }
   let appRole = overrides.appRole;
   if (!appRole && env.VAULT_ROLE_ID) {
-    if (!env.VAULT_SECRET_ID) throw new UsageError('VAULT_ROLE_ID is set without VAULT_SECRET_ID', 'set both for AppRole login, or neither');
-    appRole = { roleId: env.VAULT_ROLE_ID, secretId: new Secret(env.VAULT_SECRET_ID, 'VAULT_SECRET_ID'), mount: env.VAULT_APPROLE_MOUNT ?? 'approle' };
+    if (!env.VAULT_SECRET_ID)
+      throw new UsageError(
+        'VAULT_ROLE_ID is set without VAULT_SECRET_ID',
+        'set both for AppRole login, or neither',
+      );
+    appRole = {
+      roleId: env.VAULT_ROLE_ID,
+      secretId: new Secret(env.VAULT_SECRET_ID, 'VAULT_SECRET_ID'),
+      mount: env.VAULT_APPROLE_MOUNT ?? 'approle',
+    };
   }
   const caCertFile = overrides.caCertFile ?? env.VAULT_CACERT;
-  if (caCertFile && !existsSync(caCertFile)) throw new UsageError(`VAULT_CACERT file ${caCertFile} does not exist`, 'point VAULT_CACERT at the PEM file of the CA that signed the Vault server certificate');
+  if (caCertFile && !existsSync(caCertFile))
+    throw new UsageError(
+      `VAULT_CACERT file ${caCertFile} does not exist`,
+      'point VAULT_CACERT at the PEM file of the CA that signed the Vault server certificate',
+    );
   return {
     address,
     token,
     tokenSource,
     namespace: overrides.namespace ?? (env.VAULT_NAMESPACE || undefined),
     caCertFile,
-    skipVerify: overrides.skipVerify ?? (env.VAULT_SKIP_VERIFY ? parseBool('VAULT_SKIP_VERIFY', env.VAULT_SKIP_VERIFY) : false),
+    skipVerify:
+      overrides.skipVerify ??
+      (env.VAULT_SKIP_VERIFY ? parseBool('VAULT_SKIP_VERIFY', env.VAULT_SKIP_VERIFY) : false),
     appRole,
     timeoutMs: overrides.timeoutMs ?? 30_000,
     renewToken: overrides.renewToken ?? true,

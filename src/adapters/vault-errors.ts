@@ -36,31 +36,47 @@ export function mapVaultError(error: unknown, ctx: CallContext, tokenCaps?: stri
   if (status === undefined) {
     const code = (error as { code?: string })?.code ?? 'no answer';
     if (TLS_CODES.test(code)) {
-      return new VaultError('unreachable', `Vault at ${where} failed TLS verification (${code}) while ${ctx.doing}`, {
-        hint: 'set VAULT_CACERT to the PEM file of the CA that signed Vault\'s certificate (VAULT_SKIP_VERIFY=true only for a sandbox)',
-      });
+      return new VaultError(
+        'unreachable',
+        `Vault at ${where} failed TLS verification (${code}) while ${ctx.doing}`,
+        {
+          hint: "set VAULT_CACERT to the PEM file of the CA that signed Vault's certificate (VAULT_SKIP_VERIFY=true only for a sandbox)",
+        },
+      );
     }
     const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-    return new VaultError('unreachable', `Vault at ${where} is unreachable (${timedOut ? 'timed out' : code}) while ${ctx.doing}`, {
-      hint: 'check VAULT_ADDR, that Vault is running, and that this machine can reach it',
-    });
+    return new VaultError(
+      'unreachable',
+      `Vault at ${where} is unreachable (${timedOut ? 'timed out' : code}) while ${ctx.doing}`,
+      {
+        hint: 'check VAULT_ADDR, that Vault is running, and that this machine can reach it',
+      },
+    );
   }
   const message = vaultMessage(error);
   const at = `${ctx.apiPath} (${status})`;
   if (status === 403 && message.includes('invalid token')) {
-    return new VaultError('invalid-token', `Vault refused the token while ${ctx.doing}: permission denied, invalid token (403)`, {
-      status,
-      hint: 'the token expired or was revoked: log in again (vault login), or set VAULT_TOKEN or AppRole credentials',
-    });
+    return new VaultError(
+      'invalid-token',
+      `Vault refused the token while ${ctx.doing}: permission denied, invalid token (403)`,
+      {
+        status,
+        hint: 'the token expired or was revoked: log in again (vault login), or set VAULT_TOKEN or AppRole credentials',
+      },
+    );
   }
   if (status === 403) {
     const missing = ctx.needs.filter((c) => !tokenCaps?.includes(c));
     const need = (missing.length ? missing : ctx.needs).map((c) => `"${c}"`).join(' or ');
     const has = tokenCaps ? ` (the token has ${tokenCaps.length ? tokenCaps.join(', ') : 'none'} there)` : '';
-    return new VaultError('permission-denied', `permission denied while ${ctx.doing}: the token lacks the ${need} capability on ${at}${has}`, {
-      status,
-      hint: `add ${need} on "${ctx.apiPath}" to a policy of this token, or use a token that has it`,
-    });
+    return new VaultError(
+      'permission-denied',
+      `permission denied while ${ctx.doing}: the token lacks the ${need} capability on ${at}${has}`,
+      {
+        status,
+        hint: `add ${need} on "${ctx.apiPath}" to a policy of this token, or use a token that has it`,
+      },
+    );
   }
   if (status === 503 && !/sealed/i.test(message)) {
     // Sealed Vault says so ("Vault is sealed"); any other 503 is a node or proxy that is unavailable.
@@ -84,11 +100,14 @@ export function mapVaultError(error: unknown, ctx: CallContext, tokenCaps?: stri
   if (status === 400) {
     return new VaultError('bad-request', `Vault refused ${ctx.doing}: bad request at ${at}`, {
       status,
-      hint: 'check the step\'s parameters; the vault CLI shows Vault\'s own message for the same request',
+      hint: "check the step's parameters; the vault CLI shows Vault's own message for the same request",
     });
   }
   if (status === 429) {
-    return new VaultError('server-error', `Vault at ${where} is a standby node (429) while ${ctx.doing}`, { status, hint: 'point VAULT_ADDR at the active node' });
+    return new VaultError('server-error', `Vault at ${where} is a standby node (429) while ${ctx.doing}`, {
+      status,
+      hint: 'point VAULT_ADDR at the active node',
+    });
   }
   return new VaultError('server-error', `Vault answered ${status} while ${ctx.doing} at ${ctx.apiPath}`, {
     status,

@@ -1,4 +1,11 @@
-import { VaultError, isVaultError, type KvData, type KvLocation, type KvMetadata, type VaultPort } from '../actions/vault-port.js';
+import {
+  VaultError,
+  isVaultError,
+  type KvData,
+  type KvLocation,
+  type KvMetadata,
+  type VaultPort,
+} from '../actions/vault-port.js';
 import { isSecret, reveal } from '../engine/secret.js';
 import { call, type NodeVaultClient } from './vault-client.js';
 
@@ -12,7 +19,11 @@ function revealData(data: KvData): Record<string, unknown> {
 function metadataOf(data: Record<string, any>): KvMetadata {
   const versions: KvMetadata['versions'] = {};
   for (const [n, v] of Object.entries((data.versions ?? {}) as Record<string, any>)) {
-    versions[Number(n)] = { createdTime: String(v.created_time), deleted: v.deletion_time !== '' && Date.parse(v.deletion_time) <= Date.now(), destroyed: Boolean(v.destroyed) };
+    versions[Number(n)] = {
+      createdTime: String(v.created_time),
+      deleted: v.deletion_time !== '' && Date.parse(v.deletion_time) <= Date.now(),
+      destroyed: Boolean(v.destroyed),
+    };
   }
   return {
     currentVersion: Number(data.current_version),
@@ -24,7 +35,10 @@ function metadataOf(data: Record<string, any>): KvMetadata {
   };
 }
 
-type KvMethods = Pick<VaultPort, 'kvRead' | 'kvMetadata' | 'kvWrite' | 'kvPatch' | 'kvWriteCustomMetadata' | 'kvDeleteAll'>;
+type KvMethods = Pick<
+  VaultPort,
+  'kvRead' | 'kvMetadata' | 'kvWrite' | 'kvPatch' | 'kvWriteCustomMetadata' | 'kvDeleteAll'
+>;
 
 /** The KV v2 half of the port, with check-and-set conflicts told in the operator's words. */
 export function kvMethods(client: NodeVaultClient, address: string): KvMethods {
@@ -34,7 +48,12 @@ export function kvMethods(client: NodeVaultClient, address: string): KvMethods {
 
   const metadata: KvMethods['kvMetadata'] = async (at, options = {}) => {
     try {
-      const res = await call(client, ctx(`reading the metadata of ${name(at)}`, metaPath(at), ['read']), () => client.read(metaPath(at)), options.signal);
+      const res = await call(
+        client,
+        ctx(`reading the metadata of ${name(at)}`, metaPath(at), ['read']),
+        () => client.read(metaPath(at)),
+        options.signal,
+      );
       return metadataOf(res.data);
     } catch (error) {
       if (isVaultError(error, 'not-found')) return null;
@@ -50,22 +69,36 @@ export function kvMethods(client: NodeVaultClient, address: string): KvMethods {
       if (!isVaultError(error, 'bad-request')) throw error;
       const current = (await metadata(at).catch(() => null))?.currentVersion ?? 0;
       if (cas !== undefined && current !== cas) {
-        throw new VaultError('cas-conflict', `${at.path} changed since this run started: version ${cas} → ${current}; someone else may be rotating it`, {
-          status: 400,
-          hint: `look at who wrote version ${current} (vault kv metadata get ${name(at)}) before running the rotation again`,
-        });
+        throw new VaultError(
+          'cas-conflict',
+          `${at.path} changed since this run started: version ${cas} → ${current}; someone else may be rotating it`,
+          {
+            status: 400,
+            hint: `look at who wrote version ${current} (vault kv metadata get ${name(at)}) before running the rotation again`,
+          },
+        );
       }
       if (cas === undefined) {
-        throw new VaultError('cas-required', `${name(at)} requires check-and-set (cas_required): the write gave no version to check (400)`, {
-          status: 400,
-          hint: 'give the step a cas: the version recorded by vault.kv-snapshot',
-        });
+        throw new VaultError(
+          'cas-required',
+          `${name(at)} requires check-and-set (cas_required): the write gave no version to check (400)`,
+          {
+            status: 400,
+            hint: 'give the step a cas: the version recorded by vault.kv-snapshot',
+          },
+        );
       }
       throw error;
     }
   };
 
-  const write = (verb: 'writing' | 'patching', at: KvLocation, data: KvData, cas: number | undefined, signal?: AbortSignal) => {
+  const write = (
+    verb: 'writing' | 'patching',
+    at: KvLocation,
+    data: KvData,
+    cas: number | undefined,
+    signal?: AbortSignal,
+  ) => {
     const body = { data: revealData(data), options: cas === undefined ? {} : { cas } };
     const needs = verb === 'patching' ? ['patch'] : ['create', 'update'];
     return casAware(at, cas, async () => {
@@ -84,34 +117,64 @@ export function kvMethods(client: NodeVaultClient, address: string): KvMethods {
       const path = options.version ? `${dataPath(at)}?version=${options.version}` : dataPath(at);
       const doing = `reading ${name(at)}${options.version ? ` version ${options.version}` : ''}`;
       try {
-        const res = await call(client, ctx(doing, dataPath(at), ['read']), () => client.read(path), options.signal);
-        return { data: res.data.data, version: Number(res.data.metadata.version), createdTime: String(res.data.metadata.created_time) };
+        const res = await call(
+          client,
+          ctx(doing, dataPath(at), ['read']),
+          () => client.read(path),
+          options.signal,
+        );
+        return {
+          data: res.data.data,
+          version: Number(res.data.metadata.version),
+          createdTime: String(res.data.metadata.created_time),
+        };
       } catch (error) {
         if (!isVaultError(error, 'not-found')) throw error;
         const meta = await metadata(at).catch(() => null);
         const n = options.version ?? meta?.currentVersion;
         const v = n !== undefined ? meta?.versions[n] : undefined;
         if (v?.destroyed || v?.deleted) {
-          throw new VaultError('deleted', `${name(at)} version ${n} is ${v.destroyed ? 'destroyed' : 'deleted'} (404) while ${doing}`, {
-            status: 404,
-            hint: v.destroyed ? 'a destroyed version is gone: restore an earlier one with vault.kv-restore' : `undelete it (vault kv undelete -versions=${n} ${name(at)}) or restore an earlier version with vault.kv-restore`,
-          });
+          throw new VaultError(
+            'deleted',
+            `${name(at)} version ${n} is ${v.destroyed ? 'destroyed' : 'deleted'} (404) while ${doing}`,
+            {
+              status: 404,
+              hint: v.destroyed
+                ? 'a destroyed version is gone: restore an earlier one with vault.kv-restore'
+                : `undelete it (vault kv undelete -versions=${n} ${name(at)}) or restore an earlier version with vault.kv-restore`,
+            },
+          );
         }
-        throw new VaultError('not-found', `${name(at)}${options.version ? ` version ${options.version}` : ''} not found (404) while ${doing}`, {
-          status: 404,
-          hint: meta ? `the versions kept are ${meta.oldestVersion || 1}..${meta.currentVersion}` : `check the path and the mount ("${at.mount}")`,
-        });
+        throw new VaultError(
+          'not-found',
+          `${name(at)}${options.version ? ` version ${options.version}` : ''} not found (404) while ${doing}`,
+          {
+            status: 404,
+            hint: meta
+              ? `the versions kept are ${meta.oldestVersion || 1}..${meta.currentVersion}`
+              : `check the path and the mount ("${at.mount}")`,
+          },
+        );
       }
     },
     kvMetadata: metadata,
     kvWrite: (at, data, options = {}) => write('writing', at, data, options.cas, options.signal),
     kvPatch: (at, data, options = {}) => write('patching', at, data, options.cas, options.signal),
     async kvWriteCustomMetadata(at, custom, options = {}) {
-      await call(client, ctx(`writing the metadata of ${name(at)}`, metaPath(at), ['create', 'update']), () => client.write(metaPath(at), { custom_metadata: custom }), options.signal);
+      await call(
+        client,
+        ctx(`writing the metadata of ${name(at)}`, metaPath(at), ['create', 'update']),
+        () => client.write(metaPath(at), { custom_metadata: custom }),
+        options.signal,
+      );
     },
     async kvDeleteAll(at, options = {}) {
-      await call(client, ctx(`deleting ${name(at)} with all its versions`, metaPath(at), ['delete']), () => client.delete(metaPath(at)), options.signal);
+      await call(
+        client,
+        ctx(`deleting ${name(at)} with all its versions`, metaPath(at), ['delete']),
+        () => client.delete(metaPath(at)),
+        options.signal,
+      );
     },
   };
 }
-

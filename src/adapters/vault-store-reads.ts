@@ -17,12 +17,19 @@ const seg = (s: string) => s.split('/').filter(Boolean).map(encodeURIComponent).
  * a network error, a versioned read, every write, and an AppRole login go to the adapter, so
  * errors keep its wording and its hints.
  */
-export function storeVault(config: VaultConfig, adapter: () => Promise<VaultPort>): StoreVault & { close(): Promise<void> } {
+export function storeVault(
+  config: VaultConfig,
+  adapter: () => Promise<VaultPort>,
+): StoreVault & { close(): Promise<void> } {
   let loaded: Promise<VaultPort> | undefined;
   const full = () => (loaded ??= adapter());
   const https = config.address.startsWith('https:');
   const agent = https
-    ? new HttpsAgent({ keepAlive: true, ca: config.caCertFile ? readFileSync(config.caCertFile) : undefined, rejectUnauthorized: !config.skipVerify })
+    ? new HttpsAgent({
+        keepAlive: true,
+        ca: config.caCertFile ? readFileSync(config.caCertFile) : undefined,
+        rejectUnauthorized: !config.skipVerify,
+      })
     : new HttpAgent({ keepAlive: true });
 
   /** One GET; undefined when anything but 200 or a plain 404 came back, so the adapter retries it. */
@@ -31,19 +38,23 @@ export function storeVault(config: VaultConfig, adapter: () => Promise<VaultPort
       const headers: Record<string, string> = { 'X-Vault-Token': config.token!.reveal() };
       if (config.namespace) headers['X-Vault-Namespace'] = config.namespace;
       const url = `${config.address}/v1/${seg(at.mount)}/data/${seg(at.path)}`;
-      const req = (https ? httpsRequest : httpRequest)(url, { agent, headers, timeout: config.timeoutMs }, (res: IncomingMessage) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} });
-          } catch {
-            resolve(undefined);
-          }
-        });
-        res.on('error', () => resolve(undefined));
-      });
+      const req = (https ? httpsRequest : httpRequest)(
+        url,
+        { agent, headers, timeout: config.timeoutMs },
+        (res: IncomingMessage) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} });
+            } catch {
+              resolve(undefined);
+            }
+          });
+          res.on('error', () => resolve(undefined));
+        },
+      );
       req.on('timeout', () => req.destroy());
       req.on('error', () => resolve(undefined));
       req.end();
@@ -59,7 +70,10 @@ export function storeVault(config: VaultConfig, adapter: () => Promise<VaultPort
       }
       // A plain 404 (no deleted or destroyed version behind it): never written.
       if (answer?.status === 404 && !answer.body?.data) {
-        throw new VaultError('not-found', `${at.mount}/${at.path} not found (404)`, { status: 404, hint: `check the path and the mount ("${at.mount}")` });
+        throw new VaultError('not-found', `${at.mount}/${at.path} not found (404)`, {
+          status: 404,
+          hint: `check the path and the mount ("${at.mount}")`,
+        });
       }
       return (await full()).kvRead(at, options);
     },

@@ -1,5 +1,11 @@
 import type { Secret } from '../engine/secret.js';
-import { VaultError, isVaultError, type SealStatus, type TransitKeyInfo, type VaultPort } from '../actions/vault-port.js';
+import {
+  VaultError,
+  isVaultError,
+  type SealStatus,
+  type TransitKeyInfo,
+  type VaultPort,
+} from '../actions/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
 import { appRoleLogin, buildClient, call, startRenewal, type NodeVaultClient } from './vault-client.js';
 import { kvMethods } from './vault-kv.js';
@@ -26,9 +32,13 @@ function keyInfo(name: string, data: Record<string, unknown>): TransitKeyInfo {
 }
 
 function sealStatus(body: Record<string, unknown>): SealStatus {
-  return { sealed: Boolean(body.sealed), threshold: Number(body.t), shares: Number(body.n), progress: Number(body.progress) };
+  return {
+    sealed: Boolean(body.sealed),
+    threshold: Number(body.t),
+    shares: Number(body.n),
+    progress: Number(body.progress),
+  };
 }
-
 
 /**
  * The VaultPort over node-vault, configured the Vault CLI's way (see vaultConfigFromEnv). Logs in
@@ -38,24 +48,39 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
   const client: NodeVaultClient = buildClient(config);
   if (!config.token && config.appRole) await appRoleLogin(client, config);
   startRenewal(client, config, (m) => hooks.onWarning?.(m));
-  const ctx = (doing: string, apiPath: string, needs: string[]) => ({ doing, apiPath, needs, address: config.address });
+  const ctx = (doing: string, apiPath: string, needs: string[]) => ({
+    doing,
+    apiPath,
+    needs,
+    address: config.address,
+  });
 
   const unseal = async (body: Record<string, unknown>, signal?: AbortSignal) => {
     try {
-      return sealStatus(await call(client, ctx('unsealing', 'sys/unseal', ['update']), () => client.unseal(body), signal));
+      return sealStatus(
+        await call(client, ctx('unsealing', 'sys/unseal', ['update']), () => client.unseal(body), signal),
+      );
     } catch (error) {
       if (isVaultError(error, 'server-error') && error.status === 500) {
         // Vault answers 500 when the shares cannot be combined at all (two with the same index).
-        throw new VaultError('server-error', 'Vault answered 500 while unsealing at sys/unseal; the unseal progress starts again from 0', {
-          status: 500,
-          hint: 'two shares may be the same share position (one mistyped or copied twice): check each with its holder; otherwise look at Vault\'s logs',
-        });
+        throw new VaultError(
+          'server-error',
+          'Vault answered 500 while unsealing at sys/unseal; the unseal progress starts again from 0',
+          {
+            status: 500,
+            hint: "two shares may be the same share position (one mistyped or copied twice): check each with its holder; otherwise look at Vault's logs",
+          },
+        );
       }
       if (!isVaultError(error, 'bad-request')) throw error;
-      throw new VaultError('bad-request', 'Vault refused the unseal share (400); the unseal progress starts again from 0', {
-        status: 400,
-        hint: 'check each share with its holder: a share must be the exact base64 or hex text vault operator init printed',
-      });
+      throw new VaultError(
+        'bad-request',
+        'Vault refused the unseal share (400); the unseal progress starts again from 0',
+        {
+          status: 400,
+          hint: 'check each share with its holder: a share must be the exact base64 or hex text vault operator init printed',
+        },
+      );
     }
   };
 
@@ -65,7 +90,12 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
 
     async transitKeyInfo(mount, key, options = {}) {
       const path = `${seg(mount)}/keys/${seg(key)}`;
-      const res = await call(client, ctx(`reading transit key ${key}`, path, ['read']), () => client.read(path), options.signal);
+      const res = await call(
+        client,
+        ctx(`reading transit key ${key}`, path, ['read']),
+        () => client.read(path),
+        options.signal,
+      );
       return keyInfo(key, res.data);
     },
 
@@ -73,10 +103,20 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
       const path = `${seg(mount)}/keys/${seg(key)}/rotate`;
       try {
         // node-vault's rotate() rotates Vault's barrier key: transit rotation is a write to this path.
-        const res = await call(client, ctx(`rotating transit key ${key}`, path, ['update']), () => client.write(path, {}), options.signal);
+        const res = await call(
+          client,
+          ctx(`rotating transit key ${key}`, path, ['update']),
+          () => client.write(path, {}),
+          options.signal,
+        );
         if (res?.data?.latest_version !== undefined) return keyInfo(key, res.data);
       } catch (error) {
-        if (isVaultError(error, 'bad-request')) throw new VaultError('not-found', `transit key ${key} not found at ${mount}/keys/${key} (400 key not found)`, { status: 400, hint: 'check the key name and the transit mount' });
+        if (isVaultError(error, 'bad-request'))
+          throw new VaultError(
+            'not-found',
+            `transit key ${key} not found at ${mount}/keys/${key} (400 key not found)`,
+            { status: 400, hint: 'check the key name and the transit mount' },
+          );
         throw error;
       }
       return this.transitKeyInfo(mount, key, options); // servers before 1.14 answer 204
@@ -84,15 +124,29 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
 
     async dbRotateRoot(mount, connection, options = {}) {
       const path = `${seg(mount)}/rotate-root/${seg(connection)}`;
-      await call(client, ctx(`rotating the root credential of database connection ${connection}`, path, ['update']), () => client.write(path, {}), options.signal);
+      await call(
+        client,
+        ctx(`rotating the root credential of database connection ${connection}`, path, ['update']),
+        () => client.write(path, {}),
+        options.signal,
+      );
     },
 
     async dbRotateRole(mount, role, options = {}) {
       const path = `${seg(mount)}/rotate-role/${seg(role)}`;
       try {
-        await call(client, ctx(`rotating static role ${role}`, path, ['update']), () => client.write(path, {}), options.signal);
+        await call(
+          client,
+          ctx(`rotating static role ${role}`, path, ['update']),
+          () => client.write(path, {}),
+          options.signal,
+        );
       } catch (error) {
-        if (isVaultError(error, 'bad-request')) throw new VaultError('not-found', `no static role ${role} at ${mount}/static-roles/${role} (400)`, { status: 400, hint: 'check the role name (vault list database/static-roles)' });
+        if (isVaultError(error, 'bad-request'))
+          throw new VaultError('not-found', `no static role ${role} at ${mount}/static-roles/${role} (400)`, {
+            status: 400,
+            hint: 'check the role name (vault list database/static-roles)',
+          });
         throw error;
       }
     },
@@ -100,49 +154,108 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     async dbStaticCreds(mount, role, options = {}) {
       const path = `${seg(mount)}/static-creds/${seg(role)}`;
       try {
-        const res = await call(client, ctx(`reading static credentials of ${role}`, path, ['read']), () => client.read(path), options.signal);
-        return { username: String(res.data.username), password: String(res.data.password), lastVaultRotation: String(res.data.last_vault_rotation), ttl: Number(res.data.ttl) };
+        const res = await call(
+          client,
+          ctx(`reading static credentials of ${role}`, path, ['read']),
+          () => client.read(path),
+          options.signal,
+        );
+        return {
+          username: String(res.data.username),
+          password: String(res.data.password),
+          lastVaultRotation: String(res.data.last_vault_rotation),
+          ttl: Number(res.data.ttl),
+        };
       } catch (error) {
-        if (isVaultError(error, 'bad-request')) throw new VaultError('not-found', `no static role ${role} at ${mount}/static-roles/${role} (400)`, { status: 400, hint: 'check the role name (vault list database/static-roles)' });
+        if (isVaultError(error, 'bad-request'))
+          throw new VaultError('not-found', `no static role ${role} at ${mount}/static-roles/${role} (400)`, {
+            status: 400,
+            hint: 'check the role name (vault list database/static-roles)',
+          });
         throw error;
       }
     },
 
     async renewLease(leaseId, incrementSeconds, options = {}) {
-      const body = incrementSeconds ? { lease_id: leaseId, increment: incrementSeconds } : { lease_id: leaseId };
+      const body = incrementSeconds
+        ? { lease_id: leaseId, increment: incrementSeconds }
+        : { lease_id: leaseId };
       try {
-        const res = await call(client, ctx(`renewing lease ${leaseId}`, 'sys/leases/renew', ['update']), () => client.write('sys/leases/renew', body), options.signal);
-        return { leaseId: String(res.lease_id), leaseDuration: Number(res.lease_duration), renewable: Boolean(res.renewable) };
+        const res = await call(
+          client,
+          ctx(`renewing lease ${leaseId}`, 'sys/leases/renew', ['update']),
+          () => client.write('sys/leases/renew', body),
+          options.signal,
+        );
+        return {
+          leaseId: String(res.lease_id),
+          leaseDuration: Number(res.lease_duration),
+          renewable: Boolean(res.renewable),
+        };
       } catch (error) {
-        if (isVaultError(error, 'bad-request')) throw new VaultError('not-found', `lease ${leaseId} not found or not renewable (400)`, { status: 400, hint: 'the lease expired or was revoked: request new credentials' });
+        if (isVaultError(error, 'bad-request'))
+          throw new VaultError('not-found', `lease ${leaseId} not found or not renewable (400)`, {
+            status: 400,
+            hint: 'the lease expired or was revoked: request new credentials',
+          });
         throw error;
       }
     },
 
     async health(options = {}) {
       // node-vault resolves sys/health's non-200 answers with their body instead of throwing.
-      const body = await call(client, ctx('checking Vault health', 'sys/health', ['read']), () => client.health({ standbyok: false }), options.signal);
+      const body = await call(
+        client,
+        ctx('checking Vault health', 'sys/health', ['read']),
+        () => client.health({ standbyok: false }),
+        options.signal,
+      );
       if (typeof body?.sealed !== 'boolean') {
-        throw new VaultError('server-error', `Vault answered sys/health without a health status`, { hint: 'Vault is failing: look at its logs' });
+        throw new VaultError('server-error', `Vault answered sys/health without a health status`, {
+          hint: 'Vault is failing: look at its logs',
+        });
       }
       const status = !body.initialized ? 501 : body.sealed ? 503 : body.standby ? 429 : 200;
-      return { initialized: Boolean(body.initialized), sealed: body.sealed, standby: Boolean(body.standby), version: String(body.version ?? ''), status };
+      return {
+        initialized: Boolean(body.initialized),
+        sealed: body.sealed,
+        standby: Boolean(body.standby),
+        version: String(body.version ?? ''),
+        status,
+      };
     },
 
     async sealStatus(options = {}) {
-      return sealStatus(await call(client, ctx('reading the seal status', 'sys/seal-status', ['read']), () => client.status(), options.signal));
+      return sealStatus(
+        await call(
+          client,
+          ctx('reading the seal status', 'sys/seal-status', ['read']),
+          () => client.status(),
+          options.signal,
+        ),
+      );
     },
 
     unsealShare: (share: Secret, options = {}) => unseal({ key: share.reveal() }, options.signal),
     unsealReset: (options = {}) => unseal({ reset: true }, options.signal),
 
     async read(apiPath, options = {}) {
-      const res = await call(client, ctx(`reading ${apiPath}`, apiPath, ['read']), () => client.read(apiPath), options.signal);
+      const res = await call(
+        client,
+        ctx(`reading ${apiPath}`, apiPath, ['read']),
+        () => client.read(apiPath),
+        options.signal,
+      );
       return (res?.data ?? {}) as Record<string, unknown>;
     },
 
     async write(apiPath, body, options = {}) {
-      const res = await call(client, ctx(`writing ${apiPath}`, apiPath, ['update']), () => client.write(apiPath, body), options.signal);
+      const res = await call(
+        client,
+        ctx(`writing ${apiPath}`, apiPath, ['update']),
+        () => client.write(apiPath, body),
+        options.signal,
+      );
       return (res?.data ?? {}) as Record<string, unknown>;
     },
 

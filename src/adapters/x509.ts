@@ -17,10 +17,12 @@ function parse(pem: string): Forge.pki.Certificate {
   }
 }
 
-const commonName = (attributes: Forge.pki.CertificateField[]): string => String(attributes.find((a) => a.name === 'commonName')?.value ?? '');
+const commonName = (attributes: Forge.pki.CertificateField[]): string =>
+  String(attributes.find((a) => a.name === 'commonName')?.value ?? '');
 
 /** Vault writes serials as colon-separated hex pairs; forge gives the bytes as hex. */
-const colonHex = (hex: string): string => (hex.length % 2 ? `0${hex}` : hex).toLowerCase().match(/../g)!.join(':');
+const colonHex = (hex: string): string =>
+  (hex.length % 2 ? `0${hex}` : hex).toLowerCase().match(/../g)!.join(':');
 
 type AltName = { type: number; value?: string; ip?: string };
 
@@ -30,7 +32,9 @@ export const forgeX509: X509Port = {
     const forge = forgeLib();
     const cert = parse(pem);
     const san = cert.getExtension('subjectAltName') as { altNames?: AltName[] } | undefined;
-    const names = (san?.altNames ?? []).flatMap((n) => (n.type === 2 && n.value ? [n.value] : n.type === 7 && n.ip ? [n.ip] : []));
+    const names = (san?.altNames ?? []).flatMap((n) =>
+      n.type === 2 && n.value ? [n.value] : n.type === 7 && n.ip ? [n.ip] : [],
+    );
     const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
     return {
       serial: colonHex(cert.serialNumber),

@@ -8,7 +8,13 @@ import type { HistoryEntry, RotationStats, RotationStatus } from '../policy/hist
 import { parsePolicy, runbookFor, type Policy, type PolicyInput } from '../policy/policy.js';
 import { checkRunbookFits } from '../policy/policy-runbook.js';
 import type { RotationVerdict } from '../policy/rotate-policy.js';
-import { dueReport, rotationHistory, rotationStatistics, rotationStatus, type RotationStatusReport } from '../policy/rotation-queries.js';
+import {
+  dueReport,
+  rotationHistory,
+  rotationStatistics,
+  rotationStatus,
+  type RotationStatusReport,
+} from '../policy/rotation-queries.js';
 import { normalizeSecretPath } from '../policy/secret-path.js';
 import { parseDuration } from '../runbook/duration.js';
 
@@ -23,11 +29,18 @@ export interface RotationClientOptions {
 const envOf = (options: RotationClientOptions) => options.env ?? process.env;
 
 /** Adds or replaces a secret's rotation policy after the same checks as `rotor policy add`. */
-export async function configurePolicy(policy: PolicyInput, options: RotationClientOptions = {}): Promise<Policy> {
+export async function configurePolicy(
+  policy: PolicyInput,
+  options: RotationClientOptions = {},
+): Promise<Policy> {
   const ctx = new RotorContext(envOf(options));
   const parsed = parsePolicy(policy);
   checkRunbookFits(parsed, ctx.findRunbook(runbookFor(parsed)).runbook.inputs);
-  return withStores(hostOf(ctx), options.environment, async (stores) => (await stores.policies.put(parsed)).policy);
+  return withStores(
+    hostOf(ctx),
+    options.environment,
+    async (stores) => (await stores.policies.put(parsed)).policy,
+  );
 }
 
 /** What rotateSecretNow did. */
@@ -65,25 +78,56 @@ export interface RotateNowOptions extends RotationClientOptions {
  * rollback and notices, recorded in history. A secret without a policy rotates once, as a manual
  * policy with the given secret type or runbook would.
  */
-export async function rotateSecretNow(secretPath: string, options: RotateNowOptions = {}): Promise<RotationOutcome> {
+export async function rotateSecretNow(
+  secretPath: string,
+  options: RotateNowOptions = {},
+): Promise<RotationOutcome> {
   const ctx = new RotorContext(envOf(options));
   await ctx.prepareEnvironment(options.environment);
   const envName = options.environment ?? ctx.defaultEnvironment();
   const environment = ctx.environment(envName);
   if (environment.protected && options.confirmEnvironment !== environment.name) {
-    throw new UsageError(`environment ${environment.name} is protected: pass confirmEnvironment: "${environment.name}"`, 'type the environment name to show this is the one you mean');
+    throw new UsageError(
+      `environment ${environment.name} is protected: pass confirmEnvironment: "${environment.name}"`,
+      'type the environment name to show this is the one you mean',
+    );
   }
   const path = normalizeSecretPath(secretPath);
   const host = hostOf(ctx);
   const stored = await withStores(host, envName, (stores) => stores.policies.get(path));
-  const overrides = Object.fromEntries(Object.entries({ secret_type: options.secretType, runbook: options.runbook, rotation_script_path: options.rotationScriptPath, inputs: options.inputs }).filter(([, v]) => v !== undefined));
+  const overrides = Object.fromEntries(
+    Object.entries({
+      secret_type: options.secretType,
+      runbook: options.runbook,
+      rotation_script_path: options.rotationScriptPath,
+      inputs: options.inputs,
+    }).filter(([, v]) => v !== undefined),
+  );
   const policy = parsePolicy({ ...(stored ?? { secret_path: path, rotation_type: 'manual' }), ...overrides });
   checkRunbookFits(policy, ctx.findRunbook(runbookFor(policy)).runbook.inputs);
   const log = options.onLog ?? (() => undefined);
-  const io: Io = { argv: ['rotateSecretNow', path], stdout: log, stderr: log, isTTY: false, onSignal: () => () => undefined };
+  const io: Io = {
+    argv: ['rotateSecretNow', path],
+    stdout: log,
+    stderr: log,
+    isTTY: false,
+    onSignal: () => () => undefined,
+  };
   const { createNotifier, notifierConfigFromEnv } = await import('../adapters/notifier.js');
   const { fetchHttp } = await import('../adapters/http.js');
-  const result = await rotateOne(ctx, host, policy, envName, { set: [], yes: true, notifier: createNotifier(notifierConfigFromEnv(ctx.env), fetchHttp), backoffMs: parseDuration(ctx.env.ROTOR_RETRY_DELAY ?? '30s') ?? 30_000 }, io);
+  const result = await rotateOne(
+    ctx,
+    host,
+    policy,
+    envName,
+    {
+      set: [],
+      yes: true,
+      notifier: createNotifier(notifierConfigFromEnv(ctx.env), fetchHttp),
+      backoffMs: parseDuration(ctx.env.ROTOR_RETRY_DELAY ?? '30s') ?? 30_000,
+    },
+    io,
+  );
   const entry = result.last.entry;
   return {
     secret_path: path,
@@ -100,27 +144,49 @@ export async function rotateSecretNow(secretPath: string, options: RotateNowOpti
 }
 
 /** `rotor status`: scheduled, last_rotated, next_rotation, and why. */
-export function getRotationStatus(secretPath: string, options: RotationClientOptions = {}): Promise<RotationStatusReport> {
-  return withStores(lightHost(envOf(options)), options.environment, (stores) => rotationStatus(stores, normalizeSecretPath(secretPath), new Date()));
+export function getRotationStatus(
+  secretPath: string,
+  options: RotationClientOptions = {},
+): Promise<RotationStatusReport> {
+  return withStores(lightHost(envOf(options)), options.environment, (stores) =>
+    rotationStatus(stores, normalizeSecretPath(secretPath), new Date()),
+  );
 }
 
 /** Every secret that has a rotation policy, active or not. */
 export function listSecretsForRotation(options: RotationClientOptions = {}): Promise<string[]> {
-  return withStores(lightHost(envOf(options)), options.environment, async (stores) => (await stores.policies.list()).policies.map((p) => p.secret_path));
+  return withStores(lightHost(envOf(options)), options.environment, async (stores) =>
+    (await stores.policies.list()).policies.map((p) => p.secret_path),
+  );
 }
 
 /** `rotor history`: one secret's rotations, or the newest across all; newest first. */
-export function getRotationHistory(options: RotationClientOptions & { secretPath?: string; limit?: number } = {}): Promise<HistoryEntry[]> {
+export function getRotationHistory(
+  options: RotationClientOptions & { secretPath?: string; limit?: number } = {},
+): Promise<HistoryEntry[]> {
   const secretPath = options.secretPath === undefined ? undefined : normalizeSecretPath(options.secretPath);
-  return withStores(lightHost(envOf(options)), options.environment, (stores) => rotationHistory(stores, { secretPath, limit: options.limit }));
+  return withStores(lightHost(envOf(options)), options.environment, (stores) =>
+    rotationHistory(stores, { secretPath, limit: options.limit }),
+  );
 }
 
 /** `rotor stats`: total_rotations, success_count, failed_count, success_rate, avg_duration_seconds. */
-export function getRotationStats(options: RotationClientOptions & { secretPath?: string } = {}): Promise<RotationStats> {
-  return withStores(lightHost(envOf(options)), options.environment, (stores) => rotationStatistics(stores, options.secretPath === undefined ? undefined : normalizeSecretPath(options.secretPath)));
+export function getRotationStats(
+  options: RotationClientOptions & { secretPath?: string } = {},
+): Promise<RotationStats> {
+  return withStores(lightHost(envOf(options)), options.environment, (stores) =>
+    rotationStatistics(
+      stores,
+      options.secretPath === undefined ? undefined : normalizeSecretPath(options.secretPath),
+    ),
+  );
 }
 
 /** `rotor due --json`: the secrets due now (or at `now`), and why. */
 export function dueRotations(options: RotationClientOptions & { now?: Date } = {}): Promise<DueLine[]> {
-  return withStores(lightHost(envOf(options)), options.environment, async (stores) => (await dueReport(stores, options.now ?? new Date(), { onlyDue: true })).items.filter((i) => i.state.due).map(dueLine));
+  return withStores(lightHost(envOf(options)), options.environment, async (stores) =>
+    (await dueReport(stores, options.now ?? new Date(), { onlyDue: true })).items
+      .filter((i) => i.state.due)
+      .map(dueLine),
+  );
 }

@@ -9,14 +9,26 @@ export function listRunbooks(ctx: RotorContext, options: { json?: boolean }, io:
   const infos = [...ctx.catalog.values()].map(runbookInfo);
   const broken = [...brokenRunbooks.entries()].map(([file, error]) => ({ file, error }));
   if (options.json) {
-    io.stdout(JSON.stringify(broken.length ? [...infos, ...broken.map((b) => ({ broken: true, ...b }))] : infos, null, 2));
+    io.stdout(
+      JSON.stringify(
+        broken.length ? [...infos, ...broken.map((b) => ({ broken: true, ...b }))] : infos,
+        null,
+        2,
+      ),
+    );
     return broken.length ? 1 : 0;
   }
   for (const b of broken) io.stderr(`rotor: a runbook failed to load: ${b.error}`);
   for (const info of infos) {
     io.stdout(`${info.id.padEnd(18)} ${info.title}`);
     for (const input of info.inputs) {
-      const value = input.secret ? '(secret)' : input.default !== undefined ? `= ${String(input.default)}` : input.required ? '(required)' : '';
+      const value = input.secret
+        ? '(secret)'
+        : input.default !== undefined
+          ? `= ${String(input.default)}`
+          : input.required
+            ? '(required)'
+            : '';
       io.stdout(`${''.padEnd(20)}${input.name} ${value}`);
     }
   }
@@ -35,20 +47,30 @@ export function listActions(ctx: RotorContext, options: { json?: boolean }, io: 
     outputs: a.outputs,
   }));
   if (options.json) io.stdout(JSON.stringify(actions, null, 2));
-  else for (const a of actions) io.stdout(`${a.id.padEnd(28)} ${a.changes ? 'changes' : 'reads  '} ${a.summary}`);
+  else
+    for (const a of actions)
+      io.stdout(`${a.id.padEnd(28)} ${a.changes ? 'changes' : 'reads  '} ${a.summary}`);
   return 0;
 }
 
 /** `rotor validate <file>`: load and check one runbook; errors carry file:line:col. */
 export function validateRunbook(ctx: RotorContext, file: string, io: Io): number {
   const loaded = loadRunbookFile(file, ctx.actions);
-  io.stdout(`${file}: ok — runbook ${loaded.runbook.id}, ${loaded.runbook.steps.length} steps, ${Object.keys(loaded.runbook.inputs).length} inputs`);
+  io.stdout(
+    `${file}: ok — runbook ${loaded.runbook.id}, ${loaded.runbook.steps.length} steps, ${Object.keys(loaded.runbook.inputs).length} inputs`,
+  );
   return 0;
 }
 
 /** `rotor schema`: JSON Schema of the runbook format, for editor completion. */
 export function printSchema(io: Io): number {
   const schema = z.toJSONSchema(runbookSchema, { io: 'input', unrepresentable: 'any' });
-  io.stdout(JSON.stringify({ ...schema, title: 'rotor runbook', $id: 'https://rotor.invalid/runbook.schema.json' }, null, 2));
+  io.stdout(
+    JSON.stringify(
+      { ...schema, title: 'rotor runbook', $id: 'https://rotor.invalid/runbook.schema.json' },
+      null,
+      2,
+    ),
+  );
   return 0;
 }

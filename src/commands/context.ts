@@ -87,7 +87,12 @@ export class RotorContext {
       connect: async (environment) => {
         // Loaded on first use: the adapters pull in client libraries a first frame does not need.
         const { connectEnvironment } = await import('../session/connect.js');
-        return connectEnvironment(environment, isBuiltInEnvironment(environment.name) ? [] : this.settings.profiles(), this.env, { faults: options.faults });
+        return connectEnvironment(
+          environment,
+          isBuiltInEnvironment(environment.name) ? [] : this.settings.profiles(),
+          this.env,
+          { faults: options.faults },
+        );
       },
       journalDir: this.journalDir,
       operator: this.operator(),

@@ -38,7 +38,10 @@ export function cronJobManifest(o: CronJobOptions): Record<string, unknown> {
   if (o.tokenFrom === 'volume') {
     volumeMounts.push({ name: 'vault-token', mountPath: TOKEN_DIR, readOnly: true });
     volumes.push({ name: 'vault-token', secret: { secretName: o.tokenSecret, defaultMode: 0o400 } });
-    run = { command: ['/bin/sh', '-c'], args: [`export VAULT_TOKEN="$(cat ${TOKEN_DIR}/token)"\nexec rotor ${rotorArgs(o.env).join(' ')}\n`] };
+    run = {
+      command: ['/bin/sh', '-c'],
+      args: [`export VAULT_TOKEN="$(cat ${TOKEN_DIR}/token)"\nexec rotor ${rotorArgs(o.env).join(' ')}\n`],
+    };
   } else {
     env.push({ name: 'VAULT_TOKEN', valueFrom: { secretKeyRef: { name: o.tokenSecret, key: 'token' } } });
     run = { command: ['rotor'], args: rotorArgs(o.env) };
@@ -46,7 +49,11 @@ export function cronJobManifest(o: CronJobOptions): Record<string, unknown> {
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
-    metadata: { name: o.name, namespace: o.namespace, labels: { 'app.kubernetes.io/name': 'rotor', 'app.kubernetes.io/component': 'secret-rotation' } },
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      labels: { 'app.kubernetes.io/name': 'rotor', 'app.kubernetes.io/component': 'secret-rotation' },
+    },
     spec: {
       schedule: o.schedule,
       // Two rotations of one secret at once would race on Vault's check-and-set and the targets.
@@ -57,7 +64,9 @@ export function cronJobManifest(o: CronJobOptions): Record<string, unknown> {
           // keeps the secret due for the next schedule.
           backoffLimit: 0,
           template: {
-            metadata: { labels: { 'app.kubernetes.io/name': 'rotor', 'app.kubernetes.io/component': 'secret-rotation' } },
+            metadata: {
+              labels: { 'app.kubernetes.io/name': 'rotor', 'app.kubernetes.io/component': 'secret-rotation' },
+            },
             spec: {
               serviceAccountName: o.serviceAccount,
               restartPolicy: 'OnFailure',
@@ -68,7 +77,11 @@ export function cronJobManifest(o: CronJobOptions): Record<string, unknown> {
                   ...run,
                   env,
                   volumeMounts,
-                  securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+                  securityContext: {
+                    runAsNonRoot: true,
+                    readOnlyRootFilesystem: true,
+                    allowPrivilegeEscalation: false,
+                  },
                 },
               ],
               volumes,

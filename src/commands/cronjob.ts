@@ -30,7 +30,8 @@ export function cronJobOptions(flags: CronJobFlags): CronJobOptions {
     tokenSecret: flags.tokenSecret ?? 'vault-admin-token',
     tokenFrom: (flags.tokenFrom ?? 'volume') as CronJobOptions['tokenFrom'],
   };
-  if (o.tokenFrom !== 'volume' && o.tokenFrom !== 'env') throw new UsageError(`--token-from ${o.tokenFrom}: expected volume or env`);
+  if (o.tokenFrom !== 'volume' && o.tokenFrom !== 'env')
+    throw new UsageError(`--token-from ${o.tokenFrom}: expected volume or env`);
   // Kubernetes takes five fields (or a macro); a six-field (seconds) cron would be refused on apply.
   const macro = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(o.schedule.trim());
   if (!macro) {
@@ -40,9 +41,16 @@ export function cronJobOptions(flags: CronJobFlags): CronJobOptions {
     } catch {
       valid = false;
     }
-    if (!valid) throw new UsageError(`--schedule "${o.schedule}" is not a five-field cron expression`, 'e.g. "0 2 1 * *" (02:00 on the 1st of every month, as the guide)');
+    if (!valid)
+      throw new UsageError(
+        `--schedule "${o.schedule}" is not a five-field cron expression`,
+        'e.g. "0 2 1 * *" (02:00 on the 1st of every month, as the guide)',
+      );
   }
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name) || o.name.length > 52) throw new UsageError(`--name ${o.name}: a CronJob name is lower-case letters, digits and "-", at most 52 characters`);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name) || o.name.length > 52)
+    throw new UsageError(
+      `--name ${o.name}: a CronJob name is lower-case letters, digits and "-", at most 52 characters`,
+    );
   return o;
 }
 
@@ -51,7 +59,14 @@ function applyRunbook(manifest: Record<string, unknown>, o: CronJobOptions): str
   return stringify({
     id: 'cronjob-apply',
     title: `Install the automated-rotation CronJob ${o.namespace}/${o.name}`,
-    steps: [{ id: 'apply', title: `Create or update CronJob ${o.namespace}/${o.name} (schedule "${o.schedule}")`, do: 'kubernetes.apply-cronjob', with: { namespace: o.namespace, manifest } }],
+    steps: [
+      {
+        id: 'apply',
+        title: `Create or update CronJob ${o.namespace}/${o.name} (schedule "${o.schedule}")`,
+        do: 'kubernetes.apply-cronjob',
+        with: { namespace: o.namespace, manifest },
+      },
+    ],
     on_failure: 'rollback',
   });
 }
@@ -69,7 +84,12 @@ export async function cronJobCommand(ctx: RotorContext, flags: CronJobFlags, io:
     const file = join(dir, 'cronjob-apply.yaml');
     writeFileSync(file, applyRunbook(manifest, options), { mode: 0o600 });
     const { runCommand } = await import('./run.js');
-    return await runCommand(ctx, file, { env: flags.apply, set: [], yes: flags.yes, confirmEnv: flags.confirmEnv }, io);
+    return await runCommand(
+      ctx,
+      file,
+      { env: flags.apply, set: [], yes: flags.yes, confirmEnv: flags.confirmEnv },
+      io,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

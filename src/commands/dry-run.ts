@@ -18,10 +18,25 @@ export interface DryRunStep {
 }
 
 /** The plan and what each step would change; connects to nothing and changes nothing. */
-export function dryRun(loaded: LoadedRunbook, given: GivenInputs, environment: EnvironmentInfo, actions: ActionRegistry, env: Readonly<Record<string, string | undefined>>): DryRunStep[] {
+export function dryRun(
+  loaded: LoadedRunbook,
+  given: GivenInputs,
+  environment: EnvironmentInfo,
+  actions: ActionRegistry,
+  env: Readonly<Record<string, string | undefined>>,
+): DryRunStep[] {
   const inputs = resolveInputs(loaded.runbook, given, env, { preview: true });
-  const plan = buildPlan(loaded.runbook, { file: loaded.file, runbookHash: loaded.hash, environment: environment.name, inputs, env, actions, drill: environment.sandbox });
-  const lookup = (item?: unknown) => previewLookup({ inputs, outputs: new Map(), skipped: new Set(), env }, item);
+  const plan = buildPlan(loaded.runbook, {
+    file: loaded.file,
+    runbookHash: loaded.hash,
+    environment: environment.name,
+    inputs,
+    env,
+    actions,
+    drill: environment.sandbox,
+  });
+  const lookup = (item?: unknown) =>
+    previewLookup({ inputs, outputs: new Map(), skipped: new Set(), env }, item);
   return plan.steps.map((step) => ({
     id: step.id,
     title: step.title,
@@ -33,14 +48,23 @@ export function dryRun(loaded: LoadedRunbook, given: GivenInputs, environment: E
   }));
 }
 
-export function formatDryRun(loaded: LoadedRunbook, environment: EnvironmentInfo, steps: DryRunStep[]): string {
-  const lines = [`Dry run of ${loaded.runbook.id} (${loaded.runbook.title}) in ${environment.name}: nothing will be changed.`, ''];
+export function formatDryRun(
+  loaded: LoadedRunbook,
+  environment: EnvironmentInfo,
+  steps: DryRunStep[],
+): string {
+  const lines = [
+    `Dry run of ${loaded.runbook.id} (${loaded.runbook.title}) in ${environment.name}: nothing will be changed.`,
+    '',
+  ];
   if (loaded.runbook.checklist.length) {
     lines.push('Pre-checklist:', ...loaded.runbook.checklist.map((c) => `  [ ] ${c}`), '');
   }
   steps.forEach((s, i) => {
     const mark = s.changes ? 'CHANGES' : 'reads  ';
-    lines.push(`${String(i + 1).padStart(2)}. [${mark}] ${s.title}${s.action ? `  (${s.action})` : ''}${s.when ? `  when ${s.when}` : ''}`);
+    lines.push(
+      `${String(i + 1).padStart(2)}. [${mark}] ${s.title}${s.action ? `  (${s.action})` : ''}${s.when ? `  when ${s.when}` : ''}`,
+    );
     for (const line of s.description.split('\n')) lines.push(`      ${line}`);
   });
   lines.push('', `On failure: ${loaded.runbook.on_failure}.`);

@@ -34,8 +34,18 @@ export function policyDecider(onFailure: 'rollback' | 'abort'): Decider {
   return async (request) => (request.kind === 'approve' ? 'approve' : onFailure);
 }
 
-const EXIT: Record<RotationResult['verdict'], number> = { ok: 0, failed: 1, 'needs-operator': 3, interrupted: 130 };
-const RANK: Record<RotationResult['verdict'], number> = { ok: 0, failed: 1, interrupted: 2, 'needs-operator': 3 };
+const EXIT: Record<RotationResult['verdict'], number> = {
+  ok: 0,
+  failed: 1,
+  'needs-operator': 3,
+  interrupted: 130,
+};
+const RANK: Record<RotationResult['verdict'], number> = {
+  ok: 0,
+  failed: 1,
+  interrupted: 2,
+  'needs-operator': 3,
+};
 
 /**
  * `rotor run --due --yes`: every due policy's runbook, one after the other, each retried, rolled
@@ -43,23 +53,46 @@ const RANK: Record<RotationResult['verdict'], number> = { ok: 0, failed: 1, inte
  * is left half-done, 3 when some need an operator, 130 when interrupted.
  */
 export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io): Promise<number> {
-  if (options.set.length > 0) throw new UsageError('--set does not apply to --due: each policy carries its own inputs', 'change them with rotor policy add <path> --input name=value');
+  if (options.set.length > 0)
+    throw new UsageError(
+      '--set does not apply to --due: each policy carries its own inputs',
+      'change them with rotor policy add <path> --input name=value',
+    );
   await ctx.prepareEnvironment(options.env);
   const envName = options.env ?? ctx.defaultEnvironment();
   const environment = ctx.environment(envName);
-  if (!options.yes && !options.dryRun) throw new UsageError('rotor run --due runs headless', 'pass --yes to rotate every due secret, or --dry-run to see which would run');
+  if (!options.yes && !options.dryRun)
+    throw new UsageError(
+      'rotor run --due runs headless',
+      'pass --yes to rotate every due secret, or --dry-run to see which would run',
+    );
   if (options.fault?.length) {
-    if (!environment.sandbox) throw new UsageError('--fault only works with --env sandbox', 'faults are for rehearsals; they never touch a real system');
+    if (!environment.sandbox)
+      throw new UsageError(
+        '--fault only works with --env sandbox',
+        'faults are for rehearsals; they never touch a real system',
+      );
     (await import('../sandbox/faults.js')).checkFaults(options.fault);
   }
   if (options.yes && environment.protected && options.confirmEnv !== environment.name) {
-    throw new UsageError(`environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`, 'type the environment name to show this is the one you mean');
+    throw new UsageError(
+      `environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`,
+      'type the environment name to show this is the one you mean',
+    );
   }
   const host = hostOf(ctx);
-  const due = await withStores(host, envName, async (stores) => (await dueReport(stores, new Date(), { onlyDue: true })).items.filter((i) => i.state.due).map((i) => i.policy));
+  const due = await withStores(host, envName, async (stores) =>
+    (await dueReport(stores, new Date(), { onlyDue: true })).items
+      .filter((i) => i.state.due)
+      .map((i) => i.policy),
+  );
   if (options.dryRun) return printPlan(ctx, due, envName, options, io);
   if (due.length === 0) {
-    io.stdout(options.json ? JSON.stringify({ type: 'due-summary', environment: envName, results: [] }) : `nothing is due in ${envName}`);
+    io.stdout(
+      options.json
+        ? JSON.stringify({ type: 'due-summary', environment: envName, results: [] })
+        : `nothing is due in ${envName}`,
+    );
     return 0;
   }
   const { createNotifier, notifierConfigFromEnv } = await import('../adapters/notifier.js');
@@ -73,37 +106,84 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
       result = await rotateOne(ctx, host, policy, envName, { ...options, notifier, backoffMs }, io);
     } catch (error) {
       // A policy whose runbook is gone or whose inputs no longer fit: nothing ran, the others still do.
-      io.stderr(`rotor: ${policy.secret_path}: not rotated, nothing was changed: ${describeErrorOnOneLine(error)}`);
-      results.push({ policy, verdict: 'failed', attempts: 0, last: { outcome: { status: 'failed', exitCode: 1, reason: describeErrorOnOneLine(error) }, sessionId: '' }, notified: [], notifyErrors: [] });
+      io.stderr(
+        `rotor: ${policy.secret_path}: not rotated, nothing was changed: ${describeErrorOnOneLine(error)}`,
+      );
+      results.push({
+        policy,
+        verdict: 'failed',
+        attempts: 0,
+        last: {
+          outcome: { status: 'failed', exitCode: 1, reason: describeErrorOnOneLine(error) },
+          sessionId: '',
+        },
+        notified: [],
+        notifyErrors: [],
+      });
       continue;
     }
     results.push(result);
-    io.stdout(options.json ? JSON.stringify({ type: 'rotation-result', ...summary(result) }) : summaryLine(result));
+    io.stdout(
+      options.json ? JSON.stringify({ type: 'rotation-result', ...summary(result) }) : summaryLine(result),
+    );
     if (result.verdict === 'interrupted') break;
   }
-  if (options.json) io.stdout(JSON.stringify({ type: 'due-summary', environment: envName, results: results.map(summary) }));
-  return EXIT[results.reduce((worst, r) => (RANK[r.verdict] > RANK[worst] ? r.verdict : worst), 'ok' as RotationResult['verdict'])];
+  if (options.json)
+    io.stdout(JSON.stringify({ type: 'due-summary', environment: envName, results: results.map(summary) }));
+  return EXIT[
+    results.reduce(
+      (worst, r) => (RANK[r.verdict] > RANK[worst] ? r.verdict : worst),
+      'ok' as RotationResult['verdict'],
+    )
+  ];
 }
 
 type RotateOptions = DueRunOptions & { notifier: NotifierPort; backoffMs: number };
 
 /** One policy's rotation: sessions per attempt, history per attempt, then the verdict. */
-export async function rotateOne(ctx: RotorContext, host: StoreHost, policy: Policy, envName: string, options: RotateOptions, io: Io): Promise<RotationResult> {
+export async function rotateOne(
+  ctx: RotorContext,
+  host: StoreHost,
+  policy: Policy,
+  envName: string,
+  options: RotateOptions,
+  io: Io,
+): Promise<RotationResult> {
   const loaded = ctx.findRunbook(runbookFor(policy));
-  const given = { ...givenInputs(loaded.runbook, [], ctx.env), ...rotationInputs(policy, loaded.runbook.inputs) };
+  const given = {
+    ...givenInputs(loaded.runbook, [], ctx.env),
+    ...rotationInputs(policy, loaded.runbook.inputs),
+  };
   const command = `${commandWithoutValues(io.argv)} (${policy.secret_path})`;
   const runAttempt = async (attempt: number, onFailure: 'rollback' | 'abort'): Promise<AttemptResult> => {
     let entry: HistoryEntry | undefined;
-    const start = policyStarter(ctx, command, { rehearse: options.rehearse, faults: options.fault }, async (session) => {
-      entry = historyEntryOf(session, attempt);
-      if (!entry) return;
-      const recorded = entry;
-      // The policy's own store, not the world's Vault: in the sandbox they differ (see policy-vault.ts).
-      await withStores(host, envName, (stores) => stores.history.append(recorded)).catch((error: unknown) => io.stderr(`rotor: rotation history not recorded for ${recorded.secret_path}: ${(error as Error).message}`));
-    });
+    const start = policyStarter(
+      ctx,
+      command,
+      { rehearse: options.rehearse, faults: options.fault },
+      async (session) => {
+        entry = historyEntryOf(session, attempt);
+        if (!entry) return;
+        const recorded = entry;
+        // The policy's own store, not the world's Vault: in the sandbox they differ (see policy-vault.ts).
+        await withStores(host, envName, (stores) => stores.history.append(recorded)).catch((error: unknown) =>
+          io.stderr(
+            `rotor: rotation history not recorded for ${recorded.secret_path}: ${(error as Error).message}`,
+          ),
+        );
+      },
+    );
     // rollback_on_failure false: the runbook's own on_failure gives way to the policy's rule.
-    const handle = await start({ runbookId: loaded.file, environment: envName, inputs: given, decide: policyDecider(onFailure), onFailure: policy.rollback_on_failure ? undefined : 'stop' });
-    const report = options.json ? (e: EngineEvent) => io.stdout(JSON.stringify({ secret_path: policy.secret_path, attempt, ...e })) : createPlainReporter(io.stdout);
+    const handle = await start({
+      runbookId: loaded.file,
+      environment: envName,
+      inputs: given,
+      decide: policyDecider(onFailure),
+      onFailure: policy.rollback_on_failure ? undefined : 'stop',
+    });
+    const report = options.json
+      ? (e: EngineEvent) => io.stdout(JSON.stringify({ secret_path: policy.secret_path, attempt, ...e }))
+      : createPlainReporter(io.stdout);
     handle.subscribe(report);
     const stop = io.onSignal(() => handle.interrupt());
     try {
@@ -118,7 +198,12 @@ export async function rotateOne(ctx: RotorContext, host: StoreHost, policy: Poli
     notifier: options.notifier,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     backoffMs: options.backoffMs,
-    report: (line) => (options.json ? io.stdout(JSON.stringify({ type: 'rotation-retry', secret_path: policy.secret_path, message: line })) : io.stdout(line)),
+    report: (line) =>
+      options.json
+        ? io.stdout(
+            JSON.stringify({ type: 'rotation-retry', secret_path: policy.secret_path, message: line }),
+          )
+        : io.stdout(line),
   });
 }
 
@@ -129,7 +214,9 @@ function summary(result: RotationResult) {
     status: result.last.entry?.status,
     attempts: result.attempts,
     session_id: result.last.sessionId,
-    error: result.last.entry?.error ?? (result.last.outcome.status === 'succeeded' ? undefined : result.last.outcome.reason),
+    error:
+      result.last.entry?.error ??
+      (result.last.outcome.status === 'succeeded' ? undefined : result.last.outcome.reason),
     notified: result.notified,
     notify_errors: result.notifyErrors,
   };
@@ -138,19 +225,44 @@ function summary(result: RotationResult) {
 function summaryLine(result: RotationResult): string {
   const s = summary(result);
   if (s.attempts === 0) return `${s.secret_path}: not rotated: ${s.error}`;
-  const what = { ok: 'rotated', failed: `failed (${s.status ?? 'failed'})`, 'needs-operator': 'NEEDS AN OPERATOR', interrupted: 'interrupted' }[result.verdict];
+  const what = {
+    ok: 'rotated',
+    failed: `failed (${s.status ?? 'failed'})`,
+    'needs-operator': 'NEEDS AN OPERATOR',
+    interrupted: 'interrupted',
+  }[result.verdict];
   const notified = s.notified.length ? `; notified by ${s.notified.join(' and ')}` : '';
   const trouble = s.notify_errors.length ? `; notice not sent: ${s.notify_errors.join('; ')}` : '';
   return `${s.secret_path}: ${what} after ${s.attempts} attempt${s.attempts === 1 ? '' : 's'} (session ${s.session_id})${s.error ? `: ${s.error}` : ''}${notified}${trouble}`;
 }
 
-function printPlan(ctx: RotorContext, due: Policy[], envName: string, options: DueRunOptions, io: Io): number {
+function printPlan(
+  ctx: RotorContext,
+  due: Policy[],
+  envName: string,
+  options: DueRunOptions,
+  io: Io,
+): number {
   const plan = due.map((policy) => {
     const loaded = ctx.findRunbook(runbookFor(policy));
-    return { secret_path: policy.secret_path, runbook: loaded.runbook.id, inputs: rotationInputs(policy, loaded.runbook.inputs), max_retries: policy.max_retries, rollback_on_failure: policy.rollback_on_failure };
+    return {
+      secret_path: policy.secret_path,
+      runbook: loaded.runbook.id,
+      inputs: rotationInputs(policy, loaded.runbook.inputs),
+      max_retries: policy.max_retries,
+      rollback_on_failure: policy.rollback_on_failure,
+    };
   });
   if (options.json) io.stdout(JSON.stringify({ environment: envName, rotations: plan }));
   else if (plan.length === 0) io.stdout(`nothing is due in ${envName}`);
-  else for (const p of plan) io.stdout(`${p.secret_path}: runbook ${p.runbook} (${Object.entries(p.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}); up to ${p.max_retries + 1} attempts; ${p.rollback_on_failure ? 'rolled back' : 'left as is'} on failure`);
+  else
+    for (const p of plan)
+      io.stdout(
+        `${p.secret_path}: runbook ${p.runbook} (${Object.entries(p.inputs)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(
+            ', ',
+          )}); up to ${p.max_retries + 1} attempts; ${p.rollback_on_failure ? 'rolled back' : 'left as is'} on failure`,
+      );
   return 0;
 }

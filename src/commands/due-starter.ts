@@ -7,14 +7,24 @@ import { rotorVersion } from './version.js';
  * A session starter like RotorContext.starter (call ctx.prepareEnvironment first), with its own end hook: `run --due` records each
  * attempt with its number and keeps the entry for the failure notice.
  */
-export function policyStarter(ctx: RotorContext, command: string, options: { rehearse?: boolean; faults?: readonly string[] }, onEnded: SessionEndHook): StartSession {
+export function policyStarter(
+  ctx: RotorContext,
+  command: string,
+  options: { rehearse?: boolean; faults?: readonly string[] },
+  onEnded: SessionEndHook,
+): StartSession {
   return createSessionStarter({
     actions: ctx.actions,
     findRunbook: (ref) => ctx.findRunbook(ref),
     environment: (name) => ctx.environment(name),
     connect: async (environment) => {
       const { connectEnvironment } = await import('../session/connect.js');
-      return connectEnvironment(environment, isBuiltInEnvironment(environment.name) ? [] : ctx.settings.profiles(), ctx.env, { faults: options.faults });
+      return connectEnvironment(
+        environment,
+        isBuiltInEnvironment(environment.name) ? [] : ctx.settings.profiles(),
+        ctx.env,
+        { faults: options.faults },
+      );
     },
     journalDir: ctx.journalDir,
     operator: ctx.operator(),

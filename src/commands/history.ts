@@ -7,17 +7,31 @@ import { table } from './policy-table.js';
 import { withStores, type StoreHost } from './policy-vault.js';
 
 /** `rotor history [path] [--limit N]`: rotations as runs recorded them, newest first. */
-export async function historyCommand(host: StoreHost, secretPath: string | undefined, options: { env?: string; json?: boolean; limit?: string }, io: Io): Promise<number> {
+export async function historyCommand(
+  host: StoreHost,
+  secretPath: string | undefined,
+  options: { env?: string; json?: boolean; limit?: string },
+  io: Io,
+): Promise<number> {
   const limit = options.limit === undefined ? 20 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${options.limit}: expected a whole number of at least 1`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit ${options.limit}: expected a whole number of at least 1`);
   return withStores(host, options.env, async (stores) => {
-    const entries = await rotationHistory(stores, { secretPath: secretPath === undefined ? undefined : normalizeSecretPath(secretPath), limit });
+    const entries = await rotationHistory(stores, {
+      secretPath: secretPath === undefined ? undefined : normalizeSecretPath(secretPath),
+      limit,
+    });
     if (options.json) {
       io.stdout(JSON.stringify(entries, null, 2));
     } else if (entries.length === 0) {
-      io.stdout(`no rotations recorded${secretPath ? ` for ${normalizeSecretPath(secretPath)}` : ''} in ${stores.environment.name}`);
+      io.stdout(
+        `no rotations recorded${secretPath ? ` for ${normalizeSecretPath(secretPath)}` : ''} in ${stores.environment.name}`,
+      );
     } else {
-      table(['TIME (UTC)', 'SECRET', 'STATUS', 'DURATION', 'ATTEMPT', 'OPERATOR', 'SESSION', 'ERROR'], entries.map(historyCells)).forEach((l) => io.stdout(l));
+      table(
+        ['TIME (UTC)', 'SECRET', 'STATUS', 'DURATION', 'ATTEMPT', 'OPERATOR', 'SESSION', 'ERROR'],
+        entries.map(historyCells),
+      ).forEach((l) => io.stdout(l));
     }
     return 0;
   });

@@ -10,28 +10,49 @@ import { table } from './policy-table.js';
 import { hostOf, withStores } from './policy-vault.js';
 
 /** `rotor policy add`: checks the policy and its runbook, then writes it to the environment's Vault. */
-export async function addPolicy(ctx: RotorContext, secretPath: string | undefined, flags: PolicyFlags, explicit: (option: string) => boolean, io: Io): Promise<number> {
+export async function addPolicy(
+  ctx: RotorContext,
+  secretPath: string | undefined,
+  flags: PolicyFlags,
+  explicit: (option: string) => boolean,
+  io: Io,
+): Promise<number> {
   const policy = parsePolicy(policyInput(secretPath, flags, explicit), flags.file ?? 'policy');
   const loaded = ctx.findRunbook(runbookFor(policy));
   checkRunbookFits(policy, loaded.runbook.inputs);
   return withStores(hostOf(ctx), flags.env, async (stores) => {
     const { created, policy: stored } = await stores.policies.put(policy);
     if (flags.json) io.stdout(JSON.stringify(stored, null, 2));
-    else io.stdout(`${created ? 'added' : 'replaced'} the rotation policy of ${stored.secret_path} in ${stores.environment.name}: ${describeSchedule(stored)}, runbook ${runbookFor(stored)}`);
+    else
+      io.stdout(
+        `${created ? 'added' : 'replaced'} the rotation policy of ${stored.secret_path} in ${stores.environment.name}: ${describeSchedule(stored)}, runbook ${runbookFor(stored)}`,
+      );
     return 0;
   });
 }
 
 /** `rotor policy list`. */
-export async function listPolicies(ctx: RotorContext, options: { env?: string; json?: boolean }, io: Io): Promise<number> {
+export async function listPolicies(
+  ctx: RotorContext,
+  options: { env?: string; json?: boolean },
+  io: Io,
+): Promise<number> {
   return withStores(hostOf(ctx), options.env, async (stores) => {
     const { policies, broken } = await stores.policies.list();
     if (options.json) {
       io.stdout(JSON.stringify(policies, null, 2));
     } else if (policies.length === 0) {
-      io.stdout(`no rotation policies in ${stores.environment.name}; rotor policy add <secret_path> --rotation-type scheduled --rotation-period-days 90 creates one`);
+      io.stdout(
+        `no rotation policies in ${stores.environment.name}; rotor policy add <secret_path> --rotation-type scheduled --rotation-period-days 90 creates one`,
+      );
     } else {
-      const rows = policies.map((p: Policy) => [p.secret_path, p.rotation_type, describeSchedule(p), p.is_active ? 'yes' : 'no', runbookFor(p)]);
+      const rows = policies.map((p: Policy) => [
+        p.secret_path,
+        p.rotation_type,
+        describeSchedule(p),
+        p.is_active ? 'yes' : 'no',
+        runbookFor(p),
+      ]);
       table(['SECRET', 'TYPE', 'SCHEDULE', 'ACTIVE', 'RUNBOOK'], rows).forEach((l) => io.stdout(l));
     }
     for (const b of broken) io.stderr(`rotor: ${b.reason}`);
@@ -40,7 +61,12 @@ export async function listPolicies(ctx: RotorContext, options: { env?: string; j
 }
 
 /** `rotor policy show <path>`. */
-export async function showPolicy(ctx: RotorContext, secretPath: string, options: { env?: string; json?: boolean }, io: Io): Promise<number> {
+export async function showPolicy(
+  ctx: RotorContext,
+  secretPath: string,
+  options: { env?: string; json?: boolean },
+  io: Io,
+): Promise<number> {
   return withStores(hostOf(ctx), options.env, async (stores) => {
     const policy = await stores.policies.require(normalizeSecretPath(secretPath));
     if (options.json) {
@@ -55,7 +81,12 @@ export async function showPolicy(ctx: RotorContext, secretPath: string, options:
 }
 
 /** `rotor policy remove <path>`: the history stays. */
-export async function removePolicy(ctx: RotorContext, secretPath: string, options: { env?: string }, io: Io): Promise<number> {
+export async function removePolicy(
+  ctx: RotorContext,
+  secretPath: string,
+  options: { env?: string },
+  io: Io,
+): Promise<number> {
   const path = normalizeSecretPath(secretPath);
   return withStores(hostOf(ctx), options.env, async (stores) => {
     if (!(await stores.policies.remove(path))) await stores.policies.require(path);
@@ -65,17 +96,29 @@ export async function removePolicy(ctx: RotorContext, secretPath: string, option
 }
 
 /** `rotor policy enable|disable <path>`. */
-export async function setPolicyActive(ctx: RotorContext, secretPath: string, active: boolean, options: { env?: string }, io: Io): Promise<number> {
+export async function setPolicyActive(
+  ctx: RotorContext,
+  secretPath: string,
+  active: boolean,
+  options: { env?: string },
+  io: Io,
+): Promise<number> {
   return withStores(hostOf(ctx), options.env, async (stores) => {
     const policy = await stores.policies.setActive(normalizeSecretPath(secretPath), active);
-    io.stdout(`${policy.secret_path}: rotation ${active ? 'enabled' : 'disabled'} in ${stores.environment.name}`);
+    io.stdout(
+      `${policy.secret_path}: rotation ${active ? 'enabled' : 'disabled'} in ${stores.environment.name}`,
+    );
     return 0;
   });
 }
 
 /** `rotor policy browse`: the policies screen (due soon, last status, a secret's history). */
 export async function browsePolicies(ctx: RotorContext, options: { env?: string }, io: Io): Promise<number> {
-  if (!io.isTTY) throw new UsageError('rotor policy browse needs a terminal', 'rotor due --all and rotor history show the same without one');
+  if (!io.isTTY)
+    throw new UsageError(
+      'rotor policy browse needs a terminal',
+      'rotor due --all and rotor history show the same without one',
+    );
   const { loadPoliciesScreen } = await import('./policy-screen-data.js');
   const data = await loadPoliciesScreen(hostOf(ctx), options.env);
   const { browsePolicies: browse } = await import('../ui/policies-app.js');

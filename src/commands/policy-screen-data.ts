@@ -15,14 +15,19 @@ export interface PoliciesScreenData {
  * Reads the policies screen's data: every policy's due state and last status, due-soon first.
  * Mount it as `<PoliciesScreen {...await loadPoliciesScreen(hostOf(ctx), env)} onBack={…} />`.
  */
-export async function loadPoliciesScreen(host: StoreHost, environment: string | undefined, now = new Date()): Promise<PoliciesScreenData> {
+export async function loadPoliciesScreen(
+  host: StoreHost,
+  environment: string | undefined,
+  now = new Date(),
+): Promise<PoliciesScreenData> {
   return withStores(host, environment, async (stores) => {
     const { items } = await dueReport(stores, now);
     return {
       environment: stores.environment.name,
       rows: dueSoonFirst(items.map(policyRow)),
       now,
-      loadHistory: (secretPath) => withStores(host, stores.environment.name, (s) => s.history.entries(secretPath, 50)),
+      loadHistory: (secretPath) =>
+        withStores(host, stores.environment.name, (s) => s.history.entries(secretPath, 50)),
     };
   });
 }

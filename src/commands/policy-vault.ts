@@ -51,7 +51,10 @@ export function lightHost(env: Env): StoreHost {
       const { Settings } = await import('../adapters/settings.js');
       const settings = new Settings(env);
       const profiles = settings.profiles();
-      return { environment: findEnvironment(name ?? settings.defaultEnvironment ?? LOCAL.name, profiles), profiles };
+      return {
+        environment: findEnvironment(name ?? settings.defaultEnvironment ?? LOCAL.name, profiles),
+        profiles,
+      };
     },
   };
 }
@@ -73,7 +76,9 @@ export interface StoreConnection extends RotationStores {
 export async function connectStores(host: StoreHost, name: string | undefined): Promise<StoreConnection> {
   const { environment, profiles } = await host.resolve(name);
   const location = storeLocationFromEnv(host.env);
-  const opened = environment.sandbox ? await sandboxVault(host.env) : await environmentVault(environment, profiles, host.env);
+  const opened = environment.sandbox
+    ? await sandboxVault(host.env)
+    : await environmentVault(environment, profiles, host.env);
   return {
     environment,
     vault: opened.vault,
@@ -84,7 +89,11 @@ export async function connectStores(host: StoreHost, name: string | undefined): 
 }
 
 /** Opens the stores, runs `work`, and closes them whatever happens. */
-export async function withStores<T>(host: StoreHost, name: string | undefined, work: (stores: StoreConnection) => Promise<T>): Promise<T> {
+export async function withStores<T>(
+  host: StoreHost,
+  name: string | undefined,
+  work: (stores: StoreConnection) => Promise<T>,
+): Promise<T> {
   const stores = await connectStores(host, name);
   try {
     return await work(stores);
@@ -96,10 +105,16 @@ export async function withStores<T>(host: StoreHost, name: string | undefined, w
 async function environmentVault(environment: EnvironmentInfo, profiles: readonly Profile[], env: Env) {
   const profile = profiles.find((p) => p.name === environment.name);
   const { vaultConfigFromEnv } = await import('../adapters/vault-config.js');
-  const overrides = { ...(profile?.vaultAddr ? { address: profile.vaultAddr } : {}), ...(profile?.vaultNamespace ? { namespace: profile.vaultNamespace } : {}), renewToken: false };
+  const overrides = {
+    ...(profile?.vaultAddr ? { address: profile.vaultAddr } : {}),
+    ...(profile?.vaultNamespace ? { namespace: profile.vaultNamespace } : {}),
+    renewToken: false,
+  };
   const config = vaultConfigFromEnv(env, homedir(), overrides);
   const { storeVault } = await import('../adapters/vault-store-reads.js');
-  const vault = storeVault(config, async () => (await import('../adapters/vault.js')).createVaultPort(config));
+  const vault = storeVault(config, async () =>
+    (await import('../adapters/vault.js')).createVaultPort(config),
+  );
   return { vault, close: () => vault.close() };
 }
 
@@ -111,9 +126,16 @@ export function sandboxStoreFile(env: Env): string {
 async function sandboxVault(env: Env) {
   const file = sandboxStoreFile(env);
   mkdirSync(stateDir(env), { recursive: true, mode: 0o700 });
-  const [{ startVaultEmulator }, { createVaultPort, vaultConfigFromEnv }] = await Promise.all([import('../sandbox/vault/index.js'), import('../adapters/vault.js')]);
+  const [{ startVaultEmulator }, { createVaultPort, vaultConfigFromEnv }] = await Promise.all([
+    import('../sandbox/vault/index.js'),
+    import('../adapters/vault.js'),
+  ]);
   const emulator = await startVaultEmulator({ stateFile: file });
-  const vault = await createVaultPort(vaultConfigFromEnv({ VAULT_ADDR: emulator.url, VAULT_TOKEN: emulator.rootToken }, homedir(), { renewToken: false }));
+  const vault = await createVaultPort(
+    vaultConfigFromEnv({ VAULT_ADDR: emulator.url, VAULT_TOKEN: emulator.rootToken }, homedir(), {
+      renewToken: false,
+    }),
+  );
   return {
     vault,
     close: async () => {

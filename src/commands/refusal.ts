@@ -8,7 +8,8 @@ import { rotorVersion } from './version.js';
 /** The runbook and environment a refused `run` named, as far as the words say. */
 function refusedCommand(argv: readonly string[]): { runbookId?: string; environment: string } {
   const envAt = argv.indexOf('--env');
-  const environment = envAt >= 0 ? argv[envAt + 1] ?? '' : argv.find((a) => a.startsWith('--env='))?.slice(6) ?? '';
+  const environment =
+    envAt >= 0 ? (argv[envAt + 1] ?? '') : (argv.find((a) => a.startsWith('--env='))?.slice(6) ?? '');
   const runAt = argv.indexOf('run');
   return { runbookId: runAt >= 0 ? argv[runAt + 1] : undefined, environment };
 }
@@ -17,13 +18,30 @@ function refusedCommand(argv: readonly string[]): { runbookId?: string; environm
  * Records a refused command (bad input: nothing was changed) as a two-line journal, so an
  * incident review sees the attempt. Recording is best effort: it must never mask the refusal.
  */
-export function recordRefusal(env: Readonly<Record<string, string | undefined>>, argv: readonly string[], error: unknown): string | undefined {
+export function recordRefusal(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[],
+  error: unknown,
+): string | undefined {
   try {
     const info = refusedCommand(argv);
     const sessionId = newSessionId();
     const journal = new JournalWriter(sessionsDir(env), sessionId);
-    journal.record({ type: 'session-opened', sessionId, operator: operatorName(), environment: info.environment, drill: info.environment === 'sandbox', rotorVersion: rotorVersion(), runbookId: info.runbookId, command: commandWithoutValues(argv) });
-    journal.record({ type: 'session-refused', reason: describeError(error), exitCode: error instanceof RotorError ? error.exitCode : 2 });
+    journal.record({
+      type: 'session-opened',
+      sessionId,
+      operator: operatorName(),
+      environment: info.environment,
+      drill: info.environment === 'sandbox',
+      rotorVersion: rotorVersion(),
+      runbookId: info.runbookId,
+      command: commandWithoutValues(argv),
+    });
+    journal.record({
+      type: 'session-refused',
+      reason: describeError(error),
+      exitCode: error instanceof RotorError ? error.exitCode : 2,
+    });
     journal.close();
     return sessionId;
   } catch {

@@ -11,16 +11,33 @@ import type { Io } from './io.js';
  * step that was running is checked against the real system, and the rest runs as usual — in the
  * TUI on a terminal, or headless with --yes (failures then follow the runbook's on_failure).
  */
-export async function resumeCommand(ctx: RotorContext, sessionId: string, options: { yes?: boolean; json?: boolean }, io: Io): Promise<number> {
+export async function resumeCommand(
+  ctx: RotorContext,
+  sessionId: string,
+  options: { yes?: boolean; json?: boolean },
+  io: Io,
+): Promise<number> {
   const { info, loaded, inputs } = await prepareResume(ctx, sessionId);
   const command = commandWithoutValues(io.argv);
   if (!options.yes) {
     if (!io.isTTY) throw new UsageError('no terminal to ask for approvals', 'pass --yes to resume headless');
     const { runTui } = await import('./tui.js');
-    return runTui(ctx, { runbookId: info.runbookRef, environment: info.environment, inputs, command, resumeSessionId: sessionId });
+    return runTui(ctx, {
+      runbookId: info.runbookRef,
+      environment: info.environment,
+      inputs,
+      command,
+      resumeSessionId: sessionId,
+    });
   }
   const start = ctx.starter(command);
-  const handle = await start({ runbookId: info.runbookRef, environment: info.environment, inputs, decide: headlessDecider(loaded.runbook.on_failure), resumeSessionId: sessionId });
+  const handle = await start({
+    runbookId: info.runbookRef,
+    environment: info.environment,
+    inputs,
+    decide: headlessDecider(loaded.runbook.on_failure),
+    resumeSessionId: sessionId,
+  });
   return followHeadless(handle, options, io);
 }
 

@@ -23,27 +23,56 @@ export interface RunOptions {
 }
 
 /** `rotor run`: headless with --yes, a dry run with --dry-run, else the TUI on a terminal. */
-export async function runCommand(ctx: RotorContext, ref: string | undefined, options: RunOptions, io: Io): Promise<number> {
+export async function runCommand(
+  ctx: RotorContext,
+  ref: string | undefined,
+  options: RunOptions,
+  io: Io,
+): Promise<number> {
   if (options.due) {
-    if (ref !== undefined) throw new UsageError(`rotor run --due takes no runbook (got "${ref}"): each due policy names its own`, '`rotor due` shows which would run');
+    if (ref !== undefined)
+      throw new UsageError(
+        `rotor run --due takes no runbook (got "${ref}"): each due policy names its own`,
+        '`rotor due` shows which would run',
+      );
     return (await import('./due-run.js')).runDue(ctx, options, io);
   }
-  if (ref === undefined) throw new UsageError('rotor run needs a runbook, or --due', '`rotor runbooks` lists them; `rotor due` shows what policies say is due');
+  if (ref === undefined)
+    throw new UsageError(
+      'rotor run needs a runbook, or --due',
+      '`rotor runbooks` lists them; `rotor due` shows what policies say is due',
+    );
   const command = commandWithoutValues(io.argv);
   await ctx.prepareEnvironment(options.env);
   const environmentName = options.env ?? ctx.defaultEnvironment();
   const { loaded, environment, given } = prepare(ctx, ref, options, io, environmentName);
   if (options.dryRun) {
     const steps = dryRun(loaded, given, environment, ctx.actions, ctx.env);
-    io.stdout(options.json ? JSON.stringify({ runbook: loaded.runbook.id, environment: environment.name, steps }) : formatDryRun(loaded, environment, steps));
+    io.stdout(
+      options.json
+        ? JSON.stringify({ runbook: loaded.runbook.id, environment: environment.name, steps })
+        : formatDryRun(loaded, environment, steps),
+    );
     return 0;
   }
   if (!options.yes) {
     const { runTui } = await import('./tui.js');
-    return runTui(ctx, { runbookId: loaded.file, environment: environment.name, inputs: given, command, rehearse: options.rehearse, faults: options.fault });
+    return runTui(ctx, {
+      runbookId: loaded.file,
+      environment: environment.name,
+      inputs: given,
+      command,
+      rehearse: options.rehearse,
+      faults: options.fault,
+    });
   }
   const start = ctx.starter(command, { rehearse: options.rehearse, faults: options.fault });
-  const handle = await start({ runbookId: loaded.file, environment: environment.name, inputs: given, decide: headlessDecider(loaded.runbook.on_failure) });
+  const handle = await start({
+    runbookId: loaded.file,
+    environment: environment.name,
+    inputs: given,
+    decide: headlessDecider(loaded.runbook.on_failure),
+  });
   return followHeadless(handle, options, io);
 }
 
@@ -52,14 +81,24 @@ function prepare(ctx: RotorContext, ref: string, options: RunOptions, io: Io, en
   const loaded = ctx.findRunbook(ref);
   const given = givenInputs(loaded.runbook, options.set, ctx.env);
   if (!options.yes && !options.dryRun && !io.isTTY) {
-    throw new UsageError('no terminal to ask for approvals', 'pass --yes to approve every step (headless), or --dry-run to see the plan');
+    throw new UsageError(
+      'no terminal to ask for approvals',
+      'pass --yes to approve every step (headless), or --dry-run to see the plan',
+    );
   }
   if (options.fault?.length) {
-    if (!environment.sandbox) throw new UsageError('--fault only works with --env sandbox', 'faults are for rehearsals; they never touch a real system');
+    if (!environment.sandbox)
+      throw new UsageError(
+        '--fault only works with --env sandbox',
+        'faults are for rehearsals; they never touch a real system',
+      );
     checkFaults(options.fault);
   }
   if (options.yes && environment.protected && options.confirmEnv !== environment.name) {
-    throw new UsageError(`environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`, 'type the environment name to show this is the one you mean');
+    throw new UsageError(
+      `environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`,
+      'type the environment name to show this is the one you mean',
+    );
   }
   return { loaded, environment, given };
 }

@@ -32,4 +32,3 @@ export async function serveSandbox(options: { state?: string; fault: string[] },
   await world.close();
   return 0;
 }
-

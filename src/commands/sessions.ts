@@ -19,13 +19,20 @@ export function listSessions(ctx: RotorContext, options: { json?: boolean }, io:
   }
   if (summaries.length === 0) io.stdout(`no sessions recorded in ${dir}`);
   for (const s of summaries) {
-    io.stdout(`${s.sessionId}  ${time(s.startedAt)}  ${(s.runbookId ?? '—').padEnd(16)} ${(s.environment ?? '—').padEnd(10)} ${s.status.padEnd(19)}${s.drill ? ' drill' : ''}${s.intact ? '' : ' DAMAGED'}`);
+    io.stdout(
+      `${s.sessionId}  ${time(s.startedAt)}  ${(s.runbookId ?? '—').padEnd(16)} ${(s.environment ?? '—').padEnd(10)} ${s.status.padEnd(19)}${s.drill ? ' drill' : ''}${s.intact ? '' : ' DAMAGED'}`,
+    );
   }
   return 0;
 }
 
 /** `rotor sessions show <id>`: one session, as text or as a Markdown report. */
-export function showSession(ctx: RotorContext, id: string, options: { markdown?: boolean; json?: boolean }, io: Io): number {
+export function showSession(
+  ctx: RotorContext,
+  id: string,
+  options: { markdown?: boolean; json?: boolean },
+  io: Io,
+): number {
   const journal = readJournal(ctx.journalDir, id);
   if (options.json) {
     io.stdout(JSON.stringify(journal.records, null, 2));
@@ -37,8 +44,12 @@ export function showSession(ctx: RotorContext, id: string, options: { markdown?:
   }
   const s = summarizeSession(id, journal);
   const view = replay(journal);
-  io.stdout(`session ${id}${s.drill ? ' (drill)' : ''}: ${s.runbookId ?? '—'} in ${s.environment ?? '—'} by ${s.operator ?? '—'}`);
-  io.stdout(`started ${time(s.startedAt)}, ended ${time(s.endedAt)}: ${s.status}${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''}`);
+  io.stdout(
+    `session ${id}${s.drill ? ' (drill)' : ''}: ${s.runbookId ?? '—'} in ${s.environment ?? '—'} by ${s.operator ?? '—'}`,
+  );
+  io.stdout(
+    `started ${time(s.startedAt)}, ended ${time(s.endedAt)}: ${s.status}${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''}`,
+  );
   if (s.reason) io.stdout(`reason: ${s.reason}`);
   for (const l of view.log) io.stdout(`  ${time(l.at)}  ${l.text}`);
   if (!s.intact) io.stdout(`journal damaged: ${journal.problem}`);
@@ -49,7 +60,10 @@ export function showSession(ctx: RotorContext, id: string, options: { markdown?:
 export function verifySession(ctx: RotorContext, id: string, io: Io): number {
   const journal = readJournal(ctx.journalDir, id);
   if (journal.problem) {
-    throw new RotorError(`session ${id}: ${journal.problem}`, { exitCode: 1, hint: `the journal at ${journal.path} no longer matches what rotor wrote` });
+    throw new RotorError(`session ${id}: ${journal.problem}`, {
+      exitCode: 1,
+      hint: `the journal at ${journal.path} no longer matches what rotor wrote`,
+    });
   }
   io.stdout(`session ${id}: ${journal.records.length} records, hash chain intact`);
   return 0;

@@ -5,17 +5,35 @@ import type { Io } from './io.js';
 import { withStores, type StoreHost } from './policy-vault.js';
 
 /** `rotor stats [path]`: the document's statistics as text, JSON, or Prometheus text. */
-export async function statsCommand(host: StoreHost, secretPath: string | undefined, options: { env?: string; json?: boolean; format?: string }, io: Io, now = new Date()): Promise<number> {
-  if (options.format !== undefined && options.format !== 'prometheus' && options.format !== 'text' && options.format !== 'json') {
-    throw new UsageError(`--format ${options.format}: expected text, json or prometheus`, 'prometheus writes the textfile format node exporter reads');
+export async function statsCommand(
+  host: StoreHost,
+  secretPath: string | undefined,
+  options: { env?: string; json?: boolean; format?: string },
+  io: Io,
+  now = new Date(),
+): Promise<number> {
+  if (
+    options.format !== undefined &&
+    options.format !== 'prometheus' &&
+    options.format !== 'text' &&
+    options.format !== 'json'
+  ) {
+    throw new UsageError(
+      `--format ${options.format}: expected text, json or prometheus`,
+      'prometheus writes the textfile format node exporter reads',
+    );
   }
   return withStores(host, options.env, async (stores) => {
     if (options.format === 'prometheus') {
-      if (secretPath !== undefined) throw new UsageError('--format prometheus covers every secret: leave out the path');
+      if (secretPath !== undefined)
+        throw new UsageError('--format prometheus covers every secret: leave out the path');
       io.stdout((await prometheusReport(stores, now)).trimEnd());
       return 0;
     }
-    const stats = await rotationStatistics(stores, secretPath === undefined ? undefined : normalizeSecretPath(secretPath));
+    const stats = await rotationStatistics(
+      stores,
+      secretPath === undefined ? undefined : normalizeSecretPath(secretPath),
+    );
     if (options.json || options.format === 'json') {
       io.stdout(JSON.stringify(stats, null, 2));
       return 0;

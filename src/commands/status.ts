@@ -5,7 +5,13 @@ import type { Io } from './io.js';
 import { withStores, type StoreHost } from './policy-vault.js';
 
 /** `rotor status <path>`: scheduled, last_rotated, next_rotation, and why. */
-export async function statusCommand(host: StoreHost, secretPath: string, options: { env?: string; json?: boolean }, io: Io, now = new Date()): Promise<number> {
+export async function statusCommand(
+  host: StoreHost,
+  secretPath: string,
+  options: { env?: string; json?: boolean },
+  io: Io,
+  now = new Date(),
+): Promise<number> {
   return withStores(host, options.env, async (stores) => {
     const report = await rotationStatus(stores, normalizeSecretPath(secretPath), now);
     if (options.json) {
@@ -19,7 +25,12 @@ export async function statusCommand(host: StoreHost, secretPath: string, options
       ['next_rotation', report.next_rotation ? shortTime(report.next_rotation) : '—'],
       ['due', `${report.due ? 'yes' : 'no'}: ${report.reason}`],
       ['runbook', report.runbook],
-      ['last_status', report.last_status ? `${report.last_status}${report.last_session ? ` (session ${report.last_session})` : ''}` : undefined],
+      [
+        'last_status',
+        report.last_status
+          ? `${report.last_status}${report.last_session ? ` (session ${report.last_session})` : ''}`
+          : undefined,
+      ],
       ['last_error', report.last_error],
     ];
     for (const [k, v] of lines) if (v !== undefined) io.stdout(`${k.padEnd(13)}  ${v}`);

@@ -29,7 +29,13 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
     if (answer !== 'new') {
       const { prepareResume } = await import('./resume.js');
       const { info, inputs } = await prepareResume(ctx, answer.resume);
-      return runTui(ctx, { runbookId: info.runbookRef, environment: info.environment, inputs, command: options.command, resumeSessionId: answer.resume });
+      return runTui(ctx, {
+        runbookId: info.runbookRef,
+        environment: info.environment,
+        inputs,
+        command: options.command,
+        resumeSessionId: answer.resume,
+      });
     }
   }
   const runbooks = [...ctx.catalog.values()].map(runbookInfo);
@@ -48,8 +54,20 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
     <App
       runbooks={runbooks}
       environments={options.environment ? [ctx.environment(options.environment)] : ctx.environments()}
-      initial={{ runbookId: extra?.runbook.id, environment: options.environment, inputs: plain, resuming: options.resumeSessionId !== undefined }}
-      start={(request) => starter({ ...request, resumeSessionId: options.resumeSessionId, runbookId: refs.get(request.runbookId) ?? request.runbookId, inputs: { ...secrets, ...request.inputs } })}
+      initial={{
+        runbookId: extra?.runbook.id,
+        environment: options.environment,
+        inputs: plain,
+        resuming: options.resumeSessionId !== undefined,
+      }}
+      start={(request) =>
+        starter({
+          ...request,
+          resumeSessionId: options.resumeSessionId,
+          runbookId: refs.get(request.runbookId) ?? request.runbookId,
+          inputs: { ...secrets, ...request.inputs },
+        })
+      }
       onExit={(code) => {
         exitCode = code;
         app.unmount();

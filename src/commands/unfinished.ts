@@ -18,7 +18,10 @@ export function unfinishedSessions(journalDir: string, limit = 50): UnfinishedSe
   return listSessionIds(journalDir)
     .slice(0, limit)
     .map((id) => ({ id, journal: readJournal(journalDir, id) }))
-    .map(({ id, journal }) => ({ summary: summarizeSession(id, journal), point: resumePoint(engineEvents(journal)) }))
+    .map(({ id, journal }) => ({
+      summary: summarizeSession(id, journal),
+      point: resumePoint(engineEvents(journal)),
+    }))
     .filter(({ summary }) => summary.status === 'unfinished' && summary.runbookId !== undefined)
     .map(({ summary, point }) => {
       const marks = [...point.steps.entries()];

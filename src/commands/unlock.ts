@@ -9,14 +9,31 @@ import type { Io } from './io.js';
  * `rotor unlock <secret_path> --confirm`: breaks a rotation lock whose session died. Explicit
  * confirmation is required and the break is journalled, since the other session may still be alive.
  */
-export async function unlockCommand(ctx: RotorContext, secretPath: string, options: { env?: string; confirm?: boolean }, io: Io): Promise<number> {
+export async function unlockCommand(
+  ctx: RotorContext,
+  secretPath: string,
+  options: { env?: string; confirm?: boolean },
+  io: Io,
+): Promise<number> {
   await ctx.prepareEnvironment(options.env);
   const environment = ctx.environment(options.env ?? ctx.defaultEnvironment());
-  if (environment.sandbox) throw new UsageError('the sandbox keeps its locks in its own process', 'locks matter in a shared environment: name it with --env');
+  if (environment.sandbox)
+    throw new UsageError(
+      'the sandbox keeps its locks in its own process',
+      'locks matter in a shared environment: name it with --env',
+    );
   const { connectEnvironment } = await import('../session/connect.js');
-  const world = await connectEnvironment(environment, environment.name === 'local' ? [] : ctx.settings.profiles(), ctx.env);
+  const world = await connectEnvironment(
+    environment,
+    environment.name === 'local' ? [] : ctx.settings.profiles(),
+    ctx.env,
+  );
   try {
-    if (!world.ports.vault) throw new UsageError(`environment ${environment.name} has no Vault configured`, 'set VAULT_ADDR and VAULT_TOKEN, or use a profile with --vault-addr');
+    if (!world.ports.vault)
+      throw new UsageError(
+        `environment ${environment.name} has no Vault configured`,
+        'set VAULT_ADDR and VAULT_TOKEN, or use a profile with --vault-addr',
+      );
     const locks = new VaultLocks(world.ports.vault, ctx.env.ROTOR_VAULT_PREFIX || 'rotor');
     const current = await locks.read(secretPath);
     if (!current || current.released) {
@@ -24,10 +41,22 @@ export async function unlockCommand(ctx: RotorContext, secretPath: string, optio
       return 0;
     }
     const who = `${current.holder.operator} since ${current.holder.since} (session ${current.holder.session})`;
-    if (!options.confirm) throw new UsageError(`${secretPath} is locked by ${who}`, 'if that session is really gone, run again with --confirm; the break is journalled');
+    if (!options.confirm)
+      throw new UsageError(
+        `${secretPath} is locked by ${who}`,
+        'if that session is really gone, run again with --confirm; the break is journalled',
+      );
     const holder = await locks.release(secretPath, undefined, { force: true });
     const journal = new JournalWriter(ctx.journalDir, newSessionId());
-    journal.record({ type: 'session-opened', sessionId: journal.sessionId, operator: ctx.operator(), environment: environment.name, drill: false, rotorVersion: (await import('./version.js')).rotorVersion(), command: commandWithoutValues(io.argv) });
+    journal.record({
+      type: 'session-opened',
+      sessionId: journal.sessionId,
+      operator: ctx.operator(),
+      environment: environment.name,
+      drill: false,
+      rotorVersion: (await import('./version.js')).rotorVersion(),
+      command: commandWithoutValues(io.argv),
+    });
     if (holder) journal.record({ type: 'lock-broken', secretPath, holder });
     journal.close();
     io.stdout(`lock on ${secretPath} broken (was held by ${who}); recorded in ${journal.path}`);

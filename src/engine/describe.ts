@@ -8,9 +8,15 @@ const SHOWN_CHILDREN = 6;
  * What a step will change, in words, for the approval prompt and dry runs. Never throws: a step
  * whose parameters cannot be resolved yet says so instead.
  */
-export function describeStep(step: PlannedStep, actions: ActionRegistry, lookup: (item?: unknown) => Lookup): string {
+export function describeStep(
+  step: PlannedStep,
+  actions: ActionRegistry,
+  lookup: (item?: unknown) => Lookup,
+): string {
   if (step.group) {
-    const lines = step.group.steps.slice(0, SHOWN_CHILDREN).map((child) => `• ${child.title}: ${describeStep(child, actions, lookup)}`);
+    const lines = step.group.steps
+      .slice(0, SHOWN_CHILDREN)
+      .map((child) => `• ${child.title}: ${describeStep(child, actions, lookup)}`);
     const more = step.group.steps.length - SHOWN_CHILDREN;
     if (more > 0) lines.push(`… and ${more} more`);
     return `${step.group.steps.length} steps in parallel (at most ${step.group.concurrency} at once):\n${lines.join('\n')}`;
@@ -31,7 +37,9 @@ export function describeStep(step: PlannedStep, actions: ActionRegistry, lookup:
  * ‹steps.backup.version› where a number will be, and the description should still read well.
  */
 function looseParse(schema: unknown, value: unknown): unknown {
-  const shape = (schema as { shape?: Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }> }).shape;
+  const shape = (
+    schema as { shape?: Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }> }
+  ).shape;
   if (!shape || !value || typeof value !== 'object') return value;
   const raw = value as Record<string, unknown>;
   return Object.fromEntries(

@@ -14,14 +14,19 @@ function dig(value: unknown, path: string[], ref: Reference, allowHashed = false
   let current = value;
   for (const key of path) {
     if (current === null || typeof current !== 'object' || !(key in current)) {
-      throw new RotorError(`{{ ${ref.text} }} has no value`, { hint: 'the earlier step did not publish it; check the runbook' });
+      throw new RotorError(`{{ ${ref.text} }} has no value`, {
+        hint: 'the earlier step did not publish it; check the runbook',
+      });
     }
     current = (current as Record<string, unknown>)[key];
   }
   if (!allowHashed && typeof current === 'string' && current.startsWith('hmac-sha256:')) {
-    throw new RotorError(`{{ ${ref.text} }} was a secret the journal holds only as a hash, so it cannot be used after a resume`, {
-      hint: 'take the value from Vault instead (the staged path of vault.kv-stage, or a kv-read step), so a resumed run finishes with the same value',
-    });
+    throw new RotorError(
+      `{{ ${ref.text} }} was a secret the journal holds only as a hash, so it cannot be used after a resume`,
+      {
+        hint: 'take the value from Vault instead (the staged path of vault.kv-stage, or a kv-read step), so a resumed run finishes with the same value',
+      },
+    );
   }
   return current;
 }
@@ -38,14 +43,18 @@ export function sessionLookup(sources: LookupSources, item?: unknown, allowHashe
         return dig(sources.inputs, ref.path, ref);
       case 'env': {
         const value = sources.env[ref.path[0]];
-        if (value === undefined) throw new RotorError(`{{ ${ref.text} }}: the environment variable ${ref.path[0]} is not set`, { hint: `export ${ref.path[0]}=… before running` });
+        if (value === undefined)
+          throw new RotorError(`{{ ${ref.text} }}: the environment variable ${ref.path[0]} is not set`, {
+            hint: `export ${ref.path[0]}=… before running`,
+          });
         return value;
       }
       case 'item':
         return dig(item, ref.path, ref);
       case 'steps': {
         const [id, ...rest] = ref.path;
-        if (sources.skipped.has(id)) throw new RotorError(`{{ ${ref.text} }} is not available: step ${id} was skipped`);
+        if (sources.skipped.has(id))
+          throw new RotorError(`{{ ${ref.text} }} is not available: step ${id} was skipped`);
         const outputs = sources.outputs.get(id);
         if (!outputs) throw new RotorError(`{{ ${ref.text} }} is not available: step ${id} has not run`);
         return dig(outputs, rest, ref, allowHashed);

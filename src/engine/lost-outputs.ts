@@ -12,7 +12,11 @@ import type { PlannedStep } from './types.js';
  * rather than failing and rolling back a rotation that worked. Changing steps still run: their
  * values come from steps that recover them from the real system.
  */
-export function usesLostOutput(step: PlannedStep, lost: ReadonlySet<string>, actions: ActionRegistry): string | undefined {
+export function usesLostOutput(
+  step: PlannedStep,
+  lost: ReadonlySet<string>,
+  actions: ActionRegistry,
+): string | undefined {
   if (lost.size === 0 || actions.get(step.action ?? '')?.changes !== false) return undefined;
   const texts = [...stringsIn(step.with)].map(([text]) => text);
   if (step.when !== undefined) texts.push(step.when);

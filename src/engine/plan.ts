@@ -25,16 +25,24 @@ export function buildPlan(runbook: Runbook, context: PlanContext): Plan {
   const lookup: Lookup = (ref) => {
     if (ref.root === 'inputs') return context.inputs[ref.path[0]];
     if (ref.root === 'env') return context.env[ref.path[0]];
-    throw new UsageError(`{{ ${ref.text} }} cannot be used in for_each: only inputs and env are known before the run`);
+    throw new UsageError(
+      `{{ ${ref.text} }} cannot be used in for_each: only inputs and env are known before the run`,
+    );
   };
   const steps = runbook.steps.map((step): PlannedStep => {
     if (!isGroupStep(step)) return planActionStep(step, context.actions);
     const template = step.parallel.for_each;
-    const children = template === undefined
-      ? step.parallel.steps.map((child) => planActionStep(child, context.actions))
-      : listItems(resolveString(template, lookup)).flatMap((item, i) =>
-          step.parallel.steps.map((child) => ({ ...planActionStep(child, context.actions), id: `${child.id}#${i + 1}`, title: `${child.title ?? child.id}: ${String(item)}`, item })),
-        );
+    const children =
+      template === undefined
+        ? step.parallel.steps.map((child) => planActionStep(child, context.actions))
+        : listItems(resolveString(template, lookup)).flatMap((item, i) =>
+            step.parallel.steps.map((child) => ({
+              ...planActionStep(child, context.actions),
+              id: `${child.id}#${i + 1}`,
+              title: `${child.title ?? child.id}: ${String(item)}`,
+              item,
+            })),
+          );
     return {
       ...common(step),
       with: {},
@@ -75,7 +83,13 @@ function common(step: Runbook['steps'][number]): Omit<PlannedStep, 'with' | 'cha
 
 function planActionStep(step: ActionStep, actions: ActionRegistry): PlannedStep {
   const action = actions.get(step.do);
-  return { ...common(step), action: step.do, with: step.with, changes: action?.changes ?? true, noReturn: action?.class === 'point-of-no-return' };
+  return {
+    ...common(step),
+    action: step.do,
+    with: step.with,
+    changes: action?.changes ?? true,
+    noReturn: action?.class === 'point-of-no-return',
+  };
 }
 
 /** A group's concurrency: a number, or a template over inputs (an operator sizes the fan-out). */
@@ -83,7 +97,11 @@ function concurrencyOf(stepId: string, value: number | string, lookup: Lookup): 
   if (typeof value === 'number') return value;
   const text = reveal(resolveString(value, lookup)).trim();
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 256) throw new UsageError(`step ${stepId}: concurrency "${text}" is not a whole number from 1 to 256`, 'check the input that sets it');
+  if (!/^\d+$/.test(text) || n < 1 || n > 256)
+    throw new UsageError(
+      `step ${stepId}: concurrency "${text}" is not a whole number from 1 to 256`,
+      'check the input that sets it',
+    );
   return n;
 }
 

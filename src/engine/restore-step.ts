@@ -7,14 +7,24 @@ import { actionContext, resolveParams, type CompletedStep } from './run-step.js'
 import type { PlannedStep } from './types.js';
 
 /** What resuming one action step decided. */
-export type Restored = { kind: 'done'; completed: CompletedStep } | { kind: 'run'; why: string; stale?: boolean } | { kind: 'failed'; error: string; uncertain?: boolean };
+export type Restored =
+  | { kind: 'done'; completed: CompletedStep }
+  | { kind: 'run'; why: string; stale?: boolean }
+  | { kind: 'failed'; error: string; uncertain?: boolean };
 
 /**
  * Brings one step of an interrupted session back: a finished step gets its outputs back (from the
  * real system where the action can recover them), an in-flight step is checked against the real
  * system when its action is guarded, and runs again only when its change did not happen.
  */
-export async function restoreStep(step: PlannedStep, mark: StepMark, deps: EngineDeps, emit: (e: EventInput) => void, lookup: Lookup, changedSince = false): Promise<Restored> {
+export async function restoreStep(
+  step: PlannedStep,
+  mark: StepMark,
+  deps: EngineDeps,
+  emit: (e: EventInput) => void,
+  lookup: Lookup,
+  changedSince = false,
+): Promise<Restored> {
   const action = deps.actions.get(step.action ?? '');
   if (!action) return { kind: 'failed', error: `unknown action ${step.action}` };
   const ctx = actionContext(step, deps, emit, new AbortController().signal);
@@ -25,21 +35,48 @@ export async function restoreStep(step: PlannedStep, mark: StepMark, deps: Engin
         // Its check would compare against a hash, and running it again would use one: only a
         // person can find out what the interrupted run did here. (Actions that can recover read
         // their state from the system itself, e.g. Vault versions, so their check stands.)
-        return { kind: 'failed', uncertain: true, error: `cannot tell whether step ${step.id} changed anything before the session stopped: it was given a secret that only the interrupted run knew` };
+        return {
+          kind: 'failed',
+          uncertain: true,
+          error: `cannot tell whether step ${step.id} changed anything before the session stopped: it was given a secret that only the interrupted run knew`,
+        };
       }
-      if (action.class === 'safe' || !action.check) return { kind: 'run', why: `was running when the session stopped; ${action.class === 'safe' ? 'safe to run again' : 'no way to check it, so it runs again'}` };
-      if ((await action.check(params, ctx)) === 'not-done') return { kind: 'run', why: 'was running when the session stopped; its change had not happened' };
-      emit({ type: 'step-log', stepId: step.id, line: 'was running when the session stopped; its change had already happened' });
+      if (action.class === 'safe' || !action.check)
+        return {
+          kind: 'run',
+          why: `was running when the session stopped; ${action.class === 'safe' ? 'safe to run again' : 'no way to check it, so it runs again'}`,
+        };
+      if ((await action.check(params, ctx)) === 'not-done')
+        return { kind: 'run', why: 'was running when the session stopped; its change had not happened' };
+      emit({
+        type: 'step-log',
+        stepId: step.id,
+        line: 'was running when the session stopped; its change had already happened',
+      });
     }
-    if (mark.state === 'succeeded' && !action.recover && !action.changes && action.class === 'safe' && hasHashedSecret(mark.outputs)) {
+    if (
+      mark.state === 'succeeded' &&
+      !action.recover &&
+      !action.changes &&
+      action.class === 'safe' &&
+      hasHashedSecret(mark.outputs)
+    ) {
       // A read whose secret outputs the journal kept only as hashes: reading again is harmless.
       // After a later change, though, it sees the new state: checks against the old value are stale.
-      return { kind: 'run', why: 'read again: the journal holds its secret outputs only as hashes', stale: changedSince };
+      return {
+        kind: 'run',
+        why: 'read again: the journal holds its secret outputs only as hashes',
+        stale: changedSince,
+      };
     }
     const recorded: Outputs = mark.state === 'succeeded' ? mark.outputs : {};
     const outputs = action.recover ? await action.recover(params, recorded, ctx) : recorded;
     deps.secrets.addFrom(outputs);
-    emit({ type: 'step-log', stepId: step.id, line: action.recover ? 'restored from the journal and the real system' : 'restored from the journal' });
+    emit({
+      type: 'step-log',
+      stepId: step.id,
+      line: action.recover ? 'restored from the journal and the real system' : 'restored from the journal',
+    });
     emit({ type: 'step-succeeded', stepId: step.id, outputs, durationMs: 0 });
     return { kind: 'done', completed: { step, action, params, outputs } };
   } catch (error) {

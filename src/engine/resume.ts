@@ -2,7 +2,11 @@ import type { Outputs } from '../actions/types.js';
 import type { EngineEvent } from './types.js';
 
 /** What a journal says each step had reached when the session stopped. */
-export type StepMark = { state: 'succeeded'; outputs: Outputs } | { state: 'in-flight'; attempt: number } | { state: 'skipped' } | { state: 'rolled-back' };
+export type StepMark =
+  | { state: 'succeeded'; outputs: Outputs }
+  | { state: 'in-flight'; attempt: number }
+  | { state: 'skipped' }
+  | { state: 'rolled-back' };
 
 /** Where an interrupted session stood, read from its engine events. */
 export interface ResumePoint {

@@ -9,7 +9,13 @@ import type { PlannedStep } from './types.js';
  * rest still run: leaving later steps undone would only widen the gap an operator must close.
  * Returns whether every undo succeeded.
  */
-export async function rollback(completed: readonly CompletedStep[], reason: string, deps: EngineDeps, emit: (e: EventInput) => void, after: { steps: readonly PlannedStep[]; lookup: Lookup } = { steps: [], lookup: () => undefined }): Promise<boolean> {
+export async function rollback(
+  completed: readonly CompletedStep[],
+  reason: string,
+  deps: EngineDeps,
+  emit: (e: EventInput) => void,
+  after: { steps: readonly PlannedStep[]; lookup: Lookup } = { steps: [], lookup: () => undefined },
+): Promise<boolean> {
   const undoable = completed.filter((c) => c.action.undo).reverse();
   emit({ type: 'rollback-started', reason, steps: undoable.map((c) => c.step.id) });
   let complete = true;
@@ -17,7 +23,9 @@ export async function rollback(completed: readonly CompletedStep[], reason: stri
     const started = deps.ports.clock.now();
     emit({ type: 'step-undoing', stepId: step.id });
     try {
-      await withTimeout(step.timeoutMs, `undo of step ${step.id}`, (signal) => action.undo!(params, outputs, actionContext(step, deps, emit, signal)));
+      await withTimeout(step.timeoutMs, `undo of step ${step.id}`, (signal) =>
+        action.undo!(params, outputs, actionContext(step, deps, emit, signal)),
+      );
       emit({ type: 'step-rolled-back', stepId: step.id, durationMs: deps.ports.clock.now() - started });
     } catch (error) {
       complete = false;

@@ -14,7 +14,14 @@ export interface GroupResult {
  * starts; those already running finish, so nothing is left half-done. `done` holds children that
  * succeeded in an earlier attempt, so a retry runs only the rest.
  */
-export async function runGroup(group: PlannedStep, deps: EngineDeps, emit: (e: EventInput) => void, lookupFor: (item?: unknown) => Lookup, done: Set<string>, skipReason: (child: PlannedStep) => string | undefined = () => undefined): Promise<GroupResult> {
+export async function runGroup(
+  group: PlannedStep,
+  deps: EngineDeps,
+  emit: (e: EventInput) => void,
+  lookupFor: (item?: unknown) => Lookup,
+  done: Set<string>,
+  skipReason: (child: PlannedStep) => string | undefined = () => undefined,
+): Promise<GroupResult> {
   const children = group.group!.steps.filter((c) => !done.has(c.id));
   const result: GroupResult = { completed: [], failures: [] };
   let next = 0;

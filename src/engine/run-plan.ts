@@ -43,7 +43,12 @@ class PlanRun {
     this.deps.emit({ ...event, at: this.deps.ports.clock.now() } as EngineEvent);
   };
 
-  private lookup = (item?: unknown, allowHashed = false) => sessionLookup({ inputs: this.plan.inputs, outputs: this.outputs, skipped: this.skipped, env: this.deps.env ?? {} }, item, allowHashed);
+  private lookup = (item?: unknown, allowHashed = false) =>
+    sessionLookup(
+      { inputs: this.plan.inputs, outputs: this.outputs, skipped: this.skipped, env: this.deps.env ?? {} },
+      item,
+      allowHashed,
+    );
 
   async run(): Promise<Outcome> {
     this.emit({ type: 'session-started', plan: summarizePlan(this.plan) });
@@ -77,7 +82,11 @@ class PlanRun {
       try {
         run = truthy(resolveString(step.when, this.lookup()));
       } catch (error) {
-        return this.onFailure(step, describeError(error), this.plan.onFailure === 'rollback' ? 'rollback' : 'stop');
+        return this.onFailure(
+          step,
+          describeError(error),
+          this.plan.onFailure === 'rollback' ? 'rollback' : 'stop',
+        );
       }
       if (!run) {
         this.skip(step, `when: ${step.when} is false`);
@@ -85,14 +94,17 @@ class PlanRun {
       }
     }
     const approval = await this.approve(step);
-    if (approval !== 'approve') return approval === 'skip' ? (this.skip(step, 'skipped by the operator'), 'next') : this.endBy(approval, 'the operator');
+    if (approval !== 'approve')
+      return approval === 'skip'
+        ? (this.skip(step, 'skipped by the operator'), 'next')
+        : this.endBy(approval, 'the operator');
     for (let attempt = 1; ; attempt++) {
       const error = await this.execute(step);
       if (error === undefined) return this.atSafePoint(step);
       if (this.plan.onFailure !== 'ask') return this.onFailure(step, error, this.plan.onFailure);
       const decision = await this.ask({ kind: 'failure', step, error, attempt });
       if (decision === 'retry') continue;
-      if (decision === 'skip') return this.skip(step, 'skipped after failing'), 'next';
+      if (decision === 'skip') return (this.skip(step, 'skipped after failing'), 'next');
       if (decision === 'rollback') return this.onFailure(step, error, 'rollback');
       return this.endBy('abort', 'the operator');
     }
@@ -117,10 +129,21 @@ class PlanRun {
         this.skip(child, 'skipped before the session was interrupted');
         continue;
       }
-      const result = await restoreStep(child, mark, this.deps, this.emit, this.lookup(child.item, true), this.changedAfter(child.id));
+      const result = await restoreStep(
+        child,
+        mark,
+        this.deps,
+        this.emit,
+        this.lookup(child.item, true),
+        this.changedAfter(child.id),
+      );
       if (result.kind === 'failed') {
         if (result.uncertain) this.uncertain = child.id;
-        return this.onFailure(child, `could not resume: ${result.error}`, this.plan.onFailure === 'ask' ? 'stop' : this.plan.onFailure);
+        return this.onFailure(
+          child,
+          `could not resume: ${result.error}`,
+          this.plan.onFailure === 'ask' ? 'stop' : this.plan.onFailure,
+        );
       }
       if (result.kind === 'run') {
         if (result.stale) this.lost.add(child.id);
@@ -129,7 +152,8 @@ class PlanRun {
         continue;
       }
       this.complete(result.completed);
-      if (step.group) (this.groupDone.get(step.id) ?? this.groupDone.set(step.id, new Set()).get(step.id)!).add(child.id);
+      if (step.group)
+        (this.groupDone.get(step.id) ?? this.groupDone.set(step.id, new Set()).get(step.id)!).add(child.id);
     }
     if (pending) return 'run';
     if (step.group) this.outputs.set(step.id, {});
@@ -153,7 +177,10 @@ class PlanRun {
     const order = (this.order ??= this.plan.steps.flatMap((s) => s.group?.steps ?? [s]));
     return order.slice(order.findIndex((s) => s.id === stepId) + 1).some((s) => {
       const state = this.deps.resume?.steps.get(s.id)?.state;
-      return (state === 'succeeded' || state === 'in-flight') && this.deps.actions.get(s.action ?? '')?.changes === true;
+      return (
+        (state === 'succeeded' || state === 'in-flight') &&
+        this.deps.actions.get(s.action ?? '')?.changes === true
+      );
     });
   }
 
@@ -183,7 +210,9 @@ class PlanRun {
     const done = this.groupDone.get(step.id) ?? new Set<string>();
     this.groupDone.set(step.id, done);
     this.emit({ type: 'step-started', stepId: step.id, attempt: 1 });
-    const result = await runGroup(step, this.deps, this.emit, this.lookup, done, (child) => this.lostReason(child));
+    const result = await runGroup(step, this.deps, this.emit, this.lookup, done, (child) =>
+      this.lostReason(child),
+    );
     result.completed.forEach((c) => this.complete(c));
     const durationMs = this.deps.ports.clock.now() - started;
     if (result.failures.length === 0) {
@@ -210,9 +239,12 @@ class PlanRun {
 
   /** Asks for approval, racing the operator's answer against Ctrl+C. */
   private async approve(step: PlannedStep): Promise<Decision> {
-    const ponr = (step.group?.steps ?? [step]).some((s) => this.deps.actions.get(s.action ?? '')?.class === 'point-of-no-return');
+    const ponr = (step.group?.steps ?? [step]).some(
+      (s) => this.deps.actions.get(s.action ?? '')?.class === 'point-of-no-return',
+    );
     const description = `${ponr ? '⚠ point of no return: this cannot be undone; after it, a rollback means rotating again\n' : ''}${describeStep(step, this.deps.actions, this.lookup)}`;
-    const confirmEnvironment = step.changes && !this.environmentConfirmed ? this.plan.protectedEnvironment : undefined;
+    const confirmEnvironment =
+      step.changes && !this.environmentConfirmed ? this.plan.protectedEnvironment : undefined;
     this.emit({ type: 'step-awaiting-approval', stepId: step.id, description });
     const decision = await this.ask({ kind: 'approve', step, description, confirmEnvironment });
     if (decision === 'approve' && step.changes) this.environmentConfirmed = true;
@@ -263,11 +295,32 @@ class PlanRun {
     if (decision === 'rollback') {
       const past = await this.pastNoReturn(`rolled back by ${who}`);
       if (past) return past;
-      const complete = await rollback(this.completed, `rolled back by ${who}`, this.deps, this.emit, this.afterRollback());
-      if (interrupted) return { end: complete ? { status: 'aborted', exitCode: 130, reason: `interrupted; rolled back` } : { status: 'rollback-incomplete', exitCode: 3, reason: 'interrupted; some undo steps failed' } };
-      return { end: complete ? { status: 'rolled-back', exitCode: 1, reason: `rolled back by ${who}` } : { status: 'rollback-incomplete', exitCode: 3, reason: 'some undo steps failed' } };
+      const complete = await rollback(
+        this.completed,
+        `rolled back by ${who}`,
+        this.deps,
+        this.emit,
+        this.afterRollback(),
+      );
+      if (interrupted)
+        return {
+          end: complete
+            ? { status: 'aborted', exitCode: 130, reason: `interrupted; rolled back` }
+            : { status: 'rollback-incomplete', exitCode: 3, reason: 'interrupted; some undo steps failed' },
+        };
+      return {
+        end: complete
+          ? { status: 'rolled-back', exitCode: 1, reason: `rolled back by ${who}` }
+          : { status: 'rollback-incomplete', exitCode: 3, reason: 'some undo steps failed' },
+      };
     }
-    return { end: { status: 'aborted', exitCode: 130, reason: `${interrupted ? 'interrupted' : `aborted by ${who}`}${this.changedSomething() ? '; completed changes were left as they are' : ''}` } };
+    return {
+      end: {
+        status: 'aborted',
+        exitCode: 130,
+        reason: `${interrupted ? 'interrupted' : `aborted by ${who}`}${this.changedSomething() ? '; completed changes were left as they are' : ''}`,
+      },
+    };
   }
 
   /**
@@ -279,8 +332,19 @@ class PlanRun {
     const at = this.completed.map((c) => c.action.class).lastIndexOf('point-of-no-return');
     if (at < 0) return undefined;
     const step = this.completed[at].step;
-    await rollback(this.completed.slice(at + 1), `${reason} (only the steps after ${step.id}, the point of no return)`, this.deps, this.emit);
-    return { end: { status: 'failed', exitCode: 3, reason: `${reason}; past the point of no return (step ${step.id}), so nothing before it was undone: rotate again rather than roll back` } };
+    await rollback(
+      this.completed.slice(at + 1),
+      `${reason} (only the steps after ${step.id}, the point of no return)`,
+      this.deps,
+      this.emit,
+    );
+    return {
+      end: {
+        status: 'failed',
+        exitCode: 3,
+        reason: `${reason}; past the point of no return (step ${step.id}), so nothing before it was undone: rotate again rather than roll back`,
+      },
+    };
   }
 
   private afterRollback() {
@@ -292,16 +356,38 @@ class PlanRun {
   }
 
   /** Ends the session after a failure: rolled back, or stopped with the changes left in place. */
-  private async onFailure(step: PlannedStep, error: string, choice: 'rollback' | 'stop' | 'ask'): Promise<Next> {
+  private async onFailure(
+    step: PlannedStep,
+    error: string,
+    choice: 'rollback' | 'stop' | 'ask',
+  ): Promise<Next> {
     const reason = `step ${step.id} failed: ${error}`;
     if (choice === 'rollback') {
       const past = await this.pastNoReturn(reason);
       if (past) return past;
       const complete = await rollback(this.completed, reason, this.deps, this.emit, this.afterRollback());
-      if (this.uncertain) return { end: { status: 'rollback-incomplete', exitCode: 3, reason: `${reason}; an operator must check what step ${this.uncertain} changed on its system` } };
-      return { end: complete ? { status: 'rolled-back', exitCode: 1, reason } : { status: 'rollback-incomplete', exitCode: 3, reason } };
+      if (this.uncertain)
+        return {
+          end: {
+            status: 'rollback-incomplete',
+            exitCode: 3,
+            reason: `${reason}; an operator must check what step ${this.uncertain} changed on its system`,
+          },
+        };
+      return {
+        end: complete
+          ? { status: 'rolled-back', exitCode: 1, reason }
+          : { status: 'rollback-incomplete', exitCode: 3, reason },
+      };
     }
-    if (this.uncertain) return { end: { status: 'failed', exitCode: 3, reason: `${reason}; an operator must check what step ${this.uncertain} changed on its system` } };
+    if (this.uncertain)
+      return {
+        end: {
+          status: 'failed',
+          exitCode: 3,
+          reason: `${reason}; an operator must check what step ${this.uncertain} changed on its system`,
+        },
+      };
     return { end: { status: 'failed', exitCode: this.changedSomething() ? 3 : 1, reason } };
   }
 }

@@ -21,15 +21,23 @@ export function resolveParams(step: PlannedStep, action: ActionDefinition, looku
   const parsed = action.params.safeParse(resolved);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RotorError(`step ${step.id}: parameter "${issue.path.join('.') || '(all)'}": ${issue.message}`, {
-      hint: 'check the value given to this input or the output of the earlier step',
-    });
+    throw new RotorError(
+      `step ${step.id}: parameter "${issue.path.join('.') || '(all)'}": ${issue.message}`,
+      {
+        hint: 'check the value given to this input or the output of the earlier step',
+      },
+    );
   }
   return parsed.data;
 }
 
 /** The context an action sees; every line it writes is scrubbed before it becomes an event. */
-export function actionContext(step: PlannedStep, deps: EngineDeps, emit: (e: EventInput) => void, signal: AbortSignal): ActionContext {
+export function actionContext(
+  step: PlannedStep,
+  deps: EngineDeps,
+  emit: (e: EventInput) => void,
+  signal: AbortSignal,
+): ActionContext {
   return {
     ports: deps.ports,
     signal,
@@ -40,9 +48,12 @@ export function actionContext(step: PlannedStep, deps: EngineDeps, emit: (e: Eve
     secret: (value, label) => deps.secrets.add(new Secret(value, label ?? `steps.${step.id}`)),
     askSecret: async (prompt) => {
       if (!deps.askSecret) {
-        throw new RotorError(`step ${step.id} needs "${prompt}" typed by an operator, and this run has no terminal`, {
-          hint: 'pass the value as the runbook input instead, or run in the TUI',
-        });
+        throw new RotorError(
+          `step ${step.id} needs "${prompt}" typed by an operator, and this run has no terminal`,
+          {
+            hint: 'pass the value as the runbook input instead, or run in the TUI',
+          },
+        );
       }
       return deps.secrets.add(await deps.askSecret(prompt));
     },
@@ -50,14 +61,22 @@ export function actionContext(step: PlannedStep, deps: EngineDeps, emit: (e: Eve
 }
 
 /** Runs `work` with a deadline; on expiry the signal aborts and the step fails with the time it had. */
-export async function withTimeout<T>(timeoutMs: number | undefined, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withTimeout<T>(
+  timeoutMs: number | undefined,
+  what: string,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   if (timeoutMs === undefined) return work(controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new RotorError(`${what} timed out after ${formatMs(timeoutMs)}`, { hint: 'look at the live output above for where it stopped; raise `timeout:` if the system is just slow' }));
+      reject(
+        new RotorError(`${what} timed out after ${formatMs(timeoutMs)}`, {
+          hint: 'look at the live output above for where it stopped; raise `timeout:` if the system is just slow',
+        }),
+      );
     }, timeoutMs);
   });
   const running = work(controller.signal);
@@ -74,7 +93,13 @@ export function formatMs(ms: number): string {
 }
 
 /** One action step with its retries: emits started/failed/succeeded for every attempt. */
-export async function runActionStep(step: PlannedStep, deps: EngineDeps, emit: (e: EventInput) => void, lookup: Lookup, parentId?: string): Promise<StepResult> {
+export async function runActionStep(
+  step: PlannedStep,
+  deps: EngineDeps,
+  emit: (e: EventInput) => void,
+  lookup: Lookup,
+  parentId?: string,
+): Promise<StepResult> {
   const action = deps.actions.get(step.action ?? '');
   if (!action) return { ok: false, error: `unknown action ${step.action}` };
   for (let attempt = 1; ; attempt++) {
@@ -82,14 +107,29 @@ export async function runActionStep(step: PlannedStep, deps: EngineDeps, emit: (
     emit({ type: 'step-started', stepId: step.id, attempt, parentId });
     try {
       const params = resolveParams(step, action, lookup);
-      const outputs = await withTimeout(step.timeoutMs, `step ${step.id}`, (signal) => action.run(params, actionContext(step, deps, emit, signal)));
+      const outputs = await withTimeout(step.timeoutMs, `step ${step.id}`, (signal) =>
+        action.run(params, actionContext(step, deps, emit, signal)),
+      );
       deps.secrets.addFrom(outputs);
-      emit({ type: 'step-succeeded', stepId: step.id, outputs, durationMs: deps.ports.clock.now() - started });
+      emit({
+        type: 'step-succeeded',
+        stepId: step.id,
+        outputs,
+        durationMs: deps.ports.clock.now() - started,
+      });
       return { ok: true, completed: { step, action, params, outputs } };
     } catch (error) {
       const willRetry = attempt <= step.retries;
-      const message = deps.secrets.scrub(describeError(error)) + (step.hint && !willRetry ? `\n  → ${step.hint}` : '');
-      emit({ type: 'step-failed', stepId: step.id, error: message, attempt, willRetry, durationMs: deps.ports.clock.now() - started });
+      const message =
+        deps.secrets.scrub(describeError(error)) + (step.hint && !willRetry ? `\n  → ${step.hint}` : '');
+      emit({
+        type: 'step-failed',
+        stepId: step.id,
+        error: message,
+        attempt,
+        willRetry,
+        durationMs: deps.ports.clock.now() - started,
+      });
       if (!willRetry) return { ok: false, error: message };
       await deps.ports.clock.sleep(step.retryDelayMs * 2 ** (attempt - 1));
     }

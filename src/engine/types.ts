@@ -93,7 +93,14 @@ export type EngineEvent = Base &
     | { type: 'step-log'; stepId: string; line: string }
     | { type: 'step-progress'; stepId: string; done: number; total: number; label?: string }
     | { type: 'step-succeeded'; stepId: string; outputs: Outputs; durationMs: number }
-    | { type: 'step-failed'; stepId: string; error: string; attempt: number; willRetry: boolean; durationMs: number }
+    | {
+        type: 'step-failed';
+        stepId: string;
+        error: string;
+        attempt: number;
+        willRetry: boolean;
+        durationMs: number;
+      }
     | { type: 'step-skipped'; stepId: string; reason: string }
     | { type: 'rollback-started'; reason: string; steps: string[] }
     | { type: 'step-undoing'; stepId: string }
@@ -113,5 +120,13 @@ export interface PlanSummary {
   drill: boolean;
   inputs: Record<string, unknown>;
   checklist: string[];
-  steps: Array<{ id: string; title: string; phase?: string; changes: boolean; noReturn?: boolean; action?: string; children?: Array<{ id: string; title: string; action?: string }> }>;
+  steps: Array<{
+    id: string;
+    title: string;
+    phase?: string;
+    changes: boolean;
+    noReturn?: boolean;
+    action?: string;
+    children?: Array<{ id: string; title: string; action?: string }>;
+  }>;
 }

@@ -23,7 +23,10 @@ export function readJournal(dir: string, sessionId: string): JournalContents {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new UsageError(`no session ${sessionId} in ${dir}`, '`rotor sessions` lists the sessions recorded here');
+    throw new UsageError(
+      `no session ${sessionId} in ${dir}`,
+      '`rotor sessions` lists the sessions recorded here',
+    );
   }
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -38,8 +41,10 @@ export function readJournal(dir: string, sessionId: string): JournalContents {
       problem ??= `line ${i + 1} is not valid JSON (the file was cut or edited)`;
       return;
     }
-    if (!problem && record.seq !== i) problem = `line ${i + 1} has sequence number ${record.seq}, expected ${i}: a record is missing or was inserted`;
-    if (!problem && record.prev !== prev) problem = `line ${i + 1} does not follow line ${i}: the previous record was edited, removed or reordered`;
+    if (!problem && record.seq !== i)
+      problem = `line ${i + 1} has sequence number ${record.seq}, expected ${i}: a record is missing or was inserted`;
+    if (!problem && record.prev !== prev)
+      problem = `line ${i + 1} does not follow line ${i}: the previous record was edited, removed or reordered`;
     prev = createHash('sha256').update(line).digest('hex');
     records.push(record);
   });
@@ -54,5 +59,9 @@ export function listSessionIds(dir: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).sort().reverse();
+  return names
+    .filter((n) => n.endsWith('.jsonl'))
+    .map((n) => n.slice(0, -'.jsonl'.length))
+    .sort()
+    .reverse();
 }

@@ -14,7 +14,17 @@ import type { LockBroken, SessionOpened, SessionRefused, SessionResumed } from '
  * fsync, since each call blocks every running step. After a power loss a finished step may look
  * unfinished; resume then checks it against the real system, as for any interrupted step.
  */
-const SYNCED = new Set(['step-started', 'step-undoing', 'rollback-started', 'session-started', 'session-ended', 'session-opened', 'session-resumed', 'session-refused', 'lock-broken']);
+const SYNCED = new Set([
+  'step-started',
+  'step-undoing',
+  'rollback-started',
+  'session-started',
+  'session-ended',
+  'session-opened',
+  'session-resumed',
+  'session-refused',
+  'lock-broken',
+]);
 
 /**
  * Appends records to one session's JSONL journal. The engine emits synchronously, so a record
@@ -29,7 +39,11 @@ export class JournalWriter {
   private prev = '';
   private closed = false;
 
-  constructor(dir: string, readonly sessionId: string, continueFrom?: { seq: number; prev: string }) {
+  constructor(
+    dir: string,
+    readonly sessionId: string,
+    continueFrom?: { seq: number; prev: string },
+  ) {
     this.path = join(dir, `${sessionId}.jsonl`);
     this.fd = openSync(this.path, continueFrom ? 'a' : 'wx', 0o600);
     if (continueFrom) {
@@ -46,7 +60,10 @@ export class JournalWriter {
     const path = join(dir, `${sessionId}.jsonl`);
     const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
     const last = lines.at(-1) ?? '';
-    return new JournalWriter(dir, sessionId, { seq: lines.length, prev: last ? createHash('sha256').update(last).digest('hex') : '' });
+    return new JournalWriter(dir, sessionId, {
+      seq: lines.length,
+      prev: last ? createHash('sha256').update(last).digest('hex') : '',
+    });
   }
 
   /** Records an event with its secrets hashed. */
@@ -79,7 +96,8 @@ export class JournalWriter {
   private hashSecrets(value: unknown): unknown {
     if (value instanceof Secret) return this.hmac(value.reveal());
     if (Array.isArray(value)) return value.map((v) => this.hashSecrets(v));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.hashSecrets(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.hashSecrets(v)]));
     return value;
   }
 }

@@ -2,7 +2,12 @@ import type { JournalContents } from './journal-reader.js';
 import { replay, summarizeSession } from './session-summary.js';
 
 function time(ms?: number): string {
-  return ms === undefined ? '—' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return ms === undefined
+    ? '—'
+    : new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
 }
 
 function seconds(ms?: number): string {
@@ -21,14 +26,18 @@ export function markdownReport(sessionId: string, journal: JournalContents): str
   out.push(`| Operator | ${summary.operator ?? '—'} |`);
   out.push(`| Started | ${time(summary.startedAt)} |`);
   out.push(`| Ended | ${time(summary.endedAt)} |`);
-  out.push(`| Outcome | **${summary.status}**${summary.exitCode !== undefined ? ` (exit ${summary.exitCode})` : ''} |`);
+  out.push(
+    `| Outcome | **${summary.status}**${summary.exitCode !== undefined ? ` (exit ${summary.exitCode})` : ''} |`,
+  );
   if (summary.reason) out.push(`| Reason | ${summary.reason.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
   out.push(`| Journal | ${summary.intact ? 'intact' : `**damaged**: ${journal.problem}`} |`, '');
   if (view.order.length) {
     out.push('## Steps', '', '| Step | Status | Duration | Note |', '|---|---|---|---|');
     for (const id of view.order) {
       const s = view.steps[id];
-      out.push(`| ${s.title} | ${s.status} | ${seconds(s.durationMs)} | ${(s.error ?? s.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+      out.push(
+        `| ${s.title} | ${s.status} | ${seconds(s.durationMs)} | ${(s.error ?? s.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+      );
     }
     out.push('');
   }

@@ -24,7 +24,9 @@ export interface SessionRefused {
  * One line of a journal. `prev` is the sha256 of the previous line's exact text ('' for the
  * first), so a removed, inserted or edited line breaks the chain and `sessions verify` says where.
  */
-export type JournalRecord = { seq: number; prev: string; at: number } & Record<string, unknown> & { type: string };
+export type JournalRecord = { seq: number; prev: string; at: number } & Record<string, unknown> & {
+    type: string;
+  };
 
 /** An operator broke another session's rotation lock: recorded so the review knows who and why. */
 export interface LockBroken {

@@ -19,8 +19,21 @@ export interface SessionSummary {
 }
 
 const ENGINE_EVENTS = new Set<string>([
-  'session-started', 'step-awaiting-approval', 'decision', 'step-started', 'step-log', 'step-progress', 'step-succeeded',
-  'step-failed', 'step-skipped', 'rollback-started', 'step-undoing', 'step-rolled-back', 'step-undo-failed', 'interrupt-requested', 'session-ended',
+  'session-started',
+  'step-awaiting-approval',
+  'decision',
+  'step-started',
+  'step-log',
+  'step-progress',
+  'step-succeeded',
+  'step-failed',
+  'step-skipped',
+  'rollback-started',
+  'step-undoing',
+  'step-rolled-back',
+  'step-undo-failed',
+  'interrupt-requested',
+  'session-ended',
 ]);
 
 /** The engine events of a journal, in order, for replay through the same reducer the TUI uses. */
@@ -35,8 +48,9 @@ export function replay(journal: JournalContents): ViewState {
 export function summarizeSession(sessionId: string, journal: JournalContents): SessionSummary {
   const opened = journal.records.find((r) => r.type === 'session-opened');
   const refused = journal.records.find((r) => r.type === 'session-refused');
-  const ended = journal.records.find((r) => r.type === 'session-ended') as { outcome?: { status: string; exitCode: number; reason?: string }; at: number } | undefined;
-  const status = refused ? 'refused' : ended?.outcome?.status ?? 'unfinished';
+  const ended = journal.records.find((r) => r.type === 'session-ended') as
+    { outcome?: { status: string; exitCode: number; reason?: string }; at: number } | undefined;
+  const status = refused ? 'refused' : (ended?.outcome?.status ?? 'unfinished');
   return {
     sessionId,
     runbookId: opened?.runbookId as string | undefined,

@@ -38,7 +38,9 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function casUpdate<T>(
   vault: StoreVault,
   at: KvLocation,
-  change: (current: Versioned) => { data: Record<string, string>; result: T } | { data?: undefined; result: T },
+  change: (
+    current: Versioned,
+  ) => { data: Record<string, string>; result: T } | { data?: undefined; result: T },
   options: CasOptions = {},
 ): Promise<T> {
   const attempts = options.attempts ?? 40;
@@ -50,9 +52,12 @@ export async function casUpdate<T>(
     if (next.data === undefined) return next.result;
     const size = entryBytes(next.data);
     if (size > ENTRY_LIMIT_BYTES) {
-      throw new RotorError(`${at.mount}/${at.path} would grow to ${Math.round(size / 1024)} KiB, over rotor's ${ENTRY_LIMIT_BYTES / 1024} KiB limit for one KV entry`, {
-        hint: 'Vault (Consul storage) refuses large entries: remove unused policies, or give this group of secrets its own ROTOR_STORE_PREFIX',
-      });
+      throw new RotorError(
+        `${at.mount}/${at.path} would grow to ${Math.round(size / 1024)} KiB, over rotor's ${ENTRY_LIMIT_BYTES / 1024} KiB limit for one KV entry`,
+        {
+          hint: 'Vault (Consul storage) refuses large entries: remove unused policies, or give this group of secrets its own ROTOR_STORE_PREFIX',
+        },
+      );
     }
     try {
       await vault.kvWrite(at, next.data as KvData, { cas: current.version });

@@ -22,7 +22,11 @@ class SlotIndex {
   /** The latest slot at or before `now`, if any. */
   private readonly latest: number | undefined;
 
-  constructor(private readonly expression: string, private readonly tz: string, now: number) {
+  constructor(
+    private readonly expression: string,
+    private readonly tz: string,
+    now: number,
+  ) {
     this.backward = CronExpressionParser.parse(expression, { currentDate: new Date(now + 1), tz });
     this.forward = CronExpressionParser.parse(expression, { currentDate: new Date(now), tz });
     const prev = this.tryStep(this.backward, 'prev');
@@ -95,7 +99,9 @@ class SlotIndex {
   /** Too far from the cached range (an every-minute cron years ago): ask cron-parser directly. */
   private direct(t: number): number | undefined {
     try {
-      return CronExpressionParser.parse(this.expression, { currentDate: new Date(t - 1), tz: this.tz }).next().getTime();
+      return CronExpressionParser.parse(this.expression, { currentDate: new Date(t - 1), tz: this.tz })
+        .next()
+        .getTime();
     } catch {
       return undefined;
     }
@@ -119,7 +125,12 @@ const NOT_DUE: DueState = { due: false, scheduled: true, reason: 'not due' };
  * get NOT_DUE instead: telling "not due" needs only the latest slot before now, while their exact
  * next slot may lie a year of slots ahead.
  */
-export function dueStates(policies: readonly Policy[], statuses: ReadonlyMap<string, LastRotation & Partial<SecretStatus>>, now: Date, options: { onlyDue?: boolean } = {}): DueItem[] {
+export function dueStates(
+  policies: readonly Policy[],
+  statuses: ReadonlyMap<string, LastRotation & Partial<SecretStatus>>,
+  now: Date,
+  options: { onlyDue?: boolean } = {},
+): DueItem[] {
   const at = now.getTime();
   const indexes = new Map<string, SlotIndex>();
   const slotIndex = (policy: Policy) => {
@@ -129,15 +140,20 @@ export function dueStates(policies: readonly Policy[], statuses: ReadonlyMap<str
     return index;
   };
   /** Where the search for the next slot starts: since + N days, or just after since. */
-  const from = (policy: Policy, since: number) => (policy.rotation_period_days !== undefined ? since + policy.rotation_period_days * DAY : since + 1);
+  const from = (policy: Policy, since: number) =>
+    policy.rotation_period_days !== undefined ? since + policy.rotation_period_days * DAY : since + 1;
   const next = (policy: Policy, since: Date): Date | undefined => {
-    if (policy.cron_schedule === undefined) return policy.rotation_period_days !== undefined ? new Date(since.getTime() + policy.rotation_period_days * DAY) : undefined;
+    if (policy.cron_schedule === undefined)
+      return policy.rotation_period_days !== undefined
+        ? new Date(since.getTime() + policy.rotation_period_days * DAY)
+        : undefined;
     const slot = slotIndex(policy).firstAtOrAfter(from(policy, since.getTime()));
     return slot === undefined ? undefined : new Date(slot);
   };
   /** Cheap: whether an active scheduled policy's next rotation is still ahead. */
   const ahead = (policy: Policy, since: number) => {
-    if (policy.cron_schedule === undefined) return policy.rotation_period_days === undefined || from(policy, since) > at;
+    if (policy.cron_schedule === undefined)
+      return policy.rotation_period_days === undefined || from(policy, since) > at;
     const latest = slotIndex(policy).latestAtOrBefore();
     return latest === undefined || latest < from(policy, since);
   };
@@ -148,6 +164,10 @@ export function dueStates(policies: readonly Policy[], statuses: ReadonlyMap<str
       const since = last ?? (policy.created_at ? Date.parse(policy.created_at) : at);
       if (ahead(policy, since)) return { policy, status, state: NOT_DUE };
     }
-    return { policy, status, state: dueState(policy, last === undefined ? undefined : new Date(last), now, next) };
+    return {
+      policy,
+      status,
+      state: dueState(policy, last === undefined ? undefined : new Date(last), now, next),
+    };
   });
 }

@@ -19,10 +19,17 @@ export interface DueState {
  * means exactly that.
  */
 export function nextRotation(policy: Policy, since: Date): Date | undefined {
-  const earliest = policy.rotation_period_days !== undefined ? new Date(since.getTime() + policy.rotation_period_days * DAY) : since;
-  if (policy.cron_schedule === undefined) return policy.rotation_period_days !== undefined ? earliest : undefined;
+  const earliest =
+    policy.rotation_period_days !== undefined
+      ? new Date(since.getTime() + policy.rotation_period_days * DAY)
+      : since;
+  if (policy.cron_schedule === undefined)
+    return policy.rotation_period_days !== undefined ? earliest : undefined;
   // cron-parser's next() is strictly after currentDate; step back 1 ms so a slot at `earliest` counts.
-  const cron = CronExpressionParser.parse(policy.cron_schedule, { currentDate: new Date(earliest.getTime() - (policy.rotation_period_days !== undefined ? 1 : 0)), tz: policy.timezone });
+  const cron = CronExpressionParser.parse(policy.cron_schedule, {
+    currentDate: new Date(earliest.getTime() - (policy.rotation_period_days !== undefined ? 1 : 0)),
+    tz: policy.timezone,
+  });
   return cron.next().toDate();
 }
 
@@ -30,14 +37,33 @@ export function nextRotation(policy: Policy, since: Date): Date | undefined {
 export type NextRotation = (policy: Policy, since: Date) => Date | undefined;
 
 /** Whether a policy is due at `now`, counted from its last successful rotation. */
-export function dueState(policy: Policy, lastSuccess: Date | undefined, now: Date, next: NextRotation = nextRotation): DueState {
+export function dueState(
+  policy: Policy,
+  lastSuccess: Date | undefined,
+  now: Date,
+  next: NextRotation = nextRotation,
+): DueState {
   if (!policy.is_active) return { due: false, scheduled: false, reason: 'inactive' };
-  if (policy.rotation_type === 'manual') return { due: false, scheduled: false, reason: 'manual: rotated only when an operator runs it' };
+  if (policy.rotation_type === 'manual')
+    return { due: false, scheduled: false, reason: 'manual: rotated only when an operator runs it' };
   const since = lastSuccess ?? (policy.created_at ? new Date(policy.created_at) : now);
   const at = next(policy, since);
   if (!at) return { due: false, scheduled: false, reason: 'no period or schedule' };
-  const basis = lastSuccess ? `last rotated ${lastSuccess.toISOString()}` : `never rotated; policy since ${since.toISOString()}`;
-  const rule = [policy.rotation_period_days !== undefined ? `every ${policy.rotation_period_days} days` : '', policy.cron_schedule ? `cron "${policy.cron_schedule}" ${policy.timezone}` : ''].filter(Boolean).join(', ');
-  if (at.getTime() <= now.getTime()) return { due: true, scheduled: true, next: at, reason: `due since ${at.toISOString()} (${rule}; ${basis})` };
+  const basis = lastSuccess
+    ? `last rotated ${lastSuccess.toISOString()}`
+    : `never rotated; policy since ${since.toISOString()}`;
+  const rule = [
+    policy.rotation_period_days !== undefined ? `every ${policy.rotation_period_days} days` : '',
+    policy.cron_schedule ? `cron "${policy.cron_schedule}" ${policy.timezone}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  if (at.getTime() <= now.getTime())
+    return {
+      due: true,
+      scheduled: true,
+      next: at,
+      reason: `due since ${at.toISOString()} (${rule}; ${basis})`,
+    };
   return { due: false, scheduled: true, next: at, reason: `next ${at.toISOString()} (${rule}; ${basis})` };
 }

@@ -1,8 +1,24 @@
 import { casUpdate, readVersioned, type CasOptions } from './cas-update.js';
 import type { HistoryEntry, RotationStats } from './history.js';
-import { applyEntry, decodeStatus, lastView, statsOf, type LastRotation, type SecretStatus } from './secret-status.js';
+import {
+  applyEntry,
+  decodeStatus,
+  lastView,
+  statsOf,
+  type LastRotation,
+  type SecretStatus,
+} from './secret-status.js';
 import { decodeShard, encodeShard } from './shard-codec.js';
-import { DEFAULT_STORE, ENTRY_LIMIT_BYTES, SHARDS, historyLocation, shardOf, statusShard, type StoreLocation, type StoreVault } from './store-layout.js';
+import {
+  DEFAULT_STORE,
+  ENTRY_LIMIT_BYTES,
+  SHARDS,
+  historyLocation,
+  shardOf,
+  statusShard,
+  type StoreLocation,
+  type StoreVault,
+} from './store-layout.js';
 
 /** The newest rotations kept per secret; older ones drop off (the counts in its status stay). */
 export const HISTORY_LIMIT = 500;
@@ -20,7 +36,8 @@ function decodeEntries(text: unknown): HistoryEntry[] {
   }
 }
 
-const newestFirst = (a: HistoryEntry, b: HistoryEntry) => (a.ended_at < b.ended_at ? 1 : a.ended_at > b.ended_at ? -1 : 0);
+const newestFirst = (a: HistoryEntry, b: HistoryEntry) =>
+  a.ended_at < b.ended_at ? 1 : a.ended_at > b.ended_at ? -1 : 0;
 
 /**
  * Rotation history in Vault KV: per secret, the newest HISTORY_LIMIT entries in one KV entry,
@@ -40,23 +57,36 @@ export class HistoryStore {
    * between leaves the status one rotation behind, never the history.
    */
   async append(entry: HistoryEntry): Promise<void> {
-    const kept: HistoryEntry = entry.error && entry.error.length > ERROR_LIMIT ? { ...entry, error: `${entry.error.slice(0, ERROR_LIMIT)}…` } : entry;
-    await casUpdate(this.vault, historyLocation(this.location, kept.secret_path), ({ data }) => {
-      let entries = [...decodeEntries(data.entries), kept].slice(-this.limit);
-      let text = JSON.stringify(entries);
-      // Long error texts could push even 500 entries past the entry limit: drop the oldest.
-      while (Buffer.byteLength(text) > ENTRY_LIMIT_BYTES - 1024 && entries.length > 1) {
-        entries = entries.slice(Math.ceil(entries.length / 10));
-        text = JSON.stringify(entries);
-      }
-      return { data: { entries: text }, result: undefined };
-    }, this.cas);
+    const kept: HistoryEntry =
+      entry.error && entry.error.length > ERROR_LIMIT
+        ? { ...entry, error: `${entry.error.slice(0, ERROR_LIMIT)}…` }
+        : entry;
+    await casUpdate(
+      this.vault,
+      historyLocation(this.location, kept.secret_path),
+      ({ data }) => {
+        let entries = [...decodeEntries(data.entries), kept].slice(-this.limit);
+        let text = JSON.stringify(entries);
+        // Long error texts could push even 500 entries past the entry limit: drop the oldest.
+        while (Buffer.byteLength(text) > ENTRY_LIMIT_BYTES - 1024 && entries.length > 1) {
+          entries = entries.slice(Math.ceil(entries.length / 10));
+          text = JSON.stringify(entries);
+        }
+        return { data: { entries: text }, result: undefined };
+      },
+      this.cas,
+    );
     const at = statusShard(this.location, shardOf(kept.secret_path));
-    await casUpdate(this.vault, at, ({ data }) => {
-      const map = { ...decodeShard(data, `${at.mount}/${at.path}`) };
-      map[kept.secret_path] = applyEntry(decodeStatus(kept.secret_path, map[kept.secret_path]), kept);
-      return { data: encodeShard(map, { last: lastView(map) }), result: undefined };
-    }, this.cas);
+    await casUpdate(
+      this.vault,
+      at,
+      ({ data }) => {
+        const map = { ...decodeShard(data, `${at.mount}/${at.path}`) };
+        map[kept.secret_path] = applyEntry(decodeStatus(kept.secret_path, map[kept.secret_path]), kept);
+        return { data: encodeShard(map, { last: lastView(map) }), result: undefined };
+      },
+      this.cas,
+    );
   }
 
   /** One secret's rotations, newest first. */
@@ -86,7 +116,11 @@ export class HistoryStore {
     const views = await Promise.all(
       Array.from({ length: SHARDS }, async (_, n) => {
         const at = statusShard(this.location, n);
-        return decodeShard((await readVersioned(this.vault, at)).data, `${at.mount}/${at.path}`, 'last') as Record<string, LastRotation>;
+        return decodeShard(
+          (await readVersioned(this.vault, at)).data,
+          `${at.mount}/${at.path}`,
+          'last',
+        ) as Record<string, LastRotation>;
       }),
     );
     return new Map(views.flatMap((view) => Object.entries(view)));
@@ -106,7 +140,9 @@ export class HistoryStore {
    * and stops once no unread secret can hold anything newer than what it has.
    */
   async recent(limit: number): Promise<HistoryEntry[]> {
-    const order = [...(await this.statuses()).values()].sort((a, b) => (a.last_at < b.last_at ? 1 : a.last_at > b.last_at ? -1 : 0));
+    const order = [...(await this.statuses()).values()].sort((a, b) =>
+      a.last_at < b.last_at ? 1 : a.last_at > b.last_at ? -1 : 0,
+    );
     let collected: HistoryEntry[] = [];
     for (let i = 0; i < order.length; i += 8) {
       if (collected.length >= limit && collected[limit - 1].ended_at >= order[i].last_at) break;

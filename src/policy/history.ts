@@ -59,7 +59,12 @@ export function lastSuccess(entries: readonly HistoryEntry[]): Date | undefined 
 }
 
 /** The document's statistics from counts, whether counted from entries or kept as running totals. */
-export function statsFromCounts(total: number, success: number, rolledBack: number, durationSeconds: number): RotationStats {
+export function statsFromCounts(
+  total: number,
+  success: number,
+  rolledBack: number,
+  durationSeconds: number,
+): RotationStats {
   return {
     total_rotations: total,
     success_count: success,
@@ -71,7 +76,10 @@ export function statsFromCounts(total: number, success: number, rolledBack: numb
 }
 
 /** Prometheus text exposition for node exporter's textfile collector. */
-export function prometheusText(stats: RotationStats, perSecret: ReadonlyArray<{ path: string; last?: Date; next?: Date; due: boolean }>): string {
+export function prometheusText(
+  stats: RotationStats,
+  perSecret: ReadonlyArray<{ path: string; last?: Date; next?: Date; due: boolean }>,
+): string {
   const lines = [
     '# HELP rotor_rotations_total Rotations recorded, by outcome.',
     '# TYPE rotor_rotations_total counter',
@@ -86,10 +94,17 @@ export function prometheusText(stats: RotationStats, perSecret: ReadonlyArray<{ 
     `rotor_rotation_duration_seconds_avg ${stats.avg_duration_seconds}`,
     '# HELP rotor_secret_last_rotation_timestamp_seconds Last successful rotation per secret.',
     '# TYPE rotor_secret_last_rotation_timestamp_seconds gauge',
-    ...perSecret.filter((s) => s.last).map((s) => `rotor_secret_last_rotation_timestamp_seconds{secret_path="${escapeLabel(s.path)}"} ${Math.floor(s.last!.getTime() / 1000)}`),
+    ...perSecret
+      .filter((s) => s.last)
+      .map(
+        (s) =>
+          `rotor_secret_last_rotation_timestamp_seconds{secret_path="${escapeLabel(s.path)}"} ${Math.floor(s.last!.getTime() / 1000)}`,
+      ),
     '# HELP rotor_secret_rotation_due Whether a secret is due for rotation (1) or not (0).',
     '# TYPE rotor_secret_rotation_due gauge',
-    ...perSecret.map((s) => `rotor_secret_rotation_due{secret_path="${escapeLabel(s.path)}"} ${s.due ? 1 : 0}`),
+    ...perSecret.map(
+      (s) => `rotor_secret_rotation_due{secret_path="${escapeLabel(s.path)}"} ${s.due ? 1 : 0}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

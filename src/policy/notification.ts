@@ -9,7 +9,10 @@ export interface Notification {
 }
 
 /** Composes the notice for a failed or rolled-back rotation. */
-export function failureNotification(entry: HistoryEntry, context: { attempts: number; maxRetries: number; nextStep: string }): Notification {
+export function failureNotification(
+  entry: HistoryEntry,
+  context: { attempts: number; maxRetries: number; nextStep: string },
+): Notification {
   const outcome = entry.status === 'rolled_back' ? 'failed and was rolled back' : 'failed';
   const subject = `[rotor] rotation of ${entry.secret_path} ${outcome}${entry.drill ? ' (drill)' : ''}`;
   const text = [
@@ -30,6 +33,12 @@ export function failureNotification(entry: HistoryEntry, context: { attempts: nu
   return {
     subject,
     text,
-    payload: { event: 'rotation_failed', ...entry, attempts: context.attempts, max_retries: context.maxRetries, next_step: context.nextStep },
+    payload: {
+      event: 'rotation_failed',
+      ...entry,
+      attempts: context.attempts,
+      max_retries: context.maxRetries,
+      next_step: context.nextStep,
+    },
   };
 }

@@ -1,7 +1,14 @@
 import type { Policy } from './policy.js';
 
 /** The policy document's defaults: left out when stored, put back when read. */
-const DEFAULTS = { timezone: 'UTC', is_active: true, notify_on_failure: true, max_retries: 3, rollback_on_failure: true, secret_type: 'generic' } as const;
+const DEFAULTS = {
+  timezone: 'UTC',
+  is_active: true,
+  notify_on_failure: true,
+  max_retries: 3,
+  rollback_on_failure: true,
+  secret_type: 'generic',
+} as const;
 
 /**
  * A policy as stored in its shard: without its path (the key) and without fields at their
@@ -24,12 +31,19 @@ export function encodePolicy(policy: Policy): Record<string, unknown> {
  */
 export function decodePolicy(path: string, value: unknown): Policy | { broken: string } {
   const stored = value as Partial<Policy> | null;
-  if (!stored || typeof stored !== 'object' || !['manual', 'automatic', 'scheduled'].includes(stored.rotation_type ?? '')) {
-    return { broken: `the stored policy of ${path} lacks a rotation_type; add it again with rotor policy add` };
+  if (
+    !stored ||
+    typeof stored !== 'object' ||
+    !['manual', 'automatic', 'scheduled'].includes(stored.rotation_type ?? '')
+  ) {
+    return {
+      broken: `the stored policy of ${path} lacks a rotation_type; add it again with rotor policy add`,
+    };
   }
   // Filled in place: the record was just parsed for this call, and 10,000 spreads cost more.
   const policy = stored as Record<string, unknown>;
-  for (const field in DEFAULTS) if (policy[field] === undefined) policy[field] = DEFAULTS[field as keyof typeof DEFAULTS];
+  for (const field in DEFAULTS)
+    if (policy[field] === undefined) policy[field] = DEFAULTS[field as keyof typeof DEFAULTS];
   policy.notify_emails ??= [];
   policy.inputs ??= {};
   policy.secret_path = path;

@@ -37,7 +37,12 @@ export function policyRow(item: DueItem): PolicyRow {
 /** What needs attention first: due (longest overdue first), then the soonest next, then the rest by path. */
 export function dueSoonFirst(rows: readonly PolicyRow[]): PolicyRow[] {
   const rank = (r: PolicyRow) => (r.due ? 0 : r.scheduled ? 1 : 2);
-  return [...rows].sort((a, b) => rank(a) - rank(b) || (a.next_rotation ?? '').localeCompare(b.next_rotation ?? '') || a.secret_path.localeCompare(b.secret_path));
+  return [...rows].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.next_rotation ?? '').localeCompare(b.next_rotation ?? '') ||
+      a.secret_path.localeCompare(b.secret_path),
+  );
 }
 
 /** "due 3d ago", "in 5h", "in 12d": when a rotation falls, relative to now. */
@@ -45,6 +50,11 @@ export function whenText(row: PolicyRow, now: Date): string {
   if (!row.is_active) return 'inactive';
   if (!row.scheduled || !row.next_rotation) return 'manual';
   const ms = Date.parse(row.next_rotation) - now.getTime();
-  const span = (abs: number) => (abs < 3_600_000 ? `${Math.max(1, Math.round(abs / 60_000))}m` : abs < 172_800_000 ? `${Math.round(abs / 3_600_000)}h` : `${Math.round(abs / 86_400_000)}d`);
+  const span = (abs: number) =>
+    abs < 3_600_000
+      ? `${Math.max(1, Math.round(abs / 60_000))}m`
+      : abs < 172_800_000
+        ? `${Math.round(abs / 3_600_000)}h`
+        : `${Math.round(abs / 86_400_000)}d`;
   return ms <= 0 ? `due ${span(-ms)} ago` : `in ${span(ms)}`;
 }

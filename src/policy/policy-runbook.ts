@@ -3,7 +3,9 @@ import type { Policy } from './policy.js';
 import { CUSTOM_SCRIPT_RUNBOOK, runbookFor } from './runbook-choice.js';
 
 /** The inputs a runbook declares, as far as a policy is concerned. */
-export type DeclaredInputs = Readonly<Record<string, { secret: boolean; pattern?: string; choices?: readonly string[] }>>;
+export type DeclaredInputs = Readonly<
+  Record<string, { secret: boolean; pattern?: string; choices?: readonly string[] }>
+>;
 
 /** Why the runbook was chosen, for messages: the field an operator would change. */
 function chosenBy(policy: Pick<Policy, 'runbook' | 'rotation_script_path' | 'secret_type'>): string {
@@ -22,25 +24,50 @@ export function checkRunbookFits(policy: Policy, declared: DeclaredInputs): void
   const runbook = runbookFor(policy);
   const field = chosenBy(policy);
   if (!('secret_path' in declared)) {
-    throw new UsageError(`policy: ${field}: runbook ${runbook} has no secret_path input, so its runs cannot be recorded as rotations of ${policy.secret_path}`, 'name a runbook that takes secret_path (rotor runbooks lists them)');
+    throw new UsageError(
+      `policy: ${field}: runbook ${runbook} has no secret_path input, so its runs cannot be recorded as rotations of ${policy.secret_path}`,
+      'name a runbook that takes secret_path (rotor runbooks lists them)',
+    );
   }
   if (policy.rotation_script_path && !('script_path' in declared)) {
-    throw new UsageError(`policy: rotation_script_path: runbook ${runbook} takes no script_path input`, `leave out --runbook to use the ${CUSTOM_SCRIPT_RUNBOOK} runbook, which runs the script`);
+    throw new UsageError(
+      `policy: rotation_script_path: runbook ${runbook} takes no script_path input`,
+      `leave out --runbook to use the ${CUSTOM_SCRIPT_RUNBOOK} runbook, which runs the script`,
+    );
   }
   for (const name of Object.keys(policy.inputs)) {
-    if (name === 'secret_path' || name === 'script_path') throw new UsageError(`policy: inputs.${name}: set by the policy itself`, name === 'secret_path' ? 'the secret path is the policy\'s own secret_path' : 'use --rotation-script-path');
-    if (!(name in declared)) throw new UsageError(`policy: inputs.${name}: runbook ${runbook} has no input "${name}"`, `its inputs: ${Object.keys(declared).join(', ') || 'none'}`);
-    if (declared[name].secret) throw new UsageError(`policy: inputs.${name}: a secret input cannot be kept in a policy`, `set ROTOR_INPUT_${name.toUpperCase().replace(/-/g, '_')} where rotor run --due runs`);
+    if (name === 'secret_path' || name === 'script_path')
+      throw new UsageError(
+        `policy: inputs.${name}: set by the policy itself`,
+        name === 'secret_path'
+          ? "the secret path is the policy's own secret_path"
+          : 'use --rotation-script-path',
+      );
+    if (!(name in declared))
+      throw new UsageError(
+        `policy: inputs.${name}: runbook ${runbook} has no input "${name}"`,
+        `its inputs: ${Object.keys(declared).join(', ') || 'none'}`,
+      );
+    if (declared[name].secret)
+      throw new UsageError(
+        `policy: inputs.${name}: a secret input cannot be kept in a policy`,
+        `set ROTOR_INPUT_${name.toUpperCase().replace(/-/g, '_')} where rotor run --due runs`,
+      );
     const { pattern, choices } = declared[name];
     const value = policy.inputs[name];
-    if (pattern !== undefined && !new RegExp(`^(?:${pattern})$`).test(value)) throw new UsageError(`policy: inputs.${name}: "${value}" does not match the runbook's pattern ${pattern}`);
-    if (choices && !choices.includes(value)) throw new UsageError(`policy: inputs.${name}: "${value}" is not one of ${choices.join(', ')}`);
+    if (pattern !== undefined && !new RegExp(`^(?:${pattern})$`).test(value))
+      throw new UsageError(
+        `policy: inputs.${name}: "${value}" does not match the runbook's pattern ${pattern}`,
+      );
+    if (choices && !choices.includes(value))
+      throw new UsageError(`policy: inputs.${name}: "${value}" is not one of ${choices.join(', ')}`);
   }
 }
 
 /** The inputs a policy's rotation runs with: its own, plus the secret path and the script. */
 export function rotationInputs(policy: Policy, declared: DeclaredInputs): Record<string, string> {
   const inputs: Record<string, string> = { ...policy.inputs, secret_path: policy.secret_path };
-  if (policy.rotation_script_path && 'script_path' in declared) inputs.script_path = policy.rotation_script_path;
+  if (policy.rotation_script_path && 'script_path' in declared)
+    inputs.script_path = policy.rotation_script_path;
   return inputs;
 }

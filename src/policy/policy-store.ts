@@ -3,7 +3,14 @@ import { casUpdate, readVersioned, type CasOptions } from './cas-update.js';
 import { decodePolicy, encodePolicy, isBroken } from './policy-codec.js';
 import { decodeShard, encodeShard } from './shard-codec.js';
 import type { Policy } from './policy.js';
-import { DEFAULT_STORE, SHARDS, policyShard, shardOf, type StoreLocation, type StoreVault } from './store-layout.js';
+import {
+  DEFAULT_STORE,
+  SHARDS,
+  policyShard,
+  shardOf,
+  type StoreLocation,
+  type StoreVault,
+} from './store-layout.js';
 
 /** A stored policy that could not be read back, with the reason. */
 export interface BrokenPolicy {
@@ -49,12 +56,20 @@ export class PolicyStore {
    * Changes one shard with check-and-set; `change` gets the current map and returns the new one
    * (or undefined to write nothing) and a result.
    */
-  private update<T>(secretPath: string, change: (map: Record<string, unknown>) => { map?: Record<string, unknown>; result: T }): Promise<T> {
+  private update<T>(
+    secretPath: string,
+    change: (map: Record<string, unknown>) => { map?: Record<string, unknown>; result: T },
+  ): Promise<T> {
     const at = policyShard(this.location, shardOf(secretPath));
-    return casUpdate(this.vault, at, ({ data }) => {
-      const { map, result } = change(decodeShard(data, `${at.mount}/${at.path}`));
-      return map === undefined ? { result } : { data: encodeShard(map), result };
-    }, this.cas);
+    return casUpdate(
+      this.vault,
+      at,
+      ({ data }) => {
+        const { map, result } = change(decodeShard(data, `${at.mount}/${at.path}`));
+        return map === undefined ? { result } : { data: encodeShard(map), result };
+      },
+      this.cas,
+    );
   }
 
   async get(secretPath: string): Promise<Policy | undefined> {
@@ -68,7 +83,11 @@ export class PolicyStore {
   /** The policy, or a usage error that says how to see which exist. */
   async require(secretPath: string): Promise<Policy> {
     const policy = await this.get(secretPath);
-    if (!policy) throw new UsageError(`no rotation policy for ${secretPath}`, '`rotor policy list` shows the secrets that have one; `rotor policy add` creates one');
+    if (!policy)
+      throw new UsageError(
+        `no rotation policy for ${secretPath}`,
+        '`rotor policy list` shows the secrets that have one; `rotor policy add` creates one',
+      );
     return policy;
   }
 
@@ -78,10 +97,17 @@ export class PolicyStore {
    */
   async put(policy: Policy, now: Date = new Date()): Promise<{ created: boolean; policy: Policy }> {
     return this.update(policy.secret_path, (map) => {
-      const previous = policy.secret_path in map ? decodePolicy(policy.secret_path, map[policy.secret_path]) : undefined;
-      const createdAt = policy.created_at ?? (previous && !isBroken(previous) ? previous.created_at : undefined) ?? now.toISOString();
+      const previous =
+        policy.secret_path in map ? decodePolicy(policy.secret_path, map[policy.secret_path]) : undefined;
+      const createdAt =
+        policy.created_at ??
+        (previous && !isBroken(previous) ? previous.created_at : undefined) ??
+        now.toISOString();
       const stored: Policy = { ...policy, created_at: createdAt };
-      return { map: { ...map, [policy.secret_path]: encodePolicy(stored) }, result: { created: previous === undefined, policy: stored } };
+      return {
+        map: { ...map, [policy.secret_path]: encodePolicy(stored) },
+        result: { created: previous === undefined, policy: stored },
+      };
     });
   }
 
@@ -97,13 +123,16 @@ export class PolicyStore {
 
   /** `policy enable|disable`: flips is_active, leaving every other field as it is. */
   async setActive(secretPath: string, active: boolean): Promise<Policy> {
-    const changed = await this.update(secretPath, (map): { map?: Record<string, unknown>; result: Policy | undefined } => {
-      if (!(secretPath in map)) return { result: undefined };
-      const decoded = decodePolicy(secretPath, map[secretPath]);
-      if (isBroken(decoded)) throw new UsageError(decoded.broken);
-      const next: Policy = { ...decoded, is_active: active };
-      return { map: { ...map, [secretPath]: encodePolicy(next) }, result: next };
-    });
+    const changed = await this.update(
+      secretPath,
+      (map): { map?: Record<string, unknown>; result: Policy | undefined } => {
+        if (!(secretPath in map)) return { result: undefined };
+        const decoded = decodePolicy(secretPath, map[secretPath]);
+        if (isBroken(decoded)) throw new UsageError(decoded.broken);
+        const next: Policy = { ...decoded, is_active: active };
+        return { map: { ...map, [secretPath]: encodePolicy(next) }, result: next };
+      },
+    );
     if (!changed) return this.require(secretPath);
     return changed;
   }

@@ -6,7 +6,8 @@ import { runbookFor } from './runbook-choice.js';
 export function describeSchedule(policy: Policy): string {
   const parts: string[] = [];
   if (policy.rotation_period_days !== undefined) parts.push(`every ${policy.rotation_period_days} days`);
-  if (policy.cron_schedule !== undefined) parts.push(`cron ${policy.cron_schedule}${policy.timezone === 'UTC' ? '' : ` (${policy.timezone})`}`);
+  if (policy.cron_schedule !== undefined)
+    parts.push(`cron ${policy.cron_schedule}${policy.timezone === 'UTC' ? '' : ` (${policy.timezone})`}`);
   if (policy.rotation_type === 'manual') return parts.length ? `manual (${parts.join(', ')})` : 'manual';
   return parts.join(', then ') || policy.rotation_type;
 }
@@ -36,7 +37,8 @@ export function policyLines(policy: Policy): Array<[string, string]> {
 /** "1.2s", "3m 04s", "1h 02m": a rotation's duration in a history table. */
 export function shortDuration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
+  if (seconds < 3600)
+    return `${Math.floor(seconds / 60)}m ${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
   return `${Math.floor(seconds / 3600)}h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 

@@ -12,7 +12,8 @@ export const ROTATION_TYPES = ['manual', 'automatic', 'scheduled'] as const;
 /** A 5-field cron expression (minute hour day-of-month month day-of-week), checked by cron-parser. */
 export function checkCron(expression: string, timezone?: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) return `"${expression}" has ${fields.length} fields; a cron schedule has 5: minute hour day-of-month month day-of-week (e.g. "0 2 1 * *")`;
+  if (fields.length !== 5)
+    return `"${expression}" has ${fields.length} fields; a cron schedule has 5: minute hour day-of-month month day-of-week (e.g. "0 2 1 * *")`;
   try {
     CronExpressionParser.parse(expression, { tz: timezone });
     return undefined;
@@ -30,13 +31,16 @@ function validTimezone(tz: string): boolean {
   }
 }
 
-
 const email = z.string().regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail address such as oncall@example.com');
 
 /** A rotation policy: the fields of the rotation-policy document, plus how to rotate. */
 export const policySchema = z
   .object({
-    secret_path: z.string().min(1).regex(/^[^\s]+$/, 'a Vault KV path without spaces, such as harmonyflow/redis').transform(normalizeSecretPath),
+    secret_path: z
+      .string()
+      .min(1)
+      .regex(/^[^\s]+$/, 'a Vault KV path without spaces, such as harmonyflow/redis')
+      .transform(normalizeSecretPath),
     rotation_type: z.enum(ROTATION_TYPES),
     rotation_period_days: z.number().int().min(1, 'at least 1 day').max(3650, 'at most 3650 days').optional(),
     cron_schedule: z.string().optional(),
@@ -48,17 +52,36 @@ export const policySchema = z
     max_retries: z.number().int().min(0).max(10).default(3),
     rollback_on_failure: z.boolean().default(true),
     secret_type: z.enum(SECRET_TYPES).default('generic'),
-    runbook: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional(),
+    runbook: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/)
+      .optional(),
     inputs: z.record(z.string(), z.string()).default({}),
     created_at: z.string().datetime().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.rotation_type === 'scheduled' && p.rotation_period_days === undefined && p.cron_schedule === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['rotation_period_days'], message: 'required for scheduled rotation unless cron_schedule is given' });
+    if (
+      p.rotation_type === 'scheduled' &&
+      p.rotation_period_days === undefined &&
+      p.cron_schedule === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rotation_period_days'],
+        message: 'required for scheduled rotation unless cron_schedule is given',
+      });
     }
-    if (p.rotation_type === 'automatic' && p.rotation_period_days === undefined && p.cron_schedule === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['rotation_period_days'], message: 'automatic rotation needs rotation_period_days (or cron_schedule) to know how often' });
+    if (
+      p.rotation_type === 'automatic' &&
+      p.rotation_period_days === undefined &&
+      p.cron_schedule === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rotation_period_days'],
+        message: 'automatic rotation needs rotation_period_days (or cron_schedule) to know how often',
+      });
     }
     if (p.cron_schedule !== undefined) {
       const problem = checkCron(p.cron_schedule, p.timezone);
@@ -76,7 +99,14 @@ export function parsePolicy(input: unknown, source = 'policy'): Policy {
   const parsed = policySchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'policy');
-  const what = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : `${field}: ${issue.message}`;
-  throw new UsageError(`${source}: ${what}`, 'fields: secret_path, rotation_type, rotation_period_days, cron_schedule, timezone, rotation_script_path, is_active, notify_on_failure, notify_emails, max_retries, rollback_on_failure, secret_type, runbook, inputs');
+  const field =
+    issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'policy');
+  const what =
+    issue.code === 'unrecognized_keys'
+      ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+      : `${field}: ${issue.message}`;
+  throw new UsageError(
+    `${source}: ${what}`,
+    'fields: secret_path, rotation_type, rotation_period_days, cron_schedule, timezone, rotation_script_path, is_active, notify_on_failure, notify_emails, max_retries, rollback_on_failure, secret_type, runbook, inputs',
+  );
 }

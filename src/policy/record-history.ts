@@ -18,17 +18,25 @@ export interface RecordOptions {
  * entry (recorded or not: notifications still need it), or undefined when the session was not a
  * rotation of a secret.
  */
-export async function recordSession(session: EndedSession, vault: StoreVault | undefined, options: RecordOptions): Promise<HistoryEntry | undefined> {
+export async function recordSession(
+  session: EndedSession,
+  vault: StoreVault | undefined,
+  options: RecordOptions,
+): Promise<HistoryEntry | undefined> {
   const entry = historyEntryOf(session, options.attempt ?? 1);
   if (!entry) return undefined;
   if (!vault) {
-    options.warn(`rotation history not recorded for ${entry.secret_path}: environment ${session.environment} has no Vault connection`);
+    options.warn(
+      `rotation history not recorded for ${entry.secret_path}: environment ${session.environment} has no Vault connection`,
+    );
     return entry;
   }
   try {
     await new HistoryStore(vault, options.location).append(entry);
   } catch (error) {
-    options.warn(`rotation history not recorded for ${entry.secret_path} (session ${session.sessionId}): ${describeError(error)}`);
+    options.warn(
+      `rotation history not recorded for ${entry.secret_path} (session ${session.sessionId}): ${describeError(error)}`,
+    );
   }
   return entry;
 }

@@ -73,27 +73,36 @@ export async function rotatePolicy(policy: Policy, deps: RotateDeps): Promise<Ro
   let verdict = verdictOf(last.outcome);
   while (verdict === 'failed' && attempt < maxAttempts) {
     const wait = deps.backoffMs * 2 ** (attempt - 1);
-    deps.report(`${policy.secret_path}: attempt ${attempt} of ${maxAttempts} failed (${last.entry?.error ?? last.outcome.status}); trying again in ${Math.round(wait / 100) / 10}s`);
+    deps.report(
+      `${policy.secret_path}: attempt ${attempt} of ${maxAttempts} failed (${last.entry?.error ?? last.outcome.status}); trying again in ${Math.round(wait / 100) / 10}s`,
+    );
     await deps.sleep(wait);
     attempt++;
     last = await deps.runAttempt(attempt, onFailure);
     verdict = verdictOf(last.outcome);
   }
   const result: RotationResult = { policy, verdict, attempts: attempt, last, notified: [], notifyErrors: [] };
-  if ((verdict === 'failed' || verdict === 'needs-operator') && policy.notify_on_failure && last.entry) await notify(result, last.entry, deps);
+  if ((verdict === 'failed' || verdict === 'needs-operator') && policy.notify_on_failure && last.entry)
+    await notify(result, last.entry, deps);
   return result;
 }
 
 function nextStep(result: RotationResult, entry: HistoryEntry): string {
   const journal = `rotor sessions show ${entry.session_id} --markdown`;
-  if (result.verdict === 'needs-operator') return `the rotation stopped part-way and needs an operator: read the journal (${journal}), then finish or undo it by hand`;
-  if (entry.status === 'rolled_back') return `the previous value is back in place; fix the cause (${journal}), then run rotor run --due --yes again`;
+  if (result.verdict === 'needs-operator')
+    return `the rotation stopped part-way and needs an operator: read the journal (${journal}), then finish or undo it by hand`;
+  if (entry.status === 'rolled_back')
+    return `the previous value is back in place; fix the cause (${journal}), then run rotor run --due --yes again`;
   return `nothing was left half-done; fix the cause (${journal}), then run rotor run --due --yes again`;
 }
 
 /** Sends the notice on every configured channel; one failing never hides the other. */
 async function notify(result: RotationResult, entry: HistoryEntry, deps: RotateDeps): Promise<void> {
-  const notice = failureNotification(entry, { attempts: result.attempts, maxRetries: result.policy.max_retries, nextStep: nextStep(result, entry) });
+  const notice = failureNotification(entry, {
+    attempts: result.attempts,
+    maxRetries: result.policy.max_retries,
+    nextStep: nextStep(result, entry),
+  });
   const send = async (channel: string, work: () => Promise<void>) => {
     try {
       await work();
@@ -103,7 +112,9 @@ async function notify(result: RotationResult, entry: HistoryEntry, deps: RotateD
     }
   };
   const { email, webhook } = deps.notifier;
-  if (result.policy.notify_emails.length > 0 && !email) result.notifyErrors.push('email: ROTOR_SMTP_URL is not set, so notify_emails got nothing');
-  if (email && result.policy.notify_emails.length > 0) await send('email', () => email(result.policy.notify_emails, notice));
+  if (result.policy.notify_emails.length > 0 && !email)
+    result.notifyErrors.push('email: ROTOR_SMTP_URL is not set, so notify_emails got nothing');
+  if (email && result.policy.notify_emails.length > 0)
+    await send('email', () => email(result.policy.notify_emails, notice));
   if (webhook) await send('webhook', () => webhook(notice));
 }

@@ -30,10 +30,31 @@ export interface RotationStatusReport {
   last_session?: string;
 }
 
-export async function rotationStatus(stores: RotationStores, secretPath: string, now: Date): Promise<RotationStatusReport> {
-  const [policy, status] = await Promise.all([stores.policies.get(secretPath), stores.history.status(secretPath)]);
-  const base = { secret_path: secretPath, last_rotated: status?.last_success, last_status: status?.last_status, last_error: status?.last_error, last_session: status?.last_session };
-  if (!policy) return { ...base, scheduled: false, has_policy: false, is_active: false, due: false, reason: 'no rotation policy' };
+export async function rotationStatus(
+  stores: RotationStores,
+  secretPath: string,
+  now: Date,
+): Promise<RotationStatusReport> {
+  const [policy, status] = await Promise.all([
+    stores.policies.get(secretPath),
+    stores.history.status(secretPath),
+  ]);
+  const base = {
+    secret_path: secretPath,
+    last_rotated: status?.last_success,
+    last_status: status?.last_status,
+    last_error: status?.last_error,
+    last_session: status?.last_session,
+  };
+  if (!policy)
+    return {
+      ...base,
+      scheduled: false,
+      has_policy: false,
+      is_active: false,
+      due: false,
+      reason: 'no rotation policy',
+    };
   const state = dueState(policy, status?.last_success ? new Date(status.last_success) : undefined, now);
   return {
     ...base,
@@ -53,18 +74,33 @@ export async function rotationStatus(stores: RotationStores, secretPath: string,
  * `onlyDue`: those not due carry no next date or reason (much cheaper with many cron policies),
  * and statuses are read only as far as due computation needs (last success and status).
  */
-export async function dueReport(stores: RotationStores, now: Date, options: { onlyDue?: boolean } = {}): Promise<{ items: DueItem[]; broken: BrokenPolicy[] }> {
-  const [{ policies, broken }, statuses] = await Promise.all([stores.policies.list(), options.onlyDue ? stores.history.lastRotations() : stores.history.statuses()]);
+export async function dueReport(
+  stores: RotationStores,
+  now: Date,
+  options: { onlyDue?: boolean } = {},
+): Promise<{ items: DueItem[]; broken: BrokenPolicy[] }> {
+  const [{ policies, broken }, statuses] = await Promise.all([
+    stores.policies.list(),
+    options.onlyDue ? stores.history.lastRotations() : stores.history.statuses(),
+  ]);
   return { items: dueStates(policies, statuses, now, options), broken };
 }
 
 /** Rotation history, newest first: one secret's, or the newest across all secrets. */
-export async function rotationHistory(stores: RotationStores, options: { secretPath?: string; limit?: number } = {}): Promise<HistoryEntry[]> {
+export async function rotationHistory(
+  stores: RotationStores,
+  options: { secretPath?: string; limit?: number } = {},
+): Promise<HistoryEntry[]> {
   const limit = options.limit ?? 20;
-  return options.secretPath ? stores.history.entries(options.secretPath, limit) : stores.history.recent(limit);
+  return options.secretPath
+    ? stores.history.entries(options.secretPath, limit)
+    : stores.history.recent(limit);
 }
 
-export async function rotationStatistics(stores: RotationStores, secretPath?: string): Promise<RotationStats> {
+export async function rotationStatistics(
+  stores: RotationStores,
+  secretPath?: string,
+): Promise<RotationStats> {
   return stores.history.stats(secretPath);
 }
 
@@ -73,6 +109,11 @@ export async function prometheusReport(stores: RotationStores, now: Date): Promi
   const [{ items }, stats] = await Promise.all([dueReport(stores, now), stores.history.stats()]);
   return prometheusText(
     stats,
-    items.map((i) => ({ path: i.policy.secret_path, last: i.status?.last_success ? new Date(i.status.last_success) : undefined, next: i.state.next, due: i.state.due })),
+    items.map((i) => ({
+      path: i.policy.secret_path,
+      last: i.status?.last_success ? new Date(i.status.last_success) : undefined,
+      next: i.state.next,
+      due: i.state.due,
+    })),
   );
 }

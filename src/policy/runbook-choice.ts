@@ -14,7 +14,11 @@ export const RUNBOOK_FOR_TYPE: Record<SecretType, string> = {
 export const CUSTOM_SCRIPT_RUNBOOK = 'custom-script';
 
 /** The runbook a policy rotates with: the named one, else its script's, else its secret type's. */
-export function runbookFor(policy: { runbook?: string; rotation_script_path?: string; secret_type: SecretType }): string {
+export function runbookFor(policy: {
+  runbook?: string;
+  rotation_script_path?: string;
+  secret_type: SecretType;
+}): string {
   if (policy.runbook) return policy.runbook;
   if (policy.rotation_script_path) return CUSTOM_SCRIPT_RUNBOOK;
   return RUNBOOK_FOR_TYPE[policy.secret_type];

@@ -3,5 +3,8 @@
  * `secret/data/x` and `x/` all name `x`, so policies and history always agree on the key.
  */
 export function normalizeSecretPath(path: string): string {
-  return path.replace(/^\/+/, '').replace(/^secret\/(data\/)?/, '').replace(/^\/+|\/+$/g, '');
+  return path
+    .replace(/^\/+/, '')
+    .replace(/^secret\/(data\/)?/, '')
+    .replace(/^\/+|\/+$/g, '');
 }

@@ -29,7 +29,10 @@ export function lastView(map: Readonly<Record<string, unknown>>): Record<string,
   const view: Record<string, LastRotation> = {};
   for (const [path, value] of Object.entries(map)) {
     const status = value as SecretStatus;
-    view[path] = status.last_success === undefined ? { last_status: status.last_status } : { last_success: status.last_success, last_status: status.last_status };
+    view[path] =
+      status.last_success === undefined
+        ? { last_status: status.last_status }
+        : { last_success: status.last_success, last_status: status.last_status };
   }
   return view;
 }
@@ -62,7 +65,8 @@ export function applyEntry(previous: SecretStatus | undefined, entry: HistoryEnt
     if (entry.error) next.last_error = entry.error;
     else delete next.last_error;
   }
-  if (entry.status === 'success' && (base.last_success === undefined || entry.ended_at > base.last_success)) next.last_success = entry.ended_at;
+  if (entry.status === 'success' && (base.last_success === undefined || entry.ended_at > base.last_success))
+    next.last_success = entry.ended_at;
   return next;
 }
 
@@ -84,5 +88,10 @@ export function statsOf(statuses: Iterable<SecretStatus>): RotationStats {
 /** A stored status, or undefined when the record is missing or not one (edited by hand). */
 export function decodeStatus(path: string, value: unknown): SecretStatus | undefined {
   const status = value as SecretStatus | null;
-  return status && typeof status === 'object' && status.secret_path === path && typeof status.total === 'number' ? status : undefined;
+  return status &&
+    typeof status === 'object' &&
+    status.secret_path === path &&
+    typeof status.total === 'number'
+    ? status
+    : undefined;
 }

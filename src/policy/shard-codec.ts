@@ -18,8 +18,15 @@ function pack(value: unknown): string {
  * A shard entry: `entries` holds the map; `extra` fields hold smaller views of it that readers
  * in a hurry decode instead (see HistoryStore.lastRotations).
  */
-export function encodeShard(map: Readonly<Record<string, unknown>>, extra: Readonly<Record<string, unknown>> = {}): Record<string, string> {
-  const data: Record<string, string> = { encoding: SHARD_ENCODING, count: String(Object.keys(map).length), entries: pack(map) };
+export function encodeShard(
+  map: Readonly<Record<string, unknown>>,
+  extra: Readonly<Record<string, unknown>> = {},
+): Record<string, string> {
+  const data: Record<string, string> = {
+    encoding: SHARD_ENCODING,
+    count: String(Object.keys(map).length),
+    entries: pack(map),
+  };
   for (const [field, value] of Object.entries(extra)) data[field] = pack(value);
   return data;
 }
@@ -28,16 +35,27 @@ export function encodeShard(map: Readonly<Record<string, unknown>>, extra: Reado
  * The map of a shard entry (or the view in `field`); an empty (never written) entry is an empty
  * map, and so is a missing view.
  */
-export function decodeShard(data: Readonly<Record<string, unknown>>, where: string, field = 'entries'): Record<string, unknown> {
+export function decodeShard(
+  data: Readonly<Record<string, unknown>>,
+  where: string,
+  field = 'entries',
+): Record<string, unknown> {
   if (Object.keys(data).length === 0) return {};
   if (data.encoding !== SHARD_ENCODING || typeof data.entries !== 'string') {
-    throw new RotorError(`${where} is not a rotor shard entry (encoding ${String(data.encoding)})`, { hint: 'it was written by something else: move it away, or give rotor its own ROTOR_STORE_PREFIX' });
+    throw new RotorError(`${where} is not a rotor shard entry (encoding ${String(data.encoding)})`, {
+      hint: 'it was written by something else: move it away, or give rotor its own ROTOR_STORE_PREFIX',
+    });
   }
   const packed = data[field];
   if (packed === undefined) return {};
   try {
-    return JSON.parse(gunzipSync(Buffer.from(String(packed), 'base64')).toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(gunzipSync(Buffer.from(String(packed), 'base64')).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
   } catch {
-    throw new RotorError(`${where} cannot be read: its ${field} are not gzip-compressed JSON`, { hint: 'restore an earlier version (vault kv rollback) or remove it' });
+    throw new RotorError(`${where} cannot be read: its ${field} are not gzip-compressed JSON`, {
+      hint: 'restore an earlier version (vault kv rollback) or remove it',
+    });
   }
 }

@@ -10,11 +10,21 @@ export type GivenInputs = Record<string, string | Secret>;
  * Applies defaults and checks every input before anything runs: unknown names, missing required
  * values, patterns and choices. Secret inputs come back wrapped, whatever form they arrived in.
  */
-export function resolveInputs(runbook: Runbook, given: GivenInputs, env: Readonly<Record<string, string | undefined>> = {}, options: { preview?: boolean } = {}): Record<string, unknown> {
+export function resolveInputs(
+  runbook: Runbook,
+  given: GivenInputs,
+  env: Readonly<Record<string, string | undefined>> = {},
+  options: { preview?: boolean } = {},
+): Record<string, unknown> {
   for (const name of Object.keys(given)) {
     if (!(name in runbook.inputs)) {
       const guess = closest(name, Object.keys(runbook.inputs));
-      throw new UsageError(`runbook ${runbook.id} has no input "${name}"`, guess ? `did you mean "${guess}"?` : `its inputs: ${Object.keys(runbook.inputs).join(', ') || 'none'}`);
+      throw new UsageError(
+        `runbook ${runbook.id} has no input "${name}"`,
+        guess
+          ? `did you mean "${guess}"?`
+          : `its inputs: ${Object.keys(runbook.inputs).join(', ') || 'none'}`,
+      );
     }
   }
   const values: Record<string, unknown> = {};
@@ -28,7 +38,10 @@ export function resolveInputs(runbook: Runbook, given: GivenInputs, env: Readonl
         const how = spec.secret
           ? `type it when asked in the TUI, or set ROTOR_INPUT_${envName(name)} in the environment`
           : `pass --set ${name}=<value>`;
-        throw new UsageError(`runbook ${runbook.id} needs the input "${name}"${spec.describe ? ` (${spec.describe})` : ''}`, how);
+        throw new UsageError(
+          `runbook ${runbook.id} needs the input "${name}"${spec.describe ? ` (${spec.describe})` : ''}`,
+          how,
+        );
       }
       values[name] = raw ?? '';
       continue;
@@ -41,10 +54,15 @@ export function resolveInputs(runbook: Runbook, given: GivenInputs, env: Readonl
     }
     if (spec.pattern !== undefined && !new RegExp(`^(?:${spec.pattern})$`).test(text)) {
       const shown = spec.secret ? 'the value given' : `"${text}"`;
-      throw new UsageError(`input ${name}: ${shown} does not match the pattern ${spec.pattern}`, spec.describe ? `expected: ${spec.describe}` : undefined);
+      throw new UsageError(
+        `input ${name}: ${shown} does not match the pattern ${spec.pattern}`,
+        spec.describe ? `expected: ${spec.describe}` : undefined,
+      );
     }
     if (spec.choices && !spec.choices.includes(text)) {
-      throw new UsageError(`input ${name}: "${spec.secret ? '…' : text}" is not one of ${spec.choices.join(', ')}`);
+      throw new UsageError(
+        `input ${name}: "${spec.secret ? '…' : text}" is not one of ${spec.choices.join(', ')}`,
+      );
     }
     values[name] = spec.secret ? (raw instanceof Secret ? raw : new Secret(text, `inputs.${name}`)) : raw;
   }
@@ -55,13 +73,21 @@ export function resolveInputs(runbook: Runbook, given: GivenInputs, env: Readonl
  * A default may name an environment variable (`{{ env.ROTOR_SERVICE_URL }}`), so that the sandbox
  * or a profile can supply addresses known only at run time.
  */
-function defaultValue(name: string, value: string | number | boolean | undefined, env: Readonly<Record<string, string | undefined>>, preview: boolean): string | number | boolean | undefined {
+function defaultValue(
+  name: string,
+  value: string | number | boolean | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  preview: boolean,
+): string | number | boolean | undefined {
   if (typeof value !== 'string' || !value.includes('{{')) return value;
   return value.replace(/\{\{\s*env\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, variable: string) => {
     const found = env[variable];
     if (found !== undefined) return found;
     if (preview) return `‹env.${variable}›`;
-    throw new UsageError(`input ${name} defaults to the environment variable ${variable}, which is not set`, `pass --set ${name}=<value>, or export ${variable}`);
+    throw new UsageError(
+      `input ${name} defaults to the environment variable ${variable}, which is not set`,
+      `pass --set ${name}=<value>, or export ${variable}`,
+    );
   });
 }
 

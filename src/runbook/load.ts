@@ -22,14 +22,24 @@ export function parseRunbook(text: string, file: string, actions: ActionRegistry
   const lines = new LineCounter();
   // logLevel 'error': a collection used as a key is refused below as an unknown field; the
   // library's process warning about it would only print Node noise on stderr.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   const map = new SourceMap(doc, lines);
   const yamlError = doc.errors[0];
   if (yamlError) {
     // Without prettyErrors the error carries only offsets (no linePos): map them ourselves.
     const said = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const what = /call stack/i.test(said) ? 'the YAML nests too deeply' : said;
-    throw new RunbookError(file, map.position(yamlError.pos[0]), `malformed YAML: ${what}`, 'fix the YAML syntax at that position (indentation, quotes, a missing colon)');
+    throw new RunbookError(
+      file,
+      map.position(yamlError.pos[0]),
+      `malformed YAML: ${what}`,
+      'fix the YAML syntax at that position (indentation, quotes, a missing colon)',
+    );
   }
   const parsed = runbookSchema.safeParse(toPlainData(doc, file, map));
   if (!parsed.success) throw schemaError(parsed.error, file, map);
@@ -57,11 +67,19 @@ function toPlainData(doc: Document, file: string, map: SourceMap): unknown {
       });
     }
     const problem =
-      dangling !== undefined ? `alias *${dangling} has no anchor &${dangling} before it`
-      : /alias/i.test(message) ? 'the aliases expand to too many values (a guard against alias bombs)'
-      : /call stack/i.test(message) ? 'the YAML nests too deeply'
-      : message;
-    throw new RunbookError(file, map.position(offset), `malformed YAML: ${problem}`, 'define the anchor (&name) before its alias (*name), or write the value out');
+      dangling !== undefined
+        ? `alias *${dangling} has no anchor &${dangling} before it`
+        : /alias/i.test(message)
+          ? 'the aliases expand to too many values (a guard against alias bombs)'
+          : /call stack/i.test(message)
+            ? 'the YAML nests too deeply'
+            : message;
+    throw new RunbookError(
+      file,
+      map.position(offset),
+      `malformed YAML: ${problem}`,
+      'define the anchor (&name) before its alias (*name), or write the value out',
+    );
   }
 }
 
@@ -71,10 +89,20 @@ function schemaError(error: z.ZodError, file: string, map: SourceMap): RunbookEr
   const where = path.length ? path.join('.') : 'the top level';
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
-    return new RunbookError(file, map.at(path, key), `unknown field "${key}" in ${where}`, 'check the spelling; `rotor schema` prints every allowed field');
+    return new RunbookError(
+      file,
+      map.at(path, key),
+      `unknown field "${key}" in ${where}`,
+      'check the spelling; `rotor schema` prints every allowed field',
+    );
   }
   if (issue.code === 'invalid_union' && path.at(-2) === 'steps') {
-    return new RunbookError(file, map.at(path), `step ${where} needs either "do:" (an action) or "parallel:" (a group), with only the allowed fields`, 'see `rotor schema`');
+    return new RunbookError(
+      file,
+      map.at(path),
+      `step ${where} needs either "do:" (an action) or "parallel:" (a group), with only the allowed fields`,
+      'see `rotor schema`',
+    );
   }
   return new RunbookError(file, map.at(path), `${where}: ${issue.message}`);
 }

@@ -10,6 +10,9 @@ export class RunbookError extends UsageError {
     hint?: string,
   ) {
     // Names quoted from the file may hold a newline or an escape sequence: keep the message one line.
-    super(printable(`${file}:${position.line}:${position.col}: ${problem}`), hint === undefined ? undefined : printable(hint));
+    super(
+      printable(`${file}:${position.line}:${position.col}: ${problem}`),
+      hint === undefined ? undefined : printable(hint),
+    );
   }
 }

@@ -15,7 +15,10 @@ export const inputSchema = z
     describe: z.string().optional().describe('What the value is, shown when asking for it'),
     default: z.union([z.string(), z.number(), z.boolean()]).optional().describe('Used when nothing is given'),
     required: z.boolean().optional().describe('Defaults to true when there is no default'),
-    secret: z.boolean().default(false).describe('Masked on entry, never passed on the command line, hashed in the journal'),
+    secret: z
+      .boolean()
+      .default(false)
+      .describe('Masked on entry, never passed on the command line, hashed in the journal'),
     pattern: z.string().optional().describe('A regular expression the whole value must match'),
     choices: z.array(z.string()).optional().describe('The only values allowed'),
   })
@@ -24,17 +27,32 @@ export const inputSchema = z
 const baseStep = {
   id: identifier.describe('Unique within the runbook; later steps refer to {{ steps.<id>.<output> }}'),
   title: z.string().optional(),
-  phase: z.enum(['checklist', 'backup', 'rotate', 'sync', 'restart', 'verify', 'revoke', 'notify']).optional().describe('The guide phase this step belongs to'),
-  when: z.string().optional().describe('Template; the step is skipped when it resolves to false, no, 0 or empty'),
+  phase: z
+    .enum(['checklist', 'backup', 'rotate', 'sync', 'restart', 'verify', 'revoke', 'notify'])
+    .optional()
+    .describe('The guide phase this step belongs to'),
+  when: z
+    .string()
+    .optional()
+    .describe('Template; the step is skipped when it resolves to false, no, 0 or empty'),
   retries: z.number().int().min(0).max(20).default(0),
   retry_delay: duration.default('1s').describe('First delay between attempts; doubles each time'),
   timeout: duration.optional(),
   confirm: z.string().optional().describe('Text the operator must type before this dangerous step runs'),
-  hint: z.string().optional().describe('What to do when this step fails for good (e.g. "roll back with …"), shown under its error'),
+  hint: z
+    .string()
+    .optional()
+    .describe('What to do when this step fails for good (e.g. "roll back with …"), shown under its error'),
 };
 
 /** A step that runs one action. */
-export const actionStepSchema = z.object({ ...baseStep, do: z.string().describe('The action, <system>.<verb>'), with: z.record(z.string(), z.unknown()).default({}) }).strict();
+export const actionStepSchema = z
+  .object({
+    ...baseStep,
+    do: z.string().describe('The action, <system>.<verb>'),
+    with: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
 
 /** A group whose steps run concurrently after one approval (the emergency procedure's phases). */
 export const groupStepSchema = z
@@ -43,8 +61,18 @@ export const groupStepSchema = z
     parallel: z
       .object({
         // A number, or a template ({{ inputs.concurrency }}) resolved when the plan is built.
-        concurrency: z.union([z.number().int().min(1).max(256), z.string().regex(/\{\{.*\}\}/, 'a number, or a {{ inputs.x }} reference')]).default(4),
-        for_each: z.string().optional().describe('Template giving a list (or comma-separated text): the steps run once per item, as {{ item }}'),
+        concurrency: z
+          .union([
+            z.number().int().min(1).max(256),
+            z.string().regex(/\{\{.*\}\}/, 'a number, or a {{ inputs.x }} reference'),
+          ])
+          .default(4),
+        for_each: z
+          .string()
+          .optional()
+          .describe(
+            'Template giving a list (or comma-separated text): the steps run once per item, as {{ item }}',
+          ),
         steps: z.array(actionStepSchema).min(1),
       })
       .strict(),
@@ -61,8 +89,18 @@ export const runbookSchema = z
     inputs: z.record(identifier, inputSchema).default({}),
     checklist: z.array(z.string()).default([]).describe('Pre-rotation checklist, ticked item by item'),
     steps: z.array(stepSchema).min(1),
-    after_rollback: z.array(actionStepSchema).default([]).describe('Steps run after a rollback undid something (re-sync, restart, re-verify), so the old value reaches the consumers again'),
-    on_failure: z.enum(['rollback', 'stop', 'ask']).default('rollback').describe('rollback: undo completed steps in reverse order; stop: leave as is; ask: the operator decides'),
+    after_rollback: z
+      .array(actionStepSchema)
+      .default([])
+      .describe(
+        'Steps run after a rollback undid something (re-sync, restart, re-verify), so the old value reaches the consumers again',
+      ),
+    on_failure: z
+      .enum(['rollback', 'stop', 'ask'])
+      .default('rollback')
+      .describe(
+        'rollback: undo completed steps in reverse order; stop: leave as is; ask: the operator decides',
+      ),
   })
   .strict();
 

@@ -35,7 +35,9 @@ export function parseExpression(source: string): Expression {
   }
   const match = REFERENCE.exec(refText);
   if (!match) {
-    throw new Error(`"{{ ${source} }}" is not a reference: write {{ inputs.<name> }}, {{ steps.<id>.<output> }}, {{ env.<NAME> }} or {{ item }}`);
+    throw new Error(
+      `"{{ ${source} }}" is not a reference: write {{ inputs.<name> }}, {{ steps.<id>.<output> }}, {{ env.<NAME> }} or {{ item }}`,
+    );
   }
   const path = match[2] ? match[2].slice(1).split('.') : [];
   return { ref: { root: match[1] as Reference['root'], path, text: refText }, op, literal };
@@ -47,10 +49,15 @@ export function expressionsIn(text: string): string[] {
 }
 
 /** Every string inside a value (nested objects and arrays), with its path, for load-time checks. */
-export function* stringsIn(value: unknown, path: (string | number)[] = []): Generator<[string, (string | number)[]]> {
+export function* stringsIn(
+  value: unknown,
+  path: (string | number)[] = [],
+): Generator<[string, (string | number)[]]> {
   if (typeof value === 'string') yield [value, path];
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* stringsIn(value[i], [...path, i]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+  else if (Array.isArray(value))
+    for (let i = 0; i < value.length; i++) yield* stringsIn(value[i], [...path, i]);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
 }
 
 /** Looks a reference up at run time; throws when it is not available. */

@@ -27,10 +27,12 @@ export const FAULTS: Record<string, FaultKind> = {
   },
   'vault-error': {
     pattern: 'vault-error:<status>:<path-prefix>',
-    describe: 'Vault answers <status> (e.g. 503) to requests under a path (e.g. secret/data/harmonyflow/redis)',
+    describe:
+      'Vault answers <status> (e.g. 503) to requests under a path (e.g. secret/data/harmonyflow/redis)',
     apply: (w, arg) => {
       const [status, ...rest] = arg.split(':');
-      if (!/^[45]\d\d$/.test(status ?? '') || rest.length === 0) throw new UsageError(`--fault vault-error:${arg}: expected vault-error:<4xx|5xx>:<path-prefix>`);
+      if (!/^[45]\d\d$/.test(status ?? '') || rest.length === 0)
+        throw new UsageError(`--fault vault-error:${arg}: expected vault-error:<4xx|5xx>:<path-prefix>`);
       return w.vault.injectFault({ status: Number(status), path: rest.join(':') });
     },
   },
@@ -39,7 +41,13 @@ export const FAULTS: Record<string, FaultKind> = {
     describe: 'new pods of a workload crash-loop (a rollout gets stuck)',
     apply: (w, arg) => {
       const [namespace, workload] = split(arg, 'a workload');
-      return w.kube.injectFailure({ kind: 'pod', namespace, workload, reason: 'CrashLoopBackOff', message: 'back-off restarting failed container (fault injected by --fault)' });
+      return w.kube.injectFailure({
+        kind: 'pod',
+        namespace,
+        workload,
+        reason: 'CrashLoopBackOff',
+        message: 'back-off restarting failed container (fault injected by --fault)',
+      });
     },
   },
   'sync-stuck': {
@@ -64,7 +72,13 @@ export function applyFaults(world: SandboxHandles, specs: readonly string[]): vo
     const { body, seconds } = splitDuration(spec);
     const [kind, ...rest] = body.split(':');
     const fault = FAULTS[kind];
-    if (!fault) throw new UsageError(`unknown fault "${spec}"`, `known faults: ${Object.values(FAULTS).map((f) => f.pattern).join(', ')}`);
+    if (!fault)
+      throw new UsageError(
+        `unknown fault "${spec}"`,
+        `known faults: ${Object.values(FAULTS)
+          .map((f) => f.pattern)
+          .join(', ')}`,
+      );
     const heal = fault.apply(world, rest.join(':'));
     if (seconds !== undefined) setTimeout(heal, seconds * 1000).unref();
   }
@@ -74,7 +88,13 @@ export function applyFaults(world: SandboxHandles, specs: readonly string[]): vo
 export function checkFaults(specs: readonly string[]): void {
   for (const spec of specs) {
     const kind = splitDuration(spec).body.split(':')[0];
-    if (!FAULTS[kind]) throw new UsageError(`unknown fault "${spec}"`, `known faults: ${Object.values(FAULTS).map((f) => f.pattern).join(', ')}`);
+    if (!FAULTS[kind])
+      throw new UsageError(
+        `unknown fault "${spec}"`,
+        `known faults: ${Object.values(FAULTS)
+          .map((f) => f.pattern)
+          .join(', ')}`,
+      );
   }
 }
 

@@ -24,8 +24,18 @@ export function guideSecrets(): GuideSecrets {
   const pgHost = SANDBOX_HOSTS.postgres.split(':')[0];
   return {
     kv: {
-      'harmonyflow/session-state-service': { 'jwt-secret': jwtLike(), 'jwt-refresh-secret': jwtLike(), 'api-key': randomBytes(32).toString('hex') },
-      'harmonyflow/postgresql': { username: 'harmonyflow', password: b64(32), host: pgHost, port: '5432', database: 'harmonyflow' },
+      'harmonyflow/session-state-service': {
+        'jwt-secret': jwtLike(),
+        'jwt-refresh-secret': jwtLike(),
+        'api-key': randomBytes(32).toString('hex'),
+      },
+      'harmonyflow/postgresql': {
+        username: 'harmonyflow',
+        password: b64(32),
+        host: pgHost,
+        port: '5432',
+        database: 'harmonyflow',
+      },
       'harmonyflow/redis': { password: b64(32) },
       'harmonyflow/rabbitmq': { username: 'harmonyflow', password: b64(32) },
       'harmonyflow/admin': { 'api-token': jwtLike() },

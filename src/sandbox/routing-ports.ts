@@ -39,7 +39,8 @@ export function routeRabbit(standin: RabbitPort, real: RabbitPort): RabbitPort {
     getUser: (api, name) => pick(api.url).getUser(api, name),
     putUser: (api, name, update) => pick(api.url).putUser(api, name, update),
     // rabbitmqctl reaches the broker beside rotor: in the sandbox, that is the stand-in.
-    changePasswordLocally: (name, password, options) => standin.changePasswordLocally(name, password, options),
+    changePasswordLocally: (name, password, options) =>
+      standin.changePasswordLocally(name, password, options),
     amqpLogin: (target, username, password) => pick(target.url).amqpLogin(target, username, password),
   };
 }

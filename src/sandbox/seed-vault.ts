@@ -19,16 +19,37 @@ export async function seedVault(vault: VaultEmulator, secrets: GuideSecrets): Pr
     password: secrets.postgresSuperuserPassword,
     allowed_roles: ['harmonyflow'],
   });
-  await ok('POST', 'database/static-roles/harmonyflow', { db_name: 'harmonyflow', username: 'harmonyflow', rotation_period: '768h' });
+  await ok('POST', 'database/static-roles/harmonyflow', {
+    db_name: 'harmonyflow',
+    username: 'harmonyflow',
+    rotation_period: '768h',
+  });
   // Creating the static role rotated harmonyflow's password (Vault took ownership), so the KV copy
   // the application reads starts with that one: KV, Vault's static role and the database agree.
   const creds = await vault.call('GET', 'database/static-creds/harmonyflow');
-  secrets.kv['harmonyflow/postgresql'].password = (creds.body as { data: { password: string } }).data.password;
+  secrets.kv['harmonyflow/postgresql'].password = (
+    creds.body as { data: { password: string } }
+  ).data.password;
   for (const [path, data] of Object.entries(secrets.kv)) vault.kvWrite(path, data);
-  await ok('POST', 'pki/root/generate/internal', { common_name: 'HarmonyFlow Sandbox Root CA', ttl: '87600h' });
-  await ok('POST', 'pki/roles/harmonyflow', { allowed_domains: ['harmonyflow.io', 'harmonyflow.sandbox'], allow_subdomains: true, max_ttl: '2160h' });
+  await ok('POST', 'pki/root/generate/internal', {
+    common_name: 'HarmonyFlow Sandbox Root CA',
+    ttl: '87600h',
+  });
+  await ok('POST', 'pki/roles/harmonyflow', {
+    allowed_domains: ['harmonyflow.io', 'harmonyflow.sandbox'],
+    allow_subdomains: true,
+    max_ttl: '2160h',
+  });
   // The service's TLS certificate as deployed before any drill, so the certificate runbook has an old one to replace and revoke.
-  const issued = await vault.call('POST', 'pki/issue/harmonyflow', { common_name: 'api.harmonyflow.io', ttl: '720h' });
+  const issued = await vault.call('POST', 'pki/issue/harmonyflow', {
+    common_name: 'api.harmonyflow.io',
+    ttl: '720h',
+  });
   const cert = (issued.body as { data: Record<string, string> }).data;
-  vault.kvWrite('harmonyflow/tls', { 'tls.crt': cert.certificate, 'tls.key': cert.private_key, 'ca.crt': cert.issuing_ca, serial: cert.serial_number });
+  vault.kvWrite('harmonyflow/tls', {
+    'tls.crt': cert.certificate,
+    'tls.key': cert.private_key,
+    'ca.crt': cert.issuing_ca,
+    serial: cert.serial_number,
+  });
 }

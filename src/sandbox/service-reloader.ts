@@ -5,7 +5,9 @@ import type { ServiceSecrets } from './session-service/service-secrets.js';
 const NS = 'harmonyflow-production';
 
 function decoded(object: { data?: Record<string, string> } | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(object?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  return Object.fromEntries(
+    Object.entries(object?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+  );
 }
 
 /** The service's secrets as its pods see them: the Kubernetes Secrets External Secrets wrote. */
@@ -26,17 +28,38 @@ export function secretsFromCluster(kube: KubeEmulator, fallback: ServiceSecrets)
  * Reloads the demo service when its Deployment finishes a rollout, as new pods read the Secret
  * at start: a rotation reaches the service only through sync and restart, as in the guide.
  */
-export function reloadOnRollout(kube: KubeEmulator, service: SessionService, fallback: ServiceSecrets, intervalMs = 100): () => void {
+export function reloadOnRollout(
+  kube: KubeEmulator,
+  service: SessionService,
+  fallback: ServiceSecrets,
+  intervalMs = 100,
+): () => void {
   // The generation the service started on, read now rather than at the first tick: a run may
   // already have restarted the Deployment by the time the first tick comes.
-  let seen = String((kube.get('Deployment', NS, 'session-state-service') as { metadata: { generation?: number } } | undefined)?.metadata.generation ?? '');
+  let seen = String(
+    (kube.get('Deployment', NS, 'session-state-service') as { metadata: { generation?: number } } | undefined)
+      ?.metadata.generation ?? '',
+  );
   const timer = setInterval(() => {
     const deployment = kube.get('Deployment', NS, 'session-state-service') as
-      | { metadata: { generation?: number }; spec: { replicas?: number }; status?: { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number; replicas?: number } }
+      | {
+          metadata: { generation?: number };
+          spec: { replicas?: number };
+          status?: {
+            observedGeneration?: number;
+            updatedReplicas?: number;
+            availableReplicas?: number;
+            replicas?: number;
+          };
+        }
       | undefined;
     if (!deployment) return;
     const { status = {}, metadata, spec } = deployment;
-    const done = status.observedGeneration === metadata.generation && status.updatedReplicas === spec.replicas && status.replicas === spec.replicas && (status.availableReplicas ?? 0) >= (spec.replicas ?? 0);
+    const done =
+      status.observedGeneration === metadata.generation &&
+      status.updatedReplicas === spec.replicas &&
+      status.replicas === spec.replicas &&
+      (status.availableReplicas ?? 0) >= (spec.replicas ?? 0);
     const key = String(metadata.generation);
     if (done && key !== seen) {
       seen = key;

@@ -13,10 +13,15 @@ export async function untilSettled(kube: KubeEmulator, timeoutMs = 15_000): Prom
   const deadline = Date.now() + timeoutMs;
   const status = (o: KubeObject) => ((o as { status?: unknown }).status ?? {}) as Status;
   const settled = () =>
-    kube.list('ExternalSecret').every((es) => (status(es).conditions ?? []).some((c) => c.type === 'Ready')) &&
-    [...kube.list('Deployment'), ...kube.list('StatefulSet')].every((w) => (status(w).readyReplicas ?? 0) >= ((w.spec as { replicas?: number }).replicas ?? 1));
+    kube
+      .list('ExternalSecret')
+      .every((es) => (status(es).conditions ?? []).some((c) => c.type === 'Ready')) &&
+    [...kube.list('Deployment'), ...kube.list('StatefulSet')].every(
+      (w) => (status(w).readyReplicas ?? 0) >= ((w.spec as { replicas?: number }).replicas ?? 1),
+    );
   while (!settled()) {
-    if (Date.now() > deadline) throw new Error(`the sandbox cluster did not settle within ${timeoutMs / 1000}s of start`);
+    if (Date.now() > deadline)
+      throw new Error(`the sandbox cluster did not settle within ${timeoutMs / 1000}s of start`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -36,22 +36,45 @@ export interface SandboxOptions {
  * session-state-service, and stand-ins for PostgreSQL, Redis and RabbitMQ. A trainee rehearses on
  * a bare machine and never touches a server nobody named.
  */
-export async function startSandboxWorld(options: SandboxOptions = {}): Promise<World & { sandbox: SandboxHandles }> {
+export async function startSandboxWorld(
+  options: SandboxOptions = {},
+): Promise<World & { sandbox: SandboxHandles }> {
   const secrets = options.secrets ?? guideSecrets();
   const kv = secrets.kv;
-  const postgres = new PostgresStandin({ where: SANDBOX_HOSTS.postgres, superuser: 'postgres', superuserPassword: secrets.postgresSuperuserPassword, roles: { harmonyflow: kv['harmonyflow/postgresql'].password, harmonyflow_b: secrets.postgresAlternatePassword } });
-  const redis = new RedisStandin(SANDBOX_HOSTS.redisNodes.map((node, i) => ({ node, role: i < 3 ? 'master' : 'replica', requirepass: kv['harmonyflow/redis'].password })));
+  const postgres = new PostgresStandin({
+    where: SANDBOX_HOSTS.postgres,
+    superuser: 'postgres',
+    superuserPassword: secrets.postgresSuperuserPassword,
+    roles: {
+      harmonyflow: kv['harmonyflow/postgresql'].password,
+      harmonyflow_b: secrets.postgresAlternatePassword,
+    },
+  });
+  const redis = new RedisStandin(
+    SANDBOX_HOSTS.redisNodes.map((node, i) => ({
+      node,
+      role: i < 3 ? 'master' : 'replica',
+      requirepass: kv['harmonyflow/redis'].password,
+    })),
+  );
   const rabbit = new RabbitStandin({
     apiWhere: SANDBOX_HOSTS.rabbitApi.replace('http://', ''),
     amqpWhere: SANDBOX_HOSTS.rabbitAmqp.replace('amqp://', ''),
-    users: { admin: { password: secrets.rabbitAdminPassword, tags: ['administrator'] }, harmonyflow: { password: kv['harmonyflow/rabbitmq'].password, tags: ['management'] } },
+    users: {
+      admin: { password: secrets.rabbitAdminPassword, tags: ['administrator'] },
+      harmonyflow: { password: kv['harmonyflow/rabbitmq'].password, tags: ['management'] },
+    },
   });
   const vault = await startVaultEmulator({
     stateFile: options.vaultStateFile,
     databaseAdmin: standinDatabaseAdmin(postgres),
     seed: (emulator) => seedVault(emulator, secrets),
   });
-  const kube = await startKubeEmulator({ readSecret: async (path) => vault.kvRead(path) as never, readinessDelayMs: options.readinessDelayMs ?? 400, syncRetryMs: 300 });
+  const kube = await startKubeEmulator({
+    readSecret: async (path) => vault.kvRead(path) as never,
+    readinessDelayMs: options.readinessDelayMs ?? 400,
+    syncRetryMs: 300,
+  });
   await untilSettled(kube).catch(async (error: unknown) => {
     await Promise.allSettled([kube.close(), vault.close()]);
     throw error;
@@ -64,7 +87,11 @@ export async function startSandboxWorld(options: SandboxOptions = {}): Promise<W
   };
   const service = await startSessionService(async () => secretsFromCluster(kube, initial));
   const stopReloading = reloadOnRollout(kube, service, initial);
-  const vaultPort = await createVaultPort(vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, homedir(), { renewToken: false }));
+  const vaultPort = await createVaultPort(
+    vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, homedir(), {
+      renewToken: false,
+    }),
+  );
   const pgAdminUrl = `postgresql://postgres:${encodeURIComponent(secrets.postgresSuperuserPassword)}@${SANDBOX_HOSTS.postgres}/postgres`;
   return {
     environment: 'sandbox',
@@ -94,7 +121,15 @@ export async function startSandboxWorld(options: SandboxOptions = {}): Promise<W
       `session-state-service (sandbox) at ${service.url}`,
       'PostgreSQL, Redis and RabbitMQ on *.sandbox hosts are sandbox stand-ins',
     ],
-    sandbox: { vault, kube, service, postgres, redis, rabbit, secrets: (path) => new Secret(JSON.stringify(vault.kvRead(path)?.data ?? {}), path) },
+    sandbox: {
+      vault,
+      kube,
+      service,
+      postgres,
+      redis,
+      rabbit,
+      secrets: (path) => new Secret(JSON.stringify(vault.kvRead(path)?.data ?? {}), path),
+    },
     close: async () => {
       stopReloading();
       vaultPort.close();

@@ -21,7 +21,10 @@ export function loadRunbookFile(file: string, actions: ActionRegistry): LoadedRu
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new UsageError(`cannot read runbook file ${file}`, 'check the path; `rotor runbooks` lists the shipped runbooks by id');
+    throw new UsageError(
+      `cannot read runbook file ${file}`,
+      'check the path; `rotor runbooks` lists the shipped runbooks by id',
+    );
   }
   const hash = createHash('sha256').update(text).digest('hex');
   const prebuilt = prebuiltRunbook(file, hash, actions);
@@ -40,7 +43,9 @@ export function loadCatalog(actions: ActionRegistry, dirs = runbookDirs()): Map<
   const catalog = new Map<string, LoadedRunbook>();
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()) {
       const file = join(dir, name);
       try {
         const loaded = loadRunbookFile(file, actions);
@@ -55,14 +60,25 @@ export function loadCatalog(actions: ActionRegistry, dirs = runbookDirs()): Map<
 }
 
 /** A runbook by id, or by path when the argument names a file. */
-export function findRunbook(ref: string, catalog: ReadonlyMap<string, LoadedRunbook>, actions: ActionRegistry): LoadedRunbook {
+export function findRunbook(
+  ref: string,
+  catalog: ReadonlyMap<string, LoadedRunbook>,
+  actions: ActionRegistry,
+): LoadedRunbook {
   if (/\.ya?ml$/.test(ref) || ref.includes('/')) return loadRunbookFile(resolve(ref), actions);
   const found = catalog.get(ref);
   if (found) return found;
   const guess = closest(ref, [...catalog.keys()]);
   const broken = [...brokenRunbooks.values()];
-  const brokenNote = broken.length ? `; ${broken.length} runbook file(s) failed to load: ${broken.join('; ')}` : '';
-  throw new UsageError(`no runbook "${ref}"`, (guess ? `did you mean "${guess}"? \`rotor runbooks\` lists them` : '`rotor runbooks` lists them; a path to a .yaml file works too') + brokenNote);
+  const brokenNote = broken.length
+    ? `; ${broken.length} runbook file(s) failed to load: ${broken.join('; ')}`
+    : '';
+  throw new UsageError(
+    `no runbook "${ref}"`,
+    (guess
+      ? `did you mean "${guess}"? \`rotor runbooks\` lists them`
+      : '`rotor runbooks` lists them; a path to a .yaml file works too') + brokenNote,
+  );
 }
 
 export function runbookInfo(loaded: LoadedRunbook): RunbookInfo {
@@ -77,9 +93,11 @@ export function runbookInfo(loaded: LoadedRunbook): RunbookInfo {
       name,
       // A default naming the environment is only known once connected: leave the field empty
       // (empty means "use the default") and say where the value will come from.
-      describe: envDefault(spec.default) ? `${spec.describe ?? ''} (empty: from ${envDefault(spec.default)})`.trim() : spec.describe,
+      describe: envDefault(spec.default)
+        ? `${spec.describe ?? ''} (empty: from ${envDefault(spec.default)})`.trim()
+        : spec.describe,
       default: envDefault(spec.default) ? undefined : spec.default,
-      required: envDefault(spec.default) ? false : spec.required ?? spec.default === undefined,
+      required: envDefault(spec.default) ? false : (spec.required ?? spec.default === undefined),
       secret: spec.secret,
       pattern: spec.pattern,
       choices: spec.choices,

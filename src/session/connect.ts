@@ -19,7 +19,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Whether kubectl would find a cluster here: KUBECONFIG, ~/.kube/config, or a pod's service account. */
 function hasKubeconfig(env: Env): boolean {
-  return Boolean(env.KUBECONFIG) || existsSync(join(homedir(), '.kube', 'config')) || existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+  return (
+    Boolean(env.KUBECONFIG) ||
+    existsSync(join(homedir(), '.kube', 'config')) ||
+    existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')
+  );
 }
 
 /**
@@ -27,7 +31,12 @@ function hasKubeconfig(env: Env): boolean {
  * any other uses the real adapters over the shell's variables, with a profile's settings winning.
  * A system with no configuration is left out, and a step that needs it says so.
  */
-export async function connectEnvironment(environment: EnvironmentInfo, profiles: readonly Profile[], env: Env, options: { faults?: readonly string[] } = {}): Promise<World> {
+export async function connectEnvironment(
+  environment: EnvironmentInfo,
+  profiles: readonly Profile[],
+  env: Env,
+  options: { faults?: readonly string[] } = {},
+): Promise<World> {
   if (environment.sandbox) {
     const world = await startSandboxWorld();
     try {
@@ -39,10 +48,21 @@ export async function connectEnvironment(environment: EnvironmentInfo, profiles:
     return world;
   }
   const profile = profiles.find((p) => p.name === environment.name);
-  const ports: Ports = { clock: systemClock, http: fetchHttp, postgres: pgPostgres, redis: ioRedis, rabbitmq: rabbitMq, scripts: execaScripts };
+  const ports: Ports = {
+    clock: systemClock,
+    http: fetchHttp,
+    postgres: pgPostgres,
+    redis: ioRedis,
+    rabbitmq: rabbitMq,
+    scripts: execaScripts,
+  };
   const notes: string[] = [];
   if (profile?.vaultAddr || env.VAULT_ADDR) {
-    const config = vaultConfigFromEnv(env, homedir(), profile?.vaultAddr ? { address: profile.vaultAddr, namespace: profile.vaultNamespace } : {});
+    const config = vaultConfigFromEnv(
+      env,
+      homedir(),
+      profile?.vaultAddr ? { address: profile.vaultAddr, namespace: profile.vaultNamespace } : {},
+    );
     ports.vault = await createVaultPort(config);
     notes.push(`Vault at ${config.address}`);
   }

@@ -22,7 +22,12 @@ export function listEnvironments(profiles: readonly Profile[]): EnvironmentInfo[
   return [
     SANDBOX,
     LOCAL,
-    ...profiles.map((p) => ({ name: p.name, protected: p.protected, sandbox: false, description: p.description })),
+    ...profiles.map((p) => ({
+      name: p.name,
+      protected: p.protected,
+      sandbox: false,
+      description: p.description,
+    })),
   ];
 }
 
@@ -30,6 +35,14 @@ export function findEnvironment(name: string, profiles: readonly Profile[]): Env
   const all = listEnvironments(profiles);
   const found = all.find((e) => e.name === name);
   if (found) return found;
-  const guess = closest(name, all.map((e) => e.name));
-  throw new UsageError(`no environment "${name}"`, guess ? `did you mean "${guess}"? \`rotor env list\` shows them` : '`rotor env list` shows them; `rotor env add` creates one');
+  const guess = closest(
+    name,
+    all.map((e) => e.name),
+  );
+  throw new UsageError(
+    `no environment "${name}"`,
+    guess
+      ? `did you mean "${guess}"? \`rotor env list\` shows them`
+      : '`rotor env list` shows them; `rotor env add` creates one',
+  );
 }

@@ -13,7 +13,12 @@ export function lockedPaths(plan: Plan): string[] {
   if (single !== undefined && reveal(single) !== '') paths.add(reveal(single));
   for (const name of ['secrets', 'secret_paths']) {
     const list = plan.inputs[name];
-    if (list !== undefined) for (const p of reveal(list).split(',').map((s) => s.trim()).filter(Boolean)) paths.add(p);
+    if (list !== undefined)
+      for (const p of reveal(list)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        paths.add(p);
   }
   // A fixed order, so two sessions wanting overlapping sets never wait on each other in a cycle.
   return [...paths].sort();
@@ -24,7 +29,12 @@ export function lockedPaths(plan: Plan): string[] {
  * them while it runs, and returns how to release them. Read-only plans take no lock; a world
  * without Vault has nothing to lock against.
  */
-export async function lockSession(world: World, plan: Plan, holder: { session: string; operator: string }, env: Readonly<Record<string, string | undefined>>): Promise<() => Promise<void>> {
+export async function lockSession(
+  world: World,
+  plan: Plan,
+  holder: { session: string; operator: string },
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<() => Promise<void>> {
   const vault = world.ports.vault;
   const paths = plan.steps.some((s) => s.changes) ? lockedPaths(plan) : [];
   if (!vault || paths.length === 0) return async () => undefined;
@@ -40,12 +50,18 @@ export async function lockSession(world: World, plan: Plan, holder: { session: s
     await Promise.allSettled(taken.map((p) => locks.release(p, holder.session)));
     if (error instanceof LockHeldError) throw error;
     // Nothing has run yet: say so, and say why, rather than a bare Vault error.
-    throw new RotorError(`could not take the rotation lock for ${paths.join(', ')}, so nothing was started: ${(error as Error).message}`, {
-      exitCode: 2,
-      hint: 'if Vault is sealed, run the vault-recovery runbook first',
-    });
+    throw new RotorError(
+      `could not take the rotation lock for ${paths.join(', ')}, so nothing was started: ${(error as Error).message}`,
+      {
+        exitCode: 2,
+        hint: 'if Vault is sealed, run the vault-recovery runbook first',
+      },
+    );
   }
-  const timer = setInterval(() => void Promise.allSettled(taken.map((p) => locks.renew(p, holder.session, ttlMs))), ttlMs / 3);
+  const timer = setInterval(
+    () => void Promise.allSettled(taken.map((p) => locks.renew(p, holder.session, ttlMs))),
+    ttlMs / 3,
+  );
   timer.unref();
   return async () => {
     clearInterval(timer);

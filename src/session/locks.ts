@@ -12,7 +12,10 @@ export interface LockHolder {
 
 /** Another session is rotating the same secret: nothing was changed. */
 export class LockHeldError extends UsageError {
-  constructor(readonly secretPath: string, readonly holder: LockHolder) {
+  constructor(
+    readonly secretPath: string,
+    readonly holder: LockHolder,
+  ) {
     super(
       `${secretPath} is being rotated by ${holder.operator} since ${holder.since} (session ${holder.session}, runbook ${holder.runbook})`,
       `wait for that session to finish; if it died, the lock expires at ${holder.expires_at}, or break it with \`rotor unlock ${secretPath} --confirm\``,
@@ -37,19 +40,37 @@ export class VaultLocks {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async acquire(secretPath: string, holder: Omit<LockHolder, 'since' | 'expires_at'>, ttlMs: number): Promise<void> {
+  async acquire(
+    secretPath: string,
+    holder: Omit<LockHolder, 'since' | 'expires_at'>,
+    ttlMs: number,
+  ): Promise<void> {
     const at = lockLocation(this.prefix, secretPath);
     const current = await this.read(secretPath);
     // The same session coming back (`rotor resume`) takes its own lock over.
-    if (current && !current.released && current.holder.session !== holder.session && Date.parse(current.holder.expires_at) > this.now()) throw new LockHeldError(secretPath, current.holder);
+    if (
+      current &&
+      !current.released &&
+      current.holder.session !== holder.session &&
+      Date.parse(current.holder.expires_at) > this.now()
+    )
+      throw new LockHeldError(secretPath, current.holder);
     const since = new Date(this.now()).toISOString();
-    const data = { ...holder, since, expires_at: new Date(this.now() + ttlMs).toISOString(), released: 'false' };
+    const data = {
+      ...holder,
+      since,
+      expires_at: new Date(this.now() + ttlMs).toISOString(),
+      released: 'false',
+    };
     try {
       await this.vault.kvWrite(at, data, { cas: current?.version ?? 0 });
     } catch (error) {
       if (!isVaultError(error, 'cas-conflict')) throw error;
       const winner = await this.read(secretPath);
-      throw new LockHeldError(secretPath, winner?.holder ?? { ...holder, session: 'unknown', since, expires_at: data.expires_at });
+      throw new LockHeldError(
+        secretPath,
+        winner?.holder ?? { ...holder, session: 'unknown', since, expires_at: data.expires_at },
+      );
     }
   }
 
@@ -57,19 +78,33 @@ export class VaultLocks {
   async renew(secretPath: string, session: string, ttlMs: number): Promise<void> {
     const current = await this.read(secretPath);
     if (!current || current.released || current.holder.session !== session) return;
-    await this.vault.kvWrite(lockLocation(this.prefix, secretPath), { ...current.holder, expires_at: new Date(this.now() + ttlMs).toISOString(), released: 'false' }, { cas: current.version });
+    await this.vault.kvWrite(
+      lockLocation(this.prefix, secretPath),
+      { ...current.holder, expires_at: new Date(this.now() + ttlMs).toISOString(), released: 'false' },
+      { cas: current.version },
+    );
   }
 
   /** Releases our lock (or, with `force`, anyone's: `rotor unlock --confirm`). Never throws for a lock that is already gone. */
-  async release(secretPath: string, session: string | undefined, options: { force?: boolean } = {}): Promise<LockHolder | undefined> {
+  async release(
+    secretPath: string,
+    session: string | undefined,
+    options: { force?: boolean } = {},
+  ): Promise<LockHolder | undefined> {
     const current = await this.read(secretPath);
     if (!current || current.released) return undefined;
     if (!options.force && current.holder.session !== session) return undefined;
-    await this.vault.kvWrite(lockLocation(this.prefix, secretPath), { ...current.holder, released: 'true' }, { cas: current.version });
+    await this.vault.kvWrite(
+      lockLocation(this.prefix, secretPath),
+      { ...current.holder, released: 'true' },
+      { cas: current.version },
+    );
     return current.holder;
   }
 
-  async read(secretPath: string): Promise<{ holder: LockHolder; released: boolean; version: number } | undefined> {
+  async read(
+    secretPath: string,
+  ): Promise<{ holder: LockHolder; released: boolean; version: number } | undefined> {
     try {
       const { data, version } = await this.vault.kvRead(lockLocation(this.prefix, secretPath));
       const { released, ...holder } = data as unknown as LockHolder & { released: string };

@@ -20,29 +20,50 @@ export interface ResumeInfo {
  */
 export function readResumeInfo(journalDir: string, sessionId: string): ResumeInfo {
   const journal = readJournal(journalDir, sessionId);
-  if (journal.problem) throw new UsageError(`session ${sessionId} cannot be resumed: its journal is damaged (${journal.problem})`, `rotor sessions verify ${sessionId}`);
+  if (journal.problem)
+    throw new UsageError(
+      `session ${sessionId} cannot be resumed: its journal is damaged (${journal.problem})`,
+      `rotor sessions verify ${sessionId}`,
+    );
   const opened = journal.records.find((r) => r.type === 'session-opened');
-  if (!opened?.runbookFile) throw new UsageError(`session ${sessionId} never started a runbook: nothing to resume`);
+  if (!opened?.runbookFile)
+    throw new UsageError(`session ${sessionId} never started a runbook: nothing to resume`);
   const events = engineEvents(journal);
   const point = resumePoint(events);
   if (point.ended) {
     const end = [...events].reverse().find((e) => e.type === 'session-ended');
-    throw new UsageError(`session ${sessionId} already ended (${end?.type === 'session-ended' ? end.outcome.status : 'ended'}): nothing to resume`, `rotor sessions show ${sessionId}`);
+    throw new UsageError(
+      `session ${sessionId} already ended (${end?.type === 'session-ended' ? end.outcome.status : 'ended'}): nothing to resume`,
+      `rotor sessions show ${sessionId}`,
+    );
   }
   const started = events.find((e) => e.type === 'session-started');
   const inputs: GivenInputs = {};
   if (started?.type === 'session-started') {
     for (const [name, value] of Object.entries(started.plan.inputs)) {
       // Secret inputs are only hashes in the journal: they come again from ROTOR_INPUT_* or the TUI.
-      if (!hasHashedSecret(value) && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) inputs[name] = String(value);
+      if (
+        !hasHashedSecret(value) &&
+        (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      )
+        inputs[name] = String(value);
     }
   }
-  return { runbookRef: String(opened.runbookFile), runbookHash: String(opened.runbookHash ?? ''), environment: String(opened.environment), inputs, point };
+  return {
+    runbookRef: String(opened.runbookFile),
+    runbookHash: String(opened.runbookHash ?? ''),
+    environment: String(opened.environment),
+    inputs,
+    point,
+  };
 }
 
 /** The runbook must be byte-for-byte the one the session started with. */
 export function checkSameRunbook(loaded: LoadedRunbook, info: ResumeInfo, sessionId: string): void {
   if (info.runbookHash && loaded.hash !== info.runbookHash) {
-    throw new UsageError(`runbook ${loaded.runbook.id} changed since session ${sessionId} started (${loaded.file})`, 'resume with the runbook as it was (e.g. check it out from version control), or roll back by hand');
+    throw new UsageError(
+      `runbook ${loaded.runbook.id} changed since session ${sessionId} started (${loaded.file})`,
+      'resume with the runbook as it was (e.g. check it out from version control), or roll back by hand',
+    );
   }
 }

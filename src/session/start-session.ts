@@ -68,13 +68,22 @@ function recordHistoryHook(env: Readonly<Record<string, string | undefined>>): S
 }
 
 /** The facts of an ended session, from its events; secret inputs left out. */
-function endedSession(sessionId: string, plan: { runbookId: string; environment: string; drill: boolean; inputs: Record<string, unknown> }, operator: string, seen: readonly EngineEvent[], outcome: Outcome): EndedSession {
+function endedSession(
+  sessionId: string,
+  plan: { runbookId: string; environment: string; drill: boolean; inputs: Record<string, unknown> },
+  operator: string,
+  seen: readonly EngineEvent[],
+  outcome: Outcome,
+): EndedSession {
   const inputs: EndedSession['inputs'] = {};
   for (const [name, value] of Object.entries(plan.inputs)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') inputs[name] = value;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      inputs[name] = value;
   }
   const started = seen.find((e) => e.type === 'session-started');
-  const changing = new Set(started?.type === 'session-started' ? started.plan.steps.filter((s) => s.changes).map((s) => s.id) : []);
+  const changing = new Set(
+    started?.type === 'session-started' ? started.plan.steps.filter((s) => s.changes).map((s) => s.id) : [],
+  );
   const failed = seen.find((e) => e.type === 'step-failed');
   return {
     sessionId,
@@ -98,7 +107,9 @@ function endedSession(sessionId: string, plan: { runbookId: string; environment:
  */
 export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
   return async (request: StartRequest): Promise<SessionHandle> => {
-    const resume = request.resumeSessionId ? readResumeInfo(deps.journalDir, request.resumeSessionId) : undefined;
+    const resume = request.resumeSessionId
+      ? readResumeInfo(deps.journalDir, request.resumeSessionId)
+      : undefined;
     const loaded = deps.findRunbook(resume?.runbookRef ?? request.runbookId);
     if (resume) checkSameRunbook(loaded, resume, request.resumeSessionId!);
     const environment = deps.environment(resume?.environment ?? request.environment);
@@ -133,7 +144,9 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       await world.close();
       throw error;
     }
-    const journal = resume ? JournalWriter.reopen(deps.journalDir, sessionId) : new JournalWriter(deps.journalDir, sessionId);
+    const journal = resume
+      ? JournalWriter.reopen(deps.journalDir, sessionId)
+      : new JournalWriter(deps.journalDir, sessionId);
     const opened: SessionOpened = {
       type: 'session-opened',
       sessionId,
@@ -146,7 +159,16 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       runbookHash: loaded.hash,
       command: deps.command,
     };
-    journal.record(resume ? { type: 'session-resumed', operator: deps.operator, rotorVersion: deps.rotorVersion, command: deps.command } : opened);
+    journal.record(
+      resume
+        ? {
+            type: 'session-resumed',
+            operator: deps.operator,
+            rotorVersion: deps.rotorVersion,
+            command: deps.command,
+          }
+        : opened,
+    );
     const seen: EngineEvent[] = [];
     const listeners = new Set<(event: EngineEvent) => void>();
     const interrupts = new Interrupts();

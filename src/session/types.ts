@@ -9,7 +9,15 @@ export interface RunbookInfo {
   description?: string;
   file: string;
   checklist: string[];
-  inputs: Array<{ name: string; describe?: string; default?: string | number | boolean; required: boolean; secret: boolean; pattern?: string; choices?: string[] }>;
+  inputs: Array<{
+    name: string;
+    describe?: string;
+    default?: string | number | boolean;
+    required: boolean;
+    secret: boolean;
+    pattern?: string;
+    choices?: string[];
+  }>;
 }
 
 /** An environment an operator can pick. */

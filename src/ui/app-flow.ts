@@ -28,7 +28,11 @@ export function inputsToAsk(runbook: RunbookInfo, given: GivenInputs = {}): Runb
 }
 
 /** Starting choices from the command line; a name that matches nothing leaves that screen to ask. */
-export function initialChoices(runbooks: RunbookInfo[], environments: EnvironmentInfo[], initial: InitialChoices = {}): Choices {
+export function initialChoices(
+  runbooks: RunbookInfo[],
+  environments: EnvironmentInfo[],
+  initial: InitialChoices = {},
+): Choices {
   const environment = environments.find((e) => e.name === initial.environment);
   const runbook = runbooks.find((r) => r.id === initial.runbookId);
   return { environment, runbook, checked: initial.resuming === true };
@@ -49,9 +53,12 @@ export function back(choices: Choices, initial: InitialChoices = {}): Choices {
   const order: Screen[] = ['environment', 'runbook', 'inputs', 'checklist'];
   for (let i = order.indexOf(screen) - 1; i >= 0; i--) {
     const step = order[i];
-    if (step === 'inputs' && choices.inputs && inputsToAsk(choices.runbook!, initial.inputs).length > 0) return { ...choices, inputs: undefined, checked: false };
-    if (step === 'runbook' && choices.runbook && choices.runbook.id !== initial.runbookId) return { ...choices, runbook: undefined, inputs: undefined, checked: false };
-    if (step === 'environment' && choices.environment && choices.environment.name !== initial.environment) return { ...choices, environment: undefined, checked: false };
+    if (step === 'inputs' && choices.inputs && inputsToAsk(choices.runbook!, initial.inputs).length > 0)
+      return { ...choices, inputs: undefined, checked: false };
+    if (step === 'runbook' && choices.runbook && choices.runbook.id !== initial.runbookId)
+      return { ...choices, runbook: undefined, inputs: undefined, checked: false };
+    if (step === 'environment' && choices.environment && choices.environment.name !== initial.environment)
+      return { ...choices, environment: undefined, checked: false };
   }
   return choices;
 }

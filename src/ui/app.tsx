@@ -5,7 +5,14 @@ import { Secret } from '../engine/secret.js';
 import type { Decision, DecisionRequest } from '../engine/types.js';
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { EnvironmentInfo, RunbookInfo, SessionHandle, StartSession } from '../session/types.js';
-import { back, initialChoices, inputsToAsk, screenFor, type Choices, type InitialChoices } from './app-flow.js';
+import {
+  back,
+  initialChoices,
+  inputsToAsk,
+  screenFor,
+  type Choices,
+  type InitialChoices,
+} from './app-flow.js';
 import { Checklist } from './checklist.js';
 import { EnvironmentPicker } from './environment-picker.js';
 import { InputsForm } from './inputs-form.js';
@@ -27,17 +34,37 @@ export interface AppProps {
   onExit: (exitCode: number) => void;
 }
 
-type Session = { state: 'starting' } | { state: 'running'; handle: SessionHandle } | { state: 'refused'; message: string; exitCode: number };
+type Session =
+  | { state: 'starting' }
+  | { state: 'running'; handle: SessionHandle }
+  | { state: 'refused'; message: string; exitCode: number };
 
 /** Secret inputs go to the session wrapped, whether typed here or given as flags. */
 function givenInputs(runbook: RunbookInfo, values: GivenInputs): GivenInputs {
   const secret = new Set(runbook.inputs.filter((i) => i.secret).map((i) => i.name));
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'string' && secret.has(name) ? new Secret(value, `inputs.${name}`) : value]));
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      typeof value === 'string' && secret.has(name) ? new Secret(value, `inputs.${name}`) : value,
+    ]),
+  );
 }
 
-function Refused({ message, exitCode, onExit }: { message: string; exitCode: number; onExit: (code: number) => void }) {
+function Refused({
+  message,
+  exitCode,
+  onExit,
+}: {
+  message: string;
+  exitCode: number;
+  onExit: (code: number) => void;
+}) {
   const { isRawModeSupported } = useStdin();
-  useInput((input, key) => (key.return || key.escape || input === 'q' || (key.ctrl && input === 'c')) && onExit(exitCode), { isActive: isRawModeSupported });
+  useInput(
+    (input, key) =>
+      (key.return || key.escape || input === 'q' || (key.ctrl && input === 'c')) && onExit(exitCode),
+    { isActive: isRawModeSupported },
+  );
   return (
     <Box flexDirection="column">
       <Text color={tone('red')} wrap="wrap">{`✘ The session did not start: ${message}`}</Text>
@@ -52,46 +79,117 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
   const { rows } = useTerminalSize();
   const [choices, setChoices] = useState<Choices>(() => initialChoices(runbooks, environments, initial));
   const [session, setSession] = useState<Session>();
-  const [stores] = useState(() => ({ decisions: createPromptStore<DecisionRequest, Decision>(), secrets: createPromptStore<string, Secret>() }));
+  const [stores] = useState(() => ({
+    decisions: createPromptStore<DecisionRequest, Decision>(),
+    secrets: createPromptStore<string, Secret>(),
+  }));
   const exited = useRef(false);
-  const exit = useCallback((code: number) => {
-    if (exited.current) return;
-    exited.current = true;
-    onExit(code);
-  }, [onExit]);
+  const exit = useCallback(
+    (code: number) => {
+      if (exited.current) return;
+      exited.current = true;
+      onExit(code);
+    },
+    [onExit],
+  );
   const screen = screenFor(choices, initial);
 
-  useInput((input, key) => key.ctrl && input === 'c' && exit(130), { isActive: isRawModeSupported && session === undefined });
+  useInput((input, key) => key.ctrl && input === 'c' && exit(130), {
+    isActive: isRawModeSupported && session === undefined,
+  });
   useEffect(() => {
     if (screen !== 'start' || session !== undefined || !choices.runbook || !choices.environment) return;
     setSession({ state: 'starting' });
     const inputs = givenInputs(choices.runbook, { ...initial.inputs, ...choices.inputs });
-    start({ runbookId: choices.runbook.id, environment: choices.environment.name, inputs, decide: stores.decisions.ask, askSecret: stores.secrets.ask }).then(
+    start({
+      runbookId: choices.runbook.id,
+      environment: choices.environment.name,
+      inputs,
+      decide: stores.decisions.ask,
+      askSecret: stores.secrets.ask,
+    }).then(
       (handle) => setSession({ state: 'running', handle }),
-      (error: unknown) => setSession({ state: 'refused', message: describeError(error), exitCode: error instanceof RotorError ? error.exitCode : 1 }),
+      (error: unknown) =>
+        setSession({
+          state: 'refused',
+          message: describeError(error),
+          exitCode: error instanceof RotorError ? error.exitCode : 1,
+        }),
     );
   }, [screen, session, choices, initial.inputs, start, stores]);
 
-  if (runbooks.length === 0 || environments.length === 0) return <Refused message={runbooks.length === 0 ? 'no runbooks were found' : 'no environments are configured'} exitCode={0} onExit={exit} />;
-  if (session?.state === 'running') return <RunScreen handle={session.handle} decisions={stores.decisions} secrets={stores.secrets} protectedEnvironment={choices.environment?.protected ?? false} onExit={exit} />;
-  if (session?.state === 'refused') return <Refused message={session.message} exitCode={session.exitCode} onExit={exit} />;
+  if (runbooks.length === 0 || environments.length === 0)
+    return (
+      <Refused
+        message={runbooks.length === 0 ? 'no runbooks were found' : 'no environments are configured'}
+        exitCode={0}
+        onExit={exit}
+      />
+    );
+  if (session?.state === 'running')
+    return (
+      <RunScreen
+        handle={session.handle}
+        decisions={stores.decisions}
+        secrets={stores.secrets}
+        protectedEnvironment={choices.environment?.protected ?? false}
+        onExit={exit}
+      />
+    );
+  if (session?.state === 'refused')
+    return <Refused message={session.message} exitCode={session.exitCode} onExit={exit} />;
   if (session?.state === 'starting') return <Text>Starting the session…</Text>;
   const goBack = () => setChoices((c) => back(c, initial));
   const limit = Math.max(3, rows - 8);
   switch (screen) {
     case 'environment': {
-      const notice = initial.environment !== undefined ? `No environment named "${initial.environment}": choose one.` : undefined;
-      return <EnvironmentPicker environments={environments} notice={notice} limit={limit} onPick={(environment) => setChoices((c) => ({ ...c, environment }))} />;
+      const notice =
+        initial.environment !== undefined
+          ? `No environment named "${initial.environment}": choose one.`
+          : undefined;
+      return (
+        <EnvironmentPicker
+          environments={environments}
+          notice={notice}
+          limit={limit}
+          onPick={(environment) => setChoices((c) => ({ ...c, environment }))}
+        />
+      );
     }
     case 'runbook': {
-      const notice = initial.runbookId !== undefined ? `No runbook "${initial.runbookId}": choose one.` : undefined;
-      const canGoBack = initial.environment === undefined || choices.environment?.name !== initial.environment;
-      return <RunbookPicker runbooks={runbooks} environment={choices.environment!} notice={notice} limit={limit} onBack={canGoBack ? goBack : undefined} onPick={(runbook) => setChoices((c) => ({ ...c, runbook }))} />;
+      const notice =
+        initial.runbookId !== undefined ? `No runbook "${initial.runbookId}": choose one.` : undefined;
+      const canGoBack =
+        initial.environment === undefined || choices.environment?.name !== initial.environment;
+      return (
+        <RunbookPicker
+          runbooks={runbooks}
+          environment={choices.environment!}
+          notice={notice}
+          limit={limit}
+          onBack={canGoBack ? goBack : undefined}
+          onPick={(runbook) => setChoices((c) => ({ ...c, runbook }))}
+        />
+      );
     }
     case 'inputs':
-      return <InputsForm runbook={choices.runbook!} fields={inputsToAsk(choices.runbook!, initial.inputs)} onBack={goBack} onDone={(inputs) => setChoices((c) => ({ ...c, inputs }))} />;
+      return (
+        <InputsForm
+          runbook={choices.runbook!}
+          fields={inputsToAsk(choices.runbook!, initial.inputs)}
+          onBack={goBack}
+          onDone={(inputs) => setChoices((c) => ({ ...c, inputs }))}
+        />
+      );
     case 'checklist':
-      return <Checklist runbook={choices.runbook!} environment={choices.environment!} onBack={goBack} onDone={() => setChoices((c) => ({ ...c, checked: true }))} />;
+      return (
+        <Checklist
+          runbook={choices.runbook!}
+          environment={choices.environment!}
+          onBack={goBack}
+          onDone={() => setChoices((c) => ({ ...c, checked: true }))}
+        />
+      );
     case 'start':
       return <Text>Starting the session…</Text>;
   }

@@ -19,9 +19,18 @@ function heading(request: DecisionRequest): { mark: string; color: string; text:
     const what = request.step.changes ? 'changes something' : 'read-only';
     return { mark: '?', color: 'yellow', text: `Approve ${request.step.title} (${what})` };
   }
-  if (request.kind === 'failure') return { mark: '✘', color: 'red', text: `${request.step.title} failed (attempt ${request.attempt}). What now?` };
+  if (request.kind === 'failure')
+    return {
+      mark: '✘',
+      color: 'red',
+      text: `${request.step.title} failed (attempt ${request.attempt}). What now?`,
+    };
   const where = request.step ? ` at ${request.step.title}` : '';
-  return { mark: '■', color: 'yellow', text: `Interrupted (Ctrl+C)${where}. Roll back, leave as is, or continue?` };
+  return {
+    mark: '■',
+    color: 'yellow',
+    text: `Interrupted (Ctrl+C)${where}. Roll back, leave as is, or continue?`,
+  };
 }
 
 /**
@@ -43,7 +52,8 @@ export function ApprovalPrompt({ prompt, width, rows }: ApprovalPromptProps) {
     { isActive: isRawModeSupported },
   );
   const head = heading(request);
-  const body = request.kind === 'approve' ? request.description : request.kind === 'failure' ? request.error : '';
+  const body =
+    request.kind === 'approve' ? request.description : request.kind === 'failure' ? request.error : '';
   const wanted = state.confirming ? confirmationsFor(request)[state.confirming.index] : undefined;
   const hint = state.hint ? wrapLines(state.hint, width - 2, 3) : [];
   const help = state.help ? helpFor(request.kind) : [];

@@ -33,7 +33,8 @@ export interface Confirmation {
 export function confirmationsFor(request: DecisionRequest): Confirmation[] {
   if (request.kind !== 'approve') return [];
   const list: Confirmation[] = [];
-  if (request.confirmEnvironment) list.push({ what: 'the environment name', text: request.confirmEnvironment });
+  if (request.confirmEnvironment)
+    list.push({ what: 'the environment name', text: request.confirmEnvironment });
   if (request.step.confirm) list.push({ what: 'the confirmation text', text: request.step.confirm });
   return list;
 }
@@ -62,19 +63,43 @@ function printable(input: string): string {
   return [...input].filter((ch) => ch >= ' ' && ch !== '\u007f').join('');
 }
 
-function confirmKey(request: DecisionRequest, state: ApprovalState, key: PromptKey): { state: ApprovalState; decision?: Decision } {
+function confirmKey(
+  request: DecisionRequest,
+  state: ApprovalState,
+  key: PromptKey,
+): { state: ApprovalState; decision?: Decision } {
   const confirming = state.confirming!;
   const wanted = confirmationsFor(request)[confirming.index];
   if (key.escape) return { state: { ...state, confirming: undefined, hint: 'Not approved.' } };
-  if (key.backspace || key.delete) return { state: { ...state, confirming: { ...confirming, typed: confirming.typed.slice(0, -1) }, hint: undefined } };
+  if (key.backspace || key.delete)
+    return {
+      state: {
+        ...state,
+        confirming: { ...confirming, typed: confirming.typed.slice(0, -1) },
+        hint: undefined,
+      },
+    };
   if (key.return) {
-    if (confirming.typed !== wanted.text) return { state: { ...state, hint: `That is not ${wanted.what}: type "${wanted.text}" exactly, or Esc to go back.` } };
+    if (confirming.typed !== wanted.text)
+      return {
+        state: {
+          ...state,
+          hint: `That is not ${wanted.what}: type "${wanted.text}" exactly, or Esc to go back.`,
+        },
+      };
     const index = confirming.index + 1;
-    if (index < confirmationsFor(request).length) return { state: { ...state, confirming: { index, typed: '' }, hint: undefined } };
+    if (index < confirmationsFor(request).length)
+      return { state: { ...state, confirming: { index, typed: '' }, hint: undefined } };
     return { state: { ...state, confirming: undefined, hint: undefined }, decision: 'approve' };
   }
   if (key.ctrl || key.meta) return { state };
-  return { state: { ...state, confirming: { ...confirming, typed: confirming.typed + printable(key.input) }, hint: undefined } };
+  return {
+    state: {
+      ...state,
+      confirming: { ...confirming, typed: confirming.typed + printable(key.input) },
+      hint: undefined,
+    },
+  };
 }
 
 /**
@@ -82,26 +107,36 @@ function confirmKey(request: DecisionRequest, state: ApprovalState, key: PromptK
  * that changes something never runs on a bare Enter, confirmation texts must be typed exactly,
  * and abort or roll back at an approval or failure ask for the same key once more.
  */
-export function approvalKey(request: DecisionRequest, state: ApprovalState, key: PromptKey): { state: ApprovalState; decision?: Decision } {
+export function approvalKey(
+  request: DecisionRequest,
+  state: ApprovalState,
+  key: PromptKey,
+): { state: ApprovalState; decision?: Decision } {
   if (state.confirming) return confirmKey(request, state, key);
   if (key.ctrl || key.meta) return { state };
   const ch = key.return ? '\r' : key.input.toLowerCase();
   if (state.armed) {
     const again = state.armed === 'abort' ? 'a' : 'b';
-    return ch === again ? { state: { ...state, armed: undefined, hint: undefined }, decision: state.armed } : { state: { ...state, armed: undefined, hint: 'Cancelled.' } };
+    return ch === again
+      ? { state: { ...state, armed: undefined, hint: undefined }, decision: state.armed }
+      : { state: { ...state, armed: undefined, hint: 'Cancelled.' } };
   }
   if (ch === '?') return { state: { ...state, help: !state.help, hint: undefined } };
   if (key.escape) return { state: { ...state, help: false, hint: undefined } };
   const approveNow = (): { state: ApprovalState; decision?: Decision } =>
-    confirmationsFor(request).length > 0 ? { state: { ...state, confirming: { index: 0, typed: '' }, hint: undefined } } : { state: { ...state, hint: undefined }, decision: 'approve' };
+    confirmationsFor(request).length > 0
+      ? { state: { ...state, confirming: { index: 0, typed: '' }, hint: undefined } }
+      : { state: { ...state, hint: undefined }, decision: 'approve' };
   if (ch === '\r') {
-    if (request.kind !== 'approve') return { state: { ...state, hint: `Choose with a key: ${legendFor(request.kind)}` } };
+    if (request.kind !== 'approve')
+      return { state: { ...state, hint: `Choose with a key: ${legendFor(request.kind)}` } };
     return request.step.changes ? { state: { ...state, hint: ENTER_HINT } } : approveNow();
   }
   const decision = KEYS[request.kind][ch];
   if (!decision) return { state };
   if (decision === 'approve') return approveNow();
-  if (request.kind !== 'interrupt' && (decision === 'abort' || decision === 'rollback')) return { state: { ...state, armed: decision, hint: ARMED_HINT[decision] } };
+  if (request.kind !== 'interrupt' && (decision === 'abort' || decision === 'rollback'))
+    return { state: { ...state, armed: decision, hint: ARMED_HINT[decision] } };
   return { state: { ...state, hint: undefined }, decision };
 }
 
@@ -115,8 +150,12 @@ export function helpFor(kind: DecisionRequest['kind']): string[] {
     ];
   }
   return [
-    kind === 'approve' ? 'y  approve: run this step (Enter only if it changes nothing)' : 'r  retry: run the failed step again',
-    kind === 'approve' ? 's  skip: do not run this step; go on with the next one' : 's  skip: accept the failure; go on with the next step',
+    kind === 'approve'
+      ? 'y  approve: run this step (Enter only if it changes nothing)'
+      : 'r  retry: run the failed step again',
+    kind === 'approve'
+      ? 's  skip: do not run this step; go on with the next one'
+      : 's  skip: accept the failure; go on with the next step',
     'a  abort: stop here; completed steps stay as they are (press twice)',
     'b  roll back: undo completed steps, newest first, then stop (press twice)',
     'Ctrl+C  stop at the next safe point and choose what to do',

@@ -21,11 +21,15 @@ export interface ChecklistKey {
  * next unticked one; space on a ticked item unticks it. Enter continues only once every item is
  * ticked: there is deliberately no "tick all", each item is a thing to have done.
  */
-export function checklistKey(state: ChecklistState, key: ChecklistKey): { state: ChecklistState; done?: true } {
+export function checklistKey(
+  state: ChecklistState,
+  key: ChecklistKey,
+): { state: ChecklistState; done?: true } {
   const count = state.ticked.length;
   const all = state.ticked.every(Boolean);
   if (key.upArrow) return { state: { ...state, cursor: Math.max(0, state.cursor - 1), hint: undefined } };
-  if (key.downArrow) return { state: { ...state, cursor: Math.min(count - 1, state.cursor + 1), hint: undefined } };
+  if (key.downArrow)
+    return { state: { ...state, cursor: Math.min(count - 1, state.cursor + 1), hint: undefined } };
   if (key.return && all) return { state, done: true };
   const space = key.input === ' ';
   if (!space && !key.return) return { state };
@@ -33,7 +37,13 @@ export function checklistKey(state: ChecklistState, key: ChecklistKey): { state:
   if (ticked[state.cursor]) {
     if (space) ticked[state.cursor] = false;
     const next = ticked.findIndex((t) => !t);
-    return { state: { cursor: space ? state.cursor : Math.max(0, next), ticked, hint: space ? undefined : 'Tick every item before starting.' } };
+    return {
+      state: {
+        cursor: space ? state.cursor : Math.max(0, next),
+        ticked,
+        hint: space ? undefined : 'Tick every item before starting.',
+      },
+    };
   }
   ticked[state.cursor] = true;
   const after = ticked.findIndex((t, i) => !t && i > state.cursor);

@@ -44,7 +44,9 @@ export function Checklist({ runbook, environment, onDone, onBack }: ChecklistPro
       {all ? (
         <Text bold>All checked. Press Enter to start; every step still asks before it runs.</Text>
       ) : (
-        <Text dimColor>{`${count} of ${state.ticked.length} checked · Space/Enter tick · ↑/↓ move · Esc back · Ctrl+C quit`}</Text>
+        <Text
+          dimColor
+        >{`${count} of ${state.ticked.length} checked · Space/Enter tick · ↑/↓ move · Esc back · Ctrl+C quit`}</Text>
       )}
     </Box>
   );

@@ -7,7 +7,10 @@ import { Item, Pointer } from './select-parts.js';
 
 /** Badges in words, so a protected environment stands out without colour. */
 export function environmentLabel(env: EnvironmentInfo): string {
-  const badges = [env.sandbox ? '[sandbox · drill]' : undefined, env.protected ? '[PROTECTED: you type its name before the first change]' : undefined].filter(Boolean);
+  const badges = [
+    env.sandbox ? '[sandbox · drill]' : undefined,
+    env.protected ? '[PROTECTED: you type its name before the first change]' : undefined,
+  ].filter(Boolean);
   return [env.name, ...badges].join('  ');
 }
 

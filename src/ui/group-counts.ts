@@ -3,7 +3,16 @@ import type { StepView, ViewState } from '../engine/view-state.js';
 import { STATUS_MARK, STATUS_WORD } from './marks.js';
 
 /** The statuses worth naming while a group runs, in the order a reader scans them. */
-const ORDER: StepStatus[] = ['succeeded', 'running', 'failed', 'undoing', 'rolled-back', 'undo-failed', 'skipped', 'pending'];
+const ORDER: StepStatus[] = [
+  'succeeded',
+  'running',
+  'failed',
+  'undoing',
+  'rolled-back',
+  'undo-failed',
+  'skipped',
+  'pending',
+];
 const ACTIVE = new Set<StepStatus>(['running', 'undoing', 'failed', 'undo-failed']);
 
 /** How a group's children stand: counts per status, and the ones worth showing one by one. */

@@ -19,7 +19,10 @@ function cells(children: StepView[], cellWidth: number, tick: number) {
   return children.map((child) => (
     <Box key={child.id} width={cellWidth} flexShrink={0}>
       <Text wrap="truncate-end">
-        <Text color={tone(STATUS_COLOR[child.status])}>{isActive(child.status) ? spinnerFrame(tick) : STATUS_MARK[child.status]}</Text> {truncate(cellLabel(child), cellWidth - 4)}
+        <Text color={tone(STATUS_COLOR[child.status])}>
+          {isActive(child.status) ? spinnerFrame(tick) : STATUS_MARK[child.status]}
+        </Text>{' '}
+        {truncate(cellLabel(child), cellWidth - 4)}
       </Text>
     </Box>
   ));
@@ -39,13 +42,20 @@ export function GroupGrid({ state, group, width, rows, tick }: GroupGridProps) {
   const lines = Math.max(1, rows - 2);
   const capacity = perLine * lines;
   // When even the active children overflow, the last line says how many were left out.
-  const shown = children.length <= capacity ? children : active.length <= capacity ? active : active.slice(0, perLine * (lines - 1));
+  const shown =
+    children.length <= capacity
+      ? children
+      : active.length <= capacity
+        ? active
+        : active.slice(0, perLine * (lines - 1));
   const hidden = children.length <= capacity ? 0 : active.length - shown.length;
   const grid: StepView[][] = [];
   for (let i = 0; i < shown.length; i += perLine) grid.push(shown.slice(i, i + perLine));
   return (
     <Box flexDirection="column" paddingLeft={2}>
-      <Text wrap="truncate-end">{progressBar(done, children.length, Math.min(30, Math.max(10, width - 30)), 'done')}</Text>
+      <Text wrap="truncate-end">
+        {progressBar(done, children.length, Math.min(30, Math.max(10, width - 30)), 'done')}
+      </Text>
       <Text wrap="truncate-end">{countsLine(counts)}</Text>
       {grid.map((row, i) => (
         <Box key={i}>{cells(row, cellWidth, tick)}</Box>

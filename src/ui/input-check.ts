@@ -8,7 +8,8 @@ type InputSpec = RunbookInfo['inputs'][number];
  */
 export function checkInput(spec: InputSpec, value: string): string | undefined {
   if (value === '') {
-    if (spec.required && spec.default === undefined) return `${spec.name} is required${spec.describe ? `: ${spec.describe}` : ''}.`;
+    if (spec.required && spec.default === undefined)
+      return `${spec.name} is required${spec.describe ? `: ${spec.describe}` : ''}.`;
     return undefined;
   }
   if (spec.pattern !== undefined) {
@@ -23,6 +24,7 @@ export function checkInput(spec: InputSpec, value: string): string | undefined {
       return `${shown} does not match the pattern ${spec.pattern}${spec.describe ? ` (expected: ${spec.describe})` : ''}.`;
     }
   }
-  if (spec.choices && !spec.choices.includes(value)) return `${spec.secret ? 'The value typed' : `"${value}"`} is not one of ${spec.choices.join(', ')}.`;
+  if (spec.choices && !spec.choices.includes(value))
+    return `${spec.secret ? 'The value typed' : `"${value}"`} is not one of ${spec.choices.join(', ')}.`;
   return undefined;
 }

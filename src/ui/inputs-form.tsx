@@ -22,11 +22,18 @@ export interface InputsFormProps {
 
 function firstDrafts(fields: InputSpec[]): Record<string, string> {
   // Secret defaults are not shown, not even masked: an empty answer keeps them.
-  return Object.fromEntries(fields.map((f) => [f.name, f.secret || f.default === undefined ? '' : String(f.default)]));
+  return Object.fromEntries(
+    fields.map((f) => [f.name, f.secret || f.default === undefined ? '' : String(f.default)]),
+  );
 }
 
 function shownValue(field: InputSpec, value: string): string {
-  if (value === '') return field.default !== undefined ? (field.secret ? '(default)' : `${field.default} (default)`) : '(empty)';
+  if (value === '')
+    return field.default !== undefined
+      ? field.secret
+        ? '(default)'
+        : `${field.default} (default)`
+      : '(empty)';
   return field.secret ? MASK : value;
 }
 
@@ -58,7 +65,8 @@ export function InputsForm({ runbook, fields, onDone, onBack }: InputsFormProps)
   // on the field the previous key moved to, so the handlers read these refs, not the last render.
   const at = useRef({ index: 0, drafts });
   const setIndex = (i: number) => setIndexState((at.current.index = i));
-  const setDrafts = (update: (d: Record<string, string>) => Record<string, string>) => setDraftsState((at.current.drafts = update(at.current.drafts)));
+  const setDrafts = (update: (d: Record<string, string>) => Record<string, string>) =>
+    setDraftsState((at.current.drafts = update(at.current.drafts)));
   const field = fields[index];
 
   const previous = () => {
@@ -112,12 +120,20 @@ export function InputsForm({ runbook, fields, onDone, onBack }: InputsFormProps)
               <Text color={tone('cyan')}>{'› '}</Text>
               <Text bold>{f.name}</Text>
               {f.choices ? null : ': '}
-              {f.choices ? null : <Text>{`${f.secret ? '•'.repeat(drafts[f.name].length) : drafts[f.name]}▌`}</Text>}
+              {f.choices ? null : (
+                <Text>{`${f.secret ? '•'.repeat(drafts[f.name].length) : drafts[f.name]}▌`}</Text>
+              )}
             </Text>
             <Explain field={f} />
             {f.choices ? (
               <Box paddingLeft={4}>
-                <SelectInput indicatorComponent={Pointer} itemComponent={Item} items={f.choices.map((c) => ({ label: c, value: c }))} initialIndex={Math.max(0, f.choices.indexOf(String(f.default ?? '')))} onSelect={(item) => submit(item.value)} />
+                <SelectInput
+                  indicatorComponent={Pointer}
+                  itemComponent={Item}
+                  items={f.choices.map((c) => ({ label: c, value: c }))}
+                  initialIndex={Math.max(0, f.choices.indexOf(String(f.default ?? '')))}
+                  onSelect={(item) => submit(item.value)}
+                />
               </Box>
             ) : null}
             {error ? (
@@ -132,7 +148,11 @@ export function InputsForm({ runbook, fields, onDone, onBack }: InputsFormProps)
           </Text>
         ),
       )}
-      <Text dimColor>{field.choices ? '↑/↓ move · Enter choose · Esc back · Ctrl+C quit' : 'Enter accept · Esc back · Ctrl+C quit'}</Text>
+      <Text dimColor>
+        {field.choices
+          ? '↑/↓ move · Enter choose · Esc back · Ctrl+C quit'
+          : 'Enter accept · Esc back · Ctrl+C quit'}
+      </Text>
     </Box>
   );
 }

@@ -14,7 +14,8 @@ export function lastLines(state: ViewState, stepId: string, count: number): stri
     // One line each: a multi-line message would break the live area's fixed height.
     const text = line.text.replace(/\r?\n/g, ' ↵ ');
     if (line.stepId === stepId) out.push(text);
-    else if (children.length > 0 && state.steps[line.stepId]?.parentId === stepId) out.push(`[${line.stepId}] ${text}`);
+    else if (children.length > 0 && state.steps[line.stepId]?.parentId === stepId)
+      out.push(`[${line.stepId}] ${text}`);
   }
   return out.reverse();
 }

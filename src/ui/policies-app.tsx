@@ -7,11 +7,21 @@ function Standalone({ data, onExit, rows }: { data: PoliciesScreenData; onExit: 
   useInput((input, key) => {
     if ((key.ctrl && input === 'c') || input === 'q') onExit();
   });
-  return <PoliciesScreen {...data} onBack={onExit} limit={Math.max(5, rows - 6)} width={process.stdout.columns ?? 80} />;
+  return (
+    <PoliciesScreen
+      {...data}
+      onBack={onExit}
+      limit={Math.max(5, rows - 6)}
+      width={process.stdout.columns ?? 80}
+    />
+  );
 }
 
 /** `rotor policy browse`: the policies screen on its own, until the operator leaves it. */
 export async function browsePolicies(data: PoliciesScreenData): Promise<void> {
-  const app = render(<Standalone data={data} onExit={() => app.unmount()} rows={process.stdout.rows ?? 24} />, { exitOnCtrlC: false });
+  const app = render(
+    <Standalone data={data} onExit={() => app.unmount()} rows={process.stdout.rows ?? 24} />,
+    { exitOnCtrlC: false },
+  );
   await app.waitUntilExit();
 }

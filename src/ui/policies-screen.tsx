@@ -25,7 +25,15 @@ export interface PoliciesScreenProps {
 
 type Opened = { path: string; entries?: HistoryEntry[]; error?: string };
 
-export function PoliciesScreen({ environment, rows, now, loadHistory, onBack, limit = 12, width = 80 }: PoliciesScreenProps) {
+export function PoliciesScreen({
+  environment,
+  rows,
+  now,
+  loadHistory,
+  onBack,
+  limit = 12,
+  width = 80,
+}: PoliciesScreenProps) {
   const { isRawModeSupported } = useStdin();
   const [selected, setSelected] = useState(0);
   const [opened, setOpened] = useState<Opened | undefined>();
@@ -35,7 +43,8 @@ export function PoliciesScreen({ environment, rows, now, loadHistory, onBack, li
     let live = true;
     loadHistory(opened.path).then(
       (entries) => live && setOpened((o) => (o?.path === opened.path ? { ...o, entries } : o)),
-      (error: unknown) => live && setOpened((o) => (o?.path === opened.path ? { ...o, error: (error as Error).message } : o)),
+      (error: unknown) =>
+        live && setOpened((o) => (o?.path === opened.path ? { ...o, error: (error as Error).message } : o)),
     );
     return () => {
       live = false;
@@ -62,16 +71,25 @@ export function PoliciesScreen({ environment, rows, now, loadHistory, onBack, li
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>Rotation policies</Text> in {environment} · {due} due · {rows.length} {rows.length === 1 ? 'policy' : 'policies'}
+        <Text bold>Rotation policies</Text> in {environment} · {due} due · {rows.length}{' '}
+        {rows.length === 1 ? 'policy' : 'policies'}
       </Text>
       {opened ? (
-        <PoliciesHistory secretPath={opened.path} entries={opened.entries} error={opened.error} limit={limit} width={width} />
+        <PoliciesHistory
+          secretPath={opened.path}
+          entries={opened.entries}
+          error={opened.error}
+          limit={limit}
+          width={width}
+        />
       ) : rows.length === 0 ? (
         <Text dimColor>no rotation policies yet: rotor policy add &lt;secret_path&gt; creates one</Text>
       ) : (
         <PoliciesList rows={rows} selected={selected} limit={limit} now={now} width={width} />
       )}
-      <Text dimColor>{opened ? 'Esc back to the policies' : `↑/↓ move · Enter history${onBack ? ' · Esc back' : ''}`}</Text>
+      <Text dimColor>
+        {opened ? 'Esc back to the policies' : `↑/↓ move · Enter history${onBack ? ' · Esc back' : ''}`}
+      </Text>
     </Box>
   );
 }

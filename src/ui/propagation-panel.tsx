@@ -3,7 +3,13 @@ import type { ViewState } from '../engine/view-state.js';
 import { LINK_MARK, propagationChain, type LinkState } from './propagation.js';
 import { tone } from './tone.js';
 
-const COLOR: Record<LinkState, string | undefined> = { waiting: undefined, active: 'yellow', ok: 'green', failed: 'red', restored: 'magenta' };
+const COLOR: Record<LinkState, string | undefined> = {
+  waiting: undefined,
+  active: 'yellow',
+  ok: 'green',
+  failed: 'red',
+  restored: 'magenta',
+};
 
 /** One line: where the new value has got to on its way from Vault to the running service. */
 export function PropagationPanel({ state }: { state: ViewState }) {

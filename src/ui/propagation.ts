@@ -11,7 +11,14 @@ export interface ChainLink {
 }
 
 const VAULT_READS = new Set(['vault.kv-snapshot']);
-const VAULT_WRITES = new Set(['vault.kv-patch', 'vault.kv-write', 'vault.kv-promote', 'vault.kv-rotate', 'vault.kv-rotate-random', 'vault.kv-restore']);
+const VAULT_WRITES = new Set([
+  'vault.kv-patch',
+  'vault.kv-write',
+  'vault.kv-promote',
+  'vault.kv-rotate',
+  'vault.kv-rotate-random',
+  'vault.kv-restore',
+]);
 const SYNCS = new Set(['kubernetes.force-sync']);
 const RESTARTS = new Set(['kubernetes.rollout-restart', 'kubernetes.restart-all']);
 
@@ -37,22 +44,50 @@ export function propagationChain(state: ViewState): ChainLink[] {
   if (writes.length) {
     const from = by(VAULT_READS).find((s) => typeof s.outputs?.version === 'number')?.outputs?.version;
     const to = [...writes].reverse().find((s) => typeof s.outputs?.version === 'number')?.outputs?.version;
-    const count = writes.length > 1 ? `${writes.filter((s) => s.status === 'succeeded').length}/${writes.length} written` : '';
-    links.push({ name: 'Vault', state: stateOf(writes), detail: count || (from !== undefined && to !== undefined ? `v${from}→v${to}` : to !== undefined ? `v${to}` : from !== undefined ? `v${from}` : '') });
+    const count =
+      writes.length > 1
+        ? `${writes.filter((s) => s.status === 'succeeded').length}/${writes.length} written`
+        : '';
+    links.push({
+      name: 'Vault',
+      state: stateOf(writes),
+      detail:
+        count ||
+        (from !== undefined && to !== undefined
+          ? `v${from}→v${to}`
+          : to !== undefined
+            ? `v${to}`
+            : from !== undefined
+              ? `v${from}`
+              : ''),
+    });
   }
   const syncs = by(SYNCS);
   if (syncs.length) {
     const synced = syncs.filter((s) => s.status === 'succeeded');
-    const hash = synced.map((s) => s.outputs?.data_hash).find((h) => typeof h === 'string') as string | undefined;
+    const hash = synced.map((s) => s.outputs?.data_hash).find((h) => typeof h === 'string') as
+      string | undefined;
     // The mark says refreshed-and-Ready; the hash is what an operator compares with Vault's.
     links.push({ name: 'ExternalSecret', state: stateOf(syncs), detail: '' });
-    links.push({ name: 'Secret', state: stateOf(syncs), detail: hash ? `#${hash.replace(/^sha256:/, '').slice(0, 6)}` : '' });
+    links.push({
+      name: 'Secret',
+      state: stateOf(syncs),
+      detail: hash ? `#${hash.replace(/^sha256:/, '').slice(0, 6)}` : '',
+    });
   }
   const restarts = by(RESTARTS);
   if (restarts.length) {
     const progress = restarts.find((s) => s.status === 'running')?.progress;
     const replicas = restarts.map((s) => s.outputs?.replicas).find((r) => typeof r === 'number');
-    links.push({ name: 'pods', state: stateOf(restarts), detail: progress ? `${progress.done}/${progress.total}` : replicas !== undefined && stateOf(restarts) === 'ok' ? `${replicas}/${replicas}` : '' });
+    links.push({
+      name: 'pods',
+      state: stateOf(restarts),
+      detail: progress
+        ? `${progress.done}/${progress.total}`
+        : replicas !== undefined && stateOf(restarts) === 'ok'
+          ? `${replicas}/${replicas}`
+          : '',
+    });
   }
   const checks = all.filter((s) => s.phase === 'verify' && s.parentId === undefined);
   if (checks.length) {
@@ -62,4 +97,10 @@ export function propagationChain(state: ViewState): ChainLink[] {
   return links;
 }
 
-export const LINK_MARK: Record<LinkState, string> = { waiting: '○', active: '◐', ok: '✔', failed: '✘', restored: '↺' };
+export const LINK_MARK: Record<LinkState, string> = {
+  waiting: '○',
+  active: '◐',
+  ok: '✔',
+  failed: '✘',
+  restored: '↺',
+};

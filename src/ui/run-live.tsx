@@ -32,16 +32,30 @@ function Header({ state, protectedEnvironment }: Pick<RunLiveProps, 'state' | 'p
     <Text wrap="truncate-end">
       <Text bold>rotor</Text> · {plan?.title ?? 'starting…'}
       {plan ? ` · ${plan.environment}` : ''}
-      {plan?.drill ? <Text color={tone('cyan')} bold>{' [DRILL]'}</Text> : null}
-      {protectedEnvironment ? <Text color={tone('red')} bold>{' [PROTECTED]'}</Text> : null}
-      {state.rollingBack ? <Text color={tone('magenta')} bold>{' [ROLLING BACK]'}</Text> : null}
+      {plan?.drill ? (
+        <Text color={tone('cyan')} bold>
+          {' [DRILL]'}
+        </Text>
+      ) : null}
+      {protectedEnvironment ? (
+        <Text color={tone('red')} bold>
+          {' [PROTECTED]'}
+        </Text>
+      ) : null}
+      {state.rollingBack ? (
+        <Text color={tone('magenta')} bold>
+          {' [ROLLING BACK]'}
+        </Text>
+      ) : null}
     </Text>
   );
 }
 
 function footer(props: RunLiveProps): string {
-  if (props.decision?.request.kind === 'interrupt') return 'The run is paused: nothing more happens until you choose.';
-  if (props.interruptPending || props.state.interrupted) return '■ Ctrl+C received: stopping at the next safe point, when the running step ends…';
+  if (props.decision?.request.kind === 'interrupt')
+    return 'The run is paused: nothing more happens until you choose.';
+  if (props.interruptPending || props.state.interrupted)
+    return '■ Ctrl+C received: stopping at the next safe point, when the running step ends…';
   return 'Ctrl+C: stop at the next safe point';
 }
 
@@ -57,7 +71,10 @@ export function RunLive(props: RunLiveProps) {
   const prompting = decision !== undefined || secret !== undefined;
   // While a step runs the spinner redraws the live area several times a second: keep it short
   // (the full history is in the scrollback above). A prompt does not redraw, so it may be taller.
-  const listRows = Math.min(state.order.length, prompting ? Math.max(3, Math.floor(room / 3)) : Math.max(3, Math.min(7, room - 6)));
+  const listRows = Math.min(
+    state.order.length,
+    prompting ? Math.max(3, Math.floor(room / 3)) : Math.max(3, Math.min(7, room - 6)),
+  );
   const blockRows = prompting ? room - listRows : Math.min(6, room - listRows);
   const current = state.current ? state.steps[state.current] : undefined;
   return (

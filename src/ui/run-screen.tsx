@@ -64,7 +64,15 @@ export function RunScreen({ handle, decisions, secrets, protectedEnvironment, on
     <Box flexDirection="column">
       <Scrollback state={state} />
       {state.outcome ? (
-        <Summary state={state} outcome={state.outcome} journalPath={handle.journalPath} sessionId={handle.sessionId} width={columns} rows={rows} onExit={onExit} />
+        <Summary
+          state={state}
+          outcome={state.outcome}
+          journalPath={handle.journalPath}
+          sessionId={handle.sessionId}
+          width={columns}
+          rows={rows}
+          onExit={onExit}
+        />
       ) : crash !== undefined ? (
         <Box flexDirection="column">
           <Text color={tone('red')}>{`✘ The session stopped unexpectedly: ${crash}`}</Text>
@@ -73,7 +81,17 @@ export function RunScreen({ handle, decisions, secrets, protectedEnvironment, on
           <Text dimColor>Enter or q to exit (exit code 3)</Text>
         </Box>
       ) : (
-        <RunLive state={state} decision={decision} secret={secret} interruptPending={interruptPending} protectedEnvironment={protectedEnvironment} width={columns} rows={rows} tick={tick} now={Date.now()} />
+        <RunLive
+          state={state}
+          decision={decision}
+          secret={secret}
+          interruptPending={interruptPending}
+          protectedEnvironment={protectedEnvironment}
+          width={columns}
+          rows={rows}
+          tick={tick}
+          now={Date.now()}
+        />
       )}
     </Box>
   );

@@ -18,7 +18,11 @@ export interface RunbookPickerProps {
 
 function facts(runbook: RunbookInfo): string {
   const inputs = runbook.inputs.map((i) => (i.secret ? `${i.name} (secret)` : i.name));
-  return [inputs.length ? `inputs: ${inputs.join(', ')}` : 'no inputs', `${runbook.checklist.length} checklist item(s)`, runbook.file].join(' · ');
+  return [
+    inputs.length ? `inputs: ${inputs.join(', ')}` : 'no inputs',
+    `${runbook.checklist.length} checklist item(s)`,
+    runbook.file,
+  ].join(' · ');
 }
 
 export function RunbookPicker({ runbooks, environment, onPick, onBack, notice, limit }: RunbookPickerProps) {

@@ -22,11 +22,13 @@ export function Scrollback({ state }: { state: ViewState }) {
   const c = cache.current;
   if (state.plan) {
     // A new array only when lines arrived: <Static> memoises on the array it is given.
-    const added: Item[] = c.items.length === 0 ? [{ key: 'heading', text: sessionHeading(state.plan), bold: true }] : [];
+    const added: Item[] =
+      c.items.length === 0 ? [{ key: 'heading', text: sessionHeading(state.plan), bold: true }] : [];
     for (; c.seen < state.log.length; c.seen++) {
       const line = state.log[c.seen];
       const text = formatLogLine(line, state.steps);
-      if (text !== undefined) added.push({ key: String(line.seq), text, color: line.kind === 'error' ? 'red' : undefined });
+      if (text !== undefined)
+        added.push({ key: String(line.seq), text, color: line.kind === 'error' ? 'red' : undefined });
     }
     if (added.length > 0) c.items = [...c.items, ...added];
   }

@@ -32,7 +32,11 @@ export function SecretPrompt({ prompt }: { prompt: PendingPrompt<string, Secret>
             setValue(v);
             setHint(undefined);
           }}
-          onSubmit={(v) => (v === '' ? setHint('Nothing typed: type the value, or Esc to cancel the step.') : prompt.answer(new Secret(v, secretLabel(prompt.request))))}
+          onSubmit={(v) =>
+            v === ''
+              ? setHint('Nothing typed: type the value, or Esc to cancel the step.')
+              : prompt.answer(new Secret(v, secretLabel(prompt.request)))
+          }
           onCancel={() => prompt.cancel(new Error(`the operator cancelled the entry of "${prompt.request}"`))}
         />
       </Text>

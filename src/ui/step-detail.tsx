@@ -16,8 +16,12 @@ export interface StepDetailProps {
 export function StepDetail({ state, stepId, width, rows, tick }: StepDetailProps) {
   const step = state.steps[stepId];
   if (!step) return null;
-  if (step.children.length > 0 && step.status === 'running') return <GroupGrid state={state} group={step} width={width} rows={rows} tick={tick} />;
-  const progress = step.progress && step.status === 'running' ? progressBar(step.progress.done, step.progress.total, 20, step.progress.label) : undefined;
+  if (step.children.length > 0 && step.status === 'running')
+    return <GroupGrid state={state} group={step} width={width} rows={rows} tick={tick} />;
+  const progress =
+    step.progress && step.status === 'running'
+      ? progressBar(step.progress.done, step.progress.total, 20, step.progress.label)
+      : undefined;
   const lines = lastLines(state, stepId, Math.max(1, rows - (progress ? 1 : 0)));
   return (
     <Box flexDirection="column" paddingLeft={2}>

@@ -17,7 +17,8 @@ export interface StepLineProps {
 export function stepLineTail(step: StepView, now: number): string {
   const word = step.status === 'pending' || step.status === 'succeeded' ? '' : STATUS_WORD[step.status];
   const live = step.status === 'running' && step.startedAt !== undefined ? now - step.startedAt : undefined;
-  const ms = live ?? (step.status === 'pending' || step.status === 'awaiting-approval' ? undefined : step.durationMs);
+  const ms =
+    live ?? (step.status === 'pending' || step.status === 'awaiting-approval' ? undefined : step.durationMs);
   const attempt = step.attempt > 1 && step.status === 'running' ? `attempt ${step.attempt}` : '';
   return [word, attempt, ms !== undefined ? formatDuration(Math.max(0, ms)) : ''].filter(Boolean).join(' · ');
 }
@@ -28,7 +29,12 @@ export function stepLineTail(step: StepView, now: number): string {
  */
 export function StepLine({ step, current, tick, now }: StepLineProps) {
   const mark = isActive(step.status) ? spinnerFrame(tick) : STATUS_MARK[step.status];
-  const group = step.children.length > 0 && step.progress ? ` (${step.progress.done}/${step.progress.total})` : step.children.length > 0 ? ` (${step.children.length} in parallel)` : '';
+  const group =
+    step.children.length > 0 && step.progress
+      ? ` (${step.progress.done}/${step.progress.total})`
+      : step.children.length > 0
+        ? ` (${step.children.length} in parallel)`
+        : '';
   return (
     <Box>
       <Box flexGrow={1} flexShrink={1}>

@@ -4,8 +4,20 @@ import { StepLine } from './step-line.js';
 import { stepWindow } from './step-window.js';
 
 /** The top-level steps with marks and durations, folded to `rows` lines around the current one. */
-export function StepList({ state, rows, tick, now }: { state: ViewState; rows: number; tick: number; now: number }) {
-  const current = state.current ? state.order.indexOf(state.current) : state.order.findIndex((id) => state.steps[id]?.status === 'pending');
+export function StepList({
+  state,
+  rows,
+  tick,
+  now,
+}: {
+  state: ViewState;
+  rows: number;
+  tick: number;
+  now: number;
+}) {
+  const current = state.current
+    ? state.order.indexOf(state.current)
+    : state.order.findIndex((id) => state.steps[id]?.status === 'pending');
   const win = stepWindow(state.order.length, current < 0 ? state.order.length - 1 : current, rows);
   const shown = state.order.slice(win.start, win.end);
   return (

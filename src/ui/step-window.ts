@@ -19,7 +19,8 @@ export function stepWindow(count: number, current: number, rows: number): StepWi
   const context = room >= 4 ? 1 : 0;
   const start = Math.max(0, at - context);
   if (start === 0) return { start: 0, end: room - 1, before: 0, after: count - (room - 1) };
-  if (start + room - 1 >= count) return { start: count - (room - 1), end: count, before: count - (room - 1), after: 0 };
+  if (start + room - 1 >= count)
+    return { start: count - (room - 1), end: count, before: count - (room - 1), after: 0 };
   const end = start + room - 2;
   return { start, end, before: start, after: count - end };
 }

@@ -48,11 +48,15 @@ export function Summary({ state, outcome, journalPath, sessionId, width, rows, o
   const journalRows = Math.ceil(`Journal: ${journalPath}`.length / Math.max(1, width));
   // Heading, reason, "Steps", "Next", journal, session, key line, one spare: the steps get the rest.
   const room = Math.max(3, rows - 7 - journalRows - next.length);
-  const { shown, folded } = foldSteps(state.order.map((id) => state.steps[id]), room);
+  const { shown, folded } = foldSteps(
+    state.order.map((id) => state.steps[id]),
+    room,
+  );
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        <Text color={tone(head.color)} bold>{`${head.mark} ${head.text}`}</Text> · {state.plan?.title ?? ''} · {state.plan?.environment ?? ''}
+        <Text color={tone(head.color)} bold>{`${head.mark} ${head.text}`}</Text> · {state.plan?.title ?? ''} ·{' '}
+        {state.plan?.environment ?? ''}
         {state.plan?.drill ? ' [DRILL]' : ''}
       </Text>
       {reason ? <Text wrap="truncate-end">{`  ${reason}`}</Text> : null}
@@ -71,7 +75,9 @@ export function Summary({ state, outcome, journalPath, sessionId, width, rows, o
         <Text key={i}>{`  ${line}`}</Text>
       ))}
       <Text wrap="wrap">{`Journal: ${journalPath}`}</Text>
-      <Text wrap="truncate-end">{truncate(`Session ${sessionId} · review it later with: rotor sessions show ${sessionId}`, width)}</Text>
+      <Text wrap="truncate-end">
+        {truncate(`Session ${sessionId} · review it later with: rotor sessions show ${sessionId}`, width)}
+      </Text>
       <Text dimColor>{`Enter or q to exit (exit code ${outcome.exitCode})`}</Text>
     </Box>
   );

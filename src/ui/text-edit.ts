@@ -9,11 +9,21 @@ export function printable(input: string): string {
 }
 
 /** Line editing without a cursor: type, paste, Backspace, Enter submits, Esc cancels. */
-export function editText(value: string, key: PromptKey & { tab?: boolean; upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean }): TextEdit {
+export function editText(
+  value: string,
+  key: PromptKey & {
+    tab?: boolean;
+    upArrow?: boolean;
+    downArrow?: boolean;
+    leftArrow?: boolean;
+    rightArrow?: boolean;
+  },
+): TextEdit {
   if (key.return) return { submit: value };
   if (key.escape) return { cancel: true };
   if (key.backspace || key.delete) return { value: value.slice(0, -1) };
   if (key.ctrl && key.input === 'u') return { value: '' };
-  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return { value };
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow)
+    return { value };
   return { value: value + printable(key.input) };
 }

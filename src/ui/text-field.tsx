@@ -14,7 +14,15 @@ export interface TextFieldProps {
   placeholder?: string;
 }
 
-export function TextField({ value, onChange, onSubmit, onCancel, mask = false, focus, placeholder }: TextFieldProps) {
+export function TextField({
+  value,
+  onChange,
+  onSubmit,
+  onCancel,
+  mask = false,
+  focus,
+  placeholder,
+}: TextFieldProps) {
   const { isRawModeSupported } = useStdin();
   // The handler may run twice before the parent re-renders with the new value.
   const latest = useRef(value);

@@ -35,7 +35,10 @@ export function UnfinishedPicker({ sessions, onAnswer, limit }: UnfinishedPicker
   return (
     <Box flexDirection="column">
       <Text bold color={tone('yellow')}>{`⚠ ${sessions.length} unfinished session(s)`}</Text>
-      <Text wrap="wrap">An interrupted rotation may have left Vault and a target disagreeing. Resuming checks the real systems for the step that was running, then finishes or rolls back.</Text>
+      <Text wrap="wrap">
+        An interrupted rotation may have left Vault and a target disagreeing. Resuming checks the real systems
+        for the step that was running, then finishes or rolls back.
+      </Text>
       <SelectInput
         indicatorComponent={Pointer}
         itemComponent={Item}

@@ -3,7 +3,11 @@ import type { EngineEvent } from '../engine/types.js';
 import { initialViewState, reduce, type ViewState } from '../engine/view-state.js';
 import type { SessionHandle } from '../session/types.js';
 
-const IMMEDIATE = new Set<EngineEvent['type']>(['step-awaiting-approval', 'interrupt-requested', 'session-ended']);
+const IMMEDIATE = new Set<EngineEvent['type']>([
+  'step-awaiting-approval',
+  'interrupt-requested',
+  'session-ended',
+]);
 
 /**
  * The session's view state, folded from its events. Events are buffered and folded at most once

@@ -11,7 +11,10 @@ export interface ContextRecord {
 }
 
 /** An ActionContext for calling an action's run/undo/check directly in a test. */
-export function testContext(ports: Partial<Ports> = {}, options: { answers?: string[]; stepId?: string; signal?: AbortSignal } = {}): ActionContext & { record: ContextRecord } {
+export function testContext(
+  ports: Partial<Ports> = {},
+  options: { answers?: string[]; stepId?: string; signal?: AbortSignal } = {},
+): ActionContext & { record: ContextRecord } {
   const record: ContextRecord = { logs: [], progress: [], secrets: [] };
   const answers = [...(options.answers ?? [])];
   return {

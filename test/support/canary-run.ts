@@ -9,7 +9,15 @@ import type { GivenInputs } from '../../src/runbook/inputs.js';
 import type { SandboxHandles } from '../../src/sandbox/world.js';
 import type { World } from '../../src/session/world.js';
 import { createPlainReporter } from '../../src/ui/plain-reporter.js';
-import { canarySecrets, filesChangedSince, findCopies, sampleCommandLines, scanFiles, type Canary, type Copy } from './canary-scan.js';
+import {
+  canarySecrets,
+  filesChangedSince,
+  findCopies,
+  sampleCommandLines,
+  scanFiles,
+  type Canary,
+  type Copy,
+} from './canary-scan.js';
 import { runInSandbox } from './sandbox-run.js';
 
 type SandboxWorld = World & { sandbox: SandboxHandles };
@@ -40,11 +48,26 @@ async function kvPaths(vault: SandboxHandles['vault'], prefix = ''): Promise<str
   const reply = await vault.call('LIST', `secret/metadata/${prefix}`);
   const keys = ((reply.body as { data?: { keys?: string[] } } | undefined)?.data?.keys ?? []) as string[];
   const out: string[] = [];
-  for (const key of keys) out.push(...(key.endsWith('/') ? await kvPaths(vault, prefix + key) : [prefix + key]));
+  for (const key of keys)
+    out.push(...(key.endsWith('/') ? await kvPaths(vault, prefix + key) : [prefix + key]));
   return out;
 }
 
-const NOT_SECRET = new Set(['username', 'host', 'port', 'database', 'role', 'common_name', 'serial', 'serial_number', 'expiration', 'issuing_ca', 'certificate', 'ca_chain', 'not_after']);
+const NOT_SECRET = new Set([
+  'username',
+  'host',
+  'port',
+  'database',
+  'role',
+  'common_name',
+  'serial',
+  'serial_number',
+  'expiration',
+  'issuing_ca',
+  'certificate',
+  'ca_chain',
+  'not_after',
+]);
 
 /** Every value Vault holds after the run, in every version: new secrets are canaries too. */
 async function secretsAfter(world: SandboxWorld): Promise<Canary[]> {
@@ -56,7 +79,13 @@ async function secretsAfter(world: SandboxWorld): Promise<Canary[]> {
     for (let version = 1; version <= Math.max(current, 1) + 2; version++) {
       const entry = vault.kvRead(path, { version });
       for (const [field, value] of Object.entries(entry?.data ?? {})) {
-        if (typeof value === 'string' && value.length >= 8 && !NOT_SECRET.has(field) && !/BEGIN CERTIFICATE/.test(value)) out.push({ label: `vault ${path}#${field} v${version}`, value });
+        if (
+          typeof value === 'string' &&
+          value.length >= 8 &&
+          !NOT_SECRET.has(field) &&
+          !/BEGIN CERTIFICATE/.test(value)
+        )
+          out.push({ label: `vault ${path}#${field} v${version}`, value });
       }
     }
   }
@@ -90,7 +119,8 @@ export async function canaryRun(runbookId: string, spec: CanarySpec = {}): Promi
       readinessDelayMs: 20,
       prepare: async (world) => {
         await spec.prepare?.(world, inputs, canaries);
-        for (const [name, value] of Object.entries(inputs)) if (value instanceof Secret) canaries.push({ label: `input ${name}`, value: value.reveal() });
+        for (const [name, value] of Object.entries(inputs))
+          if (value instanceof Secret) canaries.push({ label: `input ${name}`, value: value.reveal() });
       },
       onEvent: (event: EngineEvent) => report(event),
     });
@@ -102,7 +132,10 @@ export async function canaryRun(runbookId: string, spec: CanarySpec = {}): Promi
   try {
     canaries.push(...(await secretsAfter(run.world)));
     const all = canaries.filter((c) => c.value.length >= 6);
-    const records = run.journal.trim().split('\n').map((l) => JSON.parse(l) as JournalRecord);
+    const records = run.journal
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JournalRecord);
     const sessionId = String((records[0] as { sessionId?: string }).sessionId ?? 'session');
     const texts: Record<string, string> = {
       journal: run.journal,
@@ -114,9 +147,19 @@ export async function canaryRun(runbookId: string, spec: CanarySpec = {}): Promi
     };
     const copies: Copy[] = Object.entries(texts).flatMap(([where, text]) => findCopies(text, all, where));
     copies.push(...commandLines.flatMap((argv) => findCopies(argv, all, `argv of ${argv.slice(0, 80)}`)));
-    const files = [...filesChangedSince(home, since), ...filesChangedSince(tmpdir(), since, (p) => p === home || Boolean(spec.skipFiles?.(p)))];
+    const files = [
+      ...filesChangedSince(home, since),
+      ...filesChangedSince(tmpdir(), since, (p) => p === home || Boolean(spec.skipFiles?.(p))),
+    ];
     copies.push(...scanFiles(files, all));
-    return { outcome: run.outcome, failures: run.failures, canaries: all.length, commandLines: commandLines.length, filesScanned: files.length, copies };
+    return {
+      outcome: run.outcome,
+      failures: run.failures,
+      canaries: all.length,
+      commandLines: commandLines.length,
+      filesScanned: files.length,
+      copies,
+    };
   } finally {
     await run.close();
     rmSync(home, { recursive: true, force: true });

@@ -20,14 +20,21 @@ const NOT_SECRET = new Set(['username', 'host', 'port', 'database']);
 
 /** A recognisable value of the same shape (length and alphabet) as the seeded one. */
 function canaryLike(value: string): string {
-  const alphabet = /^[0-9a-f]+$/.test(value) ? '0123456789abcdef' : /^[A-Za-z0-9]+$/.test(value) ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789' : null;
+  const alphabet = /^[0-9a-f]+$/.test(value)
+    ? '0123456789abcdef'
+    : /^[A-Za-z0-9]+$/.test(value)
+      ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+      : null;
   if (alphabet) {
     const prefix = alphabet.length === 16 ? 'ca0a0' : 'CaNaRy';
     const bytes = randomBytes(value.length);
     return (prefix + Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('')).slice(0, value.length);
   }
   // base64 passwords: keep the length and the padding.
-  const body = `CaNaRy${randomBytes(value.length).toString('base64').replace(/[=]/g, '')}`.slice(0, value.replace(/=+$/, '').length);
+  const body = `CaNaRy${randomBytes(value.length).toString('base64').replace(/[=]/g, '')}`.slice(
+    0,
+    value.replace(/=+$/, '').length,
+  );
   return body + '='.repeat(value.length - value.replace(/=+$/, '').length);
 }
 
@@ -71,12 +78,19 @@ export function forms(value: string): Array<[string, string]> {
 /** Every copy of every canary in a text. */
 export function findCopies(text: string, canaries: readonly Canary[], where: string): Copy[] {
   const copies: Copy[] = [];
-  for (const c of canaries) for (const [form, v] of forms(c.value)) if (text.includes(v)) copies.push({ canary: c.label, form, where });
+  for (const c of canaries)
+    for (const [form, v] of forms(c.value))
+      if (text.includes(v)) copies.push({ canary: c.label, form, where });
   return copies;
 }
 
 /** Regular files under `dir` changed at or after `since` (ms), skipping what `skip` names. */
-export function filesChangedSince(dir: string, since: number, skip: (path: string) => boolean = () => false, depth = 0): string[] {
+export function filesChangedSince(
+  dir: string,
+  since: number,
+  skip: (path: string) => boolean = () => false,
+  depth = 0,
+): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -95,7 +109,8 @@ export function filesChangedSince(dir: string, since: number, skip: (path: strin
     }
     // At the top (the shared temp dir) only folders touched during the run; inside them, everything.
     if (st.isDirectory()) {
-      if (depth < 6 && (depth > 0 || st.mtimeMs >= since - 1000)) out.push(...filesChangedSince(path, since, skip, depth + 1));
+      if (depth < 6 && (depth > 0 || st.mtimeMs >= since - 1000))
+        out.push(...filesChangedSince(path, since, skip, depth + 1));
     } else if (st.isFile() && st.mtimeMs >= since - 1000 && st.size < 20_000_000) out.push(path);
   }
   return out;

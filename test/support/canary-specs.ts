@@ -16,7 +16,11 @@ export function shippedRunbooks(): Array<{ id: string; inputs: string[] }> {
 }
 
 /** Short waits, for every runbook that declares them. */
-const FAST: Record<string, string> = { sync_timeout_seconds: '10', rollout_timeout_seconds: '20', grace_seconds: '0' };
+const FAST: Record<string, string> = {
+  sync_timeout_seconds: '10',
+  rollout_timeout_seconds: '20',
+  grace_seconds: '0',
+};
 
 /**
  * A rotation script that does what careless scripts do: prints what it received (the JSON on
@@ -25,7 +29,10 @@ const FAST: Record<string, string> = { sync_timeout_seconds: '10', rollout_timeo
 export function echoingScript(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rotor-canary-script-'));
   const path = join(dir, 'rotate.sh');
-  writeFileSync(path, '#!/bin/sh\nread -r input || true\necho "received: $input"\necho "env: ${ROTOR_VALUE_PASSWORD:-}" >&2\nexit 0\n');
+  writeFileSync(
+    path,
+    '#!/bin/sh\nread -r input || true\necho "received: $input"\necho "env: ${ROTOR_VALUE_PASSWORD:-}" >&2\nexit 0\n',
+  );
   chmodSync(path, 0o700);
   return path;
 }
@@ -39,7 +46,15 @@ export function canarySpec(id: string, declared: readonly string[]): CanarySpec 
   switch (id) {
     case 'custom-script': {
       const script = echoingScript();
-      return { inputs: { ...inputs, secret_path: 'harmonyflow/iot-api-key', script_path: script, verify_script_path: script, timeout_seconds: '20' } };
+      return {
+        inputs: {
+          ...inputs,
+          secret_path: 'harmonyflow/iot-api-key',
+          script_path: script,
+          verify_script_path: script,
+          timeout_seconds: '20',
+        },
+      };
     }
     case 'vault-recovery':
       return {
@@ -47,7 +62,10 @@ export function canarySpec(id: string, declared: readonly string[]): CanarySpec 
         prepare: (world, given) => {
           const { vault } = world.sandbox;
           vault.seal();
-          given.unseal_keys = new Secret(vault.unsealKeys.slice(0, vault.threshold).join(','), 'inputs.unseal_keys');
+          given.unseal_keys = new Secret(
+            vault.unsealKeys.slice(0, vault.threshold).join(','),
+            'inputs.unseal_keys',
+          );
           // The other shares are secrets too.
         },
       };

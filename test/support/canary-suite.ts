@@ -12,13 +12,19 @@ export function canaryRunbookTests(part: number, parts: number): void {
   describe(`secret canaries, runbooks part ${part + 1} of ${parts}`, () => {
     for (const { id, inputs } of runbooks) {
       const skip = SKIPPED[id];
-      it.skipIf(Boolean(skip))(`${id}: zero copies of any secret${skip ? ` (skipped: ${skip})` : ''}`, async () => {
-        const result = await canaryRun(id, canarySpec(id, inputs));
-        console.info(`canary ${id}: ${result.outcome.status}, ${result.canaries} canaries, ${result.commandLines} command lines, ${result.filesScanned} files scanned, ${result.copies.length} copies`);
-        expect(result.copies.map((c) => `${c.canary} (${c.form}) in ${c.where}`)).toEqual([]);
-        expect(result.failures).toEqual([]);
-        expect(result.outcome.exitCode).toBe(0);
-      }, 60_000);
+      it.skipIf(Boolean(skip))(
+        `${id}: zero copies of any secret${skip ? ` (skipped: ${skip})` : ''}`,
+        async () => {
+          const result = await canaryRun(id, canarySpec(id, inputs));
+          console.info(
+            `canary ${id}: ${result.outcome.status}, ${result.canaries} canaries, ${result.commandLines} command lines, ${result.filesScanned} files scanned, ${result.copies.length} copies`,
+          );
+          expect(result.copies.map((c) => `${c.canary} (${c.form}) in ${c.where}`)).toEqual([]);
+          expect(result.failures).toEqual([]);
+          expect(result.outcome.exitCode).toBe(0);
+        },
+        60_000,
+      );
     }
   });
 }

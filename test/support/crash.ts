@@ -20,7 +20,8 @@ export interface KillPoint {
 const never = () => new Promise<never>(() => undefined);
 
 /** A for_each child runs as `<id>#<n>`: the point names the template, so the first copy is hit. */
-const at = (stepId: string, point: KillPoint) => stepId === point.stepId || stepId.startsWith(`${point.stepId}#`);
+const at = (stepId: string, point: KillPoint) =>
+  stepId === point.stepId || stepId.startsWith(`${point.stepId}#`);
 
 /**
  * An action registry whose actions freeze forever at the kill point, as a killed process would:
@@ -44,7 +45,8 @@ function freezingActions(point: KillPoint, killed: { value: boolean }): ActionRe
       }
       return out;
     },
-    undo: a.undo && (async (params, outputs, ctx) => (killed.value ? never() : a.undo!(params, outputs, ctx))),
+    undo:
+      a.undo && (async (params, outputs, ctx) => (killed.value ? never() : a.undo!(params, outputs, ctx))),
   });
   return createActionRegistry(builtinActions.map(wrap));
 }
@@ -72,7 +74,12 @@ const approve: Decider = async (r) => (r.kind === 'approve' ? 'approve' : 'rollb
  * from its journal with a fresh engine against the same world. Returns the resumed outcome, or
  * undefined when the run finished before reaching the point.
  */
-export async function killAndResume(world: World, runbookId: string, inputs: GivenInputs, point: KillPoint): Promise<{ outcome?: Outcome; killed: boolean; journalDir: string }> {
+export async function killAndResume(
+  world: World,
+  runbookId: string,
+  inputs: GivenInputs,
+  point: KillPoint,
+): Promise<{ outcome?: Outcome; killed: boolean; journalDir: string }> {
   const journalDir = mkdtempSync(join(tmpdir(), 'rotor-crash-'));
   const killed = { value: false };
   const first = starter(world, journalDir, freezingActions(point, killed));
@@ -85,17 +92,26 @@ export async function killAndResume(world: World, runbookId: string, inputs: Giv
     return approve(r);
   };
   const handle = await first({ runbookId, environment: 'sandbox', inputs, decide });
-  const finished = await Promise.race([handle.done.then(() => true), new Promise<false>((resolve) => {
-    const poll = setInterval(() => {
-      if (killed.value) {
-        clearInterval(poll);
-        resolve(false);
-      }
-    }, 5);
-  })]);
+  const finished = await Promise.race([
+    handle.done.then(() => true),
+    new Promise<false>((resolve) => {
+      const poll = setInterval(() => {
+        if (killed.value) {
+          clearInterval(poll);
+          resolve(false);
+        }
+      }, 5);
+    }),
+  ]);
   if (finished) return { killed: false, journalDir };
   const second = starter(world, journalDir, createActionRegistry());
-  const resumed = await second({ runbookId, environment: 'sandbox', inputs, decide: approve, resumeSessionId: handle.sessionId });
+  const resumed = await second({
+    runbookId,
+    environment: 'sandbox',
+    inputs,
+    decide: approve,
+    resumeSessionId: handle.sessionId,
+  });
   return { outcome: await resumed.done, killed: true, journalDir };
 }
 
@@ -106,6 +122,12 @@ export async function killAndResume(world: World, runbookId: string, inputs: Giv
 export function killPoints(runbookId: string, ats: readonly KillPoint['at'][]): KillPoint[] {
   const actions = createActionRegistry();
   const { runbook } = findRunbook(runbookId, loadCatalog(actions), actions);
-  const steps = runbook.steps.flatMap((s) => ('parallel' in s ? [{ id: s.id, group: true }, ...s.parallel.steps.map((c) => ({ id: c.id, group: false }))] : [{ id: s.id, group: false }]));
-  return steps.flatMap(({ id, group }) => ats.filter((a) => !group || a === 'between').map((a) => ({ stepId: id, at: a })));
+  const steps = runbook.steps.flatMap((s) =>
+    'parallel' in s
+      ? [{ id: s.id, group: true }, ...s.parallel.steps.map((c) => ({ id: c.id, group: false }))]
+      : [{ id: s.id, group: false }],
+  );
+  return steps.flatMap(({ id, group }) =>
+    ats.filter((a) => !group || a === 'between').map((a) => ({ stepId: id, at: a })),
+  );
 }

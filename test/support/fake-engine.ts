@@ -43,7 +43,10 @@ export function fakeActions(world: FakeWorld): ActionDefinition[] {
     describe: (p) => `set ${p.key}`,
     async run(p, ctx) {
       world.calls.push(`set ${p.key}`);
-      if (world.hang.has(p.key)) await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      if (world.hang.has(p.key))
+        await new Promise((_, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        );
       if ((world.failures[p.key] ?? 0) > 0) {
         world.failures[p.key]--;
         throw new Error(`cannot set ${p.key}`);
@@ -98,12 +101,32 @@ export interface FakeRun {
 }
 
 /** Loads runbook text, plans it and runs it against fake actions with the given decider. */
-export async function runFake(yaml: string, options: { decide?: Decider; world?: FakeWorld; inputs?: Record<string, string>; interrupts?: Interrupts; onEvent?: (e: EngineEvent) => void; protectedEnvironment?: string; resume?: ResumePoint } = {}): Promise<FakeRun> {
+export async function runFake(
+  yaml: string,
+  options: {
+    decide?: Decider;
+    world?: FakeWorld;
+    inputs?: Record<string, string>;
+    interrupts?: Interrupts;
+    onEvent?: (e: EngineEvent) => void;
+    protectedEnvironment?: string;
+    resume?: ResumePoint;
+  } = {},
+): Promise<FakeRun> {
   const world = options.world ?? fakeWorld();
   const actions = createActionRegistry([...fakeActions(world)]);
   const loaded = parseRunbook(yaml, 'test.yaml', actions);
   const inputs = resolveInputs(loaded.runbook, options.inputs ?? {});
-  const plan = buildPlan(loaded.runbook, { file: 'test.yaml', runbookHash: loaded.hash, environment: 'test', inputs, env: {}, actions, drill: true, protectedEnvironment: options.protectedEnvironment });
+  const plan = buildPlan(loaded.runbook, {
+    file: 'test.yaml',
+    runbookHash: loaded.hash,
+    environment: 'test',
+    inputs,
+    env: {},
+    actions,
+    drill: true,
+    protectedEnvironment: options.protectedEnvironment,
+  });
   const events: EngineEvent[] = [];
   const outcome = await runPlan(plan, {
     actions,

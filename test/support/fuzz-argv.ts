@@ -62,7 +62,22 @@ function runbookRef(rnd: Random, files: ArgvFiles): string {
   ]);
 }
 
-const ENV_NAMES = ['sandbox', 'local', 'SANDBOX', 'prod', '', ' ', 'sandbox ', 'ünïcode', '../..', '-', '--json', 'x'.repeat(2000), '\u0000', 'a\nb'];
+const ENV_NAMES = [
+  'sandbox',
+  'local',
+  'SANDBOX',
+  'prod',
+  '',
+  ' ',
+  'sandbox ',
+  'ünïcode',
+  '../..',
+  '-',
+  '--json',
+  'x'.repeat(2000),
+  '\u0000',
+  'a\nb',
+];
 
 function runFlags(rnd: Random): string[] {
   const flags: string[] = [];
@@ -73,7 +88,22 @@ function runFlags(rnd: Random): string[] {
         () => ['--env', rnd.pick(ENV_NAMES)],
         () => [`--env=${rnd.pick(ENV_NAMES)}`],
         () => ['--env'],
-        () => ['--set', rnd.pick(['grace_seconds=0', 'grace_seconds=x', 'grace_seconds', 'nope=1', '=1', '=', 'a==b', 'service_url=http://127.0.0.1:9', 'login_password=p', `${weirdString(rnd)}=${weirdString(rnd)}`, weirdString(rnd)])],
+        () => [
+          '--set',
+          rnd.pick([
+            'grace_seconds=0',
+            'grace_seconds=x',
+            'grace_seconds',
+            'nope=1',
+            '=1',
+            '=',
+            'a==b',
+            'service_url=http://127.0.0.1:9',
+            'login_password=p',
+            `${weirdString(rnd)}=${weirdString(rnd)}`,
+            weirdString(rnd),
+          ]),
+        ],
         () => ['--set'],
         () => ['--json'],
         () => ['--json', '--json'],
@@ -102,12 +132,42 @@ function buildArgv(rnd: Random, files: ArgvFiles): string[] {
     () => ['run', runbookRef(rnd, files), ...runFlags(rnd), ...(rnd.chance(0.7) ? ['--dry-run'] : [])],
     () => ['run', ...runFlags(rnd)],
     () => ['run', runbookRef(rnd, files), runbookRef(rnd, files), '--dry-run'],
-    () => ['validate', ...(rnd.chance(0.9) ? [runbookRef(rnd, files)] : []), ...(rnd.chance(0.2) ? [junkWord(rnd)] : [])],
-    () => [rnd.pick(['runbooks', 'actions', 'schema']), ...(rnd.chance(0.5) ? [rnd.pick(['--json', junkWord(rnd)])] : [])],
+    () => [
+      'validate',
+      ...(rnd.chance(0.9) ? [runbookRef(rnd, files)] : []),
+      ...(rnd.chance(0.2) ? [junkWord(rnd)] : []),
+    ],
+    () => [
+      rnd.pick(['runbooks', 'actions', 'schema']),
+      ...(rnd.chance(0.5) ? [rnd.pick(['--json', junkWord(rnd)])] : []),
+    ],
     () => ['sessions', ...(rnd.chance(0.5) ? [rnd.pick(['--json', junkWord(rnd)])] : [])],
-    () => ['sessions', rnd.pick(['show', 'verify']), ...(rnd.chance(0.9) ? [rnd.pick(['20261123-000000-abcd', '../../etc/passwd', '', weirdString(rnd)])] : []), ...(rnd.chance(0.3) ? [rnd.pick(['--markdown', '--json', junkWord(rnd)])] : [])],
+    () => [
+      'sessions',
+      rnd.pick(['show', 'verify']),
+      ...(rnd.chance(0.9)
+        ? [rnd.pick(['20261123-000000-abcd', '../../etc/passwd', '', weirdString(rnd)])]
+        : []),
+      ...(rnd.chance(0.3) ? [rnd.pick(['--markdown', '--json', junkWord(rnd)])] : []),
+    ],
     () => ['env', ...(rnd.chance(0.8) ? [rnd.pick(['list', 'add', 'remove', junkWord(rnd)])] : [])],
-    () => ['env', 'add', rnd.pick(ENV_NAMES), ...(rnd.chance(0.5) ? [rnd.pick(['--protected', '--default', '--vault-addr', '--vault-addr=http://127.0.0.1:9', '--context', junkWord(rnd)])] : [])],
+    () => [
+      'env',
+      'add',
+      rnd.pick(ENV_NAMES),
+      ...(rnd.chance(0.5)
+        ? [
+            rnd.pick([
+              '--protected',
+              '--default',
+              '--vault-addr',
+              '--vault-addr=http://127.0.0.1:9',
+              '--context',
+              junkWord(rnd),
+            ]),
+          ]
+        : []),
+    ],
     () => ['env', 'remove', rnd.pick(ENV_NAMES)],
     () => [rnd.pick(GUARDED), '--zz-unknown-option', ...runFlags(rnd)],
     () => [rnd.pick(GUARDED), rnd.pick(['--help', '-h'])],
@@ -119,7 +179,8 @@ function buildArgv(rnd: Random, files: ArgvFiles): string[] {
     () => Array.from({ length: rnd.int(1, 8) }, () => junkWord(rnd)),
   ])();
   // Shuffle a little: options before the subcommand, repeated words.
-  if (rnd.chance(0.1) && shape.length > 1) shape.splice(rnd.int(0, shape.length), 0, shape[rnd.int(0, shape.length - 1)]);
+  if (rnd.chance(0.1) && shape.length > 1)
+    shape.splice(rnd.int(0, shape.length), 0, shape[rnd.int(0, shape.length - 1)]);
   if (rnd.chance(0.05)) shape.unshift(rnd.pick(['--rehearse', '--env', '--zz']));
   return shape.filter(safe);
 }
@@ -133,5 +194,9 @@ export function couldRun(argv: readonly string[]): boolean {
   let i = 0;
   while (i < argv.length && argv[i].startsWith('-')) i += argv[i] === '--env' ? 2 : 1;
   const command = argv[i];
-  return command !== undefined && GUARDED.includes(command) && !argv.some((w) => w === '--zz-unknown-option' || w === '--help' || w === '-h');
+  return (
+    command !== undefined &&
+    GUARDED.includes(command) &&
+    !argv.some((w) => w === '--zz-unknown-option' || w === '--help' || w === '-h')
+  );
 }

@@ -6,9 +6,16 @@ type Mutator = (lines: string[], rnd: Random) => string;
 const at = (lines: string[], rnd: Random) => rnd.int(0, Math.max(0, lines.length - 1));
 
 /** Replaces a random match of `pattern` (global) in one line with `replace(match)`. */
-function replaceIn(lines: string[], rnd: Random, pattern: RegExp, replace: (match: RegExpExecArray) => string): string | undefined {
+function replaceIn(
+  lines: string[],
+  rnd: Random,
+  pattern: RegExp,
+  replace: (match: RegExpExecArray) => string,
+): string | undefined {
   // Very long lines (an earlier huge value) are left alone: backtracking over them is quadratic.
-  const candidates = lines.flatMap((line, i) => (line.length > 2000 ? [] : [...line.matchAll(pattern)].map((m) => [i, m] as const)));
+  const candidates = lines.flatMap((line, i) =>
+    line.length > 2000 ? [] : [...line.matchAll(pattern)].map((m) => [i, m] as const),
+  );
   if (!candidates.length) return undefined;
   const [i, m] = rnd.pick(candidates);
   const line = lines[i];
@@ -32,7 +39,41 @@ function typo(word: string, rnd: Random): string {
   ])();
 }
 
-const SCALARS = ['42', '-1', '0', '3.5', '1e400', '.nan', '.inf', '0x1F', '0o17', 'true', 'false', 'null', '~', '""', "''", '[]', '{}', '[a, b]', '{ a: 1 }', '2024-01-01', '!!binary aGVsbG8=', '!!str 12', '!custom x', '|\n  block', '>-\n  folded', '"\\u0000"', '"\\x85"', '- item', '&anchor v', '*nowhere', '? complex', '"{{"', '"}}"'];
+const SCALARS = [
+  '42',
+  '-1',
+  '0',
+  '3.5',
+  '1e400',
+  '.nan',
+  '.inf',
+  '0x1F',
+  '0o17',
+  'true',
+  'false',
+  'null',
+  '~',
+  '""',
+  "''",
+  '[]',
+  '{}',
+  '[a, b]',
+  '{ a: 1 }',
+  '2024-01-01',
+  '!!binary aGVsbG8=',
+  '!!str 12',
+  '!custom x',
+  '|\n  block',
+  '>-\n  folded',
+  '"\\u0000"',
+  '"\\x85"',
+  '- item',
+  '&anchor v',
+  '*nowhere',
+  '? complex',
+  '"{{"',
+  '"}}"',
+];
 
 const REFERENCE_BREAKS: Array<(inner: string, rnd: Random) => string> = [
   (inner) => `{{ ${inner}`,
@@ -94,21 +135,68 @@ const MUTATORS: Record<string, Mutator> = {
     lines[i] = rnd.chance(0.5) ? lines[i].replace(/^ +/, '\t') : `${lines[i]}\t`;
     return `line ${i + 1}`;
   },
-  flipType: (lines, rnd) => replaceIn(lines, rnd, /(?<=: )[^{}\n][^\n]*$|(?<=: )\{[^\n]*\}$/g, () => rnd.pick(SCALARS)) ?? 'none',
-  flipFlowValue: (lines, rnd) => replaceIn(lines, rnd, /(?<=[{,] *[\w-]+: )("[^"]*"|[^,}]+)/g, () => rnd.pick(SCALARS).replace(/\n/g, ' ')) ?? 'none',
-  renameKey: (lines, rnd) => replaceIn(lines, rnd, /[A-Za-z_][\w-]*(?=:( |$))/g, (m) => typo(m[0], rnd)) ?? 'none',
-  renameId: (lines, rnd) => replaceIn(lines, rnd, /(?<=\bid: )\S+/g, (m) => rnd.pick([() => typo(m[0], rnd), () => 'backup', () => 'generate', () => 'Bad Id', () => '1st', () => ''])()) ?? 'none',
+  flipType: (lines, rnd) =>
+    replaceIn(lines, rnd, /(?<=: )[^{}\n][^\n]*$|(?<=: )\{[^\n]*\}$/g, () => rnd.pick(SCALARS)) ?? 'none',
+  flipFlowValue: (lines, rnd) =>
+    replaceIn(lines, rnd, /(?<=[{,] *[\w-]+: )("[^"]*"|[^,}]+)/g, () =>
+      rnd.pick(SCALARS).replace(/\n/g, ' '),
+    ) ?? 'none',
+  renameKey: (lines, rnd) =>
+    replaceIn(lines, rnd, /[A-Za-z_][\w-]*(?=:( |$))/g, (m) => typo(m[0], rnd)) ?? 'none',
+  renameId: (lines, rnd) =>
+    replaceIn(lines, rnd, /(?<=\bid: )\S+/g, (m) =>
+      rnd.pick([
+        () => typo(m[0], rnd),
+        () => 'backup',
+        () => 'generate',
+        () => 'Bad Id',
+        () => '1st',
+        () => '',
+      ])(),
+    ) ?? 'none',
   renameAction: (lines, rnd) =>
-    replaceIn(lines, rnd, /(?<=\bdo: )\S+/g, (m) => rnd.pick([() => typo(m[0], rnd), () => 'vault.nope', () => 'generate.password', () => 'vault.kv-patch', () => 'script.run', () => 'http.check', () => '', () => 'a.b.c'])()) ?? 'none',
-  breakReference: (lines, rnd) => replaceIn(lines, rnd, /\{\{\s*(.*?)\s*\}\}/g, (m) => rnd.pick(REFERENCE_BREAKS)(m[1], rnd)) ?? 'none',
+    replaceIn(lines, rnd, /(?<=\bdo: )\S+/g, (m) =>
+      rnd.pick([
+        () => typo(m[0], rnd),
+        () => 'vault.nope',
+        () => 'generate.password',
+        () => 'vault.kv-patch',
+        () => 'script.run',
+        () => 'http.check',
+        () => '',
+        () => 'a.b.c',
+      ])(),
+    ) ?? 'none',
+  breakReference: (lines, rnd) =>
+    replaceIn(lines, rnd, /\{\{\s*(.*?)\s*\}\}/g, (m) => rnd.pick(REFERENCE_BREAKS)(m[1], rnd)) ?? 'none',
   unicode: (lines, rnd) => {
     const i = at(lines, rnd);
     const col = rnd.int(0, lines[i]?.length ?? 0);
-    lines[i] = (lines[i] ?? '').slice(0, col) + rnd.pick(['é', '🔑', '\u202E', '\u200B', '\u0000', '\uFEFF', '\uD800', '\u2028', '\u0085', '\u00A0', '\r', '\u001b[2J']) + (lines[i] ?? '').slice(col);
+    lines[i] =
+      (lines[i] ?? '').slice(0, col) +
+      rnd.pick([
+        'é',
+        '🔑',
+        '\u202E',
+        '\u200B',
+        '\u0000',
+        '\uFEFF',
+        '\uD800',
+        '\u2028',
+        '\u0085',
+        '\u00A0',
+        '\r',
+        '\u001b[2J',
+      ]) +
+      (lines[i] ?? '').slice(col);
     return `line ${i + 1} col ${col}`;
   },
-  weirdValue: (lines, rnd) => replaceIn(lines, rnd, /(?<=: )[^\n{]+$/g, () => JSON.stringify(weirdString(rnd))) ?? 'none',
-  hugeValue: (lines, rnd) => replaceIn(lines, rnd, /(?<=: )[^\n{]+$/g, () => rnd.pick(['x'.repeat(100_000), JSON.stringify('🔐'.repeat(20_000)), '9'.repeat(5000)])) ?? 'none',
+  weirdValue: (lines, rnd) =>
+    replaceIn(lines, rnd, /(?<=: )[^\n{]+$/g, () => JSON.stringify(weirdString(rnd))) ?? 'none',
+  hugeValue: (lines, rnd) =>
+    replaceIn(lines, rnd, /(?<=: )[^\n{]+$/g, () =>
+      rnd.pick(['x'.repeat(100_000), JSON.stringify('🔐'.repeat(20_000)), '9'.repeat(5000)]),
+    ) ?? 'none',
   manySteps: (lines, rnd) => {
     const start = lines.findIndex((l) => /^ {2}- id: /.test(l));
     if (start < 0) return 'none';
@@ -133,7 +221,12 @@ const MUTATORS: Record<string, Mutator> = {
   danglingAlias: (lines, rnd) => replaceIn(lines, rnd, /(?<=: )[^\n{]+$/g, () => '*missing') ?? 'none',
   aliasBomb: (lines) => {
     lines.push('x-bomb: &b0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]');
-    for (let i = 1; i <= 8; i++) lines.push(`x-b${i}: &b${i} [${Array(9).fill(`*b${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= 8; i++)
+      lines.push(
+        `x-b${i}: &b${i} [${Array(9)
+          .fill(`*b${i - 1}`)
+          .join(', ')}]`,
+      );
     return 'billion laughs';
   },
   mergeKey: (lines, rnd) => {
@@ -148,14 +241,25 @@ const MUTATORS: Record<string, Mutator> = {
     return `depth ${depth}`;
   },
   yamlDirective: (lines, rnd) => {
-    lines.splice(0, 0, rnd.pick(['%YAML 1.1', '%YAML 1.2\n---', '---', '--- !!map', '%TAG ! tag:x,2000:', '%FOO bar']));
+    lines.splice(
+      0,
+      0,
+      rnd.pick(['%YAML 1.1', '%YAML 1.2\n---', '---', '--- !!map', '%TAG ! tag:x,2000:', '%FOO bar']),
+    );
     return 'directive';
   },
   secondDocument: (lines, rnd) => {
     lines.push(rnd.pick(['---', '...', '---\nid: other']));
     return 'document';
   },
-  tagged: (lines, rnd) => replaceIn(lines, rnd, /(?<=: )(?=\S)/g, () => `${rnd.pick(['!!str', '!!int', '!!map', '!!seq', '!!set', '!!omap', '!!timestamp', '!!js/function', '!local', '!<tag:x>'])} `) ?? 'none',
+  tagged: (lines, rnd) =>
+    replaceIn(
+      lines,
+      rnd,
+      /(?<=: )(?=\S)/g,
+      () =>
+        `${rnd.pick(['!!str', '!!int', '!!map', '!!seq', '!!set', '!!omap', '!!timestamp', '!!js/function', '!local', '!<tag:x>'])} `,
+    ) ?? 'none',
   truncate: (lines, rnd) => {
     const text = lines.join('\n');
     const cut = rnd.int(0, text.length);
@@ -165,7 +269,31 @@ const MUTATORS: Record<string, Mutator> = {
   insertChar: (lines, rnd) => {
     const i = at(lines, rnd);
     const col = rnd.int(0, lines[i]?.length ?? 0);
-    lines[i] = (lines[i] ?? '').slice(0, col) + rnd.pick([':', '-', '#', '"', "'", '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@', '`', '?', ' ']) + (lines[i] ?? '').slice(col);
+    lines[i] =
+      (lines[i] ?? '').slice(0, col) +
+      rnd.pick([
+        ':',
+        '-',
+        '#',
+        '"',
+        "'",
+        '{',
+        '}',
+        '[',
+        ']',
+        ',',
+        '&',
+        '*',
+        '!',
+        '|',
+        '>',
+        '%',
+        '@',
+        '`',
+        '?',
+        ' ',
+      ]) +
+      (lines[i] ?? '').slice(col);
     return `line ${i + 1} col ${col}`;
   },
   deleteChar: (lines, rnd) => {
@@ -179,12 +307,19 @@ const MUTATORS: Record<string, Mutator> = {
     lines[i] = rnd.chance(0.5) ? `# ${lines[i]}` : `${lines[i]} # note`;
     return `line ${i + 1}`;
   },
-  prototypeKey: (lines, rnd) => replaceIn(lines, rnd, /(?<=[{,] *)[\w-]+(?=: )|^\s+[\w-]+(?=:)/g, (m) => m[0].replace(/[\w-]+$/, rnd.pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']))) ?? 'none',
+  prototypeKey: (lines, rnd) =>
+    replaceIn(lines, rnd, /(?<=[{,] *)[\w-]+(?=: )|^\s+[\w-]+(?=:)/g, (m) =>
+      m[0].replace(
+        /[\w-]+$/,
+        rnd.pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']),
+      ),
+    ) ?? 'none',
   crlf: (lines) => {
     lines.forEach((l, i) => (lines[i] = `${l}\r`));
     return 'all lines';
   },
-  emptyCollection: (lines, rnd) => replaceIn(lines, rnd, /^(\w+):.*$/g, (m) => `${m[1]}: ${rnd.pick(['[]', '{}', 'null', '""'])}`) ?? 'none',
+  emptyCollection: (lines, rnd) =>
+    replaceIn(lines, rnd, /^(\w+):.*$/g, (m) => `${m[1]}: ${rnd.pick(['[]', '{}', 'null', '""'])}`) ?? 'none',
 };
 
 export const MUTATOR_NAMES = Object.keys(MUTATORS);

@@ -26,7 +26,9 @@ const POSTGRES_USER = 'postgres';
 
 /** initdb, pg_ctl and psql refuse to run as root, so as root they run as the postgres user. */
 function asPostgres(command: string, args: string[]): [string, string[]] {
-  return process.getuid?.() === 0 ? ['runuser', ['-u', POSTGRES_USER, '--', command, ...args]] : [command, args];
+  return process.getuid?.() === 0
+    ? ['runuser', ['-u', POSTGRES_USER, '--', command, ...args]]
+    : [command, args];
 }
 
 async function run(command: string, args: string[]): Promise<void> {
@@ -60,11 +62,21 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   };
   try {
-    await run('initdb', ['-D', data, '-U', superuser, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync']);
+    await run('initdb', [
+      '-D',
+      data,
+      '-U',
+      superuser,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
     const options = [
       `-p ${port}`,
       `-k ${dir}`,
-      "-c listen_addresses=127.0.0.1",
+      '-c listen_addresses=127.0.0.1',
       '-c fsync=off',
       '-c log_statement=all',
       '-c password_encryption=scram-sha-256',

@@ -37,7 +37,10 @@ export interface RedisServers {
 function waitReady(child: ChildProcess, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server on ${port} did not start: ${output}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server on ${port} did not start: ${output}`)),
+      10_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
@@ -75,17 +78,27 @@ export async function startRedisServers(specs: RedisServerOptions[]): Promise<Re
   try {
     for (const [index, spec] of specs.entries()) {
       const port = await freePort();
-      const lines = [`port ${port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `dir ${dir}`, 'logfile ""', 'daemonize no'];
+      const lines = [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        'save ""',
+        'appendonly no',
+        `dir ${dir}`,
+        'logfile ""',
+        'daemonize no',
+      ];
       if (spec.password) lines.push(`requirepass "${spec.password}"`, `masterauth "${spec.password}"`);
       if (spec.replicaOf !== undefined) lines.push(`replicaof 127.0.0.1 ${servers[spec.replicaOf].port}`);
       lines.push(...(spec.extra ?? []));
       let configPath = '';
       let args: string[];
       if (spec.configFile === false) {
-        args = lines.map((line) => `--${line}`).flatMap((line) => {
-          const [key, ...rest] = line.split(' ');
-          return [key, ...rest.map((part) => part.replace(/^"(.*)"$/, '$1'))];
-        });
+        args = lines
+          .map((line) => `--${line}`)
+          .flatMap((line) => {
+            const [key, ...rest] = line.split(' ');
+            return [key, ...rest.map((part) => part.replace(/^"(.*)"$/, '$1'))];
+          });
       } else {
         configPath = join(dir, `node-${index}.conf`);
         await writeFile(configPath, `${lines.join('\n')}\n`);
@@ -95,7 +108,12 @@ export async function startRedisServers(specs: RedisServerOptions[]): Promise<Re
       children.push(child);
       await waitReady(child, port);
       const path = configPath;
-      servers.push({ port, node: `127.0.0.1:${port}`, configPath: path, readConfig: () => (path ? readFile(path, 'utf8') : Promise.resolve('')) });
+      servers.push({
+        port,
+        node: `127.0.0.1:${port}`,
+        configPath: path,
+        readConfig: () => (path ? readFile(path, 'utf8') : Promise.resolve('')),
+      });
     }
   } catch (error) {
     await close();

@@ -31,12 +31,22 @@ const approveAll: Decider = async (request) => (request.kind === 'approve' ? 'ap
  */
 export async function runInSandbox(
   runbookId: string,
-  options: { inputs?: GivenInputs; decide?: Decider; prepare?: (world: World & { sandbox: SandboxHandles }) => void | Promise<void>; onEvent?: (event: EngineEvent, world: World & { sandbox: SandboxHandles }) => void; readinessDelayMs?: number; secrets?: GuideSecrets } = {},
+  options: {
+    inputs?: GivenInputs;
+    decide?: Decider;
+    prepare?: (world: World & { sandbox: SandboxHandles }) => void | Promise<void>;
+    onEvent?: (event: EngineEvent, world: World & { sandbox: SandboxHandles }) => void;
+    readinessDelayMs?: number;
+    secrets?: GuideSecrets;
+  } = {},
 ): Promise<SandboxRun> {
   const actions = createActionRegistry();
   const catalog = loadCatalog(actions);
   const journalDir = mkdtempSync(join(tmpdir(), 'rotor-sandbox-run-'));
-  const world = await startSandboxWorld({ readinessDelayMs: options.readinessDelayMs ?? 20, secrets: options.secrets });
+  const world = await startSandboxWorld({
+    readinessDelayMs: options.readinessDelayMs ?? 20,
+    secrets: options.secrets,
+  });
   await options.prepare?.(world);
   const start = createSessionStarter({
     actions,
@@ -50,14 +60,21 @@ export async function runInSandbox(
     rotorVersion: 'test',
     env: {},
   });
-  const handle = await start({ runbookId, environment: 'sandbox', inputs: options.inputs ?? {}, decide: options.decide ?? approveAll });
+  const handle = await start({
+    runbookId,
+    environment: 'sandbox',
+    inputs: options.inputs ?? {},
+    decide: options.decide ?? approveAll,
+  });
   const events: EngineEvent[] = [];
   handle.subscribe((e) => {
     events.push(e);
     options.onEvent?.(e, world);
   });
   const outcome = await handle.done;
-  const failures = events.flatMap((e) => (e.type === 'step-failed' || e.type === 'step-undo-failed' ? [`${e.stepId}: ${e.error}`] : []));
+  const failures = events.flatMap((e) =>
+    e.type === 'step-failed' || e.type === 'step-undo-failed' ? [`${e.stepId}: ${e.error}`] : [],
+  );
   return {
     outcome,
     events,

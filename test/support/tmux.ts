@@ -5,11 +5,26 @@ export class TmuxTerminal {
   private constructor(readonly name: string) {}
 
   /** Starts `command` in a detached session of the given size; the pane stays after it exits. */
-  static start(command: string, options: { width?: number; height?: number; env?: Record<string, string> } = {}): TmuxTerminal {
+  static start(
+    command: string,
+    options: { width?: number; height?: number; env?: Record<string, string> } = {},
+  ): TmuxTerminal {
     const name = `rotor-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    const env = Object.entries(options.env ?? {})
+      .map(([k, v]) => `${k}=${shellQuote(v)}`)
+      .join(' ');
     // `; echo EXIT:$?; sleep` keeps the pane readable after rotor exits and shows its exit code.
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(options.width ?? 80), '-y', String(options.height ?? 24), `env ${env} ${command}; echo "EXIT:$?"; sleep 60`]);
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(options.width ?? 80),
+      '-y',
+      String(options.height ?? 24),
+      `env ${env} ${command}; echo "EXIT:$?"; sleep 60`,
+    ]);
     return new TmuxTerminal(name);
   }
 

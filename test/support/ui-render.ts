@@ -73,7 +73,11 @@ export function renderTui(tree: ReactElement, size: { columns?: number; rows?: n
  * Ink writes a frame before React runs effects, and input handlers are (re)subscribed in effects:
  * so it waits a moment after the match, or the next key could reach the previous handler.
  */
-export async function waitForFrame(lastFrame: () => string | undefined, text: string | ((frame: string) => boolean), timeoutMs = 3000): Promise<string> {
+export async function waitForFrame(
+  lastFrame: () => string | undefined,
+  text: string | ((frame: string) => boolean),
+  timeoutMs = 3000,
+): Promise<string> {
   const matches = typeof text === 'string' ? (f: string) => f.includes(text) : text;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -82,7 +86,10 @@ export async function waitForFrame(lastFrame: () => string | undefined, text: st
       await settle(20);
       return frame;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof text === 'string' ? JSON.stringify(text) : 'a matching frame'}; last frame:\n${frame}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${typeof text === 'string' ? JSON.stringify(text) : 'a matching frame'}; last frame:\n${frame}`,
+      );
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -90,4 +97,12 @@ export async function waitForFrame(lastFrame: () => string | undefined, text: st
 /** Lets Ink process what was written (key handlers run, state settles) before the next key. */
 export const settle = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export const keys = { enter: '\r', escape: '\u001b', backspace: '\u007f', ctrlC: '\u0003', down: '\u001b[B', up: '\u001b[A', space: ' ' };
+export const keys = {
+  enter: '\r',
+  escape: '\u001b',
+  backspace: '\u007f',
+  ctrlC: '\u0003',
+  down: '\u001b[B',
+  up: '\u001b[A',
+  space: ' ',
+};

@@ -48,8 +48,19 @@ export function engineSession(yaml: string, world: FakeWorld = fakeWorld()): Eng
   const start: StartSession = async (request) => {
     requests.push(request);
     const handle = scriptedSession();
-    const run = runFake(yaml, { world, decide: request.decide, interrupts, inputs: request.inputs as Record<string, string>, onEvent: (e) => handle.emit(e) });
-    return { ...handle, subscribe: handle.subscribe, interrupt: () => interrupts.request(), done: run.then((r) => r.outcome) };
+    const run = runFake(yaml, {
+      world,
+      decide: request.decide,
+      interrupts,
+      inputs: request.inputs as Record<string, string>,
+      onEvent: (e) => handle.emit(e),
+    });
+    return {
+      ...handle,
+      subscribe: handle.subscribe,
+      interrupt: () => interrupts.request(),
+      done: run.then((r) => r.outcome),
+    };
   };
   return { start, requests, world, interrupts };
 }

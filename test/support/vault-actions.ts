@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVaultPort, vaultConfigFromEnv } from '../../src/adapters/vault.js';
 import type { VaultPort } from '../../src/actions/vault-port.js';
-import { startVaultEmulator, type VaultEmulator, type VaultEmulatorOptions } from '../../src/sandbox/vault/index.js';
+import {
+  startVaultEmulator,
+  type VaultEmulator,
+  type VaultEmulatorOptions,
+} from '../../src/sandbox/vault/index.js';
 import { testContext } from './action-context.js';
 
 /** An emulator, and real node-vault ports onto it built the way the CLI builds them. */
@@ -23,7 +27,9 @@ export async function startVaultWorld(options: VaultEmulatorOptions = {}): Promi
   const home = mkdtempSync(join(tmpdir(), 'rotor-vault-home-'));
   const ports: VaultPort[] = [];
   const portFor = async (token: string) => {
-    const port = await createVaultPort(vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: token }, home));
+    const port = await createVaultPort(
+      vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: token }, home),
+    );
     ports.push(port);
     return port;
   };

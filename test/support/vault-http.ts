@@ -15,7 +15,12 @@ export interface RawOptions {
 }
 
 /** Calls `<base>/v1/<path>` with fetch; JSON bodies by default. */
-export async function raw(base: string, method: string, path: string, options: RawOptions = {}): Promise<RawAnswer> {
+export async function raw(
+  base: string,
+  method: string,
+  path: string,
+  options: RawOptions = {},
+): Promise<RawAnswer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers['X-Vault-Token'] = options.token;
   let body: string | undefined;
@@ -37,7 +42,18 @@ export async function raw(base: string, method: string, path: string, options: R
 }
 
 /** The exact key set of Vault's success envelope. */
-export const ENVELOPE_KEYS = ['auth', 'data', 'lease_duration', 'lease_id', 'renewable', 'request_id', 'warnings', 'wrap_info'];
+export const ENVELOPE_KEYS = [
+  'auth',
+  'data',
+  'lease_duration',
+  'lease_id',
+  'renewable',
+  'request_id',
+  'warnings',
+  'wrap_info',
+];
 
-export const INVALID_TOKEN_BODY = { errors: ['2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n'] };
+export const INVALID_TOKEN_BODY = {
+  errors: ['2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n'],
+};
 export const PERMISSION_DENIED_BODY = { errors: ['1 error occurred:\n\t* permission denied\n\n'] };

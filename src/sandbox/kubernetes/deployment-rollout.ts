@@ -33,7 +33,13 @@ function limits(spec: Obj): { surge: number; unavailable: number } {
  * ones only while at least replicas − maxUnavailable stay ready, so a new pod that never becomes
  * ready stalls the rollout with every old pod still serving.
  */
-export function rollDeployment(d: KubeObject, pods: KubeObject[], hash: string, act: PodActions, nextName: () => string): RolloutStep {
+export function rollDeployment(
+  d: KubeObject,
+  pods: KubeObject[],
+  hash: string,
+  act: PodActions,
+  nextName: () => string,
+): RolloutStep {
   const spec = d.spec as Obj;
   const replicas: number = spec.replicas;
   let current = pods.filter((p) => hashOf(p) === hash);
@@ -41,7 +47,8 @@ export function rollDeployment(d: KubeObject, pods: KubeObject[], hash: string, 
   if (!spec.paused) {
     if (spec.strategy?.type === 'Recreate') {
       if (old.length) old.forEach((p) => act.remove(p));
-      else for (let n = current.length; n < replicas; n++) act.create(nextName(), { 'pod-template-hash': hash });
+      else
+        for (let n = current.length; n < replicas; n++) act.create(nextName(), { 'pod-template-hash': hash });
     } else {
       const { surge, unavailable } = limits(spec);
       for (const extra of [...current].sort(notReadyFirst).slice(0, Math.max(0, current.length - replicas))) {
@@ -49,7 +56,8 @@ export function rollDeployment(d: KubeObject, pods: KubeObject[], hash: string, 
         current = current.filter((p) => p !== extra);
       }
       let total = current.length + old.length;
-      for (let n = current.length; n < replicas && total < replicas + surge; n++, total++) act.create(nextName(), { 'pod-template-hash': hash });
+      for (let n = current.length; n < replicas && total < replicas + surge; n++, total++)
+        act.create(nextName(), { 'pod-template-hash': hash });
       let ready = current.filter(isReady).length + old.filter(isReady).length;
       for (const pod of [...old].sort(notReadyFirst)) {
         if (isReady(pod)) {
@@ -67,14 +75,24 @@ export function rollDeployment(d: KubeObject, pods: KubeObject[], hash: string, 
   };
 }
 
-function condition(previous: Obj[], type: string, status: string, reason: string, message: string, now: string, touch: boolean): Obj {
+function condition(
+  previous: Obj[],
+  type: string,
+  status: string,
+  reason: string,
+  message: string,
+  now: string,
+  touch: boolean,
+): Obj {
   const before = previous.find((c) => c.type === type);
   const changed = !before || before.status !== status || before.reason !== reason;
   return {
-    type, status,
+    type,
+    status,
     lastUpdateTime: changed || touch ? now : before.lastUpdateTime,
     lastTransitionTime: !before || before.status !== status ? now : before.lastTransitionTime,
-    reason, message,
+    reason,
+    message,
   };
 }
 
@@ -86,20 +104,79 @@ function deploymentStatus(d: KubeObject, pods: KubeObject[], previous: Obj, now:
   const generation = d.metadata.generation ?? 1;
   const rs = `ReplicaSet "${d.metadata.name}-${hash}"`;
   const conditions: Obj[] = previous.conditions ?? [];
-  const progressed = previous.observedGeneration !== generation || (previous.replicas ?? 0) !== pods.length || (previous.updatedReplicas ?? 0) !== updated || (previous.readyReplicas ?? 0) !== ready;
+  const progressed =
+    previous.observedGeneration !== generation ||
+    (previous.replicas ?? 0) !== pods.length ||
+    (previous.updatedReplicas ?? 0) !== updated ||
+    (previous.readyReplicas ?? 0) !== ready;
   const complete = updated === replicas && pods.length === replicas && ready >= replicas;
   const before = conditions.find((c) => c.type === 'Progressing');
   let progressing: Obj;
-  if (spec.paused) progressing = condition(conditions, 'Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', now, false);
-  else if (complete) progressing = condition(conditions, 'Progressing', 'True', 'NewReplicaSetAvailable', `${rs} has successfully progressed.`, now, progressed);
-  else if (progressed || !before || before.reason === 'DeploymentPaused') progressing = condition(conditions, 'Progressing', 'True', 'ReplicaSetUpdated', `${rs} is progressing.`, now, true);
-  else if (before.reason !== 'ProgressDeadlineExceeded' && Date.parse(now) - Date.parse(before.lastUpdateTime) >= (spec.progressDeadlineSeconds ?? 600) * 1000) {
-    progressing = condition(conditions, 'Progressing', 'False', 'ProgressDeadlineExceeded', `${rs} has timed out progressing.`, now, false);
+  if (spec.paused)
+    progressing = condition(
+      conditions,
+      'Progressing',
+      'Unknown',
+      'DeploymentPaused',
+      'Deployment is paused',
+      now,
+      false,
+    );
+  else if (complete)
+    progressing = condition(
+      conditions,
+      'Progressing',
+      'True',
+      'NewReplicaSetAvailable',
+      `${rs} has successfully progressed.`,
+      now,
+      progressed,
+    );
+  else if (progressed || !before || before.reason === 'DeploymentPaused')
+    progressing = condition(
+      conditions,
+      'Progressing',
+      'True',
+      'ReplicaSetUpdated',
+      `${rs} is progressing.`,
+      now,
+      true,
+    );
+  else if (
+    before.reason !== 'ProgressDeadlineExceeded' &&
+    Date.parse(now) - Date.parse(before.lastUpdateTime) >= (spec.progressDeadlineSeconds ?? 600) * 1000
+  ) {
+    progressing = condition(
+      conditions,
+      'Progressing',
+      'False',
+      'ProgressDeadlineExceeded',
+      `${rs} has timed out progressing.`,
+      now,
+      false,
+    );
   } else progressing = before;
   const { unavailable } = limits(spec);
-  const available = ready >= replicas - unavailable
-    ? condition(conditions, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now, false)
-    : condition(conditions, 'Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now, false);
+  const available =
+    ready >= replicas - unavailable
+      ? condition(
+          conditions,
+          'Available',
+          'True',
+          'MinimumReplicasAvailable',
+          'Deployment has minimum availability.',
+          now,
+          false,
+        )
+      : condition(
+          conditions,
+          'Available',
+          'False',
+          'MinimumReplicasUnavailable',
+          'Deployment does not have minimum availability.',
+          now,
+          false,
+        );
   // The API omits zero counts (omitempty); readers must treat a missing count as 0.
   const count = (name: string, n: number) => (n > 0 ? { [name]: n } : {});
   return {

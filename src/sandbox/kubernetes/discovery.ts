@@ -4,11 +4,26 @@ import { groupVersions, resourceTypes, type ResourceType } from './resources.js'
 export function discovery(path: string, serverAddress: string): unknown | undefined {
   const clean = path.replace(/\/+$/, '') || '/';
   if (clean === '/api') {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+    };
   }
-  if (clean === '/apis') return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups().map(([, g]) => g) };
+  if (clean === '/apis')
+    return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups().map(([, g]) => g) };
   if (clean === '/version') {
-    return { major: '1', minor: '32', gitVersion: 'v1.32.0-rotor-sandbox', gitCommit: '', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' };
+    return {
+      major: '1',
+      minor: '32',
+      gitVersion: 'v1.32.0-rotor-sandbox',
+      gitCommit: '',
+      gitTreeState: 'clean',
+      buildDate: '2026-01-01T00:00:00Z',
+      goVersion: 'go1.23',
+      compiler: 'gc',
+      platform: 'linux/amd64',
+    };
   }
   const groupMatch = /^\/apis\/([^/]+)$/.exec(clean);
   if (groupMatch) return groups().find(([name]) => name === groupMatch[1])?.[1];
@@ -17,7 +32,12 @@ export function discovery(path: string, serverAddress: string): unknown | undefi
     const groupVersion = versionMatch[1] ?? versionMatch[2];
     const types = groupVersions().get(groupVersion);
     if (!types) return undefined;
-    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources: types.flatMap(resourceEntries) };
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion,
+      resources: types.flatMap(resourceEntries),
+    };
   }
   return undefined;
 }

@@ -19,7 +19,11 @@ export function dataHash(data: Record<string, string> | undefined): string {
 }
 
 /** `<generation>-<hash of labels and annotations>`: what a synced ExternalSecret records. */
-export function syncedResourceVersion(meta: { generation?: number; labels?: Record<string, string>; annotations?: Record<string, string> }): string {
+export function syncedResourceVersion(meta: {
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}): string {
   const text = `{annotations:${goMap(meta.annotations, (v) => v)} labels:${goMap(meta.labels, (v) => v)}}`;
   return `${meta.generation ?? 0}-${md5(text)}`;
 }
@@ -27,7 +31,15 @@ export function syncedResourceVersion(meta: { generation?: number; labels?: Reco
 /** Go's time.ParseDuration for the forms ExternalSecrets use ("1h", "15m", "1h30m", "500ms", "0"). */
 export function parseGoDuration(text: string): number | undefined {
   if (text === '0') return 0;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  };
   const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;

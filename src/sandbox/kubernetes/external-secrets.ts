@@ -50,16 +50,24 @@ export class ExternalSecretsController {
       if (e.type !== 'DELETED') return this.#schedule(namespace!, name, 0);
       this.timers.clear(`es:${namespace}/${name}`);
       const target = this.store.get('Secret', namespace, targetName(e.object));
-      if (target?.metadata.ownerReferences?.some((r) => r.uid === e.object.metadata.uid)) this.store.delete('Secret', namespace, target.metadata.name);
+      if (target?.metadata.ownerReferences?.some((r) => r.uid === e.object.metadata.uid))
+        this.store.delete('Secret', namespace, target.metadata.name);
       return;
     }
     // A controller pod becoming ready is a controller (re)start: it reconciles every ExternalSecret
     // (each refreshes only if due, as the real controller decides). Seen via the Deployment's status.
-    if (e.kind === 'Deployment' && namespace === CONTROLLER.namespace && name === CONTROLLER.name && ((e.object.status as Obj)?.availableReplicas ?? 0) > 0) this.#all();
+    if (
+      e.kind === 'Deployment' &&
+      namespace === CONTROLLER.namespace &&
+      name === CONTROLLER.name &&
+      ((e.object.status as Obj)?.availableReplicas ?? 0) > 0
+    )
+      this.#all();
   }
 
   #all(): void {
-    for (const es of this.store.list('ExternalSecret')) this.#schedule(es.metadata.namespace!, es.metadata.name, 0);
+    for (const es of this.store.list('ExternalSecret'))
+      this.#schedule(es.metadata.namespace!, es.metadata.name, 0);
   }
 
   #schedule(namespace: string, name: string, ms: number): void {
@@ -98,7 +106,8 @@ export class ExternalSecretsController {
     try {
       const data = await this.#collect(spec);
       const current = this.store.get('ExternalSecret', namespace, name);
-      if (!current || current.metadata.resourceVersion !== es.metadata.resourceVersion) return this.#schedule(namespace, name, 0);
+      if (!current || current.metadata.resourceVersion !== es.metadata.resourceVersion)
+        return this.#schedule(namespace, name, 0);
       this.#writeTarget(current, data);
       this.#writeStatus(current, {
         ...status,
@@ -130,20 +139,31 @@ export class ExternalSecretsController {
       try {
         secret = await this.readSecret(key);
       } catch (error) {
-        throw new SyncError(`could not get secret data from provider: error retrieving secret at ${where}, key: ${key}, err: ${(error as Error).message}`);
+        throw new SyncError(
+          `could not get secret data from provider: error retrieving secret at ${where}, key: ${key}, err: ${(error as Error).message}`,
+        );
       }
-      if (!secret) throw new SyncError(`could not get secret data from provider: error retrieving secret at ${where}, key: ${key}, err: Secret does not exist`);
+      if (!secret)
+        throw new SyncError(
+          `could not get secret data from provider: error retrieving secret at ${where}, key: ${key}, err: Secret does not exist`,
+        );
       return secret.data;
     };
     for (const [i, item] of ((spec.data ?? []) as Obj[]).entries()) {
       const data = await read(item.remoteRef.key, `.data[${i}]`);
       const property = item.remoteRef.property;
       const value = property === undefined ? JSON.stringify(data) : data[property];
-      if (value === undefined) throw new SyncError(`could not get secret data from provider: error retrieving secret at .data[${i}], key: ${item.remoteRef.key}, err: key ${property} does not exist in secret ${item.remoteRef.key}`);
+      if (value === undefined)
+        throw new SyncError(
+          `could not get secret data from provider: error retrieving secret at .data[${i}], key: ${item.remoteRef.key}, err: key ${property} does not exist in secret ${item.remoteRef.key}`,
+        );
       out[item.secretKey] = Buffer.from(String(value)).toString('base64');
     }
     for (const [i, item] of ((spec.dataFrom ?? []) as Obj[]).entries()) {
-      if (!item.extract?.key) throw new SyncError(`could not get secret data from provider: .dataFrom[${i}] supports only extract in this sandbox`);
+      if (!item.extract?.key)
+        throw new SyncError(
+          `could not get secret data from provider: .dataFrom[${i}] supports only extract in this sandbox`,
+        );
       const data = await read(item.extract.key, `.dataFrom[${i}]`);
       for (const [k, v] of Object.entries(data)) out[k] = Buffer.from(String(v)).toString('base64');
     }
@@ -156,27 +176,61 @@ export class ExternalSecretsController {
     const policy = (es.spec as Obj).target?.creationPolicy ?? 'Owner';
     const existing = this.store.get('Secret', namespace, name);
     const type = findKind('Secret');
-    if (!existing && policy === 'Merge') throw new SyncError(`could not update Secret: secrets "${name}" not found (creationPolicy is Merge)`);
-    const foreign = existing?.metadata.ownerReferences?.find((r) => r.controller && r.uid !== es.metadata.uid);
-    if (policy === 'Owner' && foreign) throw new SyncError(`target is owned by another ${foreign.kind}: ${foreign.name}`);
-    const merged = policy === 'Merge' ? { ...((existing?.data as Record<string, string>) ?? {}), ...data } : data;
+    if (!existing && policy === 'Merge')
+      throw new SyncError(`could not update Secret: secrets "${name}" not found (creationPolicy is Merge)`);
+    const foreign = existing?.metadata.ownerReferences?.find(
+      (r) => r.controller && r.uid !== es.metadata.uid,
+    );
+    if (policy === 'Owner' && foreign)
+      throw new SyncError(`target is owned by another ${foreign.kind}: ${foreign.name}`);
+    const merged =
+      policy === 'Merge' ? { ...((existing?.data as Record<string, string>) ?? {}), ...data } : data;
     const meta = {
       ...(existing?.metadata ?? { name, namespace }),
       annotations: { ...(existing?.metadata.annotations ?? {}), [DATA_HASH]: dataHash(merged) },
-      ...(policy === 'Owner' ? { ownerReferences: [{ apiVersion: es.apiVersion, kind: 'ExternalSecret', name: es.metadata.name, uid: es.metadata.uid!, controller: true, blockOwnerDeletion: true }] } : {}),
+      ...(policy === 'Owner'
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: es.apiVersion,
+                kind: 'ExternalSecret',
+                name: es.metadata.name,
+                uid: es.metadata.uid!,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
+        : {}),
     };
-    const candidate: KubeObject = { apiVersion: 'v1', kind: 'Secret', type: existing?.type ?? 'Opaque', metadata: meta, data: merged };
-    if (existing) commitUpdate(this.store, type, existing, candidate, { requireVersion: false, dryRun: false });
+    const candidate: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: existing?.type ?? 'Opaque',
+      metadata: meta,
+      data: merged,
+    };
+    if (existing)
+      commitUpdate(this.store, type, existing, candidate, { requireVersion: false, dryRun: false });
     else createObject(this.store, type, namespace, candidate, false);
   }
 
   #writeStatus(es: KubeObject, status: Obj): void {
-    commitUpdate(this.store, findKind('ExternalSecret'), es, { ...es, status }, { subresource: 'status', requireVersion: false, dryRun: false });
+    commitUpdate(
+      this.store,
+      findKind('ExternalSecret'),
+      es,
+      { ...es, status },
+      { subresource: 'status', requireVersion: false, dryRun: false },
+    );
   }
 
   #fail(es: KubeObject, message: string): void {
     const status = (es.status as Obj | undefined) ?? {};
-    this.#writeStatus(es, { ...status, conditions: [readyCondition(status, 'False', 'SecretSyncedError', message)] });
+    this.#writeStatus(es, {
+      ...status,
+      conditions: [readyCondition(status, 'False', 'SecretSyncedError', message)],
+    });
     this.#schedule(es.metadata.namespace!, es.metadata.name, this.retryMs);
   }
 }

@@ -34,10 +34,14 @@ export class Failures {
   }
 
   forWorkload(namespace: string, workload: string): PodFailure | undefined {
-    return this.#active.find((f): f is PodFailure => f.kind === 'pod' && f.namespace === namespace && f.workload === workload);
+    return this.#active.find(
+      (f): f is PodFailure => f.kind === 'pod' && f.namespace === namespace && f.workload === workload,
+    );
   }
 
   syncBlocked(namespace: string, name: string): boolean {
-    return this.#active.some((f) => f.kind === 'external-secret' && f.namespace === namespace && f.name === name);
+    return this.#active.some(
+      (f) => f.kind === 'external-secret' && f.namespace === namespace && f.name === name,
+    );
   }
 }

@@ -18,7 +18,11 @@ export interface ResourceRequest {
 }
 
 /** Reads a pod's log as the kubelet would return it; undefined when the pod has no such container. */
-export type PodLogReader = (namespace: string, pod: string, options: { tailLines?: number; container?: string }) => string;
+export type PodLogReader = (
+  namespace: string,
+  pod: string,
+  options: { tailLines?: number; container?: string },
+) => string;
 
 /** What the resource handlers share. */
 export interface HandlerDeps {
@@ -29,7 +33,8 @@ export interface HandlerDeps {
 
 /** The RBAC verb of a request, which is also what the deny list matches. */
 export function verbOf(method: string, r: ResourceRequest, query: URLSearchParams): string | undefined {
-  if (method === 'GET') return r.name !== undefined ? 'get' : parseBool(query.get('watch')) ? 'watch' : 'list';
+  if (method === 'GET')
+    return r.name !== undefined ? 'get' : parseBool(query.get('watch')) ? 'watch' : 'list';
   if (method === 'POST' && r.name === undefined && !r.subresource) return 'create';
   if (method === 'PUT' && r.name !== undefined) return 'update';
   if (method === 'PATCH' && r.name !== undefined) return 'patch';
@@ -38,13 +43,23 @@ export function verbOf(method: string, r: ResourceRequest, query: URLSearchParam
 }
 
 /** Serves one resource request: get, list, watch, create, update, patch, delete, logs. */
-export async function handleResource(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, query: URLSearchParams, deps: HandlerDeps): Promise<void> {
+export async function handleResource(
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: ResourceRequest,
+  query: URLSearchParams,
+  deps: HandlerDeps,
+): Promise<void> {
   const { store } = deps;
   const type = r.resource;
   const verb = verbOf(req.method ?? 'GET', r, query);
-  if (!verb || !type.verbs.includes(verb) || (r.subresource && !['get', 'update', 'patch'].includes(verb))) throw methodNotAllowed();
+  if (!verb || !type.verbs.includes(verb) || (r.subresource && !['get', 'update', 'patch'].includes(verb)))
+    throw methodNotAllowed();
   if (type.namespaced && r.namespace === undefined && r.name !== undefined) throw noSuchResource();
-  const present = (o: KubeObject): KubeObject => ({ ...o, apiVersion: type.group ? `${type.group}/${r.version}` : r.version });
+  const present = (o: KubeObject): KubeObject => ({
+    ...o,
+    apiVersion: type.group ? `${type.group}/${r.version}` : r.version,
+  });
   const dryRun = query.get('dryRun') === 'All';
   const existing = () => {
     const found = store.get(type.kind, r.namespace, r.name!);
@@ -58,8 +73,13 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       if (r.subresource === 'log') {
         const tail = query.get('tailLines');
         const tailLines = tail === null ? undefined : Number(tail);
-        if (tailLines !== undefined && (!Number.isInteger(tailLines) || tailLines < 0)) throw badRequest(`invalid tailLines: ${tail}`);
-        return sendText(res, 200, deps.readLog(r.namespace!, r.name!, { tailLines, container: query.get('container') ?? undefined }));
+        if (tailLines !== undefined && (!Number.isInteger(tailLines) || tailLines < 0))
+          throw badRequest(`invalid tailLines: ${tail}`);
+        return sendText(
+          res,
+          200,
+          deps.readLog(r.namespace!, r.name!, { tailLines, container: query.get('container') ?? undefined }),
+        );
       }
       return sendJson(res, 200, present(object));
     }
@@ -70,9 +90,25 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const matches = (o: KubeObject) => labels(o.metadata.labels ?? {}) && fields(o);
       if (verb === 'watch') {
         const timeout = Number(query.get('timeoutSeconds') ?? '');
-        return serveWatch(res, store, { type, namespace: r.namespace, resourceVersion: query.get('resourceVersion') ?? undefined, matches, present, timeoutSeconds: timeout > 0 ? timeout : undefined }, deps.openWatches);
+        return serveWatch(
+          res,
+          store,
+          {
+            type,
+            namespace: r.namespace,
+            resourceVersion: query.get('resourceVersion') ?? undefined,
+            matches,
+            present,
+            timeoutSeconds: timeout > 0 ? timeout : undefined,
+          },
+          deps.openWatches,
+        );
       }
-      return sendJson(res, 200, list(type, r.version, store, store.list(type.kind, r.namespace).filter(matches).map(present), query));
+      return sendJson(
+        res,
+        200,
+        list(type, r.version, store, store.list(type.kind, r.namespace).filter(matches).map(present), query),
+      );
     }
     case 'create':
       return sendJson(res, 201, present(createObject(store, type, r.namespace, await readJson(req), dryRun)));
@@ -80,13 +116,27 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const old = existing();
       const body = await readJson(req);
       const requireVersion = !type.strategicMerge;
-      return sendJson(res, 200, present(commitUpdate(store, type, old, body, { subresource: r.subresource, requireVersion, dryRun })));
+      return sendJson(
+        res,
+        200,
+        present(commitUpdate(store, type, old, body, { subresource: r.subresource, requireVersion, dryRun })),
+      );
     }
     case 'patch': {
       const old = existing();
       const body = await readJson(req);
       const patched = applyPatch(req.headers['content-type'] ?? '', present(old), body, type.strategicMerge);
-      return sendJson(res, 200, present(commitUpdate(store, type, old, patched, { subresource: r.subresource, requireVersion: false, dryRun })));
+      return sendJson(
+        res,
+        200,
+        present(
+          commitUpdate(store, type, old, patched, {
+            subresource: r.subresource,
+            requireVersion: false,
+            dryRun,
+          }),
+        ),
+      );
     }
     case 'delete': {
       const old = existing();
@@ -94,14 +144,31 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const deleted = store.delete(type.kind, r.namespace, r.name!)!;
       // Pods and custom resources answer with the object; other built-in kinds with a Status.
       if (type.kind === 'Pod' || !type.strategicMerge) return sendJson(res, 200, present(deleted));
-      return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: r.name, ...(type.group ? { group: type.group } : {}), kind: type.resource, uid: deleted.metadata.uid } });
+      return sendJson(res, 200, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: {
+          name: r.name,
+          ...(type.group ? { group: type.group } : {}),
+          kind: type.resource,
+          uid: deleted.metadata.uid,
+        },
+      });
     }
   }
   throw methodNotAllowed();
 }
 
 /** A list answer, paged by `limit`/`continue` as the API server pages. */
-function list(type: ResourceType, version: string, store: ObjectStore, items: KubeObject[], query: URLSearchParams): unknown {
+function list(
+  type: ResourceType,
+  version: string,
+  store: ObjectStore,
+  items: KubeObject[],
+  query: URLSearchParams,
+): unknown {
   const limit = Number(query.get('limit') ?? '0');
   let start = 0;
   const token = query.get('continue');
@@ -117,7 +184,15 @@ function list(type: ResourceType, version: string, store: ObjectStore, items: Ku
   return {
     kind: type.listKind,
     apiVersion: type.group ? `${type.group}/${version}` : version,
-    metadata: { resourceVersion: String(store.revision), ...(more ? { continue: Buffer.from(JSON.stringify({ start: start + limit })).toString('base64'), remainingItemCount: items.length - start - limit } : {}) },
+    metadata: {
+      resourceVersion: String(store.revision),
+      ...(more
+        ? {
+            continue: Buffer.from(JSON.stringify({ start: start + limit })).toString('base64'),
+            remainingItemCount: items.length - start - limit,
+          }
+        : {}),
+    },
     items: page,
   };
 }

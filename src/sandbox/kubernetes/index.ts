@@ -76,18 +76,50 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
   const logs = new PodLogs();
   const token = options.token ?? randomBytes(24).toString('base64url');
   const access = new Access(token);
-  const seed = options.seed === false ? { objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }] } : options.seed === true || options.seed === undefined ? guideSeed() : options.seed;
-  const lifecycle = new PodLifecycle(store, logs, timers, failures, { readinessDelayMs: options.readinessDelayMs ?? 1500, startupLogs: seed.startupLogs ?? {} });
+  const seed =
+    options.seed === false
+      ? { objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }] }
+      : options.seed === true || options.seed === undefined
+        ? guideSeed()
+        : options.seed;
+  const lifecycle = new PodLifecycle(store, logs, timers, failures, {
+    readinessDelayMs: options.readinessDelayMs ?? 1500,
+    startupLogs: seed.startupLogs ?? {},
+  });
   const workloads = new WorkloadController(store, lifecycle, timers);
-  const externalSecrets = new ExternalSecretsController(store, options.readSecret, timers, failures, options.syncRetryMs ?? 1000);
-  const create = (object: KubeObject) => createObject(store, findKind(object.kind), object.metadata.namespace, structuredClone(object), false);
+  const externalSecrets = new ExternalSecretsController(
+    store,
+    options.readSecret,
+    timers,
+    failures,
+    options.syncRetryMs ?? 1000,
+  );
+  const create = (object: KubeObject) =>
+    createObject(store, findKind(object.kind), object.metadata.namespace, structuredClone(object), false);
 
   for (const object of seed.objects) {
     const created = create(object);
     // A store the controller would mark Ready once it reached Vault.
     if (created.kind === 'ClusterSecretStore') {
-      const status = { conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'store validated', lastTransitionTime: created.metadata.creationTimestamp }], capabilities: 'ReadWrite' };
-      commitUpdate(store, findKind('ClusterSecretStore'), created, { ...created, status }, { subresource: 'status', requireVersion: false, dryRun: false });
+      const status = {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Valid',
+            message: 'store validated',
+            lastTransitionTime: created.metadata.creationTimestamp,
+          },
+        ],
+        capabilities: 'ReadWrite',
+      };
+      commitUpdate(
+        store,
+        findKind('ClusterSecretStore'),
+        created,
+        { ...created, status },
+        { subresource: 'status', requireVersion: false, dryRun: false },
+      );
     }
   }
   workloads.start();
@@ -95,12 +127,15 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
 
   const openWatches = new Set<ServerResponse>();
   const tls = servingCertificate();
-  const server = createApiServer({
-    store,
-    access,
-    openWatches,
-    readLog: (namespace, pod, opts) => logs.read(store.get('Pod', namespace, pod)!, opts),
-  }, tls);
+  const server = createApiServer(
+    {
+      store,
+      access,
+      openWatches,
+      readLog: (namespace, pod, opts) => logs.read(store.get('Pod', namespace, pod)!, opts),
+    },
+    tls,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

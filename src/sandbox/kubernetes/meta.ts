@@ -16,7 +16,8 @@ const LABEL_MSG =
 const LABEL_NAMED = new Set(['Namespace', 'StatefulSet']);
 
 export function validateName(type: ResourceType, name: unknown, field = 'metadata.name'): FieldCause[] {
-  if (typeof name !== 'string' || name === '') return [fieldRequired(field, 'name or generateName is required')];
+  if (typeof name !== 'string' || name === '')
+    return [fieldRequired(field, 'name or generateName is required')];
   if (LABEL_NAMED.has(type.kind)) {
     if (name.length > 63) return [fieldInvalid(field, name, 'must be no more than 63 characters')];
     if (!LABEL.test(name)) return [fieldInvalid(field, name, LABEL_MSG)];
@@ -30,11 +31,14 @@ export function validateName(type: ResourceType, name: unknown, field = 'metadat
 /** A qualified name (`prefix/name`), the rule for label and annotation keys. */
 function qualifiedNameErrors(key: string): string | undefined {
   const parts = key.split('/');
-  if (parts.length > 2) return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+  if (parts.length > 2)
+    return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
   const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !SUBDOMAIN.test(prefix))) return `prefix part ${SUBDOMAIN_MSG}`;
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !SUBDOMAIN.test(prefix)))
+    return `prefix part ${SUBDOMAIN_MSG}`;
   if (!name || name.length > 63) return 'name part must be no more than 63 characters';
-  if (!NAME_PART.test(name)) return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+  if (!NAME_PART.test(name))
+    return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
   return undefined;
 }
 
@@ -48,7 +52,14 @@ export function validateLabels(labels: unknown, field: string): FieldCause[] {
     const keyError = qualifiedNameErrors(key);
     if (keyError) causes.push(fieldInvalid(field, key, keyError));
     if (value.length > 63) causes.push(fieldInvalid(field, value, 'must be no more than 63 characters'));
-    else if (!LABEL_VALUE.test(value)) causes.push(fieldInvalid(field, value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+    else if (!LABEL_VALUE.test(value))
+      causes.push(
+        fieldInvalid(
+          field,
+          value,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ),
+      );
   }
   return causes;
 }
@@ -63,12 +74,22 @@ export function validateAnnotations(annotations: unknown, field: string): FieldC
     if (keyError) causes.push(fieldInvalid(field, key, keyError));
     size += key.length + value.length;
   }
-  if (size > MAX_ANNOTATIONS_BYTES) causes.push({ reason: 'FieldValueTooLong', field, message: `Too long: must have at most ${MAX_ANNOTATIONS_BYTES} bytes` });
+  if (size > MAX_ANNOTATIONS_BYTES)
+    causes.push({
+      reason: 'FieldValueTooLong',
+      field,
+      message: `Too long: must have at most ${MAX_ANNOTATIONS_BYTES} bytes`,
+    });
   return causes;
 }
 
 export function isStringMap(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  );
 }
 
 /** Metadata rules every kind shares. */

@@ -51,7 +51,11 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
     if (key.startsWith('$')) throw badRequest(`unknown patch directive ${key}`);
     if (value === null) {
       delete out[key];
-    } else if (Array.isArray(value) && MERGE_KEYS[key] && (Array.isArray(out[key]) || out[key] === undefined)) {
+    } else if (
+      Array.isArray(value) &&
+      MERGE_KEYS[key] &&
+      (Array.isArray(out[key]) || out[key] === undefined)
+    ) {
       out[key] = mergeList((out[key] as Json[] | undefined) ?? [], value, MERGE_KEYS[key]);
     } else {
       const merged = strategicMergePatch(out[key], value);
@@ -65,7 +69,8 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
 function mergeList(current: Json[], patch: Json[], mergeKey: string): Json[] {
   const out = [...current];
   for (const item of patch) {
-    if (!isObject(item) || item[mergeKey] === undefined) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
+    if (!isObject(item) || item[mergeKey] === undefined)
+      throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
     const index = out.findIndex((existing) => isObject(existing) && existing[mergeKey] === item[mergeKey]);
     if (item.$patch === 'delete') {
       if (index >= 0) out.splice(index, 1);
@@ -88,12 +93,23 @@ interface Operation {
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw badRequest(`invalid JSON pointer "${path}"`);
-  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Apply errors are 422 as the API server answers them; a malformed patch is 400. */
 function unprocessable(message: string): ApiError {
-  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Invalid', code: 422 });
+  return new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'Invalid',
+    code: 422,
+  });
 }
 
 function parent(doc: Json, parts: string[], path: string): { container: JsonObject | Json[]; last: string } {
@@ -104,7 +120,8 @@ function parent(doc: Json, parts: string[], path: string): { container: JsonObje
     else node = undefined;
     if (node === undefined) throw unprocessable(`doc is missing path: "${path}": missing value`);
   }
-  if (!Array.isArray(node) && !isObject(node)) throw unprocessable(`doc is missing path: "${path}": missing value`);
+  if (!Array.isArray(node) && !isObject(node))
+    throw unprocessable(`doc is missing path: "${path}": missing value`);
   return { container: node, last: parts[parts.length - 1] };
 }
 
@@ -121,7 +138,8 @@ function remove(doc: Json, path: string): Json {
   const { container, last } = parent(doc, pointer(path), path);
   if (Array.isArray(container)) {
     const i = Number(last);
-    if (!Number.isInteger(i) || i < 0 || i >= container.length) throw unprocessable(`unable to remove nonexistent key: ${last}: missing value`);
+    if (!Number.isInteger(i) || i < 0 || i >= container.length)
+      throw unprocessable(`unable to remove nonexistent key: ${last}: missing value`);
     return container.splice(i, 1)[0];
   }
   if (!(last in container)) throw unprocessable(`unable to remove nonexistent key: ${last}: missing value`);
@@ -136,10 +154,12 @@ function add(doc: Json, path: string, value: Json, replace: boolean): Json {
   const { container, last } = parent(doc, parts, path);
   if (Array.isArray(container)) {
     const i = last === '-' ? container.length : Number(last);
-    if (!Number.isInteger(i) || i < 0 || i > container.length || (replace && i >= container.length)) throw unprocessable(`Unable to access invalid index: ${last}: invalid index referenced`);
+    if (!Number.isInteger(i) || i < 0 || i > container.length || (replace && i >= container.length))
+      throw unprocessable(`Unable to access invalid index: ${last}: invalid index referenced`);
     container.splice(i, replace ? 1 : 0, structuredClone(value));
   } else {
-    if (replace && !(last in container)) throw unprocessable(`replace operation does not apply: doc is missing key: ${path}: missing value`);
+    if (replace && !(last in container))
+      throw unprocessable(`replace operation does not apply: doc is missing key: ${path}: missing value`);
     container[last] = structuredClone(value);
   }
   return doc;
@@ -147,20 +167,36 @@ function add(doc: Json, path: string, value: Json, replace: boolean): Json {
 
 /** RFC 6902, all six operations. */
 export function jsonPatch(target: Json, operations: Json): Json {
-  if (!Array.isArray(operations)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(operations))
+    throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   let doc = structuredClone(target);
   for (const raw of operations as Operation[]) {
-    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') throw badRequest('invalid JSON patch operation: needs "op" and "path"');
+    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string')
+      throw badRequest('invalid JSON patch operation: needs "op" and "path"');
     switch (raw.op) {
-      case 'add': doc = add(doc, raw.path, raw.value, false); break;
-      case 'replace': doc = add(doc, raw.path, raw.value, true); break;
-      case 'remove': remove(doc, raw.path); break;
-      case 'move': { const v = remove(doc, raw.from ?? ''); doc = add(doc, raw.path, v, false); break; }
-      case 'copy': doc = add(doc, raw.path, structuredClone(getAt(doc, raw.from ?? '')), false); break;
-      case 'test':
-        if (JSON.stringify(getAt(doc, raw.path)) !== JSON.stringify(raw.value)) throw unprocessable(`testing value ${raw.path} failed: test failed`);
+      case 'add':
+        doc = add(doc, raw.path, raw.value, false);
         break;
-      default: throw badRequest(`Unexpected kind: ${raw.op}`);
+      case 'replace':
+        doc = add(doc, raw.path, raw.value, true);
+        break;
+      case 'remove':
+        remove(doc, raw.path);
+        break;
+      case 'move': {
+        const v = remove(doc, raw.from ?? '');
+        doc = add(doc, raw.path, v, false);
+        break;
+      }
+      case 'copy':
+        doc = add(doc, raw.path, structuredClone(getAt(doc, raw.from ?? '')), false);
+        break;
+      case 'test':
+        if (JSON.stringify(getAt(doc, raw.path)) !== JSON.stringify(raw.value))
+          throw unprocessable(`testing value ${raw.path} failed: test failed`);
+        break;
+      default:
+        throw badRequest(`Unexpected kind: ${raw.op}`);
     }
   }
   return doc;

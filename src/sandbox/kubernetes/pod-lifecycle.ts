@@ -24,28 +24,50 @@ export class PodLifecycle {
   started(pod: KubeObject, workload: string): void {
     const failure = this.failures.forWorkload(pod.metadata.namespace!, workload);
     const key = `pod:${pod.metadata.namespace}/${pod.metadata.name}`;
-    this.timers.set(key, this.options.readinessDelayMs, () => this.#settle(pod.metadata.namespace!, pod.metadata.name, pod.metadata.uid!, workload, failure, 1));
+    this.timers.set(key, this.options.readinessDelayMs, () =>
+      this.#settle(pod.metadata.namespace!, pod.metadata.name, pod.metadata.uid!, workload, failure, 1),
+    );
   }
 
-  #settle(namespace: string, name: string, uid: string, workload: string, failure: PodFailure | undefined, attempt: number): void {
+  #settle(
+    namespace: string,
+    name: string,
+    uid: string,
+    workload: string,
+    failure: PodFailure | undefined,
+    attempt: number,
+  ): void {
     const pod = this.store.get('Pod', namespace, name);
     if (!pod || pod.metadata.uid !== uid) return;
     const missing = referencedSecrets(pod).find((s) => !this.store.get('Secret', namespace, s));
     if (missing) {
-      this.#write(pod, failingStatus(pod, { reason: 'CreateContainerConfigError', message: `secret "${missing}" not found` }, 0));
-      this.timers.set(`pod:${namespace}/${name}`, this.options.readinessDelayMs, () => this.#settle(namespace, name, uid, workload, failure, attempt));
+      this.#write(
+        pod,
+        failingStatus(
+          pod,
+          { reason: 'CreateContainerConfigError', message: `secret "${missing}" not found` },
+          0,
+        ),
+      );
+      this.timers.set(`pod:${namespace}/${name}`, this.options.readinessDelayMs, () =>
+        this.#settle(namespace, name, uid, workload, failure, attempt),
+      );
       return;
     }
     if (failure) {
       if (attempt === 1) for (const line of failure.logs ?? []) this.logs.append(namespace, name, line);
       this.#write(pod, failingStatus(pod, failure, attempt));
       // Restarts keep counting while the pod crash-loops, as `kubectl get pods` shows them rise.
-      if (attempt < 5) this.timers.set(`pod:${namespace}/${name}`, this.options.readinessDelayMs * 2, () => this.#settle(namespace, name, uid, workload, failure, attempt + 1));
+      if (attempt < 5)
+        this.timers.set(`pod:${namespace}/${name}`, this.options.readinessDelayMs * 2, () =>
+          this.#settle(namespace, name, uid, workload, failure, attempt + 1),
+        );
       return;
     }
     const container = (pod.spec as { containers: Array<{ name: string; image: string }> }).containers[0];
     this.logs.append(namespace, name, `INFO starting ${container.name} (${container.image})`);
-    for (const line of this.options.startupLogs[`${namespace}/${workload}`] ?? []) this.logs.append(namespace, name, line);
+    for (const line of this.options.startupLogs[`${namespace}/${workload}`] ?? [])
+      this.logs.append(namespace, name, line);
     this.logs.append(namespace, name, 'INFO ready to serve');
     this.#write(pod, runningStatus(pod));
   }

@@ -16,14 +16,21 @@ export function randomSuffix(): string {
 
 /** A short stable hash of a pod template: Deployments' pod-template-hash, StatefulSets' revision. */
 export function templateHash(template: unknown): string {
-  const hex = createHash('sha256').update(JSON.stringify(template ?? {})).digest('hex');
+  const hex = createHash('sha256')
+    .update(JSON.stringify(template ?? {}))
+    .digest('hex');
   let out = '';
   for (let i = 0; i < 10; i++) out += SUFFIX[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % SUFFIX.length];
   return out;
 }
 
 /** A new pod from a workload's template, Pending until the readiness delay passes. */
-export function newPod(workload: KubeObject, name: string, labels: Record<string, string>, owner: { kind: string; name: string; uid: string }): KubeObject {
+export function newPod(
+  workload: KubeObject,
+  name: string,
+  labels: Record<string, string>,
+  owner: { kind: string; name: string; uid: string },
+): KubeObject {
   const template = (workload.spec as Obj).template ?? {};
   const spec = structuredClone(template.spec ?? {});
   spec.restartPolicy ??= 'Always';
@@ -35,8 +42,19 @@ export function newPod(workload: KubeObject, name: string, labels: Record<string
       name,
       namespace: workload.metadata.namespace,
       labels: { ...(template.metadata?.labels ?? {}), ...labels },
-      ...(template.metadata?.annotations ? { annotations: structuredClone(template.metadata.annotations) } : {}),
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }],
+      ...(template.metadata?.annotations
+        ? { annotations: structuredClone(template.metadata.annotations) }
+        : {}),
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: owner.kind,
+          name: owner.name,
+          uid: owner.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec,
     status: pendingStatus(spec),
@@ -52,7 +70,17 @@ function baseConditions(ready: boolean, now: string, containers: string[] = []):
   return [
     { type: 'PodReadyToStartContainers', status: 'True', lastTransitionTime: now },
     { type: 'Initialized', status: 'True', lastTransitionTime: now },
-    { type: 'Ready', status: s(ready), lastTransitionTime: now, ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }) },
+    {
+      type: 'Ready',
+      status: s(ready),
+      lastTransitionTime: now,
+      ...(ready
+        ? {}
+        : {
+            reason: 'ContainersNotReady',
+            message: `containers with unready status: [${containers.join(' ')}]`,
+          }),
+    },
     { type: 'ContainersReady', status: s(ready), lastTransitionTime: now },
     { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
   ];
@@ -62,10 +90,22 @@ function pendingStatus(spec: Obj): Obj {
   const now = rfc3339();
   return {
     phase: 'Pending',
-    conditions: baseConditions(false, now, (spec.containers ?? []).map((c: Obj) => c.name)),
+    conditions: baseConditions(
+      false,
+      now,
+      (spec.containers ?? []).map((c: Obj) => c.name),
+    ),
     hostIP: '10.0.0.10',
     startTime: now,
-    containerStatuses: (spec.containers ?? []).map((c: Obj) => ({ name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } })),
+    containerStatuses: (spec.containers ?? []).map((c: Obj) => ({
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { waiting: { reason: 'ContainerCreating' } },
+    })),
   };
 }
 
@@ -80,15 +120,24 @@ export function runningStatus(pod: KubeObject): Obj {
     podIP: `10.244.0.${randomInt(2, 250)}`,
     startTime: (pod.status as Obj)?.startTime ?? now,
     containerStatuses: spec.containers.map((c: Obj) => ({
-      name: c.name, image: c.image, imageID: `${c.image}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
+      name: c.name,
+      image: c.image,
+      imageID: `${c.image}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
       containerID: `containerd://${createHash('sha256').update(`${pod.metadata.uid}${c.name}`).digest('hex')}`,
-      ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } },
+      ready: true,
+      started: true,
+      restartCount: 0,
+      state: { running: { startedAt: now } },
     })),
   };
 }
 
 /** The pod when its container keeps failing: waiting with the failure's reason, restarts counting. */
-export function failingStatus(pod: KubeObject, failure: Pick<PodFailure, 'reason' | 'message'>, restarts: number): Obj {
+export function failingStatus(
+  pod: KubeObject,
+  failure: Pick<PodFailure, 'reason' | 'message'>,
+  restarts: number,
+): Obj {
   const now = rfc3339();
   const spec = pod.spec as Obj;
   const reason = failure.reason ?? 'CrashLoopBackOff';
@@ -99,9 +148,33 @@ export function failingStatus(pod: KubeObject, failure: Pick<PodFailure, 'reason
     hostIP: '10.0.0.10',
     startTime: (pod.status as Obj)?.startTime ?? now,
     containerStatuses: spec.containers.map((c: Obj) => ({
-      name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: crashing ? restarts : 0,
-      state: { waiting: { reason, message: crashing ? `back-off ${Math.min(10 * 2 ** Math.max(restarts - 1, 0), 300)}s restarting failed container=${c.name} pod=${pod.metadata.name}` : failure.message ?? reason } },
-      ...(crashing ? { lastState: { terminated: { exitCode: 1, reason: 'Error', message: failure.message ?? 'the container exited with code 1', startedAt: now, finishedAt: now } } } : {}),
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: crashing ? restarts : 0,
+      state: {
+        waiting: {
+          reason,
+          message: crashing
+            ? `back-off ${Math.min(10 * 2 ** Math.max(restarts - 1, 0), 300)}s restarting failed container=${c.name} pod=${pod.metadata.name}`
+            : (failure.message ?? reason),
+        },
+      },
+      ...(crashing
+        ? {
+            lastState: {
+              terminated: {
+                exitCode: 1,
+                reason: 'Error',
+                message: failure.message ?? 'the container exited with code 1',
+                startedAt: now,
+                finishedAt: now,
+              },
+            },
+          }
+        : {}),
     })),
   };
 }
@@ -111,10 +184,14 @@ export function referencedSecrets(pod: KubeObject): string[] {
   const spec = pod.spec as Obj;
   const names = new Set<string>();
   for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-    for (const from of c.envFrom ?? []) if (from.secretRef?.name && !from.secretRef.optional) names.add(from.secretRef.name);
-    for (const env of c.env ?? []) if (env.valueFrom?.secretKeyRef?.name && !env.valueFrom.secretKeyRef.optional) names.add(env.valueFrom.secretKeyRef.name);
+    for (const from of c.envFrom ?? [])
+      if (from.secretRef?.name && !from.secretRef.optional) names.add(from.secretRef.name);
+    for (const env of c.env ?? [])
+      if (env.valueFrom?.secretKeyRef?.name && !env.valueFrom.secretKeyRef.optional)
+        names.add(env.valueFrom.secretKeyRef.name);
   }
-  for (const v of spec.volumes ?? []) if (v.secret?.secretName && !v.secret.optional) names.add(v.secret.secretName);
+  for (const v of spec.volumes ?? [])
+    if (v.secret?.secretName && !v.secret.optional) names.add(v.secret.secretName);
   return [...names];
 }
 
@@ -141,10 +218,17 @@ export class PodLogs {
       throw badRequest(`container ${options.container} is not valid for pod ${pod.metadata.name}`);
     }
     if (options.container === undefined && names.length > 1) {
-      throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`);
+      throw badRequest(
+        `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`,
+      );
     }
     const lines = this.#lines.get(`${pod.metadata.namespace}/${pod.metadata.name}`) ?? [];
-    const tail = options.tailLines === undefined ? lines : options.tailLines === 0 ? [] : lines.slice(-options.tailLines);
+    const tail =
+      options.tailLines === undefined
+        ? lines
+        : options.tailLines === 0
+          ? []
+          : lines.slice(-options.tailLines);
     return tail.map((l) => `${l}\n`).join('');
   }
 }

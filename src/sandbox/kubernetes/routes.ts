@@ -3,7 +3,14 @@ import { findResource, type ResourceType } from './resources.js';
 /** What a request path names. */
 export type Route =
   | { type: 'discovery'; path: string }
-  | { type: 'resource'; resource: ResourceType; version: string; namespace?: string; name?: string; subresource?: string }
+  | {
+      type: 'resource';
+      resource: ResourceType;
+      version: string;
+      namespace?: string;
+      name?: string;
+      subresource?: string;
+    }
   | { type: 'unknown-resource' }
   | { type: 'not-found' };
 
@@ -36,6 +43,7 @@ export function route(pathname: string): Route {
   const resource = findResource(group, version, plural);
   if (!resource || extra.length) return { type: 'unknown-resource' };
   if (namespace !== undefined && !resource.namespaced) return { type: 'unknown-resource' };
-  if (subresource !== undefined && !resource.subresources.includes(subresource)) return { type: 'unknown-resource' };
+  if (subresource !== undefined && !resource.subresources.includes(subresource))
+    return { type: 'unknown-resource' };
   return { type: 'resource', resource, version, namespace, name, subresource };
 }

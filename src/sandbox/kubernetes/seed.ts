@@ -7,33 +7,56 @@ export interface SeedSpec {
   startupLogs?: StartupLogs;
 }
 
-const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
+const ns = (name: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+});
 
 function container(name: string, image: string, extra: Record<string, unknown> = {}) {
   return { name, image, ...extra };
 }
 
-function deployment(namespace: string, name: string, replicas: number, labels: Record<string, string>, containers: unknown[], annotations?: Record<string, string>): KubeObject {
+function deployment(
+  namespace: string,
+  name: string,
+  replicas: number,
+  labels: Record<string, string>,
+  containers: unknown[],
+  annotations?: Record<string, string>,
+): KubeObject {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) },
-    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers } },
+    },
   };
 }
 
 function statefulSet(namespace: string, name: string, replicas: number, image: string): KubeObject {
   const labels = { 'app.kubernetes.io/name': name };
   return {
-    apiVersion: 'apps/v1', kind: 'StatefulSet',
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
     metadata: { name, namespace, labels },
-    spec: { replicas, serviceName: name, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container(name.split('-')[0], image)] } } },
+    spec: {
+      replicas,
+      serviceName: name,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [container(name.split('-')[0], image)] } },
+    },
   };
 }
 
 /** An ExternalSecret taking every key of one Vault path into one Secret, as the guide's cluster has. */
 function externalSecret(name: string, vaultPath: string, target: string): KubeObject {
   return {
-    apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret',
+    apiVersion: 'external-secrets.io/v1beta1',
+    kind: 'ExternalSecret',
     metadata: { name, namespace: APP_NS, labels: { app: 'session-state-service' } },
     spec: {
       refreshInterval: '1h',
@@ -65,16 +88,49 @@ export function guideSeed(): SeedSpec {
     envFrom: targets.map((name) => ({ secretRef: { name } })),
   });
   const objects: KubeObject[] = [
-    ...['default', APP_NS, 'external-secrets', 'postgresql', 'redis-production', 'rabbitmq-production', 'vault'].map(ns),
+    ...[
+      'default',
+      APP_NS,
+      'external-secrets',
+      'postgresql',
+      'redis-production',
+      'rabbitmq-production',
+      'vault',
+    ].map(ns),
     {
-      apiVersion: 'external-secrets.io/v1beta1', kind: 'ClusterSecretStore', metadata: { name: 'vault-backend' },
-      spec: { provider: { vault: { server: 'http://vault.vault:8200', path: 'secret', version: 'v2', auth: { kubernetes: { mountPath: 'kubernetes', role: 'external-secrets' } } } } },
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'vault-backend' },
+      spec: {
+        provider: {
+          vault: {
+            server: 'http://vault.vault:8200',
+            path: 'secret',
+            version: 'v2',
+            auth: { kubernetes: { mountPath: 'kubernetes', role: 'external-secrets' } },
+          },
+        },
+      },
     },
-    deployment('external-secrets', 'external-secrets', 1, { 'app.kubernetes.io/name': 'external-secrets' }, [container('external-secrets', 'ghcr.io/external-secrets/external-secrets:v0.10.4')]),
-    externalSecret('session-state-service-jwt', 'harmonyflow/session-state-service', 'session-state-service-secrets'),
-    externalSecret('session-state-service-postgresql', 'harmonyflow/postgresql', 'session-state-service-postgresql'),
+    deployment('external-secrets', 'external-secrets', 1, { 'app.kubernetes.io/name': 'external-secrets' }, [
+      container('external-secrets', 'ghcr.io/external-secrets/external-secrets:v0.10.4'),
+    ]),
+    externalSecret(
+      'session-state-service-jwt',
+      'harmonyflow/session-state-service',
+      'session-state-service-secrets',
+    ),
+    externalSecret(
+      'session-state-service-postgresql',
+      'harmonyflow/postgresql',
+      'session-state-service-postgresql',
+    ),
     externalSecret('session-state-service-redis', 'harmonyflow/redis', 'session-state-service-redis'),
-    externalSecret('session-state-service-rabbitmq', 'harmonyflow/rabbitmq', 'session-state-service-rabbitmq'),
+    externalSecret(
+      'session-state-service-rabbitmq',
+      'harmonyflow/rabbitmq',
+      'session-state-service-rabbitmq',
+    ),
     externalSecret('session-state-service-admin', 'harmonyflow/admin', 'session-state-service-admin'),
     externalSecret('session-state-service-tls', 'harmonyflow/tls', 'session-state-service-tls'),
     deployment(APP_NS, 'session-state-service', 3, appLabels, [app]),
@@ -93,7 +149,10 @@ export function guideSeed(): SeedSpec {
         'INFO rabbitmq: connected to rabbitmq-server.rabbitmq-production:5672',
         'INFO http: listening on :8080',
       ],
-      'external-secrets/external-secrets': ['INFO controller: starting ExternalSecret reconciler', 'INFO provider: vault client ready (http://vault.vault:8200)'],
+      'external-secrets/external-secrets': [
+        'INFO controller: starting ExternalSecret reconciler',
+        'INFO provider: vault client ready (http://vault.vault:8200)',
+      ],
     },
   };
 }

@@ -40,7 +40,9 @@ function parseRequirement(raw: string, whole: string): Requirement {
     return op === 'in' ? (l) => key in l && values.has(l[key]) : (l) => !(key in l) || !values.has(l[key]);
   }
   if (KEY.test(raw)) return (l) => raw in l;
-  throw badRequest(`unable to parse requirement: found '${raw}', expected: identifier in label selector "${whole}"`);
+  throw badRequest(
+    `unable to parse requirement: found '${raw}', expected: identifier in label selector "${whole}"`,
+  );
 }
 
 /** Converts a `matchLabels` map to the same predicate. */

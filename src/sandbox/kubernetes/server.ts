@@ -20,12 +20,24 @@ export function createApiServer(deps: HandlerDeps & { access: Access }, tls: Ser
         return;
       }
       if (error instanceof ApiError) return sendJson(res, error.status.code, error.status);
-      sendJson(res, 500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${(error as Error).message}`, reason: 'InternalError', code: 500 });
+      sendJson(res, 500, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `Internal error occurred: ${(error as Error).message}`,
+        reason: 'InternalError',
+        code: 500,
+      });
     });
   });
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, deps: HandlerDeps & { access: Access }): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: HandlerDeps & { access: Access },
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const path = url.pathname;
   if (PUBLIC.has(path)) {
@@ -42,7 +54,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: HandlerDep
   }
   if (target.type !== 'resource') throw noSuchResource();
   const verb = verbOf(req.method ?? 'GET', target, url.searchParams);
-  const rbacResource = target.subresource ? `${target.resource.resource}/${target.subresource}` : target.resource.resource;
+  const rbacResource = target.subresource
+    ? `${target.resource.resource}/${target.subresource}`
+    : target.resource.resource;
   if (verb && !deps.access.allowed(verb, rbacResource, target.namespace, target.name)) {
     throw forbidden(target.resource, verb, SANDBOX_USER, target.namespace, target.name, rbacResource);
   }

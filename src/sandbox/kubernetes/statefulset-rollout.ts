@@ -12,7 +12,12 @@ const ordinal = (pod: KubeObject) => Number(pod.metadata.name.slice(pod.metadata
  * the previous is ready; on a template change replace pods from the highest ordinal down, one
  * at a time, each only when every pod is ready.
  */
-export function rollStatefulSet(sts: KubeObject, pods: KubeObject[], revision: string, act: PodActions): RolloutStep {
+export function rollStatefulSet(
+  sts: KubeObject,
+  pods: KubeObject[],
+  revision: string,
+  act: PodActions,
+): RolloutStep {
   const spec = sts.spec as Obj;
   const replicas: number = spec.replicas;
   const name = sts.metadata.name;
@@ -27,18 +32,29 @@ export function rollStatefulSet(sts: KubeObject, pods: KubeObject[], revision: s
     const excess = pods.filter((p) => ordinal(p) >= replicas).sort((a, b) => ordinal(b) - ordinal(a));
     if (missing !== undefined) {
       const rev = missing < partition ? currentRevision : revision;
-      act.create(`${name}-${missing}`, { [REVISION]: rev, 'apps.kubernetes.io/pod-index': String(missing), 'statefulset.kubernetes.io/pod-name': `${name}-${missing}` });
+      act.create(`${name}-${missing}`, {
+        [REVISION]: rev,
+        'apps.kubernetes.io/pod-index': String(missing),
+        'statefulset.kubernetes.io/pod-name': `${name}-${missing}`,
+      });
     } else if (excess.length) {
       act.remove(excess[0]);
     } else if (spec.updateStrategy?.type === 'RollingUpdate') {
-      const stale = pods.filter((p) => ordinal(p) >= partition && p.metadata.labels?.[REVISION] !== revision).sort((a, b) => ordinal(b) - ordinal(a));
+      const stale = pods
+        .filter((p) => ordinal(p) >= partition && p.metadata.labels?.[REVISION] !== revision)
+        .sort((a, b) => ordinal(b) - ordinal(a));
       if (stale.length) act.remove(stale[0]);
     }
   }
   return { status: (podsNow) => statefulSetStatus(sts, podsNow, revision, currentRevision) };
 }
 
-function statefulSetStatus(sts: KubeObject, pods: KubeObject[], revision: string, currentRevision: string): Obj {
+function statefulSetStatus(
+  sts: KubeObject,
+  pods: KubeObject[],
+  revision: string,
+  currentRevision: string,
+): Obj {
   const replicas: number = (sts.spec as Obj).replicas;
   const updated = pods.filter((p) => p.metadata.labels?.[REVISION] === revision).length;
   const ready = pods.filter(isReady).length;

@@ -15,7 +15,13 @@ export interface StatusBody {
 
 /** One invalid field of a 422 answer. */
 export interface FieldCause {
-  reason: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueDuplicate';
+  reason:
+    | 'FieldValueInvalid'
+    | 'FieldValueRequired'
+    | 'FieldValueNotSupported'
+    | 'FieldValueForbidden'
+    | 'FieldValueTooLong'
+    | 'FieldValueDuplicate';
   message: string;
   field: string;
 }
@@ -28,39 +34,78 @@ export class ApiError extends Error {
 }
 
 function status(code: number, reason: string, message: string, details?: StatusBody['details']): ApiError {
-  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+  return new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  });
 }
 
 function details(type: ResourceType, name?: string): StatusBody['details'] {
-  return { ...(name !== undefined ? { name } : {}), ...(type.group ? { group: type.group } : {}), kind: type.resource };
+  return {
+    ...(name !== undefined ? { name } : {}),
+    ...(type.group ? { group: type.group } : {}),
+    kind: type.resource,
+  };
 }
 
-export const notFound = (type: ResourceType, name: string) => status(404, 'NotFound', `${qualifiedResource(type)} "${name}" not found`, details(type, name));
+export const notFound = (type: ResourceType, name: string) =>
+  status(404, 'NotFound', `${qualifiedResource(type)} "${name}" not found`, details(type, name));
 
-export const alreadyExists = (type: ResourceType, name: string) => status(409, 'AlreadyExists', `${qualifiedResource(type)} "${name}" already exists`, details(type, name));
+export const alreadyExists = (type: ResourceType, name: string) =>
+  status(409, 'AlreadyExists', `${qualifiedResource(type)} "${name}" already exists`, details(type, name));
 
 export const conflict = (type: ResourceType, name: string) =>
-  status(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, details(type, name));
+  status(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedResource(type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    details(type, name),
+  );
 
 export const badRequest = (message: string) => status(400, 'BadRequest', message);
 
 export const unauthorized = () => status(401, 'Unauthorized', 'Unauthorized');
 
-export function forbidden(type: ResourceType, verb: string, user: string, namespace: string | undefined, name: string | undefined, rbacResource: string): ApiError {
+export function forbidden(
+  type: ResourceType,
+  verb: string,
+  user: string,
+  namespace: string | undefined,
+  name: string | undefined,
+  rbacResource: string,
+): ApiError {
   const subject = name ? `${qualifiedResource(type)} "${name}"` : qualifiedResource(type);
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-  return status(403, 'Forbidden', `${subject} is forbidden: User "${user}" cannot ${verb} resource "${rbacResource}" in API group "${type.group}" ${scope}`, details(type, name));
+  return status(
+    403,
+    'Forbidden',
+    `${subject} is forbidden: User "${user}" cannot ${verb} resource "${rbacResource}" in API group "${type.group}" ${scope}`,
+    details(type, name),
+  );
 }
 
-export const methodNotAllowed = () => status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+export const methodNotAllowed = () =>
+  status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
 export function unsupportedMediaType(accepted: string[]): ApiError {
-  return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+  return status(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  );
 }
 
-export const gone = (requested: string, oldest: string) => status(410, 'Expired', `too old resource version: ${requested} (${oldest})`);
+export const gone = (requested: string, oldest: string) =>
+  status(410, 'Expired', `too old resource version: ${requested} (${oldest})`);
 
-export const noSuchResource = () => status(404, 'NotFound', 'the server could not find the requested resource');
+export const noSuchResource = () =>
+  status(404, 'NotFound', 'the server could not find the requested resource');
 
 /** 422 with every invalid field, worded as the API server words it. */
 export function invalid(type: ResourceType, name: string, causes: FieldCause[]): ApiError {
@@ -81,13 +126,22 @@ export const fieldInvalid = (field: string, value: unknown, detail: string): Fie
   field,
   message: `Invalid value: ${typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value)}: ${detail}`,
 });
-export const fieldRequired = (field: string, detail = ''): FieldCause => ({ reason: 'FieldValueRequired', field, message: `Required value${detail ? `: ${detail}` : ''}` });
+export const fieldRequired = (field: string, detail = ''): FieldCause => ({
+  reason: 'FieldValueRequired',
+  field,
+  message: `Required value${detail ? `: ${detail}` : ''}`,
+});
 export const fieldNotSupported = (field: string, value: unknown, allowed: string[]): FieldCause => ({
   reason: 'FieldValueNotSupported',
   field,
   message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`,
 });
-export const fieldForbidden = (field: string, detail: string): FieldCause => ({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${detail}` });
+export const fieldForbidden = (field: string, detail: string): FieldCause => ({
+  reason: 'FieldValueForbidden',
+  field,
+  message: `Forbidden: ${detail}`,
+});
 
 /** Creating in a namespace that does not exist. */
-export const namespaceNotFound = (namespace: string) => status(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+export const namespaceNotFound = (namespace: string) =>
+  status(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });

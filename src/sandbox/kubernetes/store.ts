@@ -18,7 +18,14 @@ export interface ObjectMeta {
   creationTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }>;
   generateName?: string;
   [field: string]: unknown;
 }
@@ -70,9 +77,14 @@ export class ObjectStore {
   list(kind: string, namespace?: string): KubeObject[] {
     const out: KubeObject[] = [];
     for (const object of this.#objects.values()) {
-      if (object.kind === kind && (namespace === undefined || object.metadata.namespace === namespace)) out.push(structuredClone(object));
+      if (object.kind === kind && (namespace === undefined || object.metadata.namespace === namespace))
+        out.push(structuredClone(object));
     }
-    return out.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    return out.sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
+        `${b.metadata.namespace}/${b.metadata.name}`,
+      ),
+    );
   }
 
   /** Stores a new object, filling uid, creationTimestamp and resourceVersion. */
@@ -103,7 +115,9 @@ export class ObjectStore {
   /** Changes since a resourceVersion, or undefined when the history no longer reaches back that far. */
   eventsSince(revision: number): StoreEvent[] | undefined {
     if (revision < this.oldestWatchable) return undefined;
-    return this.#history.filter((e) => e.resourceVersion > revision).map((e) => ({ ...e, object: structuredClone(e.object) }));
+    return this.#history
+      .filter((e) => e.resourceVersion > revision)
+      .map((e) => ({ ...e, object: structuredClone(e.object) }));
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
@@ -121,6 +135,7 @@ export class ObjectStore {
   #emit(event: StoreEvent): void {
     this.#history.push(event);
     if (this.#history.length > HISTORY) this.#history.splice(0, this.#history.length - HISTORY);
-    for (const listener of [...this.#listeners]) listener({ ...event, object: structuredClone(event.object) });
+    for (const listener of [...this.#listeners])
+      listener({ ...event, object: structuredClone(event.object) });
   }
 }

@@ -8,10 +8,13 @@ export class Timers {
     if (this.#stopped) return;
     this.clear(key);
     if (!Number.isFinite(ms)) return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(key);
-      fn();
-    }, Math.min(Math.max(0, ms), 2_147_483_647));
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(key);
+        fn();
+      },
+      Math.min(Math.max(0, ms), 2_147_483_647),
+    );
     this.#timers.set(key, timer);
   }
 

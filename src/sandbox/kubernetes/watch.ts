@@ -18,15 +18,28 @@ export interface WatchRequest {
  * Without a resourceVersion (or "0") it starts with ADDED for every current object; from a
  * resourceVersion it replays later changes, or sends a 410 ERROR event when that is too old.
  */
-export function serveWatch(res: ServerResponse, store: ObjectStore, request: WatchRequest, openWatches: Set<ServerResponse>): void {
-  res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
+export function serveWatch(
+  res: ServerResponse,
+  store: ObjectStore,
+  request: WatchRequest,
+  openWatches: Set<ServerResponse>,
+): void {
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'transfer-encoding': 'chunked',
+    'cache-control': 'no-cache, private',
+  });
   res.flushHeaders();
   const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
-  const relevant = (e: StoreEvent) => e.kind === request.type.kind && (request.namespace === undefined || e.object.metadata.namespace === request.namespace) && request.matches(e.object);
+  const relevant = (e: StoreEvent) =>
+    e.kind === request.type.kind &&
+    (request.namespace === undefined || e.object.metadata.namespace === request.namespace) &&
+    request.matches(e.object);
 
   const rv = request.resourceVersion;
   if (!rv || rv === '0') {
-    for (const object of store.list(request.type.kind, request.namespace)) if (request.matches(object)) send('ADDED', request.present(object));
+    for (const object of store.list(request.type.kind, request.namespace))
+      if (request.matches(object)) send('ADDED', request.present(object));
   } else {
     const since = Number(rv);
     const events = Number.isFinite(since) ? store.eventsSince(since) : undefined;

@@ -7,7 +7,8 @@ import { rollStatefulSet } from './statefulset-rollout.js';
 
 type Obj = Record<string, any>;
 
-export const isReady = (pod: KubeObject): boolean => ((pod.status as Obj)?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+export const isReady = (pod: KubeObject): boolean =>
+  ((pod.status as Obj)?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
 
 /** What the rollout functions may do to pods; the controller records and applies it. */
 export interface PodActions {
@@ -31,7 +32,8 @@ export class WorkloadController {
 
   start(): void {
     this.#unsubscribe = this.store.subscribe((event) => this.#onEvent(event));
-    for (const kind of ['Deployment', 'StatefulSet']) for (const w of this.store.list(kind)) this.schedule(kind, w.metadata.namespace!, w.metadata.name);
+    for (const kind of ['Deployment', 'StatefulSet'])
+      for (const w of this.store.list(kind)) this.schedule(kind, w.metadata.namespace!, w.metadata.name);
   }
 
   stop(): void {
@@ -40,7 +42,9 @@ export class WorkloadController {
 
   /** Reconciles soon; several changes in one tick share one pass. */
   schedule(kind: string, namespace: string, name: string): void {
-    this.timers.ensure(`workload:${kind}/${namespace}/${name}`, 0, () => this.reconcile(kind, namespace, name));
+    this.timers.ensure(`workload:${kind}/${namespace}/${name}`, 0, () =>
+      this.reconcile(kind, namespace, name),
+    );
   }
 
   #onEvent(event: StoreEvent): void {
@@ -63,7 +67,8 @@ export class WorkloadController {
     if (ref.kind === 'StatefulSet') return { kind: 'StatefulSet', name: ref.name };
     // Deployment pods belong to a ReplicaSet named <deployment>-<pod-template-hash>.
     const hash = pod.metadata.labels?.['pod-template-hash'];
-    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) };
+    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`))
+      return { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) };
     return undefined;
   }
 
@@ -75,7 +80,8 @@ export class WorkloadController {
   }
 
   #cascade(workload: KubeObject): void {
-    for (const pod of this.podsOf(workload)) this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name);
+    for (const pod of this.podsOf(workload))
+      this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name);
   }
 
   reconcile(kind: string, namespace: string, name: string): void {
@@ -86,7 +92,14 @@ export class WorkloadController {
       create: (podName, labels) => {
         const ownerName = kind === 'Deployment' ? `${name}-${hash}` : name;
         const ownerKind = kind === 'Deployment' ? 'ReplicaSet' : 'StatefulSet';
-        const pod = this.store.create(newPod(workload, podName, labels, { kind: ownerKind, name: ownerName, uid: workload.metadata.uid! }), { generation: false });
+        const pod = this.store.create(
+          newPod(workload, podName, labels, {
+            kind: ownerKind,
+            name: ownerName,
+            uid: workload.metadata.uid!,
+          }),
+          { generation: false },
+        );
         this.lifecycle.started(pod, name);
       },
       remove: (pod) => this.store.delete('Pod', namespace, pod.metadata.name),
@@ -102,7 +115,8 @@ export class WorkloadController {
     if (JSON.stringify(status) !== JSON.stringify(fresh.status)) this.store.replace({ ...fresh, status });
     // A later look (the progress deadline) in its own timer, so it never delays an event-driven pass.
     const recheck = `workload-deadline:${kind}/${namespace}/${name}`;
-    if (outcome.recheckMs !== undefined) this.timers.set(recheck, outcome.recheckMs, () => this.reconcile(kind, namespace, name));
+    if (outcome.recheckMs !== undefined)
+      this.timers.set(recheck, outcome.recheckMs, () => this.reconcile(kind, namespace, name));
     else this.timers.clear(recheck);
   }
 }

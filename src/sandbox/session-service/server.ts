@@ -54,8 +54,15 @@ export async function startSessionService(source: SecretsSource, port = 0): Prom
   const issued = new Set<string>();
   const key = (value: string) => new TextEncoder().encode(value);
 
-  async function verify(token: string, current: string, previous?: string): Promise<'current' | 'previous' | undefined> {
-    for (const [label, secret] of [['current', current], ['previous', previous]] as const) {
+  async function verify(
+    token: string,
+    current: string,
+    previous?: string,
+  ): Promise<'current' | 'previous' | undefined> {
+    for (const [label, secret] of [
+      ['current', current],
+      ['previous', previous],
+    ] as const) {
       if (!secret) continue;
       try {
         const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'] });
@@ -72,27 +79,43 @@ export async function startSessionService(source: SecretsSource, port = 0): Prom
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/v1/health' && req.method === 'GET') {
       const apiKey = req.headers['x-api-key'];
-      if (apiKey !== undefined && !same(String(apiKey), secrets['api-key'])) return send(res, 401, { error: 'invalid API key' });
+      if (apiKey !== undefined && !same(String(apiKey), secrets['api-key']))
+        return send(res, 401, { error: 'invalid API key' });
       return send(res, 200, { status: 'ok' });
     }
     if (path === '/v1/auth/login' && req.method === 'POST') {
       const given = (await body(req)) as { username?: string; password?: string } | undefined;
-      if (given?.username !== TEST_USER.username || given?.password !== TEST_USER.password) return send(res, 401, { error: 'invalid credentials' });
+      if (given?.username !== TEST_USER.username || given?.password !== TEST_USER.password)
+        return send(res, 401, { error: 'invalid credentials' });
       const now = Math.floor(Date.now() / 1000);
       const jti = crypto.randomUUID();
-      const token = await new SignJWT({ sub: given.username }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(now).setExpirationTime(now + 900).setJti(jti).sign(key(secrets['jwt-secret']));
-      const refresh = await new SignJWT({ sub: given.username, typ: 'refresh' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(now).sign(key(secrets['jwt-refresh-secret']));
+      const token = await new SignJWT({ sub: given.username })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt(now)
+        .setExpirationTime(now + 900)
+        .setJti(jti)
+        .sign(key(secrets['jwt-secret']));
+      const refresh = await new SignJWT({ sub: given.username, typ: 'refresh' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt(now)
+        .sign(key(secrets['jwt-refresh-secret']));
       issued.add(jti);
       return send(res, 200, { token, refresh_token: refresh });
     }
     if (path === '/v1/auth/verify' && req.method === 'GET') {
       const token = bearer(req);
-      const signedWith = token ? await verify(token, secrets['jwt-secret'], secrets['jwt-secret-previous']) : undefined;
-      return signedWith ? send(res, 200, { valid: true, signed_with: signedWith }) : send(res, 401, { error: 'invalid token' });
+      const signedWith = token
+        ? await verify(token, secrets['jwt-secret'], secrets['jwt-secret-previous'])
+        : undefined;
+      return signedWith
+        ? send(res, 200, { valid: true, signed_with: signedWith })
+        : send(res, 401, { error: 'invalid token' });
     }
     if (path.startsWith('/v1/admin/')) {
-      if (!same(bearer(req), secrets['admin-token'])) return send(res, 401, { error: 'admin token required' });
-      if (path === '/v1/admin/sessions/active' && req.method === 'GET') return send(res, 200, { active: issued.size });
+      if (!same(bearer(req), secrets['admin-token']))
+        return send(res, 401, { error: 'admin token required' });
+      if (path === '/v1/admin/sessions/active' && req.method === 'GET')
+        return send(res, 200, { active: issued.size });
       if (path === '/v1/admin/sessions/revoke-all' && req.method === 'POST') {
         const count = issued.size;
         for (const jti of issued) revoked.add(jti);

@@ -34,7 +34,8 @@ export class PostgresStandin implements PostgresPort {
     this.where = options.where ?? 'postgres.sandbox:5432';
     this.#superuser = options.superuser;
     this.#verifiers.set(options.superuser, scramVerifier(options.superuserPassword));
-    for (const [role, password] of Object.entries(options.roles ?? {})) this.#verifiers.set(role, scramVerifier(password));
+    for (const [role, password] of Object.entries(options.roles ?? {}))
+      this.#verifiers.set(role, scramVerifier(password));
   }
 
   /** Whether `role` would log in with `password` now (for the sandbox's own checks and tests). */
@@ -46,25 +47,42 @@ export class PostgresStandin implements PostgresPort {
   /** Checks the address and the credential as a connection attempt would; returns the location. */
   #connect(target: PostgresTarget, user: string, password: string, doing: string) {
     const location = postgresLocation(target.url);
-    if (this.down || location.where !== this.where) throw pgError({ code: 'ECONNREFUSED' }, { where: location.where, user, doing });
-    if (!this.accepts(user, password)) throw pgError({ code: '28P01' }, { where: location.where, user, doing });
+    if (this.down || location.where !== this.where)
+      throw pgError({ code: 'ECONNREFUSED' }, { where: location.where, user, doing });
+    if (!this.accepts(user, password))
+      throw pgError({ code: '28P01' }, { where: location.where, user, doing });
     return location;
   }
 
   async admin(target: PostgresTarget): Promise<PostgresAdminSession> {
     const url = new URL(target.url.reveal());
-    const location = this.#connect(target, decodeURIComponent(url.username), decodeURIComponent(url.password), 'connecting as the admin role');
+    const location = this.#connect(
+      target,
+      decodeURIComponent(url.username),
+      decodeURIComponent(url.password),
+      'connecting as the admin role',
+    );
     if (location.user !== this.#superuser) {
-      throw pgError({ code: '42501' }, { where: location.where, user: location.user, doing: 'reading pg_authid' });
+      throw pgError(
+        { code: '42501' },
+        { where: location.where, user: location.user, doing: 'reading pg_authid' },
+      );
     }
     const verifiers = this.#verifiers;
     const log = this.log;
     const standin = this;
     const exists = (role: string) => {
-      if (!verifiers.has(role)) throw new RotorError(`role ${role} does not exist on ${location.where}`, { hint: 'check the role name (\\du in psql lists roles); nothing was changed' });
+      if (!verifiers.has(role))
+        throw new RotorError(`role ${role} does not exist on ${location.where}`, {
+          hint: 'check the role name (\\du in psql lists roles); nothing was changed',
+        });
     };
     const alter = (role: string, verifier: string | null) => {
-      if (standin.down) throw pgError({ code: 'ECONNRESET' }, { where: location.where, user: location.user, doing: `altering role ${role}` });
+      if (standin.down)
+        throw pgError(
+          { code: 'ECONNRESET' },
+          { where: location.where, user: location.user, doing: `altering role ${role}` },
+        );
       exists(role);
       log.push(`statement: ALTER ROLE "${role}" PASSWORD ${verifier === null ? 'NULL' : `'${verifier}'`}`);
       verifiers.set(role, verifier);

@@ -1,9 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { RotorError } from '../../errors.js';
 import { Secret } from '../../engine/secret.js';
-import type { AmqpTarget, RabbitApi, RabbitPort, RabbitUser, RabbitUserUpdate } from '../../actions/rabbitmq-port.js';
+import type {
+  AmqpTarget,
+  RabbitApi,
+  RabbitPort,
+  RabbitUser,
+  RabbitUserUpdate,
+} from '../../actions/rabbitmq-port.js';
 import { rabbitHashMatches } from '../../actions/rabbitmq-common.js';
-import { apiRefusedLogin, apiUnreachable, apiWhere, userMissing } from '../../adapters/rabbitmq-management.js';
+import {
+  apiRefusedLogin,
+  apiUnreachable,
+  apiWhere,
+  userMissing,
+} from '../../adapters/rabbitmq-management.js';
 
 /** The sandbox broker: where its API and AMQP listener are, its users, and whether rotor runs beside it. */
 export interface RabbitStandinOptions {
@@ -21,7 +32,9 @@ const ALGORITHM = 'rabbit_password_hashing_sha256';
 /** RabbitMQ's stored form: base64(salt[4] ‖ sha256(salt ‖ password)). */
 function rabbitHash(password: string): string {
   const salt = randomBytes(4);
-  return Buffer.concat([salt, createHash('sha256').update(salt).update(password, 'utf8').digest()]).toString('base64');
+  return Buffer.concat([salt, createHash('sha256').update(salt).update(password, 'utf8').digest()]).toString(
+    'base64',
+  );
 }
 
 /**
@@ -44,7 +57,8 @@ export class RabbitStandin implements RabbitPort {
     this.#apiWhere = options.apiWhere ?? 'rabbitmq.sandbox:15672';
     this.#amqpWhere = options.amqpWhere ?? 'rabbitmq.sandbox:5672';
     this.#local = options.local ?? true;
-    for (const [name, user] of Object.entries(options.users)) this.#users.set(name, { tags: user.tags ?? [], hash: rabbitHash(user.password), algorithm: ALGORITHM });
+    for (const [name, user] of Object.entries(options.users))
+      this.#users.set(name, { tags: user.tags ?? [], hash: rabbitHash(user.password), algorithm: ALGORITHM });
   }
 
   /** Whether the broker would accept this login now. */
@@ -62,26 +76,45 @@ export class RabbitStandin implements RabbitPort {
     if (this.apiDown || where !== this.#apiWhere) throw apiUnreachable(where, 'ECONNREFUSED');
     if (!this.accepts(api.username, api.password.reveal())) throw apiRefusedLogin(where, api.username);
     if (!this.#users.get(api.username)?.tags.includes('administrator')) {
-      throw new RotorError(`the RabbitMQ management API at ${where} answered 403 (not_authorised) to GET /api/users/…`, { hint: `${api.username} may not manage users: it needs the administrator tag` });
+      throw new RotorError(
+        `the RabbitMQ management API at ${where} answered 403 (not_authorised) to GET /api/users/…`,
+        { hint: `${api.username} may not manage users: it needs the administrator tag` },
+      );
     }
   }
 
   async getUser(api: RabbitApi, name: string): Promise<RabbitUser | null> {
     this.#login(api);
     const user = this.#users.get(name);
-    return user ? { name, tags: [...user.tags], passwordHash: new Secret(user.hash, `password hash of ${name}`), hashingAlgorithm: user.algorithm } : null;
+    return user
+      ? {
+          name,
+          tags: [...user.tags],
+          passwordHash: new Secret(user.hash, `password hash of ${name}`),
+          hashingAlgorithm: user.algorithm,
+        }
+      : null;
   }
 
   async putUser(api: RabbitApi, name: string, update: RabbitUserUpdate): Promise<void> {
     if (!(await this.getUser(api, name))) throw userMissing(name, apiWhere(api.url));
-    const stored = 'password' in update ? { hash: rabbitHash(update.password.reveal()), algorithm: ALGORITHM } : { hash: update.passwordHash.reveal(), algorithm: update.hashingAlgorithm };
+    const stored =
+      'password' in update
+        ? { hash: rabbitHash(update.password.reveal()), algorithm: ALGORITHM }
+        : { hash: update.passwordHash.reveal(), algorithm: update.hashingAlgorithm };
     this.#users.set(name, { tags: [...update.tags], ...stored });
   }
 
   async changePasswordLocally(name: string, password: Secret): Promise<void> {
-    if (!this.#local) throw new RotorError('rabbitmqctl is not installed on this machine', { hint: 'run rotor beside the broker, or bring the management API back; nothing was changed' });
+    if (!this.#local)
+      throw new RotorError('rabbitmqctl is not installed on this machine', {
+        hint: 'run rotor beside the broker, or bring the management API back; nothing was changed',
+      });
     const user = this.#users.get(name);
-    if (!user) throw new RotorError(`RabbitMQ user ${name} does not exist on the local node`, { hint: 'check the user name (rabbitmqctl list_users); nothing was changed' });
+    if (!user)
+      throw new RotorError(`RabbitMQ user ${name} does not exist on the local node`, {
+        hint: 'check the user name (rabbitmqctl list_users); nothing was changed',
+      });
     this.#users.set(name, { ...user, hash: rabbitHash(password.reveal()), algorithm: ALGORITHM });
   }
 
@@ -89,7 +122,9 @@ export class RabbitStandin implements RabbitPort {
     const url = new URL(target.url);
     const where = `${url.hostname}:${url.port || (url.protocol === 'amqps:' ? 5671 : 5672)}`;
     if (this.amqpDown || where !== this.#amqpWhere) {
-      throw new RotorError(`cannot open an AMQP connection to ${where} as ${username}: ECONNREFUSED`, { hint: 'is the broker running and listening on that port?' });
+      throw new RotorError(`cannot open an AMQP connection to ${where} as ${username}: ECONNREFUSED`, {
+        hint: 'is the broker running and listening on that port?',
+      });
     }
     return this.accepts(username, password.reveal());
   }

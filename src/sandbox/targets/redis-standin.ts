@@ -44,9 +44,18 @@ export class RedisStandin implements RedisPort {
 
   constructor(nodes: RedisStandinNodeOptions[]) {
     for (const options of nodes) {
-      const users = new Map<string, Set<string>>([['default', new Set(options.requirepass ? [sha(options.requirepass)] : [])]]);
-      for (const [user, passwords] of Object.entries(options.users ?? {})) users.set(user, new Set(passwords.map(sha)));
-      this.#nodes.set(options.node, { options, requirepass: options.requirepass ?? '', masterauth: options.requirepass ?? '', users, persisted: 0 });
+      const users = new Map<string, Set<string>>([
+        ['default', new Set(options.requirepass ? [sha(options.requirepass)] : [])],
+      ]);
+      for (const [user, passwords] of Object.entries(options.users ?? {}))
+        users.set(user, new Set(passwords.map(sha)));
+      this.#nodes.set(options.node, {
+        options,
+        requirepass: options.requirepass ?? '',
+        masterauth: options.requirepass ?? '',
+        users,
+        persisted: 0,
+      });
     }
   }
 
@@ -73,14 +82,21 @@ export class RedisStandin implements RedisPort {
 
   #reach(node: string): NodeState {
     const state = this.#nodes.get(node);
-    if (!state || state.options.refuse === 'down') throw redisError({ code: 'ECONNREFUSED' }, node, 'connecting', []);
+    if (!state || state.options.refuse === 'down')
+      throw redisError({ code: 'ECONNREFUSED' }, node, 'connecting', []);
     return state;
   }
 
   async open(node: string, auth: RedisAuth): Promise<RedisSession> {
     const state = this.#reach(node);
     const doing = auth.username ? `logging in as ${auth.username}` : 'logging in';
-    if (!this.accepts(node, auth)) throw redisError(reply('WRONGPASS invalid username-password pair or user is disabled.'), node, doing, auth.password ? [auth.password] : []);
+    if (!this.accepts(node, auth))
+      throw redisError(
+        reply('WRONGPASS invalid username-password pair or user is disabled.'),
+        node,
+        doing,
+        auth.password ? [auth.password] : [],
+      );
     return new StandinSession(state, node);
   }
 
@@ -99,12 +115,30 @@ class StandinSession implements RedisSession {
   /** CONFIG as the node allows it; throws the reply a real node would give. */
   #config(sub: 'GET' | 'SET' | 'REWRITE', doing: string, secrets: Secret[]): void {
     const refuse = this.state.options.refuse;
-    if (refuse === 'config') throw redisError(reply(`ERR unknown command 'CONFIG', with args beginning with: '${sub}'`), this.where, doing, secrets);
-    if (refuse === 'config-set' && sub === 'SET') throw redisError(reply("NOPERM User default has no permissions to run the 'config|set' command"), this.where, doing, secrets);
+    if (refuse === 'config')
+      throw redisError(
+        reply(`ERR unknown command 'CONFIG', with args beginning with: '${sub}'`),
+        this.where,
+        doing,
+        secrets,
+      );
+    if (refuse === 'config-set' && sub === 'SET')
+      throw redisError(
+        reply("NOPERM User default has no permissions to run the 'config|set' command"),
+        this.where,
+        doing,
+        secrets,
+      );
   }
 
   async info() {
-    return { role: this.state.options.role ?? 'master', configFile: this.state.options.configFile === false ? '' : `/etc/redis/${this.where.replace(/[^\w.-]/g, '_')}.conf` };
+    return {
+      role: this.state.options.role ?? 'master',
+      configFile:
+        this.state.options.configFile === false
+          ? ''
+          : `/etc/redis/${this.where.replace(/[^\w.-]/g, '_')}.conf`,
+    };
   }
 
   async getConfigSecret(name: 'requirepass' | 'masterauth') {
@@ -130,12 +164,24 @@ class StandinSession implements RedisSession {
 
   async rewriteConfig() {
     this.#config('REWRITE', 'CONFIG REWRITE', []);
-    if (this.state.options.configFile === false) throw redisError(reply('ERR The server is running without a config file'), this.where, 'CONFIG REWRITE', []);
+    if (this.state.options.configFile === false)
+      throw redisError(
+        reply('ERR The server is running without a config file'),
+        this.where,
+        'CONFIG REWRITE',
+        [],
+      );
     this.state.persisted++;
   }
 
   async aclSave() {
-    if (!this.state.options.aclFile) throw redisError(reply('ERR This Redis instance is not configured to use an ACL file.'), this.where, 'ACL SAVE', []);
+    if (!this.state.options.aclFile)
+      throw redisError(
+        reply('ERR This Redis instance is not configured to use an ACL file.'),
+        this.where,
+        'ACL SAVE',
+        [],
+      );
     this.state.persisted++;
   }
 
@@ -153,7 +199,12 @@ class StandinSession implements RedisSession {
   async aclRemovePassword(user: string, password: Secret) {
     const passwords = this.state.users.get(user);
     if (!passwords?.delete(sha(password.reveal()))) {
-      throw redisError(reply(`ERR Error in ACL SETUSER modifier '<${password.reveal()}>': no such password`), this.where, `ACL SETUSER ${user} <(old password)`, [password]);
+      throw redisError(
+        reply(`ERR Error in ACL SETUSER modifier '<${password.reveal()}>': no such password`),
+        this.where,
+        `ACL SETUSER ${user} <(old password)`,
+        [password],
+      );
     }
   }
 

@@ -17,7 +17,12 @@ export interface AppRole {
 }
 
 /** The AppRole auth method at `auth/approle/`. */
-export function approleMount(roles: Map<string, AppRole>, tokens: TokenStore, now: () => number, changed: () => void): Mount {
+export function approleMount(
+  roles: Map<string, AppRole>,
+  tokens: TokenStore,
+  now: () => number,
+  changed: () => void,
+): Mount {
   const role = (name: string) => {
     const r = roles.get(name);
     if (!r) throw badRequest(`role "${name}" does not exist`);
@@ -45,7 +50,8 @@ export function approleMount(roles: Map<string, AppRole>, tokens: TokenStore, no
     const secretId = typeof req.body.secret_id === 'string' ? req.body.secret_id : '';
     if (found?.[1].bindSecretId && secretId === '') throw badRequest('missing secret_id');
     const issued = found && secretId ? found[1].secretIds[secretId] : undefined;
-    const valid = found && (!found[1].bindSecretId || (issued && (issued.expiresAt === 0 || issued.expiresAt > now())));
+    const valid =
+      found && (!found[1].bindSecretId || (issued && (issued.expiresAt === 0 || issued.expiresAt > now())));
     if (!found || !valid) throw badRequest('invalid role or secret ID');
     const [name, r] = found;
     const token = tokens.create({
@@ -71,7 +77,14 @@ export function approleMount(roles: Map<string, AppRole>, tokens: TokenStore, no
         read: (_req, p) => {
           const r = roles.get(p.name);
           if (!r) throw notFound();
-          return ok({ token_policies: r.tokenPolicies, policies: r.tokenPolicies, token_ttl: r.tokenTtl, token_max_ttl: r.tokenMaxTtl, secret_id_ttl: r.secretIdTtl, bind_secret_id: r.bindSecretId });
+          return ok({
+            token_policies: r.tokenPolicies,
+            policies: r.tokenPolicies,
+            token_ttl: r.tokenTtl,
+            token_max_ttl: r.tokenMaxTtl,
+            secret_id_ttl: r.secretIdTtl,
+            bind_secret_id: r.bindSecretId,
+          });
         },
         update: write,
         delete: (_req, p) => (roles.delete(p.name), changed(), noContent()),
@@ -92,7 +105,12 @@ export function approleMount(roles: Map<string, AppRole>, tokens: TokenStore, no
           const accessor = randomBytes(16).toString('hex');
           r.secretIds[id] = { accessor, expiresAt: r.secretIdTtl ? now() + r.secretIdTtl * 1000 : 0 };
           changed();
-          return ok({ secret_id: id, secret_id_accessor: accessor, secret_id_ttl: r.secretIdTtl, secret_id_num_uses: 0 });
+          return ok({
+            secret_id: id,
+            secret_id_accessor: accessor,
+            secret_id_ttl: r.secretIdTtl,
+            secret_id_num_uses: 0,
+          });
         },
       }),
     ],

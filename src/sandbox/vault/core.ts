@@ -1,7 +1,21 @@
-import { INVALID_TOKEN, PERMISSION_DENIED, SEALED, VaultHttpError, multierror, type Reply } from './envelope.js';
+import {
+  INVALID_TOKEN,
+  PERMISSION_DENIED,
+  SEALED,
+  VaultHttpError,
+  multierror,
+  type Reply,
+} from './envelope.js';
 import type { FaultTable } from './faults.js';
 import { capabilitiesFor, type Policy } from './policies.js';
-import { matchRoute, unsupportedOperation, unsupportedPath, type Mount, type Operation, type VaultRequest } from './routes.js';
+import {
+  matchRoute,
+  unsupportedOperation,
+  unsupportedPath,
+  type Mount,
+  type Operation,
+  type VaultRequest,
+} from './routes.js';
 import type { SealState } from './seal.js';
 import type { TokenStore } from './tokens.js';
 
@@ -66,7 +80,8 @@ function parseBody(raw: RawRequest): Record<string, unknown> {
   if (text === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch (error) {
     throw new VaultHttpError(400, [`failed to parse JSON input: ${(error as Error).message}`]);
   }
@@ -89,7 +104,9 @@ export async function handleRequest(deps: CoreDeps, raw: RawRequest): Promise<Re
     if (op === 'list' && !path.endsWith('/')) path += '/';
     const contentType = header(raw, 'content-type') ?? '';
     if (op === 'patch' && contentType.split(';')[0].trim().toLowerCase() !== 'application/merge-patch+json') {
-      throw new VaultHttpError(415, [`PATCH requires Content-Type of application/merge-patch+json, provided ${contentType}`]);
+      throw new VaultHttpError(415, [
+        `PATCH requires Content-Type of application/merge-patch+json, provided ${contentType}`,
+      ]);
     }
     const body = op === 'read' || op === 'list' ? {} : parseBody(raw);
     const namespace = header(raw, 'x-vault-namespace');
@@ -98,21 +115,36 @@ export async function handleRequest(deps: CoreDeps, raw: RawRequest): Promise<Re
     const { mount, match } = matchRoute(deps.mounts, path);
     if (deps.seal.sealed && !match?.route.whileSealed) throw new VaultHttpError(503, [SEALED]);
 
-    const req: VaultRequest = { method: raw.method, path, query: url.searchParams, body, contentType, namespace, operation: op };
+    const req: VaultRequest = {
+      method: raw.method,
+      path,
+      query: url.searchParams,
+      body,
+      contentType,
+      namespace,
+      operation: op,
+    };
     if (!match?.route.unauthenticated) {
       const bearer = header(raw, 'authorization')?.replace(/^Bearer\s+/i, '');
       const token = deps.tokens.lookup(header(raw, 'x-vault-token') ?? bearer);
       if (!token) throw new VaultHttpError(403, [INVALID_TOKEN]);
       req.token = token;
-      if (match?.route.exists && op === 'update' && !match.route.exists(req, match.params)) req.operation = 'create';
-      const policies = token.policies.map((name) => deps.policies.get(name)).filter((p): p is Policy => p !== undefined);
+      if (match?.route.exists && op === 'update' && !match.route.exists(req, match.params))
+        req.operation = 'create';
+      const policies = token.policies
+        .map((name) => deps.policies.get(name))
+        .filter((p): p is Policy => p !== undefined);
       const caps = (token.policies.includes('root') ? ['root'] : capabilitiesFor(policies, path)) as string[];
-      const allowed = caps.includes('root') || (caps.includes(req.operation) && (!match?.route.sudo || caps.includes('sudo')));
+      const allowed =
+        caps.includes('root') ||
+        (caps.includes(req.operation) && (!match?.route.sudo || caps.includes('sudo')));
       if (!allowed) throw new VaultHttpError(403, [PERMISSION_DENIED]);
     }
     if (!mount) throw new VaultHttpError(404, [`no handler for route "${path}". route entry not found.`]);
     if (!match) throw unsupportedPath();
-    const handler = match.route.handlers[req.operation] ?? (req.operation === 'create' ? match.route.handlers.update : undefined);
+    const handler =
+      match.route.handlers[req.operation] ??
+      (req.operation === 'create' ? match.route.handlers.update : undefined);
     if (!handler) throw unsupportedOperation();
     return await handler(req, match.params);
   } catch (error) {

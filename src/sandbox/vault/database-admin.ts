@@ -20,7 +20,11 @@ export interface DatabaseAdmin {
    * Runs the statements in one transaction, each split on `;`, with `{{name}}`, `{{username}}`,
    * `{{password}}` and `{{expiration}}` filled in from `values`.
    */
-  execute(connection: DatabaseConnection, statements: readonly string[], values: Readonly<Record<string, string>>): Promise<void>;
+  execute(
+    connection: DatabaseConnection,
+    statements: readonly string[],
+    values: Readonly<Record<string, string>>,
+  ): Promise<void>;
 }
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';

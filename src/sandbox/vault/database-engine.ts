@@ -1,5 +1,10 @@
 import { badRequest, multierror, VaultHttpError } from './envelope.js';
-import { generateDatabasePassword, randomAlnum, type DatabaseAdmin, type DatabaseConnection } from './database-admin.js';
+import {
+  generateDatabasePassword,
+  randomAlnum,
+  type DatabaseAdmin,
+  type DatabaseConnection,
+} from './database-admin.js';
 import type { Lease, LeaseBackend, LeaseStore } from './leases.js';
 
 /** A `database/config/<name>` entry. The password is never answered on a read. */
@@ -42,7 +47,10 @@ export const SYSTEM_TTL = 2764800;
 
 /** PostgreSQL's `VALID UNTIL` form, as the plugin formats `{{expiration}}`. */
 function expiration(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '+0000');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '+0000');
 }
 
 /** The database secrets engine's state and the operations that reach the real database. */
@@ -58,12 +66,18 @@ export class DatabaseEngine implements LeaseBackend {
   ) {}
 
   private db(): DatabaseAdmin {
-    if (!this.admin) throw badRequest('error creating database object: no database driver is available in this emulator');
+    if (!this.admin)
+      throw badRequest('error creating database object: no database driver is available in this emulator');
     return this.admin;
   }
 
   /** Runs statements, turning a database failure into Vault's 500 with the plugin's wording. */
-  private async run(conn: DbConfig, statements: string[], values: Record<string, string>, what: string): Promise<void> {
+  private async run(
+    conn: DbConfig,
+    statements: string[],
+    values: Record<string, string>,
+    what: string,
+  ): Promise<void> {
     try {
       await this.db().execute(conn, statements, values);
     } catch (error) {
@@ -79,7 +93,8 @@ export class DatabaseEngine implements LeaseBackend {
   }
 
   checkAllowed(conn: DbConfig, role: string): void {
-    if (!conn.allowedRoles.includes('*') && !conn.allowedRoles.includes(role)) throw badRequest(`"${role}" is not an allowed role`);
+    if (!conn.allowedRoles.includes('*') && !conn.allowedRoles.includes(role))
+      throw badRequest(`"${role}" is not an allowed role`);
   }
 
   async configure(name: string, conn: DbConfig): Promise<void> {
@@ -88,7 +103,9 @@ export class DatabaseEngine implements LeaseBackend {
         await this.db().verify(conn);
       } catch (error) {
         if (error instanceof VaultHttpError) throw error;
-        throw badRequest(`error creating database object: error verifying connection: ${(error as Error).message}`);
+        throw badRequest(
+          `error creating database object: error verifying connection: ${(error as Error).message}`,
+        );
       }
     }
     this.connections.set(name, conn);
@@ -99,8 +116,15 @@ export class DatabaseEngine implements LeaseBackend {
     const conn = this.connection(name);
     if (!conn.username) throw badRequest('unable to rotate root credentials: no username in configuration');
     const password = generateDatabasePassword();
-    const statements = conn.rootRotationStatements.length ? conn.rootRotationStatements : DEFAULTS.rootRotation;
-    await this.run(conn, statements, { name: conn.username, username: conn.username, password }, 'failed to update user');
+    const statements = conn.rootRotationStatements.length
+      ? conn.rootRotationStatements
+      : DEFAULTS.rootRotation;
+    await this.run(
+      conn,
+      statements,
+      { name: conn.username, username: conn.username, password },
+      'failed to update user',
+    );
     conn.password = password;
   }
 
@@ -111,7 +135,12 @@ export class DatabaseEngine implements LeaseBackend {
     const conn = this.connection(role.dbName);
     const password = generateDatabasePassword();
     const statements = role.rotationStatements.length ? role.rotationStatements : DEFAULTS.staticRotation;
-    await this.run(conn, statements, { name: role.username, username: role.username, password }, 'error setting credentials');
+    await this.run(
+      conn,
+      statements,
+      { name: role.username, username: role.username, password },
+      'error setting credentials',
+    );
     role.password = password;
     role.lastRotation = this.now();
   }
@@ -120,8 +149,13 @@ export class DatabaseEngine implements LeaseBackend {
     const conn = this.connection(role.dbName);
     this.checkAllowed(conn, name);
     const existing = this.staticRoles.get(name);
-    if (existing && existing.username !== role.username) throw badRequest('cannot update static account username');
-    this.staticRoles.set(name, { ...role, password: existing?.password ?? '', lastRotation: existing?.lastRotation ?? 0 });
+    if (existing && existing.username !== role.username)
+      throw badRequest('cannot update static account username');
+    this.staticRoles.set(name, {
+      ...role,
+      password: existing?.password ?? '',
+      lastRotation: existing?.lastRotation ?? 0,
+    });
     // Vault takes ownership of the account by rotating its password when the role is created.
     if (!existing) {
       try {
@@ -142,9 +176,17 @@ export class DatabaseEngine implements LeaseBackend {
     const now = this.now();
     const ttl = Math.min(role.defaultTtl || SYSTEM_TTL, role.maxTtl || SYSTEM_TTL);
     const unix = Math.floor(now / 1000);
-    const username = `v-${displayName.slice(0, 8)}-${roleName.slice(0, 8)}-${randomAlnum(20)}-${unix}`.slice(0, 63);
+    const username = `v-${displayName.slice(0, 8)}-${roleName.slice(0, 8)}-${randomAlnum(20)}-${unix}`.slice(
+      0,
+      63,
+    );
     const password = generateDatabasePassword();
-    await this.run(conn, role.creationStatements, { name: username, username, password, expiration: expiration(now + ttl * 1000) }, 'failed to create user');
+    await this.run(
+      conn,
+      role.creationStatements,
+      { name: username, username, password, expiration: expiration(now + ttl * 1000) },
+      'failed to create user',
+    );
     const lease: Lease = {
       id: `database/creds/${roleName}/${randomAlnum(24)}`,
       issueTime: now,
@@ -164,25 +206,37 @@ export class DatabaseEngine implements LeaseBackend {
     const role = this.roles.get(lease.role);
     if (!role) throw new Error(`role "${lease.role}" no longer exists`);
     const statements = role.renewStatements.length ? role.renewStatements : DEFAULTS.renew;
-    await this.db().execute(this.connection(role.dbName), statements, { name: lease.username, username: lease.username, expiration: expiration(lease.expireTime) });
+    await this.db().execute(this.connection(role.dbName), statements, {
+      name: lease.username,
+      username: lease.username,
+      expiration: expiration(lease.expireTime),
+    });
   }
 
   async revoke(lease: Lease): Promise<void> {
     const role = this.roles.get(lease.role);
     if (!role) return;
     const statements = role.revocationStatements.length ? role.revocationStatements : DEFAULTS.revocation;
-    await this.db().execute(this.connection(role.dbName), statements, { name: lease.username, username: lease.username });
+    await this.db().execute(this.connection(role.dbName), statements, {
+      name: lease.username,
+      username: lease.username,
+    });
   }
 
   /** Rotates static roles whose period has passed, as Vault's rotation queue does. */
   async rotateDue(): Promise<void> {
     for (const [name, role] of this.staticRoles) {
-      if (role.lastRotation + role.rotationPeriod * 1000 <= this.now()) await this.rotateStatic(name).catch(() => undefined);
+      if (role.lastRotation + role.rotationPeriod * 1000 <= this.now())
+        await this.rotateStatic(name).catch(() => undefined);
     }
   }
 
   toJSON() {
-    return { connections: Object.fromEntries(this.connections), staticRoles: Object.fromEntries(this.staticRoles), roles: Object.fromEntries(this.roles) };
+    return {
+      connections: Object.fromEntries(this.connections),
+      staticRoles: Object.fromEntries(this.staticRoles),
+      roles: Object.fromEntries(this.roles),
+    };
   }
 
   load(saved: ReturnType<DatabaseEngine['toJSON']>): void {

@@ -30,7 +30,8 @@ export function databaseMount(engine: DatabaseEngine, now: () => number, changed
     const prev = engine.connections.get(p.name);
     const plugin = typeof b.plugin_name === 'string' ? b.plugin_name : prev?.plugin;
     if (!plugin) throw badRequest('empty plugin name');
-    if (plugin !== 'postgresql-database-plugin') throw badRequest(`error creating database object: invalid database plugin name "${plugin}"`);
+    if (plugin !== 'postgresql-database-plugin')
+      throw badRequest(`error creating database object: invalid database plugin name "${plugin}"`);
     await after(
       engine.configure(p.name, {
         plugin,
@@ -52,9 +53,17 @@ export function databaseMount(engine: DatabaseEngine, now: () => number, changed
     const username = typeof b.username === 'string' ? b.username : prev?.username;
     if (!username) throw badRequest('username is a required field to create a static account');
     const rotationPeriod = durationSeconds(b.rotation_period, 'rotation_period') ?? prev?.rotationPeriod;
-    if (rotationPeriod === undefined) throw badRequest('rotation_period is required to create static accounts');
+    if (rotationPeriod === undefined)
+      throw badRequest('rotation_period is required to create static accounts');
     if (rotationPeriod < 5) throw badRequest('rotation_period must be 5 seconds or more');
-    await after(engine.setStaticRole(p.name, { dbName, username, rotationPeriod, rotationStatements: statements(b.rotation_statements) ?? prev?.rotationStatements ?? [] }));
+    await after(
+      engine.setStaticRole(p.name, {
+        dbName,
+        username,
+        rotationPeriod,
+        rotationStatements: statements(b.rotation_statements) ?? prev?.rotationStatements ?? [],
+      }),
+    );
     return noContent();
   };
   const writeRole = (req: VaultRequest, p: Record<string, string>) => {
@@ -97,8 +106,12 @@ export function databaseMount(engine: DatabaseEngine, now: () => number, changed
         update: writeConfig,
         delete: (_req, p) => (engine.connections.delete(p.name), changed(), noContent()),
       }),
-      route(`rotate-root/${NAME}`, { update: async (_req, p) => (await after(engine.rotateRoot(p.name)), noContent()) }),
-      route(`rotate-role/${NAME}`, { update: async (_req, p) => (await after(engine.rotateStatic(p.name)), noContent()) }),
+      route(`rotate-root/${NAME}`, {
+        update: async (_req, p) => (await after(engine.rotateRoot(p.name)), noContent()),
+      }),
+      route(`rotate-role/${NAME}`, {
+        update: async (_req, p) => (await after(engine.rotateStatic(p.name)), noContent()),
+      }),
       route('static-roles/', { list: () => list(engine.staticRoles.keys()) }),
       route(`static-roles/${NAME}`, {
         read: (_req, p) => {
@@ -121,7 +134,13 @@ export function databaseMount(engine: DatabaseEngine, now: () => number, changed
           const r = engine.staticRoles.get(p.name);
           if (!r) throw badRequest(`unknown role: ${p.name}`);
           const ttl = Math.max(0, Math.round((r.lastRotation + r.rotationPeriod * 1000 - now()) / 1000));
-          return ok({ last_vault_rotation: rfc3339(r.lastRotation), password: r.password, rotation_period: r.rotationPeriod, ttl, username: r.username });
+          return ok({
+            last_vault_rotation: rfc3339(r.lastRotation),
+            password: r.password,
+            rotation_period: r.rotationPeriod,
+            ttl,
+            username: r.username,
+          });
         },
       }),
       route('roles/', { list: () => list(engine.roles.keys()) }),
@@ -145,7 +164,10 @@ export function databaseMount(engine: DatabaseEngine, now: () => number, changed
         read: async (req, p) => {
           const display = (req.token?.displayName ?? 'token').replace(/[^a-zA-Z0-9-]/g, '-');
           const { lease, password } = await after(engine.issueCredentials(p.name, display));
-          return ok({ password, username: lease.username }, { lease_id: lease.id, renewable: true, lease_duration: lease.ttl });
+          return ok(
+            { password, username: lease.username },
+            { lease_id: lease.id, renewable: true, lease_duration: lease.ttl },
+          );
         },
       }),
     ],

@@ -79,8 +79,16 @@ export class EmulatorState {
 }
 
 /** Sends one request through the same pipeline HTTP requests take, without a socket. */
-export function callInProcess(deps: CoreDeps, method: string, path: string, body: unknown, token?: string): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' };
+export function callInProcess(
+  deps: CoreDeps,
+  method: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<Reply> {
+  const headers: Record<string, string> = {
+    'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json',
+  };
   if (token) headers['x-vault-token'] = token;
   const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
   return handleRequest(deps, { method, url: `/v1/${path.replace(/^\/+/, '')}`, headers, body: payload });

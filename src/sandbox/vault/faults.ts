@@ -33,6 +33,9 @@ export class FaultTable {
     );
     if (!fault) return undefined;
     if (fault.times !== undefined && --fault.times <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    return { status: fault.status, body: { errors: fault.errors ?? ['1 error occurred:\n\t* internal error\n\n'] } };
+    return {
+      status: fault.status,
+      body: { errors: fault.errors ?? ['1 error occurred:\n\t* internal error\n\n'] },
+    };
   }
 }

@@ -5,7 +5,16 @@ import { badRequest } from './envelope.js';
  * durations as "1h" or seconds), strict where it refuses (an unparseable value is a 400).
  */
 
-const UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };
+const UNITS: Record<string, number> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+};
 
 /** Seconds from `3600`, `"3600"`, `"1h"`, `"1h30m"`, `"90s"`; undefined when absent. */
 export function durationSeconds(value: unknown, field: string): number | undefined {
@@ -18,7 +27,9 @@ export function durationSeconds(value: unknown, field: string): number | undefin
       return Math.floor(parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]], 0));
     }
   }
-  throw badRequest(`error converting input ${JSON.stringify(value)} for field "${field}": time: invalid duration "${String(value)}"`);
+  throw badRequest(
+    `error converting input ${JSON.stringify(value)} for field "${field}": time: invalid duration "${String(value)}"`,
+  );
 }
 
 /** Go's `time.Duration.String()` for whole seconds: `0s`, `1h0m0s`, `90m` → `1h30m0s`. */
@@ -55,8 +66,15 @@ export function stringField(value: unknown): string | undefined {
 /** Vault's comma-string-slice: `"a,b"` or `["a","b"]`. */
 export function listField(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.map(String).map((s) => s.trim()).filter(Boolean);
-  return String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .map(String)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A JSON object field, or a 400 when it is something else. */

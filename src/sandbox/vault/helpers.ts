@@ -41,7 +41,8 @@ export function kvHelpers(state: EmulatorState): KvHelpers {
       return version;
     },
     kvRead(first, second) {
-      const { store, path } = typeof second === 'string' ? resolve(state, first, second) : resolve(state, first);
+      const { store, path } =
+        typeof second === 'string' ? resolve(state, first, second) : resolve(state, first);
       const key = store.get(path);
       if (!key) return null;
       const n = (typeof second === 'object' ? second.version : undefined) ?? key.currentVersion;

@@ -60,11 +60,19 @@ export interface VaultEmulator extends KvHelpers {
   unseal(): void;
   isSealed(): boolean;
   /** A token with these policies (plus `default`); ttl in seconds. */
-  createToken(options: { policies: string[]; ttl?: number; renewable?: boolean; displayName?: string }): string;
+  createToken(options: {
+    policies: string[];
+    ttl?: number;
+    renewable?: boolean;
+    displayName?: string;
+  }): string;
   /** Sets an ACL policy from HCL text, or from `{ "<path>": ["read", …] }`. */
   setPolicy(name: string, rules: string | Record<string, string[]>): void;
   /** Creates an AppRole role and one secret id for it. */
-  createAppRole(name: string, options: { policies: string[]; tokenTtl?: number }): { roleId: string; secretId: string };
+  createAppRole(
+    name: string,
+    options: { policies: string[]; tokenTtl?: number },
+  ): { roleId: string; secretId: string };
   /** Makes matching requests fail with `status` until cleared (or `times` requests). Returns the clear function. */
   injectFault(fault: Fault): () => void;
   clearFaults(): void;
@@ -92,10 +100,19 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     dirty = false;
     saveState(options.stateFile, state.toJSON());
   };
-  const state = new EmulatorState(seal, options.sealed ?? false, options.databaseAdmin ?? postgresAdmin, now, persist);
+  const state = new EmulatorState(
+    seal,
+    options.sealed ?? false,
+    options.databaseAdmin ?? postgresAdmin,
+    now,
+    persist,
+  );
   if (saved) state.load(saved);
   const rootToken = options.rootToken ?? (state.rootToken || undefined);
-  state.rootToken = state.tokens.lookup(rootToken)?.id ?? state.tokens.create({ id: rootToken, policies: ['root'], displayName: 'root', path: 'auth/token/root' }).id;
+  state.rootToken =
+    state.tokens.lookup(rootToken)?.id ??
+    state.tokens.create({ id: rootToken, policies: ['root'], displayName: 'root', path: 'auth/token/root' })
+      .id;
 
   const deps: CoreDeps = {
     seal: state.seal,
@@ -104,7 +121,14 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     faults: state.faults,
     namespacesSeen: state.namespacesSeen,
     mounts: [
-      { path: 'sys/', type: 'system', routes: [...sysRoutes({ seal: state.seal, policies: state.policies, now, changed: persist }), ...leaseRoutes(state.leases, now, persist)] },
+      {
+        path: 'sys/',
+        type: 'system',
+        routes: [
+          ...sysRoutes({ seal: state.seal, policies: state.policies, now, changed: persist }),
+          ...leaseRoutes(state.leases, now, persist),
+        ],
+      },
       tokenMount(state.tokens, persist),
       approleMount(state.approle, state.tokens, now, persist),
       kvMount('secret/', state.kv.get('secret/')!, persist),
@@ -116,7 +140,10 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   const { server, url } = await listen(deps, options.host ?? '127.0.0.1', options.port ?? 0);
   const timer = setInterval(() => {
     if (state.seal.sealed) return;
-    void state.leases.sweep().then(() => state.database.rotateDue()).then(persist);
+    void state.leases
+      .sweep()
+      .then(() => state.database.rotateDue())
+      .then(persist);
   }, 5000);
   timer.unref();
 
@@ -127,26 +154,44 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     threshold: seal.threshold,
     namespacesSeen: state.namespacesSeen,
     ...kvHelpers(state),
-    close: () => closeServer(server, timer, () => {
-      flush();
-      closed = true;
-    }),
+    close: () =>
+      closeServer(server, timer, () => {
+        flush();
+        closed = true;
+      }),
     seal: () => state.seal.seal(),
     unseal: () => seal.keysB64.slice(0, seal.threshold).forEach((k) => state.seal.submit(k)),
     isSealed: () => state.seal.sealed,
     createToken: ({ policies, ttl, renewable, displayName }) => {
-      const id = state.tokens.create({ policies, ttl, renewable, displayName: displayName ? `token-${displayName}` : 'token' }).id;
+      const id = state.tokens.create({
+        policies,
+        ttl,
+        renewable,
+        displayName: displayName ? `token-${displayName}` : 'token',
+      }).id;
       persist();
       return id;
     },
     setPolicy: (name, rules) => {
       const text =
-        typeof rules === 'string' ? rules : Object.entries(rules).map(([p, caps]) => `path "${p}" {\n  capabilities = ${JSON.stringify(caps)}\n}\n`).join('');
+        typeof rules === 'string'
+          ? rules
+          : Object.entries(rules)
+              .map(([p, caps]) => `path "${p}" {\n  capabilities = ${JSON.stringify(caps)}\n}\n`)
+              .join('');
       state.policies.set(name, parsePolicy(name, text));
       persist();
     },
     createAppRole: (name, { policies, tokenTtl }) => {
-      const role = { roleId: crypto.randomUUID(), tokenPolicies: policies, tokenTtl: tokenTtl ?? 0, tokenMaxTtl: 0, secretIdTtl: 0, bindSecretId: true, secretIds: {} as Record<string, { accessor: string; expiresAt: number }> };
+      const role = {
+        roleId: crypto.randomUUID(),
+        tokenPolicies: policies,
+        tokenTtl: tokenTtl ?? 0,
+        tokenMaxTtl: 0,
+        secretIdTtl: 0,
+        bindSecretId: true,
+        secretIds: {} as Record<string, { accessor: string; expiresAt: number }>,
+      };
       const secretId = crypto.randomUUID();
       role.secretIds[secretId] = { accessor: crypto.randomUUID(), expiresAt: 0 };
       state.approle.set(name, role);

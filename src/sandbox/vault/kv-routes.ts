@@ -38,14 +38,21 @@ export function kvMount(path: string, store: KvStore, changed: () => void): Moun
     type: 'kv',
     routes: [
       route('config', {
-        read: () => ok({ cas_required: store.config.casRequired, delete_version_after: goDuration(store.config.deleteVersionAfter), max_versions: store.config.maxVersions }),
+        read: () =>
+          ok({
+            cas_required: store.config.casRequired,
+            delete_version_after: goDuration(store.config.deleteVersionAfter),
+            max_versions: store.config.maxVersions,
+          }),
         update: (req) =>
           mutate(() => {
             const b = req.body;
             store.config = {
               maxVersions: intField(b.max_versions, 'max_versions') ?? store.config.maxVersions,
               casRequired: boolField(b.cas_required, 'cas_required') ?? store.config.casRequired,
-              deleteVersionAfter: durationSeconds(b.delete_version_after, 'delete_version_after') ?? store.config.deleteVersionAfter,
+              deleteVersionAfter:
+                durationSeconds(b.delete_version_after, 'delete_version_after') ??
+                store.config.deleteVersionAfter,
             };
             return noContent();
           }),
@@ -61,19 +68,29 @@ export function kvMount(path: string, store: KvStore, changed: () => void): Moun
             const v = key.versions[n];
             if (!v) throw notFound();
             const metadata = versionMetadata(key, n);
-            if (v.destroyed || store.isDeleted(v)) throw new VaultHttpError(404, [], envelope({ data: null, metadata }));
+            if (v.destroyed || store.isDeleted(v))
+              throw new VaultHttpError(404, [], envelope({ data: null, metadata }));
             return ok({ data: v.data, metadata });
           },
-          create: (req, p) => mutate(() => ok(versionMetadata(...pick(store.write(p.path, req.body.data, req.body.options))))),
-          update: (req, p) => mutate(() => ok(versionMetadata(...pick(store.write(p.path, req.body.data, req.body.options))))),
-          patch: (req, p) => mutate(() => ok(versionMetadata(...pick(store.patch(p.path, req.body.data, req.body.options))))),
+          create: (req, p) =>
+            mutate(() => ok(versionMetadata(...pick(store.write(p.path, req.body.data, req.body.options))))),
+          update: (req, p) =>
+            mutate(() => ok(versionMetadata(...pick(store.write(p.path, req.body.data, req.body.options))))),
+          patch: (req, p) =>
+            mutate(() => ok(versionMetadata(...pick(store.patch(p.path, req.body.data, req.body.options))))),
           delete: (_req, p) => mutate(() => (store.softDelete(p.path), noContent())),
         },
         { exists },
       ),
-      route(`delete/${SECRET}`, { update: (req, p) => mutate(() => (store.softDelete(p.path, versionsParam(req)), noContent())) }),
-      route(`undelete/${SECRET}`, { update: (req, p) => mutate(() => (store.undelete(p.path, versionsParam(req)), noContent())) }),
-      route(`destroy/${SECRET}`, { update: (req, p) => mutate(() => (store.destroy(p.path, versionsParam(req)), noContent())) }),
+      route(`delete/${SECRET}`, {
+        update: (req, p) => mutate(() => (store.softDelete(p.path, versionsParam(req)), noContent())),
+      }),
+      route(`undelete/${SECRET}`, {
+        update: (req, p) => mutate(() => (store.undelete(p.path, versionsParam(req)), noContent())),
+      }),
+      route(`destroy/${SECRET}`, {
+        update: (req, p) => mutate(() => (store.destroy(p.path, versionsParam(req)), noContent())),
+      }),
       route(
         'metadata/(?<path>.*)',
         {
@@ -93,12 +110,20 @@ export function kvMount(path: string, store: KvStore, changed: () => void): Moun
             mutate(() => {
               const key = store.get(p.path);
               const b = req.body;
-              const cm = b.custom_metadata === undefined ? undefined : customMetadata(b.custom_metadata, true);
+              const cm =
+                b.custom_metadata === undefined ? undefined : customMetadata(b.custom_metadata, true);
               if (!key) throw new VaultHttpError(404, [], null);
-              if (b.max_versions !== undefined) key.maxVersions = intField(b.max_versions, 'max_versions') ?? 0;
-              if (b.cas_required !== undefined) key.casRequired = boolField(b.cas_required, 'cas_required') ?? false;
-              if (b.delete_version_after !== undefined) key.deleteVersionAfter = durationSeconds(b.delete_version_after, 'delete_version_after') ?? 0;
-              if (cm !== undefined) key.customMetadata = mergePatch(key.customMetadata ?? {}, b.custom_metadata) as Record<string, string>;
+              if (b.max_versions !== undefined)
+                key.maxVersions = intField(b.max_versions, 'max_versions') ?? 0;
+              if (b.cas_required !== undefined)
+                key.casRequired = boolField(b.cas_required, 'cas_required') ?? false;
+              if (b.delete_version_after !== undefined)
+                key.deleteVersionAfter = durationSeconds(b.delete_version_after, 'delete_version_after') ?? 0;
+              if (cm !== undefined)
+                key.customMetadata = mergePatch(key.customMetadata ?? {}, b.custom_metadata) as Record<
+                  string,
+                  string
+                >;
               key.updatedTime = store.now();
               return noContent();
             }),
@@ -110,21 +135,27 @@ export function kvMount(path: string, store: KvStore, changed: () => void): Moun
   };
 }
 
-function pick(r: { key: Parameters<typeof versionMetadata>[0]; version: number }): [Parameters<typeof versionMetadata>[0], number] {
+function pick(r: {
+  key: Parameters<typeof versionMetadata>[0];
+  version: number;
+}): [Parameters<typeof versionMetadata>[0], number] {
   return [r.key, r.version];
 }
 
 /** POST metadata: sets only the fields given; `custom_metadata` replaces the whole map. */
 function writeMetadata(store: KvStore, path: string, req: VaultRequest) {
   const b = req.body;
-  const given = ['max_versions', 'cas_required', 'delete_version_after', 'custom_metadata'].some((f) => b[f] !== undefined);
+  const given = ['max_versions', 'cas_required', 'delete_version_after', 'custom_metadata'].some(
+    (f) => b[f] !== undefined,
+  );
   if (!given) return noContent();
   const cm = b.custom_metadata === undefined ? undefined : customMetadata(b.custom_metadata, false);
   const now = store.now();
   const key = store.get(path) ?? emptyKey(now);
   if (b.max_versions !== undefined) key.maxVersions = intField(b.max_versions, 'max_versions') ?? 0;
   if (b.cas_required !== undefined) key.casRequired = boolField(b.cas_required, 'cas_required') ?? false;
-  if (b.delete_version_after !== undefined) key.deleteVersionAfter = durationSeconds(b.delete_version_after, 'delete_version_after') ?? 0;
+  if (b.delete_version_after !== undefined)
+    key.deleteVersionAfter = durationSeconds(b.delete_version_after, 'delete_version_after') ?? 0;
   if (cm !== undefined) key.customMetadata = cm;
   store.keys.set(path, key);
   return noContent();

@@ -55,7 +55,8 @@ function checkCas(options: unknown, config: KvConfig, key: KvKey | undefined): v
     } catch {
       throw badRequest('error parsing check-and-set parameter');
     }
-    if ((n ?? 0) !== (key?.currentVersion ?? 0)) throw badRequest('check-and-set parameter did not match the current version');
+    if ((n ?? 0) !== (key?.currentVersion ?? 0))
+      throw badRequest('check-and-set parameter did not match the current version');
   } else if (config.casRequired || key?.casRequired) {
     throw badRequest('check-and-set parameter required for this call');
   }
@@ -65,11 +66,18 @@ function checkCas(options: unknown, config: KvConfig, key: KvKey | undefined): v
 export function validateCustomMetadata(meta: Record<string, string>): void {
   const prefix = 'custom_metadata validation failed';
   const keys = Object.keys(meta);
-  if (keys.length > 64) throw badRequest(multierror([`${prefix}: payload must contain at most 64 keys, provided ${keys.length}`]));
+  if (keys.length > 64)
+    throw badRequest(
+      multierror([`${prefix}: payload must contain at most 64 keys, provided ${keys.length}`]),
+    );
   const errors: string[] = [];
   for (const [k, v] of Object.entries(meta)) {
-    if (k.length === 0 || k.length > 128) errors.push(`${prefix}: length of key "${k}" is ${k.length} but must be 0 < len(key) <= 128`);
-    if (v.length === 0 || v.length > 512) errors.push(`${prefix}: length of value for key "${k}" is ${v.length} but must be 0 < len(value) <= 512`);
+    if (k.length === 0 || k.length > 128)
+      errors.push(`${prefix}: length of key "${k}" is ${k.length} but must be 0 < len(key) <= 128`);
+    if (v.length === 0 || v.length > 512)
+      errors.push(
+        `${prefix}: length of value for key "${k}" is ${v.length} but must be 0 < len(value) <= 512`,
+      );
   }
   if (errors.length) throw badRequest(multierror(errors));
 }
@@ -92,7 +100,8 @@ export class KvStore {
   /** Writes a new version; `data` must be an object, `options.cas` is checked first. */
   write(path: string, data: unknown, options: unknown): { key: KvKey; version: number } {
     if (data === undefined) throw badRequest('no data provided');
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw badRequest(`error converting input for field "data"`);
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+      throw badRequest(`error converting input for field "data"`);
     const existing = this.keys.get(path);
     checkCas(options, this.config, existing);
     const now = this.now();
@@ -169,7 +178,11 @@ export class KvStore {
   metadata(key: KvKey): Record<string, unknown> {
     const versions: Record<string, unknown> = {};
     for (const [n, v] of Object.entries(key.versions)) {
-      versions[n] = { created_time: rfc3339(v.createdTime), deletion_time: v.deletionTime ? rfc3339(v.deletionTime) : '', destroyed: v.destroyed };
+      versions[n] = {
+        created_time: rfc3339(v.createdTime),
+        deletion_time: v.deletionTime ? rfc3339(v.deletionTime) : '',
+        destroyed: v.destroyed,
+      };
     }
     return {
       cas_required: key.casRequired,
@@ -209,5 +222,15 @@ export class KvStore {
 
 /** A key with no versions yet, as a first write or a metadata write creates it. */
 export function emptyKey(now: number): KvKey {
-  return { createdTime: now, updatedTime: now, currentVersion: 0, oldestVersion: 0, maxVersions: 0, casRequired: false, deleteVersionAfter: 0, customMetadata: null, versions: {} };
+  return {
+    createdTime: now,
+    updatedTime: now,
+    currentVersion: 0,
+    oldestVersion: 0,
+    maxVersions: 0,
+    casRequired: false,
+    deleteVersionAfter: 0,
+    customMetadata: null,
+    versions: {},
+  };
 }

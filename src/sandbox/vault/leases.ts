@@ -57,7 +57,8 @@ export class LeaseStore {
   }
 }
 
-const leaseId = (body: Record<string, unknown>): string => (typeof body.lease_id === 'string' ? body.lease_id : '');
+const leaseId = (body: Record<string, unknown>): string =>
+  typeof body.lease_id === 'string' ? body.lease_id : '';
 
 /** `sys/leases/*` routes (and the older `sys/renew`, `sys/revoke`). */
 export function leaseRoutes(store: LeaseStore, now: () => number, changed: () => void): Route[] {
@@ -78,7 +79,10 @@ export function leaseRoutes(store: LeaseStore, now: () => number, changed: () =>
     lease.lastRenewal = now();
     changed();
     const duration = Math.round((expire - now()) / 1000);
-    return { status: 200, body: envelope(null, { lease_id: lease.id, renewable: true, lease_duration: duration }) };
+    return {
+      status: 200,
+      body: envelope(null, { lease_id: lease.id, renewable: true, lease_duration: duration }),
+    };
   };
   const revoke = async (body: Record<string, unknown>) => {
     try {
@@ -98,7 +102,8 @@ export function leaseRoutes(store: LeaseStore, now: () => number, changed: () =>
       'leases/revoke-prefix/(?<prefix>.+)',
       {
         update: async (_req, p) => {
-          for (const id of [...store.leases.keys()].filter((i) => i.startsWith(p.prefix))) await store.revoke(id);
+          for (const id of [...store.leases.keys()].filter((i) => i.startsWith(p.prefix)))
+            await store.revoke(id);
           changed();
           return noContent();
         },

@@ -27,7 +27,8 @@ export interface SavedState {
 export function loadState(file: string): SavedState | undefined {
   if (!existsSync(file)) return undefined;
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
-  if (parsed.format !== 'rotor-vault-emulator/1') throw new Error(`${file} is not a Vault emulator state file`);
+  if (parsed.format !== 'rotor-vault-emulator/1')
+    throw new Error(`${file} is not a Vault emulator state file`);
   return parsed;
 }
 

@@ -55,7 +55,13 @@ export function issueCertificate(request: CertificateRequest): { pem: string; se
     { name: 'basicConstraints', cA: isCa, critical: true },
     isCa
       ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }
-      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyAgreement: true, critical: true },
+      : {
+          name: 'keyUsage',
+          digitalSignature: true,
+          keyEncipherment: true,
+          keyAgreement: true,
+          critical: true,
+        },
     ...(isCa ? [] : [{ name: 'extKeyUsage', serverAuth: true, clientAuth: true }]),
     { name: 'subjectKeyIdentifier' },
     ...(altNames.length ? [{ name: 'subjectAltName', altNames }] : []),

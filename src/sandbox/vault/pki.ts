@@ -25,7 +25,11 @@ export interface PkiState {
 function nameAllowed(role: PkiRole, name: string): boolean {
   if (role.allowAnyName) return true;
   if (role.allowLocalhost && name === 'localhost') return true;
-  return role.allowedDomains.some((d) => (role.allowBareDomains && name === d) || (role.allowSubdomains && name.endsWith(`.${d}`) && name.length > d.length + 1));
+  return role.allowedDomains.some(
+    (d) =>
+      (role.allowBareDomains && name === d) ||
+      (role.allowSubdomains && name.endsWith(`.${d}`) && name.length > d.length + 1),
+  );
 }
 
 /** The PKI engine at `pki/`: a root CA, roles, issue and revoke, with real X.509 from node-forge. */
@@ -36,7 +40,14 @@ export function pkiMount(state: PkiState, now: () => number, changed: () => void
     const ttl = durationSeconds(req.body.ttl, 'ttl') ?? SYSTEM_TTL * 10;
     const keys = rsaKeyPair();
     const notAfter = now() + ttl * 1000;
-    const { pem, serial } = issueCertificate({ commonName: cn, altNames: [], ipSans: [], notAfter: new Date(notAfter), publicPem: keys.publicPem, selfKeyPem: keys.privatePem });
+    const { pem, serial } = issueCertificate({
+      commonName: cn,
+      altNames: [],
+      ipSans: [],
+      notAfter: new Date(notAfter),
+      publicPem: keys.publicPem,
+      selfKeyPem: keys.privatePem,
+    });
     state.ca = { certPem: pem, keyPem: keys.privatePem, serial, notAfter };
     state.certs[serial] = { pem, revokedAt: 0 };
     changed();
@@ -53,10 +64,16 @@ export function pkiMount(state: PkiState, now: () => number, changed: () => void
     if (!role) throw badRequest(`unknown role: ${p.role}`);
     const cn = req.body.common_name;
     if (typeof cn !== 'string' || cn === '') {
-      throw badRequest('the common_name field is required, or must be provided in a CSR with "use_csr_common_name" set to true, unless "require_cn" is set to false');
+      throw badRequest(
+        'the common_name field is required, or must be provided in a CSR with "use_csr_common_name" set to true, unless "require_cn" is set to false',
+      );
     }
     const altNames = [...new Set([cn, ...(listField(req.body.alt_names) ?? [])])];
-    for (const name of altNames) if (!nameAllowed(role, name)) throw badRequest(`${name === cn ? 'common name' : 'subject alternate name'} ${name} not allowed by this role`);
+    for (const name of altNames)
+      if (!nameAllowed(role, name))
+        throw badRequest(
+          `${name === cn ? 'common name' : 'subject alternate name'} ${name} not allowed by this role`,
+        );
     if (!state.ca) throw badRequest('no default issuer currently configured');
     const maxTtl = role.maxTtl || SYSTEM_TTL;
     const ttl = Math.min(durationSeconds(req.body.ttl, 'ttl') ?? (role.ttl || maxTtl), maxTtl);
@@ -83,13 +100,21 @@ export function pkiMount(state: PkiState, now: () => number, changed: () => void
     });
   };
   const revoke = (req: VaultRequest) => {
-    const serial = typeof req.body.serial_number === 'string' ? req.body.serial_number.toLowerCase().replace(/-/g, ':') : '';
+    const serial =
+      typeof req.body.serial_number === 'string'
+        ? req.body.serial_number.toLowerCase().replace(/-/g, ':')
+        : '';
     const cert = state.certs[serial];
     if (!cert) throw badRequest(`certificate with serial ${serial} not found.`);
-    if (state.ca?.serial === serial) throw badRequest('adding issuer (id: default) to its own CRL is not allowed');
+    if (state.ca?.serial === serial)
+      throw badRequest('adding issuer (id: default) to its own CRL is not allowed');
     if (!cert.revokedAt) cert.revokedAt = now();
     changed();
-    return ok({ revocation_time: Math.floor(cert.revokedAt / 1000), revocation_time_rfc3339: rfc3339(cert.revokedAt), state: 'revoked' });
+    return ok({
+      revocation_time: Math.floor(cert.revokedAt / 1000),
+      revocation_time_rfc3339: rfc3339(cert.revokedAt),
+      state: 'revoked',
+    });
   };
   const writeRole = (req: VaultRequest, p: Record<string, string>) => {
     const b = req.body;
@@ -115,7 +140,17 @@ export function pkiMount(state: PkiState, now: () => number, changed: () => void
         read: (_req, p) => {
           const r = state.roles[p.name];
           if (!r) throw notFound();
-          return ok({ allow_any_name: r.allowAnyName, allow_bare_domains: r.allowBareDomains, allow_localhost: r.allowLocalhost, allow_subdomains: r.allowSubdomains, allowed_domains: r.allowedDomains, max_ttl: r.maxTtl, ttl: r.ttl, key_type: 'rsa', key_bits: 2048 });
+          return ok({
+            allow_any_name: r.allowAnyName,
+            allow_bare_domains: r.allowBareDomains,
+            allow_localhost: r.allowLocalhost,
+            allow_subdomains: r.allowSubdomains,
+            allowed_domains: r.allowedDomains,
+            max_ttl: r.maxTtl,
+            ttl: r.ttl,
+            key_type: 'rsa',
+            key_bits: 2048,
+          });
         },
         update: writeRole,
         delete: (_req, p) => (delete state.roles[p.name], changed(), noContent()),
@@ -127,10 +162,15 @@ export function pkiMount(state: PkiState, now: () => number, changed: () => void
         'cert/(?<serial>[^/]+)',
         {
           read: (_req, p) => {
-            if (p.serial === 'ca' && state.ca) return ok({ certificate: state.ca.certPem, revocation_time: 0 });
+            if (p.serial === 'ca' && state.ca)
+              return ok({ certificate: state.ca.certPem, revocation_time: 0 });
             const cert = state.certs[p.serial.toLowerCase().replace(/-/g, ':')];
             if (!cert) throw notFound();
-            return ok({ certificate: cert.pem, revocation_time: Math.floor(cert.revokedAt / 1000), ...(cert.revokedAt ? { revocation_time_rfc3339: rfc3339(cert.revokedAt) } : {}) });
+            return ok({
+              certificate: cert.pem,
+              revocation_time: Math.floor(cert.revokedAt / 1000),
+              ...(cert.revokedAt ? { revocation_time_rfc3339: rfc3339(cert.revokedAt) } : {}),
+            });
           },
         },
         { unauthenticated: true },
@@ -140,7 +180,10 @@ export function pkiMount(state: PkiState, now: () => number, changed: () => void
         {
           read: () => {
             if (!state.ca) throw notFound();
-            return { status: 200, raw: { contentType: 'application/pem-certificate-chain', text: state.ca.certPem } };
+            return {
+              status: 200,
+              raw: { contentType: 'application/pem-certificate-chain', text: state.ca.certPem },
+            };
           },
         },
         { unauthenticated: true },

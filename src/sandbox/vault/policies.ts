@@ -3,7 +3,16 @@ import { badRequest } from './envelope.js';
 /** A capability a policy grants on a path pattern. */
 export type Capability = 'create' | 'read' | 'update' | 'patch' | 'delete' | 'list' | 'sudo' | 'deny';
 
-const CAPABILITIES = new Set<Capability>(['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo', 'deny']);
+const CAPABILITIES = new Set<Capability>([
+  'create',
+  'read',
+  'update',
+  'patch',
+  'delete',
+  'list',
+  'sudo',
+  'deny',
+]);
 
 /** One `path "…" { capabilities = […] }` block. */
 export interface PolicyRule {
@@ -30,9 +39,11 @@ path "sys/renew" { capabilities = ["update"] }
 `;
 
 function checkCapabilities(path: string, caps: unknown): Capability[] {
-  if (!Array.isArray(caps)) throw badRequest(`failed to parse policy: path "${path}": capabilities must be a list`);
+  if (!Array.isArray(caps))
+    throw badRequest(`failed to parse policy: path "${path}": capabilities must be a list`);
   for (const c of caps) {
-    if (!CAPABILITIES.has(c as Capability)) throw badRequest(`failed to parse policy: path "${path}": invalid capability "${String(c)}"`);
+    if (!CAPABILITIES.has(c as Capability))
+      throw badRequest(`failed to parse policy: path "${path}": invalid capability "${String(c)}"`);
   }
   return caps as Capability[];
 }
@@ -48,7 +59,8 @@ export function parsePolicy(name: string, text: string): Policy {
     } catch {
       throw badRequest('failed to parse policy: invalid JSON');
     }
-    for (const [path, body] of Object.entries(parsed.path ?? {})) rules.push({ path, capabilities: checkCapabilities(path, body?.capabilities) });
+    for (const [path, body] of Object.entries(parsed.path ?? {}))
+      rules.push({ path, capabilities: checkCapabilities(path, body?.capabilities) });
     return { name, text, rules };
   }
   const source = text.replace(/(^|\s)(#|\/\/).*$/gm, '$1');
@@ -61,14 +73,20 @@ export function parsePolicy(name: string, text: string): Policy {
     rules.push({ path: m[1], capabilities: checkCapabilities(m[1], list) });
     rest = rest.replace(m[0], '');
   }
-  if (rest.trim() !== '') throw badRequest(`failed to parse policy: unexpected text "${rest.trim().slice(0, 40)}"`);
+  if (rest.trim() !== '')
+    throw badRequest(`failed to parse policy: unexpected text "${rest.trim().slice(0, 40)}"`);
   return { name, text, rules };
 }
 
 function matches(pattern: string, path: string): boolean {
   const glob = pattern.endsWith('*');
   const body = glob ? pattern.slice(0, -1) : pattern;
-  const re = new RegExp(`^${body.split('+').map((s) => s.replace(/[.*?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}${glob ? '' : '$'}`);
+  const re = new RegExp(
+    `^${body
+      .split('+')
+      .map((s) => s.replace(/[.*?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]+')}${glob ? '' : '$'}`,
+  );
   return re.test(path);
 }
 

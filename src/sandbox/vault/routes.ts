@@ -56,7 +56,9 @@ export interface RouteMatch {
 
 /** Finds the mount (longest prefix wins) and the route for a path. */
 export function matchRoute(mounts: readonly Mount[], path: string): { mount?: Mount; match?: RouteMatch } {
-  const mount = [...mounts].sort((a, b) => b.path.length - a.path.length).find((m) => path.startsWith(m.path) || `${path}/` === m.path);
+  const mount = [...mounts]
+    .sort((a, b) => b.path.length - a.path.length)
+    .find((m) => path.startsWith(m.path) || `${path}/` === m.path);
   if (!mount) return {};
   const rest = path.slice(mount.path.length);
   for (const route of mount.routes) {
@@ -67,10 +69,16 @@ export function matchRoute(mounts: readonly Mount[], path: string): { mount?: Mo
 }
 
 /** The backend framework's answer for a path no route of the mount serves. */
-export const unsupportedPath = (): VaultHttpError => new VaultHttpError(404, [multierror(['unsupported path'])]);
-export const unsupportedOperation = (): VaultHttpError => new VaultHttpError(405, [multierror(['unsupported operation'])]);
+export const unsupportedPath = (): VaultHttpError =>
+  new VaultHttpError(404, [multierror(['unsupported path'])]);
+export const unsupportedOperation = (): VaultHttpError =>
+  new VaultHttpError(405, [multierror(['unsupported operation'])]);
 
 /** Anchors a route pattern: `route('keys/(?<name>[^/]+)')`. */
-export function route(pattern: string, handlers: Route['handlers'], extra: Omit<Route, 'pattern' | 'handlers'> = {}): Route {
+export function route(
+  pattern: string,
+  handlers: Route['handlers'],
+  extra: Omit<Route, 'pattern' | 'handlers'> = {},
+): Route {
   return { pattern: new RegExp(`^${pattern}$`), handlers, ...extra };
 }

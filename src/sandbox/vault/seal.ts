@@ -45,7 +45,10 @@ export class SealState {
   private parts: Buffer[] = [];
   private nonce = '';
 
-  constructor(readonly config: SealConfig, sealed: boolean) {
+  constructor(
+    readonly config: SealConfig,
+    sealed: boolean,
+  ) {
     this.sealed = sealed;
   }
 
@@ -78,10 +81,13 @@ export class SealState {
     try {
       combined = combine(parts);
     } catch (err) {
-      throw new VaultHttpError(500, [multierror([`failed to compute combined key: ${(err as Error).message}`])]);
+      throw new VaultHttpError(500, [
+        multierror([`failed to compute combined key: ${(err as Error).message}`]),
+      ]);
     }
     const candidate = Buffer.from(sha256(combined), 'hex');
-    if (!timingSafeEqual(candidate, Buffer.from(this.config.rootKeyHash, 'hex'))) throw badRequest('Unseal failed, invalid key');
+    if (!timingSafeEqual(candidate, Buffer.from(this.config.rootKeyHash, 'hex')))
+      throw badRequest('Unseal failed, invalid key');
     this.sealed = false;
   }
 
@@ -101,7 +107,8 @@ export class SealState {
       recovery_seal: false,
       storage_type: 'inmem',
     };
-    if (!this.sealed) Object.assign(body, { cluster_name: this.config.clusterName, cluster_id: this.config.clusterId });
+    if (!this.sealed)
+      Object.assign(body, { cluster_name: this.config.clusterName, cluster_id: this.config.clusterId });
     return body;
   }
 
@@ -117,7 +124,8 @@ export class SealState {
       server_time_utc: Math.floor(nowMs / 1000),
       version: VAULT_VERSION,
     };
-    if (!this.sealed) Object.assign(body, { cluster_name: this.config.clusterName, cluster_id: this.config.clusterId });
+    if (!this.sealed)
+      Object.assign(body, { cluster_name: this.config.clusterName, cluster_id: this.config.clusterId });
     return body;
   }
 }

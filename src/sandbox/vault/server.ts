@@ -5,25 +5,38 @@ import { handleRequest, type CoreDeps } from './core.js';
 const MAX_BODY = 32 * 1024 * 1024;
 
 /** Serves the request pipeline over HTTP; answers with Vault's headers and JSON bodies. */
-export async function listen(deps: CoreDeps, host: string, port: number): Promise<{ server: Server; url: string }> {
+export async function listen(
+  deps: CoreDeps,
+  host: string,
+  port: number,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        res.writeHead(413, { 'content-type': 'application/json' }).end('{"errors":["request body too large"]}');
+        res
+          .writeHead(413, { 'content-type': 'application/json' })
+          .end('{"errors":["request body too large"]}');
         req.destroy();
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      void handleRequest(deps, { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }).then((reply) => {
+      void handleRequest(deps, {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      }).then((reply) => {
         if (res.headersSent) return;
         const headers: Record<string, string> = { 'cache-control': 'no-store' };
         if (reply.raw) {
-          res.writeHead(reply.status, { ...headers, 'content-type': reply.raw.contentType }).end(reply.raw.text);
+          res
+            .writeHead(reply.status, { ...headers, 'content-type': reply.raw.contentType })
+            .end(reply.raw.text);
           return;
         }
         if (reply.body === undefined || reply.status === 204) {

@@ -13,14 +13,16 @@ export interface SysDeps {
 }
 
 function healthReply(seal: SealState, req: VaultRequest, now: number): Reply {
-  const code = (name: string, fallback: number) => intField(req.query.get(name) ?? undefined, name) ?? fallback;
+  const code = (name: string, fallback: number) =>
+    intField(req.query.get(name) ?? undefined, name) ?? fallback;
   const status = seal.sealed ? code('sealedcode', 503) : code('activecode', 200);
   return { status, body: seal.health(now) };
 }
 
 function policyOf(req: VaultRequest, name: string): Policy {
   const text = req.body.policy ?? req.body.rules;
-  if (typeof text !== 'string' || text.trim() === '') throw badRequest("'policy' parameter not supplied or empty");
+  if (typeof text !== 'string' || text.trim() === '')
+    throw badRequest("'policy' parameter not supplied or empty");
   if (name === 'root') throw badRequest('cannot update "root" policy');
   return parsePolicy(name, text);
 }
@@ -45,8 +47,16 @@ export function sysRoutes(deps: SysDeps): Route[] {
   };
   const names = () => ok({ keys: [...deps.policies.keys()].sort() });
   return [
-    route('health', { read: (req) => healthReply(deps.seal, req, deps.now()) }, { unauthenticated: true, whileSealed: true }),
-    route('seal-status', { read: () => ({ status: 200, body: deps.seal.status() }) }, { unauthenticated: true, whileSealed: true }),
+    route(
+      'health',
+      { read: (req) => healthReply(deps.seal, req, deps.now()) },
+      { unauthenticated: true, whileSealed: true },
+    ),
+    route(
+      'seal-status',
+      { read: () => ({ status: 200, body: deps.seal.status() }) },
+      { unauthenticated: true, whileSealed: true },
+    ),
     route(
       'unseal',
       {
@@ -67,13 +77,21 @@ export function sysRoutes(deps: SysDeps): Route[] {
       update: setPolicy,
       delete: deletePolicy,
     }),
-    route('policy', { read: () => ok({ keys: [...deps.policies.keys()].sort(), policies: [...deps.policies.keys()].sort() }) }),
-    route('policy/(?<name>[^/]+)', { read: (_req, p) => ok({ name: p.name, rules: readPolicy(p).text }), update: setPolicy, delete: deletePolicy }),
+    route('policy', {
+      read: () => ok({ keys: [...deps.policies.keys()].sort(), policies: [...deps.policies.keys()].sort() }),
+    }),
+    route('policy/(?<name>[^/]+)', {
+      read: (_req, p) => ok({ name: p.name, rules: readPolicy(p).text }),
+      update: setPolicy,
+      delete: deletePolicy,
+    }),
     route('capabilities-self', {
       update: (req) => {
         const paths = listField(req.body.paths) ?? listField(req.body.path) ?? [];
         if (paths.length === 0) throw badRequest('missing paths');
-        const policies = (req.token?.policies ?? []).map((n) => deps.policies.get(n)).filter((p): p is Policy => p !== undefined);
+        const policies = (req.token?.policies ?? [])
+          .map((n) => deps.policies.get(n))
+          .filter((p): p is Policy => p !== undefined);
         const data: Record<string, string[]> = {};
         const root = req.token?.policies.includes('root');
         for (const path of paths) data[path] = root ? ['root'] : capabilitiesFor(policies, path);
@@ -83,4 +101,3 @@ export function sysRoutes(deps: SysDeps): Route[] {
     }),
   ];
 }
-

@@ -43,7 +43,8 @@ export function tokenMount(tokens: TokenStore, changed: () => void): Mount {
     if (!parent.policies.includes('root') && !policies.every((p) => parent.policies.includes(p))) {
       throw badRequest('child policies must be subset of parent');
     }
-    const display = typeof b.display_name === 'string' && b.display_name ? `token-${b.display_name}` : 'token';
+    const display =
+      typeof b.display_name === 'string' && b.display_name ? `token-${b.display_name}` : 'token';
     const t = tokens.create({
       policies,
       ttl: durationSeconds(b.ttl, 'ttl'),
@@ -60,7 +61,10 @@ export function tokenMount(tokens: TokenStore, changed: () => void): Mount {
     path: 'auth/token/',
     type: 'token',
     routes: [
-      route('lookup-self', { read: (req) => ok(lookupData(tokens, self(req))), update: (req) => ok(lookupData(tokens, self(req))) }),
+      route('lookup-self', {
+        read: (req) => ok(lookupData(tokens, self(req))),
+        update: (req) => ok(lookupData(tokens, self(req))),
+      }),
       route('renew-self', { update: renew }),
       route('create', { update: create }),
       route('revoke-self', { update: (req) => (tokens.revoke(self(req).id), changed(), noContent()) }),

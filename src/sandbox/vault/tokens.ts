@@ -42,7 +42,9 @@ export class TokenStore {
     explicitMaxTtl?: number;
   }): TokenEntry {
     const root = input.policies.includes('root');
-    const policies = [...new Set(root || input.noDefaultPolicy ? input.policies : ['default', ...input.policies])].sort();
+    const policies = [
+      ...new Set(root || input.noDefaultPolicy ? input.policies : ['default', ...input.policies]),
+    ].sort();
     const ttl = root && input.ttl === undefined ? 0 : (input.ttl ?? 2764800);
     const now = this.now();
     const entry: TokenEntry = {
@@ -86,7 +88,8 @@ export class TokenStore {
     if (entry.expiresAt === 0) return;
     const seconds = increment && increment > 0 ? increment : entry.ttl;
     let expiresAt = this.now() + seconds * 1000;
-    if (entry.explicitMaxTtl > 0) expiresAt = Math.min(expiresAt, entry.createdAt + entry.explicitMaxTtl * 1000);
+    if (entry.explicitMaxTtl > 0)
+      expiresAt = Math.min(expiresAt, entry.createdAt + entry.explicitMaxTtl * 1000);
     entry.expiresAt = expiresAt;
   }
 

@@ -41,32 +41,45 @@ export function transitMount(keys: Map<string, TransitKey>, now: () => number, c
     k.versions[k.latestVersion] = { key: randomBytes(32).toString('base64'), time: Math.floor(now() / 1000) };
   };
   const create = (name: string): TransitKey => {
-    const k: TransitKey = { latestVersion: 0, minDecryptionVersion: 1, minEncryptionVersion: 0, deletionAllowed: false, versions: {} };
+    const k: TransitKey = {
+      latestVersion: 0,
+      minDecryptionVersion: 1,
+      minEncryptionVersion: 0,
+      deletionAllowed: false,
+      versions: {},
+    };
     addVersion(k);
     keys.set(name, k);
     return k;
   };
   const encrypt = (k: TransitKey, plaintext: Buffer, version?: number) => {
     const n = version || k.latestVersion;
-    if (n > k.latestVersion || n < Math.max(k.minEncryptionVersion, 1)) throw badRequest('requested version for encryption is not valid');
+    if (n > k.latestVersion || n < Math.max(k.minEncryptionVersion, 1))
+      throw badRequest('requested version for encryption is not valid');
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', Buffer.from(k.versions[n].key, 'base64'), nonce);
     const body = Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
     return { ciphertext: `vault:v${n}:${body.toString('base64')}`, key_version: n };
   };
   const decrypt = (k: TransitKey, ciphertext: unknown): Buffer => {
-    if (typeof ciphertext !== 'string' || ciphertext === '') throw badRequest('missing ciphertext to decrypt');
+    if (typeof ciphertext !== 'string' || ciphertext === '')
+      throw badRequest('missing ciphertext to decrypt');
     const m = /^vault:v(\d+):(.+)$/.exec(ciphertext);
     if (!ciphertext.startsWith('vault:')) throw badRequest('invalid ciphertext: no prefix');
     if (!m) throw badRequest('invalid ciphertext: wrong number of fields');
     const n = Number(m[1]);
-    if (n < k.minDecryptionVersion) throw badRequest('ciphertext or signature version is disallowed by policy (too old)');
+    if (n < k.minDecryptionVersion)
+      throw badRequest('ciphertext or signature version is disallowed by policy (too old)');
     const version = k.versions[n];
     if (!version) throw badRequest('invalid key version');
     const raw = Buffer.from(m[2], 'base64');
     if (raw.length < 28) throw badRequest('invalid ciphertext: ciphertext too short');
     try {
-      const decipher = createDecipheriv('aes-256-gcm', Buffer.from(version.key, 'base64'), raw.subarray(0, 12));
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        Buffer.from(version.key, 'base64'),
+        raw.subarray(0, 12),
+      );
       decipher.setAuthTag(raw.subarray(raw.length - 16));
       return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]);
     } catch {
@@ -79,7 +92,8 @@ export function transitMount(keys: Map<string, TransitKey>, now: () => number, c
     return k;
   };
   const base64 = (value: unknown): Buffer => {
-    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) throw badRequest('failed to base64-decode plaintext');
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0)
+      throw badRequest('failed to base64-decode plaintext');
     return Buffer.from(value, 'base64');
   };
   const name = '(?<name>[^/]+)';
@@ -127,10 +141,14 @@ export function transitMount(keys: Map<string, TransitKey>, now: () => number, c
           const k = existing(p.name, 'no existing key named ' + p.name + ' could be found');
           const min = intField(req.body.min_decryption_version, 'min_decryption_version');
           if (min !== undefined) {
-            if (min > k.latestVersion) throw badRequest(`cannot set min decryption version of ${min}, latest key version is ${k.latestVersion}`);
+            if (min > k.latestVersion)
+              throw badRequest(
+                `cannot set min decryption version of ${min}, latest key version is ${k.latestVersion}`,
+              );
             k.minDecryptionVersion = Math.max(min, 1);
           }
-          k.minEncryptionVersion = intField(req.body.min_encryption_version, 'min_encryption_version') ?? k.minEncryptionVersion;
+          k.minEncryptionVersion =
+            intField(req.body.min_encryption_version, 'min_encryption_version') ?? k.minEncryptionVersion;
           k.deletionAllowed = boolField(req.body.deletion_allowed, 'deletion_allowed') ?? k.deletionAllowed;
           changed();
           return ok(keyInfo(p.name, k));
@@ -146,12 +164,15 @@ export function transitMount(keys: Map<string, TransitKey>, now: () => number, c
         },
       }),
       route(`decrypt/${name}`, {
-        update: (req, p) => ok({ plaintext: decrypt(existing(p.name), req.body.ciphertext).toString('base64') }),
+        update: (req, p) =>
+          ok({ plaintext: decrypt(existing(p.name), req.body.ciphertext).toString('base64') }),
       }),
       route(`rewrap/${name}`, {
         update: (req, p) => {
           const k = existing(p.name);
-          return ok(encrypt(k, decrypt(k, req.body.ciphertext), intField(req.body.key_version, 'key_version')));
+          return ok(
+            encrypt(k, decrypt(k, req.body.ciphertext), intField(req.body.key_version, 'key_version')),
+          );
         },
       }),
     ],
