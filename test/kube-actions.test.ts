@@ -11,12 +11,15 @@ import {
 } from '../src/actions/kubernetes.js';
 import type { KubePort } from '../src/actions/kubernetes-port.js';
 import type { KubeEmulator } from '../src/sandbox/kubernetes/index.js';
+import { SessionKey } from '../src/engine/session-key.js';
 import { RotorError } from '../src/errors.js';
 import { testContext } from './support/action-context.js';
 import { eventually, guideVault, startTestKube, type FakeVault } from './support/kube.js';
 
 const NS = 'harmonyflow-production';
 const fast = { poll_ms: 20 };
+// One session's key for the file, so hashes from different steps compare.
+const key = SessionKey.random();
 
 describe('kubernetes actions through @kubernetes/client-node against the emulator', () => {
   let kube: KubeEmulator;
@@ -35,7 +38,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
   const run = <P>(
     action: { params: { parse(x: unknown): P }; run(p: P, ctx: any): Promise<any> },
     params: unknown,
-    ctx = testContext({ kube: port }),
+    ctx = testContext({ kube: port }, { key }),
   ) => action.run(action.params.parse(params), ctx);
 
   it("force-sync: the Secret takes Vault's new value, seen by hash only", async () => {
@@ -50,7 +53,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
       'api-key': 'k1',
       'encryption-key': 'e1',
     });
-    const ctx = testContext({ kube: port });
+    const ctx = testContext({ kube: port }, { key });
     const out = await run(
       forceSync,
       { namespace: NS, name: 'session-state-service-jwt', timeout_seconds: 10, ...fast },
@@ -84,7 +87,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
       }).catch((e) => e);
       expect(error).toBeInstanceOf(RotorError);
       expect(error.message).toMatch(
-        /did not sync within 0.3s .*last seen: refreshTime \S+Z, Ready True SecretSynced: Secret was synced, Secret session-state-service-admin data sha256:/,
+        /did not sync within 0.3s .*last seen: refreshTime \S+Z, Ready True SecretSynced: Secret was synced, Secret session-state-service-admin data hmac:[0-9a-f]{12}/,
       );
     } finally {
       stop();
@@ -102,7 +105,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
   });
 
   it('rollout-restart: patches restartedAt as kubectl does and follows the rollout to the end', async () => {
-    const ctx = testContext({ kube: port });
+    const ctx = testContext({ kube: port }, { key });
     const oldPods = kube.list('Pod', NS).map((p) => p.metadata.name);
     const out = await run(
       rolloutRestart,
@@ -176,7 +179,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
     await expect(
       run(rolloutRestart, { namespace: 'postgresql', name: 'paused-app', ...fast }),
     ).rejects.toThrow(/is paused/);
-    const ctx = testContext({ kube: port });
+    const ctx = testContext({ kube: port }, { key });
     const out = await run(
       restartAll,
       { namespaces: 'redis-production', concurrency: 2, timeout_seconds: 20, ...fast },
@@ -201,7 +204,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
     });
     expect(logs.matches).toBeGreaterThanOrEqual(3);
     const params = annotatePods.params.parse({ namespace: NS, annotations: { 'security-alert': 'true' } });
-    const ctx = testContext({ kube: port });
+    const ctx = testContext({ kube: port }, { key });
     const out = await annotatePods.run(params, ctx);
     const marked = kube.list('Pod', NS).filter((p) => p.metadata.annotations?.['security-alert'] === 'true');
     expect(marked.map((p) => p.metadata.name).sort()).toEqual([...(out.pods as string[])].sort());
@@ -229,7 +232,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
         },
       },
     });
-    const ctx = testContext({ kube: port });
+    const ctx = testContext({ kube: port }, { key });
     expect(
       (await run(applyCronJob, { namespace: 'vault', manifest: manifest('0 2 1 * *') }, ctx)).result,
     ).toBe('created');

@@ -47,6 +47,7 @@ async function operatorStarter(name: string) {
     environment: () => LOCAL,
     connect: async () => ({ ...world, ports: { ...world.ports, vault }, close: async () => undefined }),
     journalDir,
+    keyDir: join(journalDir, 'keys'),
     operator: `${name}@host`,
     command: 'run lock-rotation',
     rotorVersion: 'test',

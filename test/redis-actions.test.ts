@@ -3,16 +3,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { redisCheckAuth, redisSetPassword } from '../src/actions/redis.js';
 import { redisAclDropOld } from '../src/actions/redis-acl-drop.js';
 import { RedisRotationError } from '../src/actions/redis-common.js';
-import { fingerprint } from '../src/actions/password-fingerprint.js';
 import { ioRedis } from '../src/adapters/redis.js';
 import { Secret } from '../src/engine/secret.js';
+import { SessionKey } from '../src/engine/session-key.js';
 import { RotorError, describeError } from '../src/errors.js';
 import { testContext } from './support/action-context.js';
 import { freePort } from './support/free-port.js';
 import { startRedisServers, type RedisServerOptions, type RedisServers } from './support/redis-servers.js';
 
 const pw = (tag: string) => `${tag}-${randomBytes(9).toString('base64url')}`;
-const ctx = () => testContext({ redis: ioRedis });
+// One session's key for the file, so fingerprints from different calls compare.
+const key = SessionKey.random();
+const fingerprint = (value: string) => key.fingerprint(value);
+const ctx = () => testContext({ redis: ioRedis }, { key });
 const opts = { timeoutMs: 3000 };
 
 let running: RedisServers | undefined;

@@ -3,8 +3,8 @@ import { postgresCheckLogin, postgresSetPassword } from '../src/actions/postgres
 import { redisCheckAuth, redisSetPassword } from '../src/actions/redis.js';
 import { RedisRotationError } from '../src/actions/redis-common.js';
 import { rabbitmqCheckLogin, rabbitmqSetPassword } from '../src/actions/rabbitmq.js';
-import { fingerprint } from '../src/actions/password-fingerprint.js';
 import { Secret } from '../src/engine/secret.js';
+import { SessionKey } from '../src/engine/session-key.js';
 import { PostgresStandin } from '../src/sandbox/targets/postgres-standin.js';
 import { RedisStandin } from '../src/sandbox/targets/redis-standin.js';
 import { RabbitStandin } from '../src/sandbox/targets/rabbitmq-standin.js';
@@ -13,6 +13,9 @@ import { testContext } from './support/action-context.js';
 // The sandbox's stand-ins must behave like the servers the real-server tests use: the same
 // actions, the same outcomes, the same errors.
 const s = (value: string) => new Secret(value);
+// One session's key for the file, so fingerprints from different calls compare.
+const key = SessionKey.random();
+const fingerprint = (value: string) => key.fingerprint(value);
 
 describe('PostgreSQL stand-in', () => {
   const make = () =>
@@ -79,7 +82,7 @@ describe('Redis stand-in', () => {
         refuse: i === 3 ? ('config-set' as const) : undefined,
       })),
     );
-    const ctx = testContext({ redis });
+    const ctx = testContext({ redis }, { key });
     const params = redisSetPassword.params.parse({
       nodes,
       auth_password: s('old-pw'),
@@ -105,7 +108,7 @@ describe('Redis stand-in', () => {
     const redis = new RedisStandin(
       nodes.map((node) => ({ node, requirepass: 'admin-pw', users: { app: ['old-pw'] } })),
     );
-    const ctx = testContext({ redis });
+    const ctx = testContext({ redis }, { key });
     const acl = redisSetPassword.params.parse({
       nodes,
       mode: 'acl',

@@ -35,11 +35,14 @@ export const secretHash = defineAction({
         `Secret ${p.namespace}/${p.name} lacks the key(s) ${missing.join(', ')}; it has ${digest.keys.join(', ') || 'none'}`,
         { hint: 'check the ExternalSecret mapping and the Vault secret' },
       );
-    ctx.log(`Secret ${p.namespace}/${p.name}: ${digest.keys.length} keys, ${digest.hash.slice(0, 19)}…`);
+    const hash = ctx.fingerprintOfDigest(digest.hash.reveal());
+    ctx.log(`Secret ${p.namespace}/${p.name}: ${digest.keys.length} keys, data ${hash}`);
+    // External Secrets' annotation is an unkeyed hash of the same data: published keyed too.
+    const esoHash = digest.annotations[DATA_HASH_ANNOTATION];
     return {
-      hash: digest.hash,
+      hash,
       keys: digest.keys,
-      eso_data_hash: digest.annotations[DATA_HASH_ANNOTATION] ?? null,
+      eso_data_hash: esoHash ? ctx.fingerprint(esoHash) : null,
       resource_version: digest.resourceVersion,
     };
   },

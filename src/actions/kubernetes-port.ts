@@ -1,3 +1,5 @@
+import type { Secret } from '../engine/secret.js';
+
 /** A namespaced object, named by runbook inputs. */
 export interface KubeRef {
   namespace: string;
@@ -34,8 +36,12 @@ export interface ExternalSecretState {
 
 /** A Secret described without its values: the adapter hashes the data and drops it. */
 export interface SecretDigest {
-  /** `sha256:` + hex over the sorted keys and their decoded bytes. */
-  hash: string;
+  /**
+   * sha256 hex over the sorted keys and their decoded bytes. Wrapped: an unkeyed hash of secret
+   * data lets anyone holding it test guesses, so actions compare it and publish only the
+   * session's fingerprint of it (`ctx.fingerprintOfDigest`).
+   */
+  hash: Secret;
   keys: string[];
   annotations: Record<string, string>;
   resourceVersion: string;

@@ -4,6 +4,7 @@ import { need } from './ports.js';
 import { defineAction } from './types.js';
 import { flag, kubeName, pause, pollMs, rfc3339, timeoutSeconds } from './kubernetes-common.js';
 import type { ExternalSecretState, SecretDigest } from './kubernetes-port.js';
+import type { Fingerprints } from './types.js';
 
 /** The annotation External Secrets writes on its target Secret: a hash of the data it wrote. */
 export const DATA_HASH_ANNOTATION = 'reconcile.external-secrets.io/data-hash';
@@ -25,11 +26,21 @@ function isZeroInterval(interval: string): boolean {
   );
 }
 
-function seen(es: ExternalSecretState, secret: SecretDigest | null, target: string): string {
+/** The session's name for a Secret's data: its digest itself never leaves rotor's memory. */
+function dataName(secret: SecretDigest, names: Fingerprints): string {
+  return names.fingerprintOfDigest(secret.hash.reveal());
+}
+
+function seen(
+  es: ExternalSecretState,
+  secret: SecretDigest | null,
+  target: string,
+  names: Fingerprints,
+): string {
   const ready = es.ready
     ? `Ready ${es.ready.status}${es.ready.reason ? ` ${es.ready.reason}` : ''}${es.ready.message ? `: ${es.ready.message}` : ''}`
     : 'no Ready condition';
-  const data = secret ? `Secret ${target} data ${secret.hash.slice(0, 19)}…` : `Secret ${target} absent`;
+  const data = secret ? `Secret ${target} data ${dataName(secret, names)}` : `Secret ${target} absent`;
   return `refreshTime ${es.refreshTime ?? 'never'}, ${ready}, ${data}`;
 }
 
@@ -85,7 +96,7 @@ export const forceSync = defineAction({
       const ready = es.ready?.status === 'True' && es.ready.reason === 'SecretSynced';
       if (refreshed && ready && secret && secret.annotations[DATA_HASH_ANNOTATION]) {
         ctx.progress(2, 3, 'synced');
-        const changed = secret.hash !== previous?.hash;
+        const changed = secret.hash.reveal() !== previous?.hash.reveal();
         if (p.expect_change && !changed && ctx.rerun) {
           // The interrupted run may have synced the new data already: unchanged is expected then.
           ctx.log(
@@ -104,8 +115,8 @@ export const forceSync = defineAction({
           `Secret ${p.namespace}/${target.name} synced at ${es.refreshTime}; data ${changed ? 'changed' : 'unchanged'}`,
         );
         return {
-          data_hash: secret.hash,
-          previous_hash: previous?.hash ?? null,
+          data_hash: dataName(secret, ctx),
+          previous_hash: previous ? dataName(previous, ctx) : null,
           changed,
           target_secret: target.name,
           refresh_time: es.refreshTime,
@@ -114,7 +125,7 @@ export const forceSync = defineAction({
       }
       if (ctx.ports.clock.now() >= deadline) {
         throw new RotorError(
-          `ExternalSecret ${p.namespace}/${p.name} did not sync within ${p.timeout_seconds}s of force-sync=${trigger} (${rfc3339(trigger * 1000)}); last seen: ${seen(es, secret, target.name)}`,
+          `ExternalSecret ${p.namespace}/${p.name} did not sync within ${p.timeout_seconds}s of force-sync=${trigger} (${rfc3339(trigger * 1000)}); last seen: ${seen(es, secret, target.name, ctx)}`,
           {
             hint: 'check the External Secrets controller (its pods and logs in namespace external-secrets) and its SecretStore access to Vault',
           },

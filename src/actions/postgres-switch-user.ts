@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { fingerprint } from './password-fingerprint.js';
 import {
   accepts,
   adminParams,
@@ -69,14 +68,14 @@ export const postgresSwitchUser = defineAction({
       const previous = keepVerifier(await session.verifier(idle), idle, ctx);
       await session.setPassword(idle, password);
       ctx.log(
-        `ALTER ROLE ${idle} on ${session.where}: verifier for ${fingerprint(password)} sent; ${p.current} untouched`,
+        `ALTER ROLE ${idle} on ${session.where}: verifier for ${ctx.fingerprint(password)} sent; ${p.current} untouched`,
       );
       return {
         role: idle,
         previous_role: p.current,
         where: session.where,
         previous_verifier: previous,
-        password_fingerprint: fingerprint(password),
+        password_fingerprint: ctx.fingerprint(password),
       };
     });
   },

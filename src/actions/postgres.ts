@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
-import { fingerprint } from './password-fingerprint.js';
 import {
   accepts,
   adminParams,
@@ -38,12 +37,12 @@ export const postgresSetPassword = defineAction({
       // Read first: an unknown role or a missing privilege fails here, before anything changes.
       const previous = keepVerifier(await session.verifier(p.role), p.role, ctx);
       await session.setPassword(p.role, password);
-      ctx.log(`ALTER ROLE ${p.role} on ${session.where}: verifier for ${fingerprint(password)} sent`);
+      ctx.log(`ALTER ROLE ${p.role} on ${session.where}: verifier for ${ctx.fingerprint(password)} sent`);
       return {
         role: p.role,
         where: session.where,
         previous_verifier: previous,
-        password_fingerprint: fingerprint(password),
+        password_fingerprint: ctx.fingerprint(password),
       };
     });
   },

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
-import { fingerprint } from './password-fingerprint.js';
 import { need } from './ports.js';
 import {
   apiParams,
@@ -66,7 +65,7 @@ export const rabbitmqSetPassword = defineAction({
     const port = need(ctx.ports, 'rabbitmq');
     const api = rabbitApi(p, ctx);
     const password = asSecret(p.password, 'new rabbitmq password', ctx);
-    const base = { user: p.user, password_fingerprint: fingerprint(password) };
+    const base = { user: p.user, password_fingerprint: ctx.fingerprint(password) };
     try {
       const existing = await port.getUser(api, p.user);
       if (!existing)
@@ -75,7 +74,7 @@ export const rabbitmqSetPassword = defineAction({
         });
       await port.putUser(api, p.user, { tags: existing.tags, password });
       ctx.log(
-        `PUT /api/users/${p.user} at ${hostPort(p.api_url)}: new password ${fingerprint(password)}, tags [${existing.tags.join(', ')}] kept`,
+        `PUT /api/users/${p.user} at ${hostPort(p.api_url)}: new password ${ctx.fingerprint(password)}, tags [${existing.tags.join(', ')}] kept`,
       );
       const previous = {
         password_hash: ctx.secret(existing.passwordHash.reveal(), `previous hash of ${p.user}`),

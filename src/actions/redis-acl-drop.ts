@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aclRemove, aclStatesFromOutputs, aclUndoRecord, prepareAcl, sha256Hex } from './redis-acl.js';
+import { aclRemove, aclStatesFromOutputs, aclUndoRecord, prepareAcl } from './redis-acl.js';
 import { authFrom, closeAll, connectionParams, openAll, revertEach, rollingChange } from './redis-common.js';
 import { asSecret, secretParam } from './secret-param.js';
 import { defineAction } from './types.js';
@@ -31,14 +31,11 @@ export const redisAclDropOld = defineAction({
     const old = asSecret(p.old_password, 'old redis password', ctx);
     const sessions = await openAll(p.nodes, authFrom(p, ctx), p, ctx);
     try {
-      const states = await prepareAcl(sessions, p.user, {
-        hex: sha256Hex(password),
-        what: 'the new password',
-      });
+      const states = await prepareAcl(sessions, p.user, ctx, { password, what: 'the new password' });
       const nodes = await rollingChange(
         sessions,
         states,
-        aclRemove(p.user, old),
+        aclRemove(p.user, old, ctx),
         `ACL SETUSER ${p.user} <old`,
         ctx,
       );
@@ -57,7 +54,7 @@ export const redisAclDropOld = defineAction({
       p.nodes,
       authFrom(p, ctx),
       aclStatesFromOutputs(outputs.previous, p.nodes),
-      aclRemove(p.user, old),
+      aclRemove(p.user, old, ctx),
       `the old password of ${p.user}`,
       p,
       ctx,

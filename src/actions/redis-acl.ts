@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { RotorError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
-import { fingerprintFromHex } from './password-fingerprint.js';
 import { nodeName, prefixed, type NodeChange } from './redis-common.js';
 import type { RedisSession } from './redis-port.js';
+import type { Fingerprints } from './types.js';
 
 /**
  * The zero-downtime way: an ACL user holds the old and the new password for a while
@@ -15,16 +14,15 @@ type Persist = 'acl-save' | 'config-rewrite' | 'none';
 
 /** One node's ACL user before the change, and whether the change has been made. */
 export interface AclState {
-  /** sha256 hex of each password the user held before. */
+  /**
+   * The session's fingerprints of each password the user held before. ACL GETUSER lists plain
+   * sha256 digests, which a list of guesses would match: they are keyed as soon as they are read,
+   * since this state is the step's output and so goes to the journal.
+   */
   before: string[];
   persist: Persist;
   /** Whether this step added (or removed) the password on this node. */
   done: boolean;
-}
-
-/** ACL GETUSER lists sha256 hex digests; this is how rotor names a password the same way. */
-export function sha256Hex(secret: Secret): string {
-  return createHash('sha256').update(secret.reveal()).digest('hex');
 }
 
 /**
@@ -34,9 +32,11 @@ export function sha256Hex(secret: Secret): string {
 export async function prepareAcl(
   sessions: readonly RedisSession[],
   user: string,
-  require?: { hex: string; what: string },
+  names: Fingerprints,
+  require?: { password: Secret; what: string },
 ): Promise<AclState[]> {
   const states: AclState[] = [];
+  const required = require && names.fingerprint(require.password);
   for (const [index, session] of sessions.entries()) {
     const name = `Redis ${nodeName(index, sessions.length, session.where)}`;
     let before: string[] | null;
@@ -53,12 +53,13 @@ export async function prepareAcl(
         hint: 'check the user name (ACL LIST on the node shows the users)',
       });
     }
-    if (require && !before.includes(require.hex)) {
+    const held = before.map((hex) => names.fingerprintOfDigest(hex));
+    if (require && !held.includes(required!)) {
       throw new RotorError(`${name}: user ${user} does not hold ${require.what}; nothing was changed`, {
         hint: 'run the step that adds the new password first (redis.set-password with mode: acl)',
       });
     }
-    states.push({ before, persist, done: false });
+    states.push({ before: held, persist, done: false });
   }
   return states;
 }
@@ -69,11 +70,11 @@ async function persist(session: RedisSession, state: AclState): Promise<void> {
 }
 
 /** Adds `password` to the user (`>`); revert removes it again, only where this step added it. */
-export function aclAdd(user: string, password: Secret): NodeChange<AclState> {
-  const hex = sha256Hex(password);
+export function aclAdd(user: string, password: Secret, names: Fingerprints): NodeChange<AclState> {
+  const mine = names.fingerprint(password);
   return {
     async apply(session, state) {
-      if (state.before.includes(hex)) return; // already there: nothing to do, nothing to undo
+      if (state.before.includes(mine)) return; // already there: nothing to do, nothing to undo
       await session.aclAddPassword(user, password);
       state.done = true; // after the call: undoing "<new" where it was never set is an error
       await persist(session, state);
@@ -84,16 +85,16 @@ export function aclAdd(user: string, password: Secret): NodeChange<AclState> {
       state.done = false;
       await persist(session, state);
     },
-    holds: (state) => (state.done ? [...state.before, hex] : state.before).map(fingerprintFromHex),
+    holds: (state) => (state.done ? [...state.before, mine] : state.before),
   };
 }
 
 /** Removes `password` from the user (`<`), only where it is set; revert adds it back. */
-export function aclRemove(user: string, password: Secret): NodeChange<AclState> {
-  const hex = sha256Hex(password);
+export function aclRemove(user: string, password: Secret, names: Fingerprints): NodeChange<AclState> {
+  const mine = names.fingerprint(password);
   return {
     async apply(session, state) {
-      if (!state.before.includes(hex)) return; // removing an absent password is an error in Redis
+      if (!state.before.includes(mine)) return; // removing an absent password is an error in Redis
       await session.aclRemovePassword(user, password);
       state.done = true;
       await persist(session, state);
@@ -104,8 +105,7 @@ export function aclRemove(user: string, password: Secret): NodeChange<AclState> 
       state.done = false;
       await persist(session, state);
     },
-    holds: (state) =>
-      (state.done ? state.before.filter((h) => h !== hex) : state.before).map(fingerprintFromHex),
+    holds: (state) => (state.done ? state.before.filter((h) => h !== mine) : state.before),
   };
 }
 

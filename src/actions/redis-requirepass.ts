@@ -1,9 +1,8 @@
 import { Secret } from '../engine/secret.js';
 import { RotorError } from '../errors.js';
-import { fingerprint } from './password-fingerprint.js';
 import { nodeName, prefixed, type NodeChange } from './redis-common.js';
 import type { RedisNodeInfo, RedisSession } from './redis-port.js';
-import type { ActionContext } from './types.js';
+import type { ActionContext, Fingerprints } from './types.js';
 
 /**
  * The guide's way: CONFIG SET requirepass on every node (it replaces the default user's password
@@ -59,7 +58,11 @@ export async function prepareRequirepass(
   return states;
 }
 
-export function requirepassChange(password: Secret, rewrite: boolean): NodeChange<RequirepassState> {
+export function requirepassChange(
+  password: Secret,
+  rewrite: boolean,
+  names: Fingerprints,
+): NodeChange<RequirepassState> {
   const persist = async (session: RedisSession, state: RequirepassState) => {
     if (rewrite && state.info.configFile) await session.rewriteConfig();
   };
@@ -87,9 +90,9 @@ export function requirepassChange(password: Secret, rewrite: boolean): NodeChang
     },
     holds: (state) =>
       state.requirepassChanged
-        ? [fingerprint(password)]
+        ? [names.fingerprint(password)]
         : state.previous
-          ? [fingerprint(state.previous)]
+          ? [names.fingerprint(state.previous)]
           : [],
   };
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { RotorError, UsageError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
-import { fingerprint } from './password-fingerprint.js';
 import { need } from './ports.js';
 import { aclAdd, aclStatesFromOutputs, aclUndoRecord, prepareAcl } from './redis-acl.js';
 import { redisAclDropOld } from './redis-acl-drop.js';
@@ -70,7 +69,7 @@ export const redisSetPassword = defineAction({
         const nodes = await rollingChange(
           sessions,
           states,
-          requirepassChange(password, p.persist),
+          requirepassChange(password, p.persist, ctx),
           'CONFIG SET requirepass',
           ctx,
         );
@@ -78,15 +77,15 @@ export const redisSetPassword = defineAction({
         return {
           mode: p.mode,
           nodes,
-          password_fingerprint: fingerprint(password),
+          password_fingerprint: ctx.fingerprint(password),
           previous: requirepassUndoRecord(states, p.nodes),
         };
       }
-      const states = await prepareAcl(sessions, user);
+      const states = await prepareAcl(sessions, user, ctx);
       const nodes = await rollingChange(
         sessions,
         states,
-        aclAdd(user, password),
+        aclAdd(user, password, ctx),
         `ACL SETUSER ${user} >new`,
         ctx,
       );
@@ -94,7 +93,7 @@ export const redisSetPassword = defineAction({
       return {
         mode: p.mode,
         nodes,
-        password_fingerprint: fingerprint(password),
+        password_fingerprint: ctx.fingerprint(password),
         previous: aclUndoRecord(states, p.nodes),
       };
     } finally {
@@ -110,7 +109,7 @@ export const redisSetPassword = defineAction({
             p.nodes,
             auth,
             requirepassStatesFromOutputs(outputs.previous, p.nodes),
-            requirepassChange(password, p.persist),
+            requirepassChange(password, p.persist, ctx),
             'requirepass',
             p,
             ctx,
@@ -119,7 +118,7 @@ export const redisSetPassword = defineAction({
             p.nodes,
             auth,
             aclStatesFromOutputs(outputs.previous, p.nodes),
-            aclAdd(aclUser(p), password),
+            aclAdd(aclUser(p), password, ctx),
             `ACL user ${p.user}`,
             p,
             ctx,

@@ -14,8 +14,19 @@ export type ActionClass = 'safe' | 'guarded' | 'point-of-no-return';
 /** Outputs a step publishes for later steps (`{{ steps.<id>.<name> }}`). Secret values stay wrapped. */
 export type Outputs = Record<string, unknown>;
 
+/**
+ * Keyed short names for secret values (`hmac:1a2b3c4d5e6f`), the only way an action may name a
+ * password or a digest of secret data in its outputs and log lines: keyed by the session, so
+ * equal values compare equal (also across a resume) and a list of guesses matches nothing.
+ */
+export interface Fingerprints {
+  fingerprint(value: Secret | string): string;
+  /** The same name from the value's sha256 hex digest (what Redis ACL GETUSER lists). */
+  fingerprintOfDigest(sha256Hex: string): string;
+}
+
 /** What an action sees while it runs: IO ports, cancellation, and channels for live status. */
-export interface ActionContext {
+export interface ActionContext extends Fingerprints {
   readonly ports: Ports;
   /** Aborted on timeout, or when the operator aborts. Pass it to every client call that takes one. */
   readonly signal: AbortSignal;

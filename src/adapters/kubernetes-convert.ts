@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Secret } from '../engine/secret.js';
 import type { V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type {
   ExternalSecretState,
@@ -102,7 +103,7 @@ export function toPodState(pod: V1Pod): PodState {
   };
 }
 
-/** Hashes a Secret's data and lets the values go: only the digest leaves the adapter. */
+/** Hashes a Secret's data and lets the values go: only the digest leaves the adapter, wrapped. */
 export function digestSecret(
   data: Record<string, string> | undefined,
   annotations: Record<string, string> | undefined,
@@ -115,7 +116,7 @@ export function digestSecret(
     hash.update(`${key}\0${bytes.length}\0`).update(bytes);
   }
   return {
-    hash: `sha256:${hash.digest('hex')}`,
+    hash: new Secret(hash.digest('hex'), 'digest of a Kubernetes Secret'),
     keys,
     annotations: annotations ?? {},
     resourceVersion: resourceVersion ?? '',

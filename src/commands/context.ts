@@ -1,7 +1,7 @@
 import { operatorName } from './operator.js';
 import { createActionRegistry, type ActionRegistry } from '../actions/index.js';
 import type { Settings } from '../adapters/settings.js';
-import { sessionsDir } from '../journal/state-dir.js';
+import { keysDir, sessionsDir } from '../journal/state-dir.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import { findRunbook, loadCatalog } from '../session/catalog.js';
 import { LOCAL, SANDBOX, findEnvironment, listEnvironments } from '../session/environments.js';
@@ -56,6 +56,10 @@ export class RotorContext {
     return sessionsDir(this.env);
   }
 
+  get keyDir(): string {
+    return keysDir(this.env);
+  }
+
   findRunbook(ref: string): LoadedRunbook {
     return findRunbook(ref, this.catalog, this.actions);
   }
@@ -95,6 +99,7 @@ export class RotorContext {
         );
       },
       journalDir: this.journalDir,
+      keyDir: this.keyDir,
       operator: this.operator(),
       command,
       rotorVersion: rotorVersion(),

@@ -27,6 +27,7 @@ export function policyStarter(
       );
     },
     journalDir: ctx.journalDir,
+    keyDir: ctx.keyDir,
     operator: ctx.operator(),
     command,
     rotorVersion: rotorVersion(),

@@ -4,6 +4,7 @@ import type { Interrupts } from './interrupts.js';
 import type { ResumePoint } from './resume.js';
 import type { Secret } from './secret.js';
 import type { SecretRegistry } from './secret-registry.js';
+import type { SessionKey } from './session-key.js';
 import type { Decider, EngineEvent } from './types.js';
 
 /** Distributes an event without its timestamp; the engine stamps it. */
@@ -21,6 +22,8 @@ export interface EngineDeps {
    */
   emit: (event: EngineEvent) => void;
   secrets: SecretRegistry;
+  /** The session's HMAC key: actions name secrets only through fingerprints keyed by it. */
+  key: SessionKey;
   interrupts?: Interrupts;
   /** Environment variables for `{{ env.X }}`. */
   env?: Readonly<Record<string, string | undefined>>;

@@ -46,6 +46,8 @@ export function actionContext(
     log: (line) => emit({ type: 'step-log', stepId: step.id, line: deps.secrets.scrub(line) }),
     progress: (done, total, label) => emit({ type: 'step-progress', stepId: step.id, done, total, label }),
     secret: (value, label) => deps.secrets.add(new Secret(value, label ?? `steps.${step.id}`)),
+    fingerprint: (value) => deps.key.fingerprint(value),
+    fingerprintOfDigest: (hex) => deps.key.fingerprintOfDigest(hex),
     askSecret: async (prompt) => {
       if (!deps.askSecret) {
         throw new RotorError(

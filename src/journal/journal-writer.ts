@@ -1,7 +1,8 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret } from '../engine/secret.js';
+import { SessionKey } from '../engine/session-key.js';
 import type { EngineEvent } from '../engine/types.js';
 import type { LockBroken, SessionOpened, SessionRefused, SessionResumed } from './record.js';
 
@@ -28,13 +29,15 @@ const SYNCED = new Set([
 
 /**
  * Appends records to one session's JSONL journal. The engine emits synchronously, so a record
- * that precedes a side effect is on disk (fsynced, see SYNCED) before that effect starts. Secrets are stored as `hmac-sha256:<hex>` under a key that exists only in this
- * process, so two records can be compared without the values being recoverable.
+ * that precedes a side effect is on disk (fsynced, see SYNCED) before that effect starts.
+ * Secrets are stored as `hmac-sha256:<hex>` under the session's key, which is kept apart from
+ * the journal, so two records can be compared without the values being recoverable. A journal
+ * given no key (a refusal or an unlock, never resumed) hashes under one that dies with the process.
  */
 export class JournalWriter {
   readonly path: string;
   private readonly fd: number;
-  private readonly key = randomBytes(32);
+  private readonly key: SessionKey;
   private seq = 0;
   private prev = '';
   private closed = false;
@@ -42,8 +45,10 @@ export class JournalWriter {
   constructor(
     dir: string,
     readonly sessionId: string,
-    continueFrom?: { seq: number; prev: string },
+    options: { key?: SessionKey; continueFrom?: { seq: number; prev: string } } = {},
   ) {
+    const continueFrom = options.continueFrom;
+    this.key = options.key ?? SessionKey.random();
     this.path = join(dir, `${sessionId}.jsonl`);
     this.fd = openSync(this.path, continueFrom ? 'a' : 'wx', 0o600);
     if (continueFrom) {
@@ -53,16 +58,16 @@ export class JournalWriter {
   }
 
   /**
-   * Continues an interrupted session's journal, extending its hash chain. The HMAC key died with
-   * the old process, so secrets recorded from here on hash under a new key.
+   * Continues an interrupted session's journal, extending its hash chain. Given the session's
+   * key (read back from its file), secrets recorded from here on hash as they did before.
    */
-  static reopen(dir: string, sessionId: string): JournalWriter {
+  static reopen(dir: string, sessionId: string, key?: SessionKey): JournalWriter {
     const path = join(dir, `${sessionId}.jsonl`);
     const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
     const last = lines.at(-1) ?? '';
     return new JournalWriter(dir, sessionId, {
-      seq: lines.length,
-      prev: last ? createHash('sha256').update(last).digest('hex') : '',
+      key,
+      continueFrom: { seq: lines.length, prev: last ? createHash('sha256').update(last).digest('hex') : '' },
     });
   }
 
@@ -79,7 +84,7 @@ export class JournalWriter {
 
   /** Hash a secret the way this journal does (for tests and for comparing with a known value). */
   hmac(value: string): string {
-    return `hmac-sha256:${createHmac('sha256', this.key).update(value).digest('hex')}`;
+    return this.key.hmac(value);
   }
 
   close(): void {

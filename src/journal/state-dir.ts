@@ -20,3 +20,8 @@ export function sessionsDir(env: Readonly<Record<string, string | undefined>> = 
   chmodSync(stateDir(env), 0o700);
   return dir;
 }
+
+/** Where each session's HMAC key is kept, apart from the journals (see session-key-file.ts). */
+export function keysDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return join(stateDir(env), 'keys');
+}

@@ -3,8 +3,10 @@ import { Interrupts } from '../engine/interrupts.js';
 import { buildPlan } from '../engine/plan.js';
 import { runPlan } from '../engine/run-plan.js';
 import { SecretRegistry } from '../engine/secret-registry.js';
+import type { SessionKey } from '../engine/session-key.js';
 import type { EngineEvent, Outcome } from '../engine/types.js';
 import { JournalWriter, newSessionId } from '../journal/journal-writer.js';
+import { createSessionKey, resumeSessionKey } from '../journal/session-key-file.js';
 import type { SessionOpened } from '../journal/record.js';
 import { resolveInputs } from '../runbook/inputs.js';
 import type { LoadedRunbook } from '../runbook/load.js';
@@ -31,6 +33,8 @@ export interface SessionFactoryDeps {
   environment: (name: string) => EnvironmentInfo;
   connect: (environment: EnvironmentInfo) => Promise<World>;
   journalDir: string;
+  /** Where each session's HMAC key file lives: apart from the journals (`<state>/keys`). */
+  keyDir: string;
   operator: string;
   command: string;
   rotorVersion: string;
@@ -144,9 +148,17 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       await world.close();
       throw error;
     }
+    let key: SessionKey;
+    try {
+      key = resume ? resumeSessionKey(deps.keyDir, sessionId) : createSessionKey(deps.keyDir, sessionId);
+    } catch (error) {
+      await unlock();
+      await world.close();
+      throw error;
+    }
     const journal = resume
-      ? JournalWriter.reopen(deps.journalDir, sessionId)
-      : new JournalWriter(deps.journalDir, sessionId);
+      ? JournalWriter.reopen(deps.journalDir, sessionId, key)
+      : new JournalWriter(deps.journalDir, sessionId, { key });
     const opened: SessionOpened = {
       type: 'session-opened',
       sessionId,
@@ -183,6 +195,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       decide: request.decide,
       emit,
       secrets: new SecretRegistry(),
+      key,
       interrupts,
       env,
       askSecret: request.askSecret,

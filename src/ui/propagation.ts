@@ -67,12 +67,12 @@ export function propagationChain(state: ViewState): ChainLink[] {
     const synced = syncs.filter((s) => s.status === 'succeeded');
     const hash = synced.map((s) => s.outputs?.data_hash).find((h) => typeof h === 'string') as
       string | undefined;
-    // The mark says refreshed-and-Ready; the hash is what an operator compares with Vault's.
+    // The mark says refreshed-and-Ready; the session's fingerprint of the data tells runs apart.
     links.push({ name: 'ExternalSecret', state: stateOf(syncs), detail: '' });
     links.push({
       name: 'Secret',
       state: stateOf(syncs),
-      detail: hash ? `#${hash.replace(/^sha256:/, '').slice(0, 6)}` : '',
+      detail: hash ? `#${hash.replace(/^hmac:/, '').slice(0, 6)}` : '',
     });
   }
   const restarts = by(RESTARTS);

@@ -1,4 +1,5 @@
 import { Secret } from '../../src/engine/secret.js';
+import { SessionKey } from '../../src/engine/session-key.js';
 import type { ActionContext } from '../../src/actions/types.js';
 import type { Ports } from '../../src/actions/ports.js';
 import { fetchHttp } from '../../src/adapters/http.js';
@@ -13,10 +14,11 @@ export interface ContextRecord {
 /** An ActionContext for calling an action's run/undo/check directly in a test. */
 export function testContext(
   ports: Partial<Ports> = {},
-  options: { answers?: string[]; stepId?: string; signal?: AbortSignal } = {},
+  options: { answers?: string[]; stepId?: string; signal?: AbortSignal; key?: SessionKey } = {},
 ): ActionContext & { record: ContextRecord } {
   const record: ContextRecord = { logs: [], progress: [], secrets: [] };
   const answers = [...(options.answers ?? [])];
+  const key = options.key ?? SessionKey.random();
   return {
     record,
     ports: {
@@ -28,6 +30,8 @@ export function testContext(
     stepId: options.stepId ?? 'test-step',
     log: (line) => record.logs.push(line),
     progress: (done, total, label) => record.progress.push({ done, total, label }),
+    fingerprint: (value) => key.fingerprint(value),
+    fingerprintOfDigest: (hex) => key.fingerprintOfDigest(hex),
     secret: (value, label) => {
       const s = new Secret(value, label);
       record.secrets.push(s);

@@ -59,6 +59,7 @@ function starter(world: World, journalDir: string, actions: ActionRegistry): Sta
     environment: () => SANDBOX,
     connect: async () => ({ ...world, close: async () => undefined }),
     journalDir,
+    keyDir: join(journalDir, 'keys'),
     operator: 'test@crash',
     command: 'run',
     rotorVersion: 'test',

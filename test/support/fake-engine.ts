@@ -6,6 +6,7 @@ import { secretParam as secretOrString } from '../../src/actions/secret-param.js
 import { reveal, type Secret } from '../../src/engine/secret.js';
 import { Interrupts } from '../../src/engine/interrupts.js';
 import { SecretRegistry } from '../../src/engine/secret-registry.js';
+import { SessionKey } from '../../src/engine/session-key.js';
 import { runPlan } from '../../src/engine/run-plan.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { parseRunbook } from '../../src/runbook/load.js';
@@ -137,6 +138,7 @@ export async function runFake(
       options.onEvent?.(e);
     },
     secrets: new SecretRegistry(),
+    key: SessionKey.random(),
     interrupts: options.interrupts ?? new Interrupts(),
     resume: options.resume,
   });

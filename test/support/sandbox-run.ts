@@ -55,6 +55,7 @@ export async function runInSandbox(
     // The harness owns the world: the session must not close it before the test has looked.
     connect: async () => ({ ...world, close: async () => undefined }),
     journalDir,
+    keyDir: join(journalDir, 'keys'),
     operator: 'test@sandbox',
     command: `run ${runbookId} --env sandbox --yes`,
     rotorVersion: 'test',
