@@ -80,7 +80,7 @@ export async function killAndResume(
   runbookId: string,
   inputs: GivenInputs,
   point: KillPoint,
-): Promise<{ outcome?: Outcome; killed: boolean; journalDir: string }> {
+): Promise<{ outcome?: Outcome; killed: boolean; journalDir: string; sessionId: string }> {
   const journalDir = mkdtempSync(join(tmpdir(), 'rotor-crash-'));
   const killed = { value: false };
   const first = starter(world, journalDir, freezingActions(point, killed));
@@ -104,7 +104,7 @@ export async function killAndResume(
       }, 5);
     }),
   ]);
-  if (finished) return { killed: false, journalDir };
+  if (finished) return { killed: false, journalDir, sessionId: handle.sessionId };
   const second = starter(world, journalDir, createActionRegistry());
   const resumed = await second({
     runbookId,
@@ -113,7 +113,7 @@ export async function killAndResume(
     decide: approve,
     resumeSessionId: handle.sessionId,
   });
-  return { outcome: await resumed.done, killed: true, journalDir };
+  return { outcome: await resumed.done, killed: true, journalDir, sessionId: handle.sessionId };
 }
 
 /**

@@ -17,6 +17,10 @@ export interface SandboxRun {
   events: EngineEvent[];
   world: World & { sandbox: SandboxHandles };
   journal: string;
+  sessionId: string;
+  /** The session's journal folder and key folder; removed by close(). */
+  journalDir: string;
+  keyDir: string;
   /** Lines of the plain log, for messages. */
   failures: string[];
   close(): Promise<void>;
@@ -81,6 +85,9 @@ export async function runInSandbox(
     events,
     world,
     journal: readFileSync(handle.journalPath, 'utf8'),
+    sessionId: handle.sessionId,
+    journalDir,
+    keyDir: join(journalDir, 'keys'),
     failures,
     close: async () => {
       await world.close();
