@@ -49,7 +49,7 @@ function seen(
  * waits until it has: refreshTime not before the trigger, a new syncedResourceVersion, Ready
  * True/SecretSynced, and the Secret carrying the data it wrote. The sync read Vault after the
  * trigger, which came after the Vault write, so the Secret now holds Vault's current version;
- * only hashes of its data are compared and published.
+ * its data is compared by digest in memory and published only as the session's fingerprint.
  */
 export const forceSync = defineAction({
   id: 'kubernetes.force-sync',

@@ -78,7 +78,7 @@ export interface RedisNodeReport {
   node: string;
   /** `changed` holds the new password; `restored` was put back; `unchanged` was never touched. */
   state: 'changed' | 'unchanged' | 'restored' | 'restore-failed';
-  /** Fingerprints of the passwords the node accepts (`sha256:…`); empty means none. */
+  /** The session's fingerprints of the passwords the node accepts (`hmac:…`); empty means none. */
   holds: string[];
 }
 
