@@ -1,3 +1,4 @@
+import { lastRotated } from './due.js';
 import type { DueItem } from './due-index.js';
 import type { RotationStatus } from './history.js';
 import { describeSchedule } from './policy-text.js';
@@ -29,7 +30,7 @@ export function policyRow(item: DueItem): PolicyRow {
     reason: item.state.reason,
     runbook: runbookFor(item.policy),
     last_status: item.status?.last_status,
-    last_rotated: item.status?.last_success,
+    last_rotated: lastRotated(item.status?.last_success, item.age),
     last_error: item.status?.last_error,
   };
 }
