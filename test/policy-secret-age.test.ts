@@ -170,7 +170,10 @@ describe('reading ages', () => {
   it('a metadata read Vault refuses leaves the age unknown: counted from the policy, and saying why', async () => {
     const reader: SecretMetadataReader = {
       kvMetadata: async () => {
-        throw new VaultError('permission-denied', 'permission denied reading the metadata of secret/app/x (403)');
+        throw new VaultError(
+          'permission-denied',
+          'permission denied reading the metadata of secret/app/x (403)',
+        );
       },
     };
     const ages = await readSecretAges(reader, ['app/x']);
