@@ -28,8 +28,10 @@ const fails = script('fails.sh', 'echo "the API refused the new key" >&2\nexit 1
 
 beforeAll(async () => {
   vault = await startVaultEmulator();
-  vault.kvWrite('bike/database', { password: 'old-database-password' });
-  vault.kvWrite('bike/api-key', { password: 'old-api-key' });
+  // Written long ago (as Vault's metadata reports), so a policy on them is due at once.
+  const longAgo = { createdTime: Date.parse('2025-12-01T00:00:00Z') };
+  vault.kvWrite('bike/database', { password: 'old-database-password' }, longAgo);
+  vault.kvWrite('bike/api-key', { password: 'old-api-key' }, longAgo);
 });
 afterAll(async () => {
   await vault?.close();

@@ -103,6 +103,11 @@ async function add(file: string, env: Record<string, string>): Promise<void> {
   expect(r.code).toBe(0);
 }
 
+/** A secret last written long ago (Vault's metadata says so), so a policy on it is due at once. */
+function oldSecret(path: string, data: Record<string, unknown>): void {
+  vault.kvWrite(path, data, { createdTime: Date.parse('2025-12-01T00:00:00Z') });
+}
+
 /** A policy file that is due now: created long ago, never rotated. */
 function duePolicy(path: string, fields: Record<string, unknown>): string {
   const file = join(dir, `${path.replace(/\W/g, '-')}-${prefixes}.json`);
@@ -225,13 +230,16 @@ describe('rotor policy add', () => {
 describe('rotor run --due', () => {
   it('rotates a due secret with its script: recorded as a success, no longer due, Vault at the new value', async () => {
     const env = setup();
-    vault.kvWrite('app/ok', { password: 'the-old-password', username: 'app' });
+    oldSecret('app/ok', { password: 'the-old-password', username: 'app' });
     await add(duePolicy('app/ok', { rotation_script_path: ok }), env);
     const due = json<Array<{ secret_path: string; reason: string }>>(
       (await rotor(['due', '--json'], env)).stdout,
     );
     expect(due).toEqual([
-      expect.objectContaining({ secret_path: 'app/ok', reason: expect.stringContaining('never rotated') }),
+      expect.objectContaining({
+        secret_path: 'app/ok',
+        reason: expect.stringContaining('no rotation recorded'),
+      }),
     ]);
     const r = await rotor(['run', '--due', '--yes'], env);
     expect(r.code).toBe(0);
@@ -269,7 +277,7 @@ describe('rotor run --due', () => {
 
   it('retries a failing rotation, rolls each attempt back, records rolled_back, and notifies without a secret', async () => {
     const env = setup();
-    vault.kvWrite('app/db', { password: 'the-old-password', username: 'app' });
+    oldSecret('app/db', { password: 'the-old-password', username: 'app' });
     const before = vault.kvRead('app/db')!.version;
     await add(
       duePolicy('app/db', {
@@ -350,7 +358,7 @@ describe('rotor run --due', () => {
 
   it('with rollback_on_failure false, leaves the failed rotation as it is, does not retry, and exits 3', async () => {
     const env = setup();
-    vault.kvWrite('app/cache', { password: 'the-old-password' });
+    oldSecret('app/cache', { password: 'the-old-password' });
     const before = vault.kvRead('app/cache')!.version;
     await add(
       duePolicy('app/cache', {
@@ -384,7 +392,7 @@ describe('rotor run --due', () => {
 
   it('records "Rotation script not found" and retries a failure that changed nothing', async () => {
     const env = setup();
-    vault.kvWrite('app/gone', { password: 'the-old-password' });
+    oldSecret('app/gone', { password: 'the-old-password' });
     await add(
       duePolicy('app/gone', {
         rotation_script_path: join(dir, 'missing.sh'),
@@ -416,8 +424,8 @@ describe('rotor run --due', () => {
         'id: team-rotation',
       ),
     );
-    vault.kvWrite('app/one', { password: 'the-old-password' });
-    vault.kvWrite('app/two', { password: 'the-old-password' });
+    oldSecret('app/one', { password: 'the-old-password' });
+    oldSecret('app/two', { password: 'the-old-password' });
     await add(duePolicy('app/one', { runbook: 'team-rotation', rotation_script_path: ok }), {
       ...env,
       ROTOR_RUNBOOKS: extra,

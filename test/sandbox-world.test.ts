@@ -18,6 +18,12 @@ describe('the sandbox world', () => {
     expect(Object.keys(redis.data)).toEqual(['password']);
   });
 
+  it('seeds the guide secrets months old, as a Vault in service for a while has them', async () => {
+    const meta = await world.ports.vault!.kvMetadata({ mount: 'secret', path: 'harmonyflow/redis' });
+    const age = Date.now() - Date.parse(meta!.versions[meta!.currentVersion].createdTime);
+    expect(Math.round(age / 86_400_000)).toBe(200);
+  });
+
   it('syncs Vault into Kubernetes Secrets the service reads', async () => {
     const deadline = Date.now() + 10_000;
     let digest = null;

@@ -88,6 +88,22 @@ describe('policy rows', () => {
     expect(whenText(row('x', { is_active: false }), now)).toBe('inactive');
   });
 
+  it('shows a policy whose secret is not in Vault as such, right after what is due', () => {
+    const missing = row('harmonyflow/gone', {
+      next_rotation: undefined,
+      secret_missing: true,
+      reason: 'secret not found in Vault (nothing at secret/harmonyflow/gone)',
+    });
+    expect(whenText(missing, now)).toBe('no secret');
+    expect(dueSoonFirst([...rows, missing]).map((r) => r.secret_path)).toEqual([
+      'harmonyflow/postgresql',
+      'harmonyflow/gone',
+      'harmonyflow/jwt',
+      'harmonyflow/redis',
+      'harmonyflow/admin',
+    ]);
+  });
+
   it('scrolls so the selection stays in view', () => {
     expect(windowStart(5, 4, 10)).toBe(0);
     expect(windowStart(100, 0, 10)).toBe(0);

@@ -3,36 +3,17 @@ import {
   isVaultError,
   type KvData,
   type KvLocation,
-  type KvMetadata,
   type VaultPort,
 } from '../actions/vault-port.js';
 import { isSecret, reveal } from '../engine/secret.js';
 import { call, type NodeVaultClient } from './vault-client.js';
+import { metadataOf } from './vault-metadata.js';
 
 const seg = (s: string) => s.split('/').filter(Boolean).map(encodeURIComponent).join('/');
 const name = (at: KvLocation) => `${at.mount}/${at.path}`;
 
 function revealData(data: KvData): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, isSecret(v) ? reveal(v) : v]));
-}
-
-function metadataOf(data: Record<string, any>): KvMetadata {
-  const versions: KvMetadata['versions'] = {};
-  for (const [n, v] of Object.entries((data.versions ?? {}) as Record<string, any>)) {
-    versions[Number(n)] = {
-      createdTime: String(v.created_time),
-      deleted: v.deletion_time !== '' && Date.parse(v.deletion_time) <= Date.now(),
-      destroyed: Boolean(v.destroyed),
-    };
-  }
-  return {
-    currentVersion: Number(data.current_version),
-    oldestVersion: Number(data.oldest_version),
-    casRequired: Boolean(data.cas_required),
-    maxVersions: Number(data.max_versions),
-    customMetadata: (data.custom_metadata as Record<string, string> | null) ?? null,
-    versions,
-  };
 }
 
 type KvMethods = Pick<

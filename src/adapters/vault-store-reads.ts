@@ -3,7 +3,9 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { VaultError, type KvLocation, type KvSecret, type VaultPort } from '../actions/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
+import type { SecretMetadataReader } from '../policy/secret-age.js';
 import type { StoreVault } from '../policy/store-layout.js';
+import { metadataOf } from './vault-metadata.js';
 
 const seg = (s: string) => s.split('/').filter(Boolean).map(encodeURIComponent).join('/');
 
@@ -15,12 +17,13 @@ const seg = (s: string) => s.split('/').filter(Boolean).map(encodeURIComponent).
  * Why: loading node-vault and axios takes longer than `rotor due` over 10,000 policies may take
  * in all. A read that Vault answers with 200 or a plain 404 never loads them; any other answer,
  * a network error, a versioned read, every write, and an AppRole login go to the adapter, so
- * errors keep its wording and its hints.
+ * errors keep its wording and its hints. Metadata reads (a secret's age, for `rotor due`) take the
+ * same path.
  */
 export function storeVault(
   config: VaultConfig,
   adapter: () => Promise<VaultPort>,
-): StoreVault & { close(): Promise<void> } {
+): StoreVault & SecretMetadataReader & { close(): Promise<void> } {
   let loaded: Promise<VaultPort> | undefined;
   const full = () => (loaded ??= adapter());
   const https = config.address.startsWith('https:');
@@ -33,11 +36,14 @@ export function storeVault(
     : new HttpAgent({ keepAlive: true });
 
   /** One GET; undefined when anything but 200 or a plain 404 came back, so the adapter retries it. */
-  const get = (at: KvLocation): Promise<{ status: number; body: any } | undefined> =>
+  const get = (
+    at: KvLocation,
+    kind: 'data' | 'metadata' = 'data',
+  ): Promise<{ status: number; body: any } | undefined> =>
     new Promise((resolve) => {
       const headers: Record<string, string> = { 'X-Vault-Token': config.token!.reveal() };
       if (config.namespace) headers['X-Vault-Namespace'] = config.namespace;
-      const url = `${config.address}/v1/${seg(at.mount)}/data/${seg(at.path)}`;
+      const url = `${config.address}/v1/${seg(at.mount)}/${kind}/${seg(at.path)}`;
       const req = (https ? httpsRequest : httpRequest)(
         url,
         { agent, headers, timeout: config.timeoutMs },
@@ -76,6 +82,13 @@ export function storeVault(
         });
       }
       return (await full()).kvRead(at, options);
+    },
+    async kvMetadata(at, options = {}) {
+      if (!config.token) return (await full()).kvMetadata(at, options);
+      const answer = await get(at, 'metadata');
+      if (answer?.status === 200 && answer.body?.data) return metadataOf(answer.body.data);
+      if (answer?.status === 404 && !answer.body?.data) return null;
+      return (await full()).kvMetadata(at, options);
     },
     kvWrite: async (at, data, options) => (await full()).kvWrite(at, data, options),
     async close() {

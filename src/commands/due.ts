@@ -1,3 +1,4 @@
+import { lastRotated } from '../policy/due.js';
 import type { DueItem } from '../policy/due-index.js';
 import { dueReport } from '../policy/rotation-queries.js';
 import { runbookFor } from '../policy/runbook-choice.js';
@@ -15,6 +16,8 @@ export interface DueLine {
   runbook: string;
   last_rotated?: string;
   last_status?: string;
+  /** The policy's secret does not exist in Vault (shown by `rotor due` too: the policy needs a look). */
+  secret_missing?: boolean;
 }
 
 export function dueLine(item: DueItem): DueLine {
@@ -25,8 +28,9 @@ export function dueLine(item: DueItem): DueLine {
     next_rotation: item.state.next?.toISOString(),
     reason: item.state.reason,
     runbook: runbookFor(item.policy),
-    last_rotated: item.status?.last_success,
+    last_rotated: lastRotated(item.status?.last_success, item.age),
     last_status: item.status?.last_status,
+    ...(item.state.missing ? { secret_missing: true } : {}),
   };
 }
 
@@ -42,7 +46,7 @@ export async function dueCommand(
 ): Promise<number> {
   return withStores(host, options.env, async (stores) => {
     const { items, broken } = await dueReport(stores, now, { onlyDue: !options.all });
-    const shown = items.filter((i) => options.all || i.state.due).map(dueLine);
+    const shown = items.filter((i) => options.all || i.state.due || i.state.missing).map(dueLine);
     if (options.json) {
       io.stdout(JSON.stringify(shown, null, 2));
     } else {
@@ -52,7 +56,12 @@ export async function dueCommand(
         io.stdout(
           table(
             ['SECRET', 'DUE', 'RUNBOOK', 'WHY'],
-            shown.map((l) => [l.secret_path, l.due ? 'due' : '-', l.runbook, l.reason]),
+            shown.map((l) => [
+              l.secret_path,
+              l.due ? 'due' : l.secret_missing ? 'missing' : '-',
+              l.runbook,
+              l.reason,
+            ]),
           ).join('\n'),
         );
       io.stdout(

@@ -84,6 +84,7 @@ export async function connectStores(host: StoreHost, name: string | undefined): 
     vault: opened.vault,
     policies: new PolicyStore(opened.vault, location),
     history: new HistoryStore(opened.vault, location),
+    secrets: opened.vault,
     close: opened.close,
   };
 }
@@ -126,11 +127,14 @@ export function sandboxStoreFile(env: Env): string {
 async function sandboxVault(env: Env) {
   const file = sandboxStoreFile(env);
   mkdirSync(stateDir(env), { recursive: true, mode: 0o700 });
-  const [{ startVaultEmulator }, { createVaultPort, vaultConfigFromEnv }] = await Promise.all([
-    import('../sandbox/vault/index.js'),
-    import('../adapters/vault.js'),
-  ]);
+  const [{ startVaultEmulator }, { createVaultPort, vaultConfigFromEnv }, { seedStoreSecrets }] =
+    await Promise.all([
+      import('../sandbox/vault/index.js'),
+      import('../adapters/vault.js'),
+      import('../sandbox/secret-ages.js'),
+    ]);
   const emulator = await startVaultEmulator({ stateFile: file });
+  seedStoreSecrets(emulator, Date.now());
   const vault = await createVaultPort(
     vaultConfigFromEnv({ VAULT_ADDR: emulator.url, VAULT_TOKEN: emulator.rootToken }, homedir(), {
       renewToken: false,

@@ -1,6 +1,7 @@
 import { CronExpressionParser, type CronExpression } from 'cron-parser';
 import { dueState, type DueState } from './due.js';
 import type { Policy } from './policy.js';
+import type { SecretAge } from './secret-age.js';
 import type { LastRotation, SecretStatus } from './secret-status.js';
 
 const DAY = 86_400_000;
@@ -114,6 +115,23 @@ export interface DueItem {
   state: DueState;
   /** The whole status, or only its LastRotation when that is all that was read. */
   status?: LastRotation & Partial<SecretStatus>;
+  /** What Vault says of the secret, read only when no rotation is recorded. */
+  age?: SecretAge;
+}
+
+/**
+ * The policies whose secret's age must come from Vault: active, rotating by themselves, and with
+ * no rotation of their secret recorded. Only these cost a metadata read. Once an attempt is
+ * recorded, Vault's current version may be one a rollback wrote back, which says nothing of the
+ * value's age, so a secret with only failed attempts is still counted from its policy's creation.
+ */
+export function needingAge(
+  policies: readonly Policy[],
+  statuses: ReadonlyMap<string, LastRotation>,
+): string[] {
+  return policies
+    .filter((p) => p.is_active && p.rotation_type !== 'manual' && !statuses.has(p.secret_path))
+    .map((p) => p.secret_path);
 }
 
 /** What a policy not due looks like when only due ones are wanted: no next date, no reason built. */
@@ -123,13 +141,15 @@ const NOT_DUE: DueState = { due: false, scheduled: true, reason: 'not due' };
  * Due states of many policies at `now`, each equal to dueState(policy, last success, now) but
  * with one slot cache per cron schedule and time zone. With `onlyDue`, policies that are not due
  * get NOT_DUE instead: telling "not due" needs only the latest slot before now, while their exact
- * next slot may lie a year of slots ahead.
+ * next slot may lie a year of slots ahead. `ages`: what Vault says of secrets with no rotation
+ * recorded (see needingAge).
  */
 export function dueStates(
   policies: readonly Policy[],
   statuses: ReadonlyMap<string, LastRotation & Partial<SecretStatus>>,
   now: Date,
   options: { onlyDue?: boolean } = {},
+  ages: ReadonlyMap<string, SecretAge> = new Map(),
 ): DueItem[] {
   const at = now.getTime();
   const indexes = new Map<string, SlotIndex>();
@@ -160,14 +180,19 @@ export function dueStates(
   return policies.map((policy) => {
     const status = statuses.get(policy.secret_path);
     const last = status?.last_success ? Date.parse(status.last_success) : undefined;
-    if (options.onlyDue && policy.is_active && policy.rotation_type !== 'manual') {
-      const since = last ?? (policy.created_at ? Date.parse(policy.created_at) : at);
-      if (ahead(policy, since)) return { policy, status, state: NOT_DUE };
+    const age = status === undefined ? ages.get(policy.secret_path) : undefined;
+    if (options.onlyDue && policy.is_active && policy.rotation_type !== 'manual' && age?.kind !== 'missing') {
+      const since =
+        last ??
+        (age?.kind === 'written' ? Date.parse(age.created_time) : undefined) ??
+        (policy.created_at ? Date.parse(policy.created_at) : at);
+      if (ahead(policy, since)) return { policy, status, age, state: NOT_DUE };
     }
     return {
       policy,
       status,
-      state: dueState(policy, last === undefined ? undefined : new Date(last), now, next),
+      age,
+      state: dueState(policy, last === undefined ? undefined : new Date(last), now, next, age),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Policy } from './policy.js';
+import type { SecretAge } from './secret-age.js';
 
 const DAY = 86_400_000;
 
@@ -10,6 +11,8 @@ export interface DueState {
   scheduled: boolean;
   next?: Date;
   reason: string;
+  /** The policy's secret does not exist in Vault: nothing to rotate, and the policy needs a look. */
+  missing?: boolean;
 }
 
 /**
@@ -36,22 +39,37 @@ export function nextRotation(policy: Policy, since: Date): Date | undefined {
 /** How the next rotation is found; bulk callers pass a cached one (see due-index.ts). */
 export type NextRotation = (policy: Policy, since: Date) => Date | undefined;
 
-/** Whether a policy is due at `now`, counted from its last successful rotation. */
+/**
+ * Whether a policy is due at `now`, counted from its last successful rotation; with none recorded,
+ * from when Vault says the secret's current version was written (`age`), and only when that is
+ * unknown from the policy's creation.
+ */
 export function dueState(
   policy: Policy,
   lastSuccess: Date | undefined,
   now: Date,
   next: NextRotation = nextRotation,
+  age?: SecretAge,
 ): DueState {
   if (!policy.is_active) return { due: false, scheduled: false, reason: 'inactive' };
   if (policy.rotation_type === 'manual')
     return { due: false, scheduled: false, reason: 'manual: rotated only when an operator runs it' };
-  const since = lastSuccess ?? (policy.created_at ? new Date(policy.created_at) : now);
+  if (!lastSuccess && age?.kind === 'missing')
+    return {
+      due: false,
+      scheduled: true,
+      missing: true,
+      reason: `secret not found in Vault (${age.why}); check the policy's secret_path (rotor policy show ${policy.secret_path})`,
+    };
+  const written = !lastSuccess && age?.kind === 'written' ? new Date(age.created_time) : undefined;
+  const since = lastSuccess ?? written ?? (policy.created_at ? new Date(policy.created_at) : now);
   const at = next(policy, since);
   if (!at) return { due: false, scheduled: false, reason: 'no period or schedule' };
   const basis = lastSuccess
     ? `last rotated ${lastSuccess.toISOString()}`
-    : `never rotated; policy since ${since.toISOString()}`;
+    : written && age?.kind === 'written'
+      ? `last written ${written.toISOString().slice(0, 10)} (Vault version ${age.version}), no rotation recorded`
+      : `never rotated; policy since ${since.toISOString()}${age?.kind === 'unknown' ? `; the secret's age in Vault is unknown: ${age.why}` : ''}`;
   const rule = [
     policy.rotation_period_days !== undefined ? `every ${policy.rotation_period_days} days` : '',
     policy.cron_schedule ? `cron "${policy.cron_schedule}" ${policy.timezone}` : '',
@@ -66,4 +84,9 @@ export function dueState(
       reason: `due since ${at.toISOString()} (${rule}; ${basis})`,
     };
   return { due: false, scheduled: true, next: at, reason: `next ${at.toISOString()} (${rule}; ${basis})` };
+}
+
+/** When the secret was last rotated, or with no rotation recorded, last written as Vault says. */
+export function lastRotated(lastSuccess: string | undefined, age: SecretAge | undefined): string | undefined {
+  return lastSuccess ?? (age?.kind === 'written' ? age.created_time : undefined);
 }

@@ -1,3 +1,4 @@
+import { lastRotated } from './due.js';
 import type { DueItem } from './due-index.js';
 import type { RotationStatus } from './history.js';
 import { describeSchedule } from './policy-text.js';
@@ -16,6 +17,8 @@ export interface PolicyRow {
   last_status?: RotationStatus;
   last_rotated?: string;
   last_error?: string;
+  /** The policy's secret does not exist in Vault. */
+  secret_missing?: boolean;
 }
 
 export function policyRow(item: DueItem): PolicyRow {
@@ -29,14 +32,18 @@ export function policyRow(item: DueItem): PolicyRow {
     reason: item.state.reason,
     runbook: runbookFor(item.policy),
     last_status: item.status?.last_status,
-    last_rotated: item.status?.last_success,
+    last_rotated: lastRotated(item.status?.last_success, item.age),
     last_error: item.status?.last_error,
+    ...(item.state.missing ? { secret_missing: true } : {}),
   };
 }
 
-/** What needs attention first: due (longest overdue first), then the soonest next, then the rest by path. */
+/**
+ * What needs attention first: due (longest overdue first), then policies whose secret is not in
+ * Vault, then the soonest next, then the rest by path.
+ */
 export function dueSoonFirst(rows: readonly PolicyRow[]): PolicyRow[] {
-  const rank = (r: PolicyRow) => (r.due ? 0 : r.scheduled ? 1 : 2);
+  const rank = (r: PolicyRow) => (r.due ? 0 : r.secret_missing ? 1 : r.scheduled ? 2 : 3);
   return [...rows].sort(
     (a, b) =>
       rank(a) - rank(b) ||
@@ -48,6 +55,7 @@ export function dueSoonFirst(rows: readonly PolicyRow[]): PolicyRow[] {
 /** "due 3d ago", "in 5h", "in 12d": when a rotation falls, relative to now. */
 export function whenText(row: PolicyRow, now: Date): string {
   if (!row.is_active) return 'inactive';
+  if (row.secret_missing) return 'no secret';
   if (!row.scheduled || !row.next_rotation) return 'manual';
   const ms = Date.parse(row.next_rotation) - now.getTime();
   const span = (abs: number) =>

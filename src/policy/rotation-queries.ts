@@ -1,15 +1,18 @@
-import { dueState } from './due.js';
-import { dueStates, type DueItem } from './due-index.js';
+import { dueState, lastRotated } from './due.js';
+import { dueStates, needingAge, type DueItem } from './due-index.js';
 import { prometheusText, type HistoryEntry, type RotationStats, type RotationStatus } from './history.js';
 import type { HistoryStore } from './history-store.js';
 import type { Policy } from './policy.js';
 import { runbookFor } from './runbook-choice.js';
 import type { BrokenPolicy, PolicyStore } from './policy-store.js';
+import { readSecretAges, type SecretMetadataReader } from './secret-age.js';
 
 /** The stores of one environment's Vault. */
 export interface RotationStores {
   policies: PolicyStore;
   history: HistoryStore;
+  /** The environment's secrets themselves, for their age when no rotation is recorded. */
+  secrets: SecretMetadataReader;
 }
 
 /** `rotor status <path>` and getRotationStatus: the document's keys, plus why. */
@@ -28,6 +31,8 @@ export interface RotationStatusReport {
   last_status?: RotationStatus;
   last_error?: string;
   last_session?: string;
+  /** The policy's secret does not exist in Vault. */
+  secret_missing?: boolean;
 }
 
 export async function rotationStatus(
@@ -55,9 +60,19 @@ export async function rotationStatus(
       due: false,
       reason: 'no rotation policy',
     };
-  const state = dueState(policy, status?.last_success ? new Date(status.last_success) : undefined, now);
+  // As for `rotor due` (needingAge): Vault's age counts only while no rotation is recorded.
+  const age = status ? undefined : (await readSecretAges(stores.secrets, [secretPath])).get(secretPath);
+  const state = dueState(
+    policy,
+    status?.last_success ? new Date(status.last_success) : undefined,
+    now,
+    undefined,
+    age,
+  );
   return {
     ...base,
+    last_rotated: lastRotated(status?.last_success, age),
+    ...(state.missing ? { secret_missing: true } : {}),
     scheduled: state.scheduled,
     has_policy: true,
     is_active: policy.is_active,
@@ -70,7 +85,8 @@ export async function rotationStatus(
 }
 
 /**
- * Every policy's due state (2 × SHARDS reads), and the stored policies that could not be read.
+ * Every policy's due state (2 × SHARDS reads, plus one metadata read per active policy with no
+ * rotation recorded), and the stored policies that could not be read.
  * `onlyDue`: those not due carry no next date or reason (much cheaper with many cron policies),
  * and statuses are read only as far as due computation needs (last success and status).
  */
@@ -83,7 +99,8 @@ export async function dueReport(
     stores.policies.list(),
     options.onlyDue ? stores.history.lastRotations() : stores.history.statuses(),
   ]);
-  return { items: dueStates(policies, statuses, now, options), broken };
+  const ages = await readSecretAges(stores.secrets, needingAge(policies, statuses));
+  return { items: dueStates(policies, statuses, now, options, ages), broken };
 }
 
 /** Rotation history, newest first: one secret's, or the newest across all secrets. */
@@ -109,11 +126,14 @@ export async function prometheusReport(stores: RotationStores, now: Date): Promi
   const [{ items }, stats] = await Promise.all([dueReport(stores, now), stores.history.stats()]);
   return prometheusText(
     stats,
-    items.map((i) => ({
-      path: i.policy.secret_path,
-      last: i.status?.last_success ? new Date(i.status.last_success) : undefined,
-      next: i.state.next,
-      due: i.state.due,
-    })),
+    items.map((i) => {
+      const last = lastRotated(i.status?.last_success, i.age);
+      return {
+        path: i.policy.secret_path,
+        last: last ? new Date(last) : undefined,
+        next: i.state.next,
+        due: i.state.due,
+      };
+    }),
   );
 }

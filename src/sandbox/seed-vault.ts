@@ -1,5 +1,6 @@
 import type { GuideSecrets } from './guide-secrets.js';
 import { SANDBOX_HOSTS } from './guide-secrets.js';
+import { writeAgedSecrets } from './secret-ages.js';
 import type { VaultEmulator } from './vault/index.js';
 
 /**
@@ -30,7 +31,8 @@ export async function seedVault(vault: VaultEmulator, secrets: GuideSecrets): Pr
   secrets.kv['harmonyflow/postgresql'].password = (
     creds.body as { data: { password: string } }
   ).data.password;
-  for (const [path, data] of Object.entries(secrets.kv)) vault.kvWrite(path, data);
+  // Written months ago, as in a Vault that has served a while (secret-ages.ts).
+  writeAgedSecrets(vault, secrets.kv, Date.now());
   await ok('POST', 'pki/root/generate/internal', {
     common_name: 'HarmonyFlow Sandbox Root CA',
     ttl: '87600h',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort } from './free-port.js';
+import { serverPort } from './free-port.js';
 
 const exec = promisify(execFile);
 
@@ -33,8 +33,25 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
 
 async function run(command: string, args: string[]): Promise<void> {
   const [file, argv] = asPostgres(command, args);
-  await exec(file, argv, { timeout: 60_000 });
+  await exec(file, argv, { timeout: 90_000 });
 }
+
+/** How a start is tried; tests of the helper itself pass their own port picker. */
+export interface ClusterOptions {
+  /** A port to try; called again for each attempt. Default: serverPort(). */
+  pickPort?: () => Promise<number>;
+  /** Starts tried on a port found taken before giving up (default 5). */
+  attempts?: number;
+}
+
+/** The server's own log, for an error message: the reason pg_ctl's "could not start server" hides. */
+async function tail(logFile: string): Promise<string> {
+  const text = await readFile(logFile, 'utf8').catch(() => '(no server log was written)');
+  return text.split('\n').slice(-40).join('\n').trim();
+}
+
+/** A start that failed only because another process took the port between picking and binding. */
+const portTaken = (log: string) => /could not bind .*Address already in use/.test(log);
 
 async function ownerIds(): Promise<{ uid: number; gid: number } | null> {
   if (process.getuid?.() !== 0) return null;
@@ -46,21 +63,26 @@ async function ownerIds(): Promise<{ uid: number; gid: number } | null> {
 /**
  * Starts a cluster in a temp dir on a free port. Local (socket) connections are trusted so the
  * helper can set the superuser's password without a password file; TCP needs scram-sha-256.
+ * A port taken between picking and binding means another port, up to `attempts` times; any
+ * failure throws with the server's log, which is removed with the directory.
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
+  const pickPort = options.pickPort ?? serverPort;
+  const attempts = options.attempts ?? 5;
   const dir = await mkdtemp(join(tmpdir(), 'rotor-pg-'));
   const data = join(dir, 'data');
-  const logFile = join(dir, 'server.log');
-  const port = await freePort();
   const superuser = 'rotor_admin';
   const superuserPassword = randomBytes(12).toString('hex');
   const owner = await ownerIds();
   if (owner) await chown(dir, owner.uid, owner.gid);
-  let started = false;
+  let tried = false;
   const close = async () => {
-    if (started) await run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
+    // Also after a failed start: pg_ctl may give up waiting while the server still comes up.
+    if (tried) await run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   };
+  let port = 0;
+  let logFile = '';
   try {
     await run('initdb', [
       '-D',
@@ -73,16 +95,31 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       'UTF8',
       '--no-sync',
     ]);
-    const options = [
-      `-p ${port}`,
-      `-k ${dir}`,
-      '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c log_statement=all',
-      '-c password_encryption=scram-sha-256',
-    ].join(' ');
-    await run('pg_ctl', ['-D', data, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
-    started = true;
+    for (let attempt = 1; ; attempt++) {
+      port = await pickPort();
+      // One log per attempt, so a retry's log never mixes with the one before.
+      logFile = join(dir, `server-${attempt}.log`);
+      const serverOptions = [
+        `-p ${port}`,
+        `-k ${dir}`,
+        '-c listen_addresses=127.0.0.1',
+        '-c fsync=off',
+        '-c log_statement=all',
+        '-c password_encryption=scram-sha-256',
+      ].join(' ');
+      tried = true;
+      try {
+        await run('pg_ctl', ['-D', data, '-l', logFile, '-o', serverOptions, '-w', '-t', '60', 'start']);
+        break;
+      } catch (error) {
+        const log = await tail(logFile);
+        if (portTaken(log) && attempt < attempts) continue;
+        const said = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
+        throw new Error(
+          `PostgreSQL test cluster did not start on 127.0.0.1:${port} (attempt ${attempt} of ${attempts}): ${said}\n--- server log (${logFile}) ---\n${log}`,
+        );
+      }
+    }
     // Over the trusted socket; with logging off for this session so the log holds only the test's statements.
     const admin = new pg.Client({ host: dir, port, user: superuser, database: 'postgres' });
     await admin.connect();
@@ -96,13 +133,14 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await close();
     throw error;
   }
+  const log = logFile;
   return {
     port,
     superuser,
     superuserPassword,
     url: (user, password, db = 'postgres') =>
       `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`,
-    readLog: () => readFile(logFile, 'utf8'),
+    readLog: () => readFile(log, 'utf8'),
     close,
   };
 }

@@ -9,8 +9,12 @@ export interface KvEntry {
 
 /** In-process KV access for the sandbox's other emulators and for tests. */
 export interface KvHelpers {
-  /** Writes a new version (`"harmonyflow/redis"`, or `"secret/harmonyflow/redis"`); returns its number. */
-  kvWrite(path: string, data: Record<string, unknown>): number;
+  /**
+   * Writes a new version (`"harmonyflow/redis"`, or `"secret/harmonyflow/redis"`); returns its number.
+   * `createdTime` (epoch ms) seeds a version written in the past, as Vault's metadata then reports it;
+   * there is no HTTP way to do this, as there is none in Vault.
+   */
+  kvWrite(path: string, data: Record<string, unknown>, options?: { createdTime?: number }): number;
   /**
    * Reads the latest (or a given) version; null when the path was never written or the version is
    * deleted or destroyed, which is what External Secrets sees as "secret not found".
@@ -34,9 +38,9 @@ function resolve(state: EmulatorState, first: string, second?: string): { store:
 
 export function kvHelpers(state: EmulatorState): KvHelpers {
   return {
-    kvWrite(path, data) {
+    kvWrite(path, data, options = {}) {
       const { store, path: p } = resolve(state, path);
-      const { version } = store.write(p, data, undefined);
+      const { version } = store.write(p, data, undefined, options.createdTime);
       state.changed();
       return version;
     },

@@ -97,14 +97,17 @@ export class KvStore {
     return v.deletionTime !== 0 && v.deletionTime <= this.now();
   }
 
-  /** Writes a new version; `data` must be an object, `options.cas` is checked first. */
-  write(path: string, data: unknown, options: unknown): { key: KvKey; version: number } {
+  /**
+   * Writes a new version; `data` must be an object, `options.cas` is checked first. `at` (epoch
+   * ms) backdates it: only in-process seeding passes it, so a sandbox secret can look months old.
+   */
+  write(path: string, data: unknown, options: unknown, at?: number): { key: KvKey; version: number } {
     if (data === undefined) throw badRequest('no data provided');
     if (data === null || typeof data !== 'object' || Array.isArray(data))
       throw badRequest(`error converting input for field "data"`);
     const existing = this.keys.get(path);
     checkCas(options, this.config, existing);
-    const now = this.now();
+    const now = at ?? this.now();
     const key: KvKey = existing ?? emptyKey(now);
     const dva = [this.config.deleteVersionAfter, key.deleteVersionAfter].filter((d) => d > 0);
     key.currentVersion += 1;
