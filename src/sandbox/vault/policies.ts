@@ -78,51 +78,123 @@ export function parsePolicy(name: string, text: string): Policy {
   return { name, text, rules };
 }
 
-function matches(pattern: string, path: string): boolean {
-  const glob = pattern.endsWith('*');
-  const body = glob ? pattern.slice(0, -1) : pattern;
-  const re = new RegExp(
-    `^${body
-      .split('+')
-      .map((s) => s.replace(/[.*?^${}()|[\]\\]/g, '\\$&'))
-      .join('[^/]+')}${glob ? '' : '$'}`,
-  );
-  return re.test(path);
-}
-
-function wildcardIndex(p: string): number {
-  const i = [p.indexOf('+'), p.indexOf('*')].filter((x) => x >= 0);
-  return i.length ? Math.min(...i) : p.length;
-}
-
-/** Positive when `a` has higher priority than `b`, by Vault's documented rules. */
-function priority(a: string, b: string): number {
-  if (wildcardIndex(a) !== wildcardIndex(b)) return wildcardIndex(a) - wildcardIndex(b);
-  if (a.endsWith('*') !== b.endsWith('*')) return a.endsWith('*') ? -1 : 1;
-  const plus = (p: string) => p.split('+').length - 1;
-  if (plus(a) !== plus(b)) return plus(b) - plus(a);
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Merged rules by pattern, split the way Vault's ACL keeps them. */
+interface Acl {
+  exact: Map<string, Set<Capability>>;
+  /** Keyed by the pattern without its trailing `*`. */
+  prefix: Map<string, Set<Capability>>;
+  /** Patterns holding a `+` segment, keyed by the whole pattern (a trailing `*` included). */
+  segment: Map<string, Set<Capability>>;
 }
 
 /**
- * The capabilities a set of policies grants on a path: rules with the same pattern merge across
- * policies, the most specific matching pattern wins, and `deny` takes everything away.
+ * Rules with the same pattern merge across policies; a `deny` in any of them leaves only
+ * `deny`, as Vault's NewACL does.
  */
-export function capabilitiesFor(policies: readonly Policy[], path: string): Capability[] {
-  if (policies.some((p) => p.name === 'root')) return ['root' as Capability];
-  const merged = new Map<string, Set<Capability>>();
+function buildAcl(policies: readonly Policy[]): Acl {
+  const acl: Acl = { exact: new Map(), prefix: new Map(), segment: new Map() };
   for (const policy of policies) {
     for (const rule of policy.rules) {
-      const set = merged.get(rule.path) ?? new Set();
-      for (const c of rule.capabilities) set.add(c);
-      merged.set(rule.path, set);
+      const path = rule.path.replace(/^\/+/, '');
+      const [table, key] = path.includes('+')
+        ? [acl.segment, path]
+        : path.endsWith('*')
+          ? [acl.prefix, path.slice(0, -1)]
+          : [acl.exact, path];
+      const set = table.get(key) ?? new Set<Capability>();
+      if (set.has('deny')) continue;
+      if (rule.capabilities.includes('deny')) {
+        set.clear();
+        set.add('deny');
+      } else for (const c of rule.capabilities) set.add(c);
+      table.set(key, set);
     }
   }
-  const candidates = [...merged.keys()].filter((p) => matches(p, path));
-  if (candidates.length === 0) return ['deny'];
-  const best = candidates.sort((a, b) => priority(b, a))[0];
-  const caps = merged.get(best)!;
-  if (caps.has('deny')) return ['deny'];
-  return [...caps].sort();
+  return acl;
+}
+
+/** A non-exact pattern that matched, with what Vault ranks it by. */
+interface Candidate {
+  firstWildcard: number;
+  isPrefix: boolean;
+  wildcards: number;
+  body: string;
+  caps: Set<Capability>;
+}
+
+/**
+ * Vault's priority between matching patterns, lowest first: the first `+` or `*` earlier, a
+ * trailing `*`, more `+` segments, shorter, lexicographically smaller.
+ */
+function lower(a: Candidate, b: Candidate): number {
+  if (a.firstWildcard !== b.firstWildcard) return a.firstWildcard - b.firstWildcard;
+  if (a.isPrefix !== b.isPrefix) return a.isPrefix ? -1 : 1;
+  if (a.wildcards !== b.wildcards) return b.wildcards - a.wildcards;
+  if (a.body.length !== b.body.length) return a.body.length - b.body.length;
+  return a.body < b.body ? -1 : a.body > b.body ? 1 : 0;
+}
+
+/**
+ * The longest matching `*` pattern competes with every matching `+` pattern. A `+` stands for
+ * one whole segment (in `a+b` it is a literal character), and without a trailing `*` the
+ * segment counts must be equal.
+ */
+function nonExact(acl: Acl, path: string): Set<Capability> | undefined {
+  const candidates: Candidate[] = [];
+  const longest = [...acl.prefix.keys()]
+    .filter((p) => path.startsWith(p))
+    .sort((a, b) => b.length - a.length)[0];
+  if (longest !== undefined) {
+    if (acl.segment.size === 0) return acl.prefix.get(longest);
+    candidates.push({
+      firstWildcard: longest.length,
+      isPrefix: true,
+      wildcards: 0,
+      body: longest,
+      caps: acl.prefix.get(longest)!,
+    });
+  }
+  const parts = path.split('/');
+  next: for (const [pattern, caps] of acl.segment) {
+    const isPrefix = pattern.endsWith('*');
+    const body = isPrefix ? pattern.slice(0, -1) : pattern;
+    const want = body.split('/');
+    if (parts.length < want.length || (!isPrefix && parts.length !== want.length)) continue;
+    let wildcards = 0;
+    for (let i = 0; i < want.length; i++) {
+      if (want[i] === '+') wildcards++;
+      else if (want[i] === parts[i]) continue;
+      else if (isPrefix && i === want.length - 1 && parts[i].startsWith(want[i])) continue;
+      else continue next;
+    }
+    candidates.push({ firstWildcard: pattern.indexOf('+'), isPrefix, wildcards, body, caps });
+  }
+  return candidates.sort(lower).at(-1)?.caps;
+}
+
+/** Vault's order in `sys/capabilities-self` answers. */
+const ORDER: Capability[] = ['sudo', 'read', 'list', 'update', 'delete', 'create', 'patch'];
+
+/**
+ * The capabilities a set of policies grants on a path, by Vault's ACL lookup: an exact pattern
+ * first, else the best-ranked glob or segment pattern. For a list (and for capability checks,
+ * which Vault makes as a list) the path is also tried without its trailing slash first.
+ * `['deny']` when nothing matches or the match denies.
+ */
+export function capabilitiesFor(
+  policies: readonly Policy[],
+  path: string,
+  options: { list?: boolean } = {},
+): Capability[] {
+  if (policies.some((p) => p.name === 'root')) return ['root' as Capability];
+  const acl = buildAcl(policies);
+  const trimmed = path.replace(/\/$/, '');
+  const caps =
+    acl.exact.get(path) ??
+    (options.list ? acl.exact.get(trimmed) : undefined) ??
+    (options.list && trimmed !== path ? nonExact(acl, trimmed) : undefined) ??
+    nonExact(acl, path);
+  if (!caps || caps.has('deny')) return ['deny'];
+  const granted = ORDER.filter((c) => caps.has(c));
+  return granted.length ? granted : ['deny'];
 }
