@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActionRegistry } from '../src/actions/index.js';
 import { createVaultPort, vaultConfigFromEnv } from '../src/adapters/vault.js';
 import type { Decider, EngineEvent } from '../src/engine/types.js';
+import { UsageError } from '../src/errors.js';
 import { configurePolicy } from '../src/index.js';
 import { findRunbook, loadCatalog } from '../src/session/catalog.js';
 import { LOCAL } from '../src/session/environments.js';
@@ -171,11 +172,55 @@ describe('rotations with a token holding only rotor-operator.hcl', () => {
 });
 
 describe('a token missing one capability', () => {
-  it('fails naming the Vault path, the capability and 403; the secret is unchanged', async () => {
-    const token = await tokenWithOnly(
+  const without = (name: string, from: string, to: string) =>
+    tokenWithOnly(
+      name,
+      policyText('operator', (hcl) => hcl.replace(from, to)),
+    );
+
+  it('is refused before the lock and the first step, naming the capability, the path and the step', async () => {
+    const token = await without(
       'rotor-operator-no-patch',
+      '["create", "read", "update", "patch"]',
+      '["create", "read", "update"]',
+    );
+    const before = world.sandbox.vault.kvRead('harmonyflow/iot-api-key')!;
+    const lockBefore = world.sandbox.vault.kvRead('rotor/locks/harmonyflow/iot-api-key')?.version;
+    const run = rotateWith(token, 'generic');
+    await expect(run).rejects.toBeInstanceOf(UsageError);
+    await expect(run).rejects.toThrow(
+      'the Vault token may not do what generic needs, so nothing was started: it lacks "patch" on secret/data/harmonyflow/iot-api-key (step rotate)',
+    );
+    const after = world.sandbox.vault.kvRead('harmonyflow/iot-api-key')!;
+    expect(after.version).toBe(before.version);
+    expect(after.data).toEqual(before.data);
+    expect(world.sandbox.vault.kvRead('rotor/locks/harmonyflow/iot-api-key')?.version).toBe(lockBefore);
+  });
+
+  it('refuses a staged rotation whose last step would fail, before the target changes', async () => {
+    // Without delete on metadata, promoting the staged password would change Redis and Vault and
+    // then stop at removing harmonyflow/redis.pending.
+    const token = await without(
+      'rotor-operator-no-delete',
+      '["read", "update", "delete"]',
+      '["read", "update"]',
+    );
+    const before = world.sandbox.vault.kvRead('harmonyflow/redis')!;
+    await expect(rotateWith(token, 'redis')).rejects.toThrow(
+      'it lacks "delete" on secret/metadata/harmonyflow/redis.pending (step promote)',
+    );
+    expect(world.sandbox.vault.kvRead('harmonyflow/redis')!.version).toBe(before.version);
+    expect(world.sandbox.vault.kvRead('harmonyflow/redis.pending')).toBeNull();
+  });
+
+  it('still names path, capability and 403 at the step when Vault will not say beforehand', async () => {
+    // Without sys/capabilities-self the token cannot be asked: the refused call names itself.
+    const token = await tokenWithOnly(
+      'rotor-operator-no-patch-no-ask',
       policyText('operator', (hcl) =>
-        hcl.replace('["create", "read", "update", "patch"]', '["create", "read", "update"]'),
+        hcl
+          .replace('["create", "read", "update", "patch"]', '["create", "read", "update"]')
+          .replace('path "sys/capabilities-self"', 'path "sys/capabilities-self-not-granted"'),
       ),
     );
     const before = world.sandbox.vault.kvRead('harmonyflow/iot-api-key')!;
@@ -186,8 +231,6 @@ describe('a token missing one capability', () => {
         'permission denied while patching secret/harmonyflow/iot-api-key: the token lacks the "patch" capability on secret/data/harmonyflow/iot-api-key (403)',
       ),
     ]);
-    const after = world.sandbox.vault.kvRead('harmonyflow/iot-api-key')!;
-    expect(after.version).toBe(before.version);
-    expect(after.data).toEqual(before.data);
+    expect(world.sandbox.vault.kvRead('harmonyflow/iot-api-key')!.version).toBe(before.version);
   });
 });
