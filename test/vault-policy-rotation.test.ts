@@ -16,6 +16,7 @@ import { LOCAL } from '../src/session/environments.js';
 import { createSessionStarter } from '../src/session/start-session.js';
 import { startSandboxWorld, type SandboxHandles } from '../src/sandbox/world.js';
 import type { World } from '../src/session/world.js';
+import { runCli, tempHome } from './support/cli.js';
 import { raw } from './support/vault-http.js';
 
 const approve: Decider = async (r) => (r.kind === 'approve' ? 'approve' : 'rollback');
@@ -195,6 +196,31 @@ describe('a token missing one capability', () => {
     expect(after.version).toBe(before.version);
     expect(after.data).toEqual(before.data);
     expect(world.sandbox.vault.kvRead('rotor/locks/harmonyflow/iot-api-key')?.version).toBe(lockBefore);
+  });
+
+  it('exits 2 from the CLI with the refusal on stderr, nothing changed', async () => {
+    const token = await without(
+      'rotor-operator-no-patch-cli',
+      '["create", "read", "update", "patch"]',
+      '["create", "read", "update"]',
+    );
+    const before = world.sandbox.vault.kvRead('harmonyflow/iot-api-key')!.version;
+    const { home, cleanup } = tempHome();
+    try {
+      const r = await runCli(['run', 'generic', '--env', 'local', '--yes'], {
+        ROTOR_HOME: home,
+        VAULT_ADDR: world.sandbox.vault.url,
+        VAULT_TOKEN: token,
+        KUBECONFIG: '',
+      });
+      expect({ code: r.code, stdout: r.stdout }, r.stderr).toEqual({ code: 2, stdout: '' });
+      expect(r.stderr).toContain(
+        'rotor: the Vault token may not do what generic needs, so nothing was started: it lacks "patch" on secret/data/harmonyflow/iot-api-key (step rotate)\n  → add them to its policy (deploy/vault-policies/rotor-operator.hcl has all rotor needs)',
+      );
+    } finally {
+      cleanup();
+    }
+    expect(world.sandbox.vault.kvRead('harmonyflow/iot-api-key')!.version).toBe(before);
   });
 
   it('refuses a staged rotation whose last step would fail, before the target changes', async () => {
