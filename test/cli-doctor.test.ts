@@ -61,12 +61,18 @@ describe('rotor doctor', () => {
         ['ok', 'token'],
         ['ok', 'root'],
         ['ok', 'needed'],
+        ['ok', 'runbooks'],
         ['ok', 'more than needed'],
         ['ok', "outside rotor's paths"],
         ['not judged', 'policy store'],
       ],
     });
-    expect(r.stdout).toContain('the token has every capability of rotor-operator.hcl (22 paths)');
+    expect(r.stdout).toContain(
+      "ok          needed: the token has what every run needs: the team's secrets, rotor's store, its own token (13 paths of rotor-operator.hcl)",
+    );
+    expect(r.stdout).toContain(
+      'ok          runbooks: the token can run encryption-key, postgres-dynamic, certificate (transit, database, PKI)',
+    );
     expect(r.stdout).toContain(
       'not judged  policy store: who else can write secret/rotor/ is not visible to this token (it cannot list sys/policies/acl)',
     );
@@ -115,6 +121,20 @@ path "secret/data/*" { capabilities = ["update"] }`,
     expect(r.stdout).toContain(
       'fail        needed: the token lacks "patch" on secret/data/harmonyflow/*: runs stop with 403 there (add them from deploy/vault-policies/rotor-operator.hcl)',
     );
+  });
+
+  it('warns, naming the runbook, when only an engine rule is missing', async () => {
+    vault.setPolicy(
+      'rotor-operator-no-pki',
+      operatorHcl().replace(/# certificate: [^\n]*\npath "pki\/[^"]+" \{[^}]*\}\n/g, ''),
+    );
+    expect(operatorHcl()).toContain('path "pki/revoke"');
+    const r = await doctor(await tokenWithOnly('rotor-operator-no-pki'));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain(
+      'warn        runbooks: the token cannot run certificate (lacks "update" on pki/issue/harmonyflow; "update" on pki/revoke): add those rules from deploy/vault-policies/rotor-operator.hcl, or leave them out if the team does not use that engine',
+    );
+    expect(r.stdout).toMatch(/^ok {10}needed: /m);
   });
 
   it('checks the CronJob policy with --role cronjob: an operator token may write more there', async () => {

@@ -62,26 +62,45 @@ const writesOf = (caps: readonly string[]) =>
 
 function neededCheck(rules: NeededRule[], caps: Record<string, string[]>, role: PolicyRole): DoctorCheck[] {
   const missing: string[] = [];
+  const blocked = new Map<string, string[]>();
   const extra: string[] = [];
   for (const rule of rules) {
     const has = caps[probePath(rule.path)];
     if (has.includes('root')) continue;
     const lacks = rule.capabilities.filter((c) => !has.includes(c));
-    if (lacks.length) missing.push(`${lacks.map((c) => `"${c}"`).join(', ')} on ${rule.path}`);
+    if (lacks.length) {
+      const what = `${lacks.map((c) => `"${c}"`).join(', ')} on ${rule.path}`;
+      if (rule.runbook) blocked.set(rule.runbook, [...(blocked.get(rule.runbook) ?? []), what]);
+      else missing.push(what);
+    }
     const more = writesOf(has).filter((c) => !rule.capabilities.includes(c));
     if (more.length) extra.push(`${more.join(', ')} on ${rule.path}`);
   }
+  const file = `deploy/vault-policies/rotor-${role}.hcl`;
+  const core = rules.filter((r) => !r.runbook).length;
+  const engines = [...new Set(rules.flatMap((r) => (r.runbook ? [r.runbook] : [])))];
   return [
     missing.length
       ? {
           status: 'fail',
           check: 'needed',
-          message: `the token lacks ${missing.join('; ')}: runs stop with 403 there (add them from deploy/vault-policies/rotor-${role}.hcl)`,
+          message: `the token lacks ${missing.join('; ')}: runs stop with 403 there (add them from ${file})`,
         }
       : {
           status: 'ok',
           check: 'needed',
-          message: `the token has every capability of rotor-${role}.hcl (${rules.length} paths)`,
+          message: `the token has what every run needs: the team's secrets, rotor's store, its own token (${core} paths of rotor-${role}.hcl)`,
+        },
+    blocked.size
+      ? {
+          status: 'warn',
+          check: 'runbooks',
+          message: `the token cannot run ${[...blocked].map(([id, what]) => `${id} (lacks ${what.join('; ')})`).join(', ')}: add those rules from ${file}, or leave them out if the team does not use that engine`,
+        }
+      : {
+          status: 'ok',
+          check: 'runbooks',
+          message: `the token can run ${engines.join(', ')} (transit, database, PKI)`,
         },
     extra.length
       ? {

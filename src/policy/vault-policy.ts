@@ -8,6 +8,8 @@ export interface NeededRule {
   path: string;
   capabilities: string[];
   why: string;
+  /** The one shipped runbook that needs it (an engine's path); absent when every run needs it. */
+  runbook?: string;
 }
 
 /** What the policy is written for: the team's secrets, the engine objects and rotor's own store. */
@@ -36,6 +38,14 @@ export const TEMPLATE_PARAMS: PolicyParams = {
 };
 
 const READ = ['read'];
+
+/** A rule only one runbook needs, because it uses that Vault engine. */
+const engine = (runbook: string, path: string, capabilities: string[], what: string): NeededRule => ({
+  path,
+  capabilities,
+  why: `${runbook}: ${what}`,
+  runbook,
+});
 const WRITE_KV = ['create', 'read', 'update'];
 
 /**
@@ -85,31 +95,15 @@ export function neededRules(role: PolicyRole, p: PolicyParams): NeededRule[] {
       why: 'rotation locks, taken with check-and-set; rotor unlock',
     },
     { path: `secret/metadata/${p.lockPrefix}/locks/*`, capabilities: READ, why: 'versions of the locks' },
-    { path: `${transit}/keys/${p.transitKey}`, capabilities: READ, why: 'encryption-key: the key versions' },
-    {
-      path: `${transit}/keys/${p.transitKey}/rotate`,
-      capabilities: ['update'],
-      why: 'encryption-key: rotate',
-    },
-    { path: `${transit}/rewrap/${p.transitKey}`, capabilities: ['update'], why: 'encryption-key: rewrap' },
-    {
-      path: `${db}/rotate-root/${team}`,
-      capabilities: ['update'],
-      why: 'postgres-dynamic: rotate the root credential',
-    },
-    {
-      path: `${db}/rotate-role/${team}`,
-      capabilities: ['update'],
-      why: 'postgres-dynamic: rotate the static role',
-    },
-    {
-      path: `${db}/static-creds/${team}`,
-      capabilities: READ,
-      why: 'postgres-dynamic: read the static credential',
-    },
-    { path: `${pki}/issue/${team}`, capabilities: ['update'], why: 'certificate: issue the new certificate' },
-    { path: `${pki}/revoke`, capabilities: ['update'], why: 'certificate: revoke the old one' },
-    { path: 'sys/leases/renew', capabilities: ['update'], why: 'postgres-dynamic: renew leases' },
+    engine('encryption-key', `${transit}/keys/${p.transitKey}`, READ, 'the key versions'),
+    engine('encryption-key', `${transit}/keys/${p.transitKey}/rotate`, ['update'], 'rotate'),
+    engine('encryption-key', `${transit}/rewrap/${p.transitKey}`, ['update'], 'rewrap'),
+    engine('postgres-dynamic', `${db}/rotate-root/${team}`, ['update'], 'rotate the root credential'),
+    engine('postgres-dynamic', `${db}/rotate-role/${team}`, ['update'], 'rotate the static role'),
+    engine('postgres-dynamic', `${db}/static-creds/${team}`, READ, 'read the static credential'),
+    engine('certificate', `${pki}/issue/${team}`, ['update'], 'issue the new certificate'),
+    engine('certificate', `${pki}/revoke`, ['update'], 'revoke the old one'),
+    engine('postgres-dynamic', 'sys/leases/renew', ['update'], 'renew leases'),
     { path: 'auth/token/lookup-self', capabilities: READ, why: 'rotor doctor; token renewal' },
     {
       path: 'auth/token/renew-self',
