@@ -122,6 +122,14 @@ path "secret/metadata/team/*" { capabilities = ["deny"] }`,
     expect(asRoot.body.data).toEqual({ anything: ['root'], capabilities: ['root'] });
   });
 
+  it('refuses "+*" in a policy path with 400, as Vault does', async () => {
+    const res = await root('PUT', 'sys/policies/acl/bad', {
+      policy: 'path "secret/data/+*" { capabilities = ["read"] }',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toContain("invalid use of wildcards ('+*' is forbidden)");
+  });
+
   it('sys/seal needs "sudo" as well as "update"', async () => {
     const without = tokenWith('seal-no-sudo', 'path "sys/seal" { capabilities = ["update"] }');
     expect(await status(without, 'PUT', 'sys/seal', {})).toBe(403);

@@ -33,6 +33,10 @@ export interface Policy {
 export class PolicyParseError extends Error {}
 
 function checkCapabilities(path: string, caps: unknown): Capability[] {
+  if (path.includes('+*'))
+    throw new PolicyParseError(
+      `failed to parse policy: path "${path}": invalid use of wildcards ('+*' is forbidden)`,
+    );
   if (!Array.isArray(caps))
     throw new PolicyParseError(`failed to parse policy: path "${path}": capabilities must be a list`);
   for (const c of caps) {
@@ -89,8 +93,10 @@ function buildAcl(policies: readonly Policy[]): Acl {
   const acl: Acl = { exact: new Map(), prefix: new Map(), segment: new Map() };
   for (const policy of policies) {
     for (const rule of policy.rules) {
-      const path = rule.path.replace(/^\/+/, '');
-      const [table, key] = path.includes('+')
+      // Vault strips one leading slash, and reads `+` as a segment wildcard only where a segment starts with it.
+      const path = rule.path.replace(/^\//, '');
+      const segmented = path === '+' || path.startsWith('+/') || path.includes('/+');
+      const [table, key] = segmented
         ? [acl.segment, path]
         : path.endsWith('*')
           ? [acl.prefix, path.slice(0, -1)]
