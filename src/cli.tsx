@@ -281,6 +281,17 @@ export function buildProgram(
     );
 
   program
+    .command('doctor')
+    .description(
+      "check the Vault token: what rotor needs, any write beyond it, who else writes rotor's store",
+    )
+    .option('--env <name>', 'environment whose Vault token to check')
+    .option('--role <role>', 'operator (default) or cronjob: the policy to check against')
+    .option('--prefix <team-prefix>', "the team's KV folder (default harmonyflow)")
+    .option('--transit-key <name>', 'the transit key encryption-key rotates (default session-state)')
+    .action(run(async (ctx, opts) => (await import('./commands/doctor.js')).doctorCommand(ctx, opts, io)));
+
+  program
     .command('cronjob')
     .description(
       'print the Kubernetes CronJob that runs due rotations headless (rotor run --due --yes --json)',

@@ -13,6 +13,7 @@ import type { LoadedRunbook } from '../runbook/load.js';
 import type { EnvironmentInfo, SessionHandle, StartRequest, StartSession } from './types.js';
 import type { World } from './world.js';
 import { lockSession } from './lock-session.js';
+import { checkVaultAccess } from './vault-preflight.js';
 import { checkSameRunbook, readResumeInfo } from './resume-session.js';
 import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
@@ -142,6 +143,8 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
     const sessionId = request.resumeSessionId ?? newSessionId();
     let unlock: () => Promise<void>;
     try {
+      // Before the lock and the journal: a token short of a capability changes nothing.
+      await checkVaultAccess(world.ports.vault, plan, env);
       // Before the journal opens: a session that loses the race for a secret changes nothing.
       unlock = await lockSession(world, plan, { session: sessionId, operator: deps.operator }, env);
     } catch (error) {

@@ -134,7 +134,9 @@ export async function handleRequest(deps: CoreDeps, raw: RawRequest): Promise<Re
       const policies = token.policies
         .map((name) => deps.policies.get(name))
         .filter((p): p is Policy => p !== undefined);
-      const caps = (token.policies.includes('root') ? ['root'] : capabilitiesFor(policies, path)) as string[];
+      const caps = (
+        token.policies.includes('root') ? ['root'] : capabilitiesFor(policies, path, { list: op === 'list' })
+      ) as string[];
       const allowed =
         caps.includes('root') ||
         (caps.includes(req.operation) && (!match?.route.sudo || caps.includes('sudo')));

@@ -94,7 +94,8 @@ export function sysRoutes(deps: SysDeps): Route[] {
           .filter((p): p is Policy => p !== undefined);
         const data: Record<string, string[]> = {};
         const root = req.token?.policies.includes('root');
-        for (const path of paths) data[path] = root ? ['root'] : capabilitiesFor(policies, path);
+        for (const path of paths)
+          data[path] = root ? ['root'] : capabilitiesFor(policies, path, { list: true });
         if (paths.length === 1) data.capabilities = data[paths[0]];
         return ok(data);
       },
