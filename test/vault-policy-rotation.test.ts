@@ -70,6 +70,7 @@ async function rotateWith(token: string, runbookId: string, inputs: Record<strin
       environment: () => LOCAL,
       connect: async () => ({ ...world, ports: { ...world.ports, vault }, close: async () => undefined }),
       journalDir,
+      keyDir: join(journalDir, 'keys'),
       operator: 'ops@host',
       command: `run ${runbookId} --env local --yes`,
       rotorVersion: 'test',
