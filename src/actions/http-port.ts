@@ -15,6 +15,11 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /**
+   * For a 3xx with a Location: the origin it points to. Redirects are never followed (the
+   * headers, API keys among them, would go to wherever the answer says), so a 3xx is the answer.
+   */
+  redirectedTo?: string;
 }
 
 /** What http actions need; implemented over `fetch` in src/adapters/http.ts. */
