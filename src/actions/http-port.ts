@@ -9,6 +9,11 @@ export interface HttpRequest {
   json?: unknown;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * How errors name this request (default: the URL without credentials or query). A webhook's
+   * path is its credential (Slack, Teams), so the notifier passes the origin only.
+   */
+  printAs?: string;
 }
 
 export interface HttpResponse {

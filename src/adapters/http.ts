@@ -35,7 +35,7 @@ export const fetchHttp: HttpPort = {
     }
     const timeout = AbortSignal.timeout(request.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const where = safeOrigin(request.url);
+    const where = request.printAs ?? safeOrigin(request.url);
     try {
       const response = await fetch(request.url, {
         method: request.method,
