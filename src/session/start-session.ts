@@ -11,6 +11,7 @@ import type { LoadedRunbook } from '../runbook/load.js';
 import type { EnvironmentInfo, SessionHandle, StartRequest, StartSession } from './types.js';
 import type { World } from './world.js';
 import { lockSession } from './lock-session.js';
+import { checkScripts } from './check-scripts.js';
 import { checkSameRunbook, readResumeInfo } from './resume-session.js';
 import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
@@ -131,6 +132,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
         protectedEnvironment: environment.protected ? environment.name : undefined,
       });
       if (request.onFailure) plan = { ...plan, onFailure: request.onFailure };
+      await checkScripts(world, plan, env);
     } catch (error) {
       await world.close();
       throw error;
