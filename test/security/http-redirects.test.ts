@@ -7,6 +7,7 @@ import { httpCheck } from '../../src/actions/http.js';
 import { getUser, putUser } from '../../src/adapters/rabbitmq-management.js';
 import { createNotifier } from '../../src/adapters/notifier.js';
 import { fetchHttp } from '../../src/adapters/http.js';
+import { createVaultPort } from '../../src/adapters/vault.js';
 import { Secret } from '../../src/engine/secret.js';
 import { failureNotification } from '../../src/policy/notification.js';
 import { testContext } from '../support/action-context.js';
@@ -106,6 +107,21 @@ describe('outbound HTTP never follows a redirect', () => {
     );
     await expect(notifier.webhook!(notice)).rejects.toThrow(
       `answered 302 (redirected to ${origin(elsewhere)}, not followed)`,
+    );
+    expect(received, seen()).toEqual([]);
+  });
+
+  it('Vault: a redirect to another origin is refused, and the token never goes there', async () => {
+    received.length = 0;
+    const vault = await createVaultPort({
+      address: origin(redirector),
+      token: new Secret('vault-token-canary-Ke27'),
+      skipVerify: false,
+      timeoutMs: 5000,
+      renewToken: false,
+    });
+    await expect(vault.kvRead({ mount: 'secret', path: 'app/db' })).rejects.toThrow(
+      `answered 302 to GET /v1/secret/data/app/db (redirected to ${origin(elsewhere)}, not followed)`,
     );
     expect(received, seen()).toEqual([]);
   });
