@@ -2,12 +2,16 @@
 // new and the old X-API-Key. Every outbound request rotor makes now takes a 3xx as the answer.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpCheck } from '../../src/actions/http.js';
 import { getUser, putUser } from '../../src/adapters/rabbitmq-management.js';
 import { createNotifier } from '../../src/adapters/notifier.js';
 import { fetchHttp } from '../../src/adapters/http.js';
 import { createVaultPort } from '../../src/adapters/vault.js';
+import { createKubePort } from '../../src/adapters/kubernetes.js';
 import { Secret } from '../../src/engine/secret.js';
 import { failureNotification } from '../../src/policy/notification.js';
 import { testContext } from '../support/action-context.js';
@@ -124,5 +128,31 @@ describe('outbound HTTP never follows a redirect', () => {
       `answered 302 to GET /v1/secret/data/app/db (redirected to ${origin(elsewhere)}, not followed)`,
     );
     expect(received, seen()).toEqual([]);
+  });
+
+  it('Kubernetes: a redirect is refused, and the bearer token never goes to the other origin', async () => {
+    received.length = 0;
+    const dir = mkdtempSync(join(tmpdir(), 'rotor-kube-redirect-'));
+    try {
+      const kubeconfig = join(dir, 'config');
+      writeFileSync(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'current-context: c',
+          `clusters: [{ name: k, cluster: { server: "${origin(redirector)}", insecure-skip-tls-verify: true } }]`,
+          'users: [{ name: u, user: { token: kube-token-canary-Bv58 } }]',
+          'contexts: [{ name: c, context: { cluster: k, user: u } }]',
+        ].join('\n'),
+      );
+      const kube = createKubePort({ kubeconfig, env: {} });
+      await expect(kube.secretDigest({ namespace: 'app', name: 'db' })).rejects.toThrow(
+        `answered 302 to GET /api/v1/namespaces/app/secrets/db (redirected to ${origin(elsewhere)}, not followed)`,
+      );
+      expect(received, seen()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
