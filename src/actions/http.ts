@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { secretParam as secretOrString } from './secret-param.js';
-import { safeOrigin } from '../adapters/http.js';
+import { redirectNote, safeOrigin } from '../adapters/http.js';
+import type { HttpResponse } from './http-port.js';
 import { defineAction, type ActionDefinition } from './types.js';
 
 const headers = z.record(z.string(), secretOrString).default({});
@@ -16,13 +17,18 @@ const checkParams = z.object({
   timeout_ms: z.coerce.number().int().positive().default(5000),
 });
 
-function statusError(method: string, url: string, got: number, want: number): RotorError {
-  return new RotorError(`${method} ${safeOrigin(url)} answered ${got}, expected ${want}`, {
-    hint:
-      got === 401 || got === 403
-        ? 'the credential was refused: has the service picked up the new value?'
-        : 'look at the service health and its logs',
-  });
+function statusError(method: string, url: string, res: HttpResponse, want: number): RotorError {
+  const got = res.status;
+  return new RotorError(
+    `${method} ${safeOrigin(url)} answered ${got}${redirectNote(res)}, expected ${want}`,
+    {
+      hint: res.redirectedTo
+        ? 'rotor does not follow redirects (they would carry the credential elsewhere): point the URL at the final address'
+        : got === 401 || got === 403
+          ? 'the credential was refused: has the service picked up the new value?'
+          : 'look at the service health and its logs',
+    },
+  );
 }
 
 export const httpCheck = defineAction({
@@ -42,13 +48,13 @@ export const httpCheck = defineAction({
       timeoutMs: p.timeout_ms,
       signal: ctx.signal,
     });
-    if (res.status !== p.expect_status) throw statusError(p.method, p.url, res.status, p.expect_status);
+    if (res.status !== p.expect_status) throw statusError(p.method, p.url, res, p.expect_status);
     if (p.body_contains && !res.body.includes(p.body_contains)) {
       throw new RotorError(
         `${p.method} ${safeOrigin(p.url)} answered ${res.status} without "${p.body_contains}" in its body`,
       );
     }
-    ctx.log(`${p.method} ${safeOrigin(p.url)} → ${res.status}`);
+    ctx.log(`${p.method} ${safeOrigin(p.url)} → ${res.status}${redirectNote(res)}`);
     return { status: res.status };
   },
 });
@@ -79,7 +85,7 @@ export const httpLogin = defineAction({
       timeoutMs: p.timeout_ms,
       signal: ctx.signal,
     });
-    if (res.status !== p.expect_status) throw statusError('POST', p.url, res.status, p.expect_status);
+    if (res.status !== p.expect_status) throw statusError('POST', p.url, res, p.expect_status);
     let token: unknown;
     try {
       token = (JSON.parse(res.body) as Record<string, unknown>)[p.token_field];
@@ -120,8 +126,8 @@ export const httpRequest = defineAction({
       timeoutMs: p.timeout_ms,
       signal: ctx.signal,
     });
-    if (res.status !== p.expect_status) throw statusError(p.method, p.url, res.status, p.expect_status);
-    ctx.log(`${p.method} ${safeOrigin(p.url)} → ${res.status}`);
+    if (res.status !== p.expect_status) throw statusError(p.method, p.url, res, p.expect_status);
+    ctx.log(`${p.method} ${safeOrigin(p.url)} → ${res.status}${redirectNote(res)}`);
     return { status: res.status };
   },
 });

@@ -36,14 +36,21 @@ export function hostPort(url: string): string {
   }
 }
 
+/** 127.0.0.0/8 written as an IP literal (the URL parser has already turned 127.1 or 0x7f.0.0.1 into this form). */
+function loopbackIPv4(host: string): boolean {
+  const parts = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return parts !== null && parts.slice(1).every((n) => Number(n) <= 255);
+}
+
 /**
  * rabbitmqctl talks to the node on this machine, so falling back to it is only right when the
  * API URL points here too; otherwise rotor would change a different broker than the one named.
+ * Only an exact loopback counts: a name such as 127.attacker.example resolves wherever its owner says.
  */
 export function besideTheBroker(apiUrl: string): boolean {
   try {
     const host = new URL(apiUrl).hostname.replace(/^\[(.*)\]$/, '$1');
-    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+    return host === 'localhost' || host === '::1' || loopbackIPv4(host);
   } catch {
     return false;
   }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { RotorError } from '../errors.js';
+import { RotorError, UsageError } from '../errors.js';
 import { reveal, type Secret } from '../engine/secret.js';
 import { need } from './ports.js';
 import { secretParam } from './secret-param.js';
 import { defineAction, type ActionContext, type ActionDefinition } from './types.js';
+import type { ScriptAccess } from './script-port.js';
 
 const params = z.object({
   /** The policy's rotation_script_path. */
@@ -64,6 +65,23 @@ export const scriptRun = defineAction({
   },
 });
 
+/**
+ * Why a script may not run, as the operator reads it, or undefined when it may. A script that is
+ * not trusted (relative path, writable by others, a stranger's) is bad input: exit 2.
+ */
+export function scriptRefusal(path: string, access: ScriptAccess): RotorError | undefined {
+  if (access === 'ok') return undefined;
+  if (access === 'missing' || access === 'not-a-file') {
+    return new RotorError(`Rotation script not found: ${path}`, {
+      hint: 'verify the script path exists on the machine running rotor (rotation_script_path in the policy)',
+    });
+  }
+  if (access === 'not-executable') {
+    return new RotorError(`Rotation script is not executable: ${path}`, { hint: `chmod +x ${path}` });
+  }
+  return new UsageError(`Rotation script ${path} is not trusted: ${access.problem}`, access.fix);
+}
+
 /** Runs the script with `values` (never on its command line); resolves with its exit code 0 or throws. */
 async function runScript(
   p: ScriptParams,
@@ -71,15 +89,8 @@ async function runScript(
   ctx: ActionContext,
 ): Promise<number> {
   const scripts = need(ctx.ports, 'scripts');
-  const access = await scripts.access(p.path);
-  if (access === 'missing' || access === 'not-a-file') {
-    throw new RotorError(`Rotation script not found: ${p.path}`, {
-      hint: 'verify the script path exists on the machine running rotor (rotation_script_path in the policy)',
-    });
-  }
-  if (access === 'not-executable') {
-    throw new RotorError(`Rotation script is not executable: ${p.path}`, { hint: `chmod +x ${p.path}` });
-  }
+  const refusal = scriptRefusal(p.path, await scripts.access(p.path));
+  if (refusal) throw refusal;
   const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, reveal(v)]));
   const stdin =
     p.pass === 'stdin'
@@ -101,10 +112,16 @@ async function runScript(
       ctx.log(stream === 'stderr' ? `! ${line}` : line);
     },
   });
+  const escaped = result.leftRunning?.length
+    ? `; processes it started escaped the kill and are still running: ${result.leftRunning.join(', ')}`
+    : '';
   if (result.timedOut)
-    throw new RotorError(`Rotation script timed out after ${p.timeout_ms / 1000}s: ${p.path}`, {
-      hint: 'look at its output above; raise timeout_ms if it is just slow',
+    throw new RotorError(`Rotation script timed out after ${p.timeout_ms / 1000}s: ${p.path}${escaped}`, {
+      hint: escaped
+        ? 'see to the processes named (ps -fp <pid>; kill <pid> if they belong to this rotation), then look at the output above'
+        : 'look at its output above; raise timeout_ms if it is just slow',
     });
+  if (escaped) ctx.log(`! ${p.path} was stopped${escaped}`);
   if (result.exitCode !== 0) {
     throw new RotorError(
       `Rotation script failed with exit code ${result.exitCode}: ${p.path}${lastError ? ` (${lastError})` : ''}`,

@@ -19,7 +19,11 @@ function revealDeep(value: unknown): unknown {
   return value;
 }
 
-/** HTTP over Node's built-in fetch, with a hard timeout and errors that name host and port. */
+/**
+ * HTTP over Node's built-in fetch, with a hard timeout and errors that name host and port.
+ * Redirects are not followed: fetch would resend every header (an X-API-Key, old and new) to the
+ * origin the answer names, or downgrade https to http. The 3xx comes back as the answer.
+ */
 export const fetchHttp: HttpPort = {
   async request(request: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
@@ -31,14 +35,26 @@ export const fetchHttp: HttpPort = {
     }
     const timeout = AbortSignal.timeout(request.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const where = safeOrigin(request.url);
+    const where = request.printAs ?? safeOrigin(request.url);
     try {
-      const response = await fetch(request.url, { method: request.method, headers, body, signal });
-      return {
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+      });
+      const answer: HttpResponse = {
         status: response.status,
         headers: Object.fromEntries(response.headers.entries()),
         body: await response.text(),
       };
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location)
+        answer.redirectedTo = URL.canParse(location, request.url)
+          ? urlOrigin(new URL(location, request.url).href)
+          : 'a Location that is not a URL';
+      return answer;
     } catch (error) {
       if (timeout.aborted) {
         throw new RotorError(`${request.method} ${where} did not answer within ${request.timeoutMs} ms`, {
@@ -47,7 +63,9 @@ export const fetchHttp: HttpPort = {
       }
       if (request.signal?.aborted) throw error;
       const code = (error as { cause?: { code?: string } }).cause?.code;
-      throw new RotorError(`${request.method} ${where} failed: ${code ?? (error as Error).message}`, {
+      // fetch quotes a URL it cannot parse whole, path and all: name it as `where` instead.
+      const why = code ?? (error as Error).message.split(request.url).join(where);
+      throw new RotorError(`${request.method} ${where} failed: ${why}`, {
         hint:
           code === 'ECONNREFUSED'
             ? 'nothing is listening there: is the service running?'
@@ -56,6 +74,21 @@ export const fetchHttp: HttpPort = {
     }
   },
 };
+
+/** `scheme://host:port` only: all that may be printed of a URL whose path is a credential (a webhook). */
+export function urlOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//').replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*).*$/i, '$1');
+  }
+}
+
+/** For a 3xx: what the operator reads, " (redirected to <origin>, not followed)"; else "". */
+export function redirectNote(response: Pick<HttpResponse, 'redirectedTo'>): string {
+  return response.redirectedTo ? ` (redirected to ${response.redirectedTo}, not followed)` : '';
+}
 
 /** The URL without credentials or query, safe to print. */
 export function safeOrigin(url: string): string {

@@ -21,6 +21,7 @@ import {
   namespaceNotFound,
   type KubeOperation,
 } from './kubernetes-errors.js';
+import { makeApiClient } from './kubernetes-transport.js';
 
 export type { KubeConnectionOptions } from './kubernetes-config.js';
 export { resolveKubeConfig } from './kubernetes-config.js';
@@ -45,10 +46,10 @@ export function createKubePort(options: KubeConnectionOptions = {}): KubePort {
 
 /** A KubePort for an already resolved configuration. */
 export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
-  const core = resolved.kc.makeApiClient(CoreV1Api);
-  const apps = resolved.kc.makeApiClient(AppsV1Api);
-  const batch = resolved.kc.makeApiClient(BatchV1Api);
-  const custom = resolved.kc.makeApiClient(CustomObjectsApi);
+  const core = makeApiClient(resolved.kc, CoreV1Api);
+  const apps = makeApiClient(resolved.kc, AppsV1Api);
+  const batch = makeApiClient(resolved.kc, BatchV1Api);
+  const custom = makeApiClient(resolved.kc, CustomObjectsApi);
   const where = { context: resolved.context, server: resolved.server };
   // Newer External Secrets serve v1, older ones only v1beta1: try v1 first, remember what answered.
   let esoVersions = ['v1', 'v1beta1'];

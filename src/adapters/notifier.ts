@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import { RotorError } from '../errors.js';
 import type { HttpPort } from '../actions/http-port.js';
 import type { NotifierPort } from '../policy/notifier-port.js';
-import { safeOrigin } from './http.js';
+import { redirectNote, safeOrigin, urlOrigin } from './http.js';
 
 /** Where notices go: `ROTOR_SMTP_URL` (smtp://user:pass@host:port), `ROTOR_SMTP_FROM`, `ROTOR_WEBHOOK_URL`. */
 export interface NotifierConfig {
@@ -42,10 +42,20 @@ export function createNotifier(config: NotifierConfig, http: HttpPort): Notifier
   }
   if (config.webhookUrl) {
     const url = config.webhookUrl;
+    // The path of a Slack or Teams hook is its credential: only the origin is ever printed.
+    const printAs = urlOrigin(url);
     port.webhook = async (notification) => {
-      const res = await http.request({ method: 'POST', url, json: notification.payload, timeoutMs: 10_000 });
+      const res = await http.request({
+        method: 'POST',
+        url,
+        printAs,
+        json: notification.payload,
+        timeoutMs: 10_000,
+      });
       if (res.status < 200 || res.status >= 300)
-        throw new RotorError(`the failure webhook at ${safeOrigin(url)} answered ${res.status}`);
+        throw new RotorError(`the failure webhook at ${printAs} answered ${res.status}${redirectNote(res)}`, {
+          hint: 'check ROTOR_WEBHOOK_URL; the failure itself is in the journal and history',
+        });
     };
   }
   return port;

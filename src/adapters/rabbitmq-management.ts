@@ -59,6 +59,8 @@ async function call(
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
+      // Never resend the admin's Basic credentials (and a new password) where an answer points.
+      redirect: 'manual',
     });
   } catch (error) {
     if (api.signal?.aborted) throw error;
@@ -68,6 +70,17 @@ async function call(
     throw apiUnreachable(where, code);
   }
   const text = await response.text();
+  if (response.status >= 300 && response.status < 400) {
+    const location = response.headers.get('location');
+    const target =
+      location && URL.canParse(location, api.url) ? new URL(location, api.url).origin : 'elsewhere';
+    throw new RotorError(
+      `the RabbitMQ management API at ${where} answered ${response.status} to ${method} ${path.replace(/\/[^/]*$/, '/…')} (redirected to ${target}, not followed)`,
+      {
+        hint: 'point the management URL at the API itself (rotor does not follow redirects); nothing was changed',
+      },
+    );
+  }
   let json: unknown = null;
   try {
     json = text ? JSON.parse(text) : null;

@@ -1,6 +1,33 @@
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { RotorError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
+import { childEnvironment } from './child-env.js';
+import { scriptAccess } from './script-trust.js';
+
+/**
+ * Where rabbitmqctl is looked for: the folders packages install it to, never PATH, so a
+ * `rabbitmqctl` placed first on PATH is not handed the new password.
+ */
+export const RABBITMQCTL_FOLDERS: readonly string[] = [
+  '/usr/sbin',
+  '/usr/bin',
+  '/sbin',
+  '/bin',
+  '/usr/local/sbin',
+  '/usr/local/bin',
+  '/usr/lib/rabbitmq/bin',
+  '/opt/rabbitmq/sbin',
+];
+
+/** The first rabbitmqctl in `folders` that rotor may run (see script-trust.ts), or undefined. */
+async function findRabbitmqctl(folders: readonly string[]): Promise<string | undefined> {
+  for (const folder of folders) {
+    const path = join(folder, 'rabbitmqctl');
+    if ((await scriptAccess(path)) === 'ok') return path;
+  }
+  return undefined;
+}
 
 /**
  * `rabbitmqctl change_password <user>` with the password on stdin: process arguments are visible
@@ -10,14 +37,23 @@ import type { Secret } from '../engine/secret.js';
 export async function changePasswordWithRabbitmqctl(
   name: string,
   password: Secret,
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; signal?: AbortSignal; folders?: readonly string[] },
 ): Promise<void> {
-  const result = await execa('rabbitmqctl', ['change_password', name], {
+  const folders = options.folders ?? RABBITMQCTL_FOLDERS;
+  const binary = await findRabbitmqctl(folders);
+  if (!binary) {
+    throw new RotorError(`rabbitmqctl is not installed on this machine (looked in ${folders.join(', ')})`, {
+      hint: 'run rotor beside the broker, or bring the management API back; nothing was changed (a rabbitmqctl that others may write is not used)',
+    });
+  }
+  const result = await execa(binary, ['change_password', name], {
     input: `${password.reveal()}\n`,
     timeout: options.timeoutMs,
     cancelSignal: options.signal,
     reject: false,
-    env: { LANG: 'C.UTF-8' },
+    // The same allowlist as rotation scripts: VAULT_TOKEN and ROTOR_INPUT_* stay in rotor.
+    env: childEnvironment({ LANG: 'C.UTF-8' }),
+    extendEnv: false,
   });
   if (result.exitCode === 0 && !result.failed) return;
   const output = `${result.stderr}\n${result.stdout}`;

@@ -1,50 +1,27 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import type { ScriptAccess, ScriptPort, ScriptRun } from '../actions/script-port.js';
+import type { ScriptPort, ScriptResult, ScriptRun } from '../actions/script-port.js';
 import { reveal } from '../engine/secret.js';
-
-/** Variables a rotation script may inherit: enough to find its tools, nothing of rotor's own. */
-const INHERITED = [
-  'PATH',
-  'HOME',
-  'LANG',
-  'LC_ALL',
-  'TZ',
-  'TMPDIR',
-  'VAULT_ADDR',
-  'VAULT_NAMESPACE',
-  'VAULT_CACERT',
-  'KUBECONFIG',
-];
+import { childEnvironment } from './child-env.js';
+import { killTree, leftRunning } from './process-tree.js';
+import { scriptAccess } from './script-trust.js';
 
 /**
  * Runs custom rotation scripts with execa: no shell, the secret path as the only argument,
  * secrets through stdin or the child's own environment (never argv), a clean environment so
- * rotor's own variables (VAULT_TOKEN, ROTOR_INPUT_*) do not leak into it.
+ * rotor's own variables (VAULT_TOKEN, ROTOR_INPUT_*) do not leak into it. A timeout or an abort
+ * kills the script's whole process tree.
  */
 export const execaScripts: ScriptPort = {
-  async access(path: string): Promise<ScriptAccess> {
-    try {
-      const info = await stat(path);
-      if (!info.isFile()) return 'not-a-file';
-    } catch {
-      return 'missing';
-    }
-    try {
-      await access(path, constants.X_OK);
-      return 'ok';
-    } catch {
-      return 'not-executable';
-    }
-  },
+  access: scriptAccess,
 
-  async run(run: ScriptRun) {
-    const env: Record<string, string> = {};
-    for (const name of INHERITED) if (process.env[name] !== undefined) env[name] = process.env[name]!;
-    for (const [name, value] of Object.entries(run.env ?? {})) env[name] = reveal(value);
+  async run(run: ScriptRun): Promise<ScriptResult> {
+    // Inherited by everything the script starts: how a daemon that escaped the kill is found.
+    const marker = `ROTOR_SCRIPT_RUN=${randomBytes(8).toString('hex')}`;
+    const extra: Record<string, string> = { ROTOR_SCRIPT_RUN: marker.split('=')[1] };
+    for (const [name, value] of Object.entries(run.env ?? {})) extra[name] = reveal(value);
     const child = execa(run.path, run.args, {
-      env,
+      env: childEnvironment(extra),
       extendEnv: false,
       input: run.stdin === undefined ? '' : reveal(run.stdin),
       // Own process group, so a timeout ends the script's children too (a `sleep` holding stdout).
@@ -56,34 +33,44 @@ export const execaScripts: ScriptPort = {
     const pipe = async (stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr') => {
       if (!stream) return;
       let pending = '';
-      for await (const chunk of stream) {
-        pending += chunk.toString();
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) run.onLine(line, name);
+      try {
+        for await (const chunk of stream) {
+          pending += chunk.toString();
+          const lines = pending.split('\n');
+          pending = lines.pop() ?? '';
+          for (const line of lines) run.onLine(line, name);
+        }
+      } catch {
+        // destroyed after a kill: what was read is shown below
       }
       if (pending) run.onLine(pending, name);
     };
     let timedOut = false;
-    const killGroup = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+    let killed: Set<number> | undefined;
+    const kill = () => {
+      if (killed || !child.pid) return;
+      killed = killTree(child.pid);
+      // Something that escaped the kill may still hold the pipes open: stop reading them.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      kill();
     }, run.timeoutMs);
-    run.signal.addEventListener('abort', killGroup, { once: true });
+    run.signal.addEventListener('abort', kill, { once: true });
     try {
       await Promise.all([pipe(child.stdout, 'stdout'), pipe(child.stderr, 'stderr')]);
       const result = await child;
-      return { exitCode: result.exitCode ?? -1, timedOut };
+      const escaped = killed ? leftRunning(marker, killed) : [];
+      return {
+        exitCode: result.exitCode ?? -1,
+        timedOut,
+        ...(escaped.length ? { leftRunning: escaped } : {}),
+      };
     } finally {
       clearTimeout(timer);
-      run.signal.removeEventListener('abort', killGroup);
+      run.signal.removeEventListener('abort', kill);
     }
   },
 };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import vault from 'node-vault';
 import { VaultError } from '../actions/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
+import { vaultTransport } from './vault-transport.js';
 import { mapVaultError, statusOf, vaultMessage, type CallContext } from './vault-errors.js';
 
 export type NodeVaultClient = vault.client;
@@ -16,6 +17,8 @@ export function buildClient(config: VaultConfig): NodeVaultClient {
   const client = vault({
     endpoint: config.address,
     noCustomHTTPVerbs: true,
+    // node:http(s) that never follows a redirect (node-vault's own would resend the token).
+    'request-promise': vaultTransport(config),
     requestOptions: { timeout: config.timeoutMs, strictSSL: !config.skipVerify, ...(ca ? { ca } : {}) },
   });
   client.token = config.token?.reveal() ?? '';

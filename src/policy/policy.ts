@@ -45,7 +45,12 @@ export const policySchema = z
     rotation_period_days: z.number().int().min(1, 'at least 1 day').max(3650, 'at most 3650 days').optional(),
     cron_schedule: z.string().optional(),
     timezone: z.string().default('UTC').refine(validTimezone, 'an IANA time zone such as Europe/Berlin'),
-    rotation_script_path: z.string().min(1).optional(),
+    // Absolute: a relative path would run whatever sits in the folder the CronJob starts in.
+    rotation_script_path: z
+      .string()
+      .min(1)
+      .refine((p) => p.startsWith('/'), 'an absolute path, such as /opt/rotor/rotate.sh')
+      .optional(),
     is_active: z.boolean().default(true),
     notify_on_failure: z.boolean().default(true),
     notify_emails: z.array(email).default([]),

@@ -14,6 +14,7 @@ import type { EnvironmentInfo, SessionHandle, StartRequest, StartSession } from 
 import type { World } from './world.js';
 import { lockSession } from './lock-session.js';
 import { checkVaultAccess } from './vault-preflight.js';
+import { checkScripts } from './check-scripts.js';
 import { checkSameRunbook, readResumeInfo } from './resume-session.js';
 import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
@@ -136,6 +137,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
         protectedEnvironment: environment.protected ? environment.name : undefined,
       });
       if (request.onFailure) plan = { ...plan, onFailure: request.onFailure };
+      await checkScripts(world, plan, env);
     } catch (error) {
       await world.close();
       throw error;
