@@ -35,10 +35,10 @@ export async function connectEnvironment(
   environment: EnvironmentInfo,
   profiles: readonly Profile[],
   env: Env,
-  options: { faults?: readonly string[] } = {},
+  options: { faults?: readonly string[]; allowRealTargets?: boolean } = {},
 ): Promise<World> {
   if (environment.sandbox) {
-    const world = await startSandboxWorld();
+    const world = await startSandboxWorld({ allowRealTargets: options.allowRealTargets });
     try {
       applyFaults(world.sandbox, options.faults ?? []);
     } catch (error) {

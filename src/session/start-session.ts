@@ -16,6 +16,7 @@ import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
 import { storeLocationFromEnv } from '../policy/store-layout.js';
 import { SANDBOX } from './environments.js';
+import { checkPlanTargets } from '../sandbox/plan-targets.js';
 
 /**
  * Called once a session has ended, before its world closes (so the environment's Vault is still
@@ -131,6 +132,8 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
         protectedEnvironment: environment.protected ? environment.name : undefined,
       });
       if (request.onFailure) plan = { ...plan, onFailure: request.onFailure };
+      // A drill must not reach a real server by accident: judged by address, before anything opens.
+      if (world.targets) checkPlanTargets(plan, env, world.ports, world.targets);
     } catch (error) {
       await world.close();
       throw error;

@@ -1,4 +1,5 @@
 import type { Ports } from '../actions/ports.js';
+import type { SandboxTargets } from '../sandbox/target-guard.js';
 
 /**
  * A connected environment: the ports actions use, variables runbook defaults may name
@@ -10,6 +11,8 @@ export interface World {
   ports: Ports;
   env: Record<string, string>;
   notes: string[];
+  /** In the sandbox: the only addresses a session may dial (checked before the first step). */
+  targets?: SandboxTargets;
   close(): Promise<void>;
 }
 

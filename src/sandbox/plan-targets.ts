@@ -1,0 +1,85 @@
+import type { Ports } from '../actions/ports.js';
+import { isSecret, reveal } from '../engine/secret.js';
+import type { Plan, PlannedStep } from '../engine/types.js';
+import {
+  expressionsIn,
+  parseExpression,
+  resolveString,
+  stringsIn,
+  type Lookup,
+} from '../runbook/template.js';
+import { dialledAddress, dialledAddresses, guardTarget, type SandboxTargets } from './target-guard.js';
+
+/** Thrown by the lookup for values only known once steps have run: such a parameter is checked when dialled. */
+class NotYetKnown extends Error {}
+
+function allSteps(steps: readonly PlannedStep[]): PlannedStep[] {
+  return steps.flatMap((s) => [s, ...allSteps(s.group?.steps ?? [])]);
+}
+
+/** The first input a parameter's text refers to, so the refusal names what the operator set. */
+function inputNamed(text: string): string | undefined {
+  for (const inner of expressionsIn(text)) {
+    try {
+      const { ref } = parseExpression(inner);
+      if (ref.root === 'inputs') return ref.path[0];
+    } catch {
+      // The runbook was checked at load; a malformed expression is not this check's to report.
+    }
+  }
+  return undefined;
+}
+
+/** Every text inside a value, secrets revealed (only to find a host:port; never shown). */
+function textsOf(value: unknown): string[] {
+  if (isSecret(value)) return [reveal(value)];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(textsOf);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(textsOf);
+  return [];
+}
+
+/**
+ * Before the first step of a sandbox session: the Vault and Kubernetes it is connected to, every
+ * input, and every step parameter known from inputs and `env` alone must name a sandbox target.
+ * The first that does not is refused with a UsageError naming it (exit 2, nothing changed).
+ * Values only known at run time are checked where they are dialled (routing-ports.ts).
+ */
+export function checkPlanTargets(
+  plan: Plan,
+  env: Readonly<Record<string, string | undefined>>,
+  ports: Ports,
+  targets: SandboxTargets,
+): void {
+  if (targets.allowReal) return;
+  if (ports.vault) guardTarget(targets, 'Vault', dialledAddress(ports.vault.address) ?? ports.vault.address);
+  if (ports.kube) {
+    const server = /\(([^()]+)\)$/.exec(ports.kube.where)?.[1] ?? ports.kube.where;
+    guardTarget(targets, 'Kubernetes', server);
+  }
+  for (const [name, value] of Object.entries(plan.inputs)) {
+    for (const text of textsOf(value))
+      for (const address of dialledAddresses(text))
+        guardTarget(targets, `input ${name}`, address, { input: name });
+  }
+  for (const step of allSteps([...plan.steps, ...plan.afterRollback])) {
+    const lookup: Lookup = (ref) => {
+      if (ref.root === 'inputs') return plan.inputs[ref.path[0]];
+      if (ref.root === 'env') return env[ref.path[0]];
+      if (ref.root === 'item' && ref.path.length === 0) return step.item;
+      throw new NotYetKnown();
+    };
+    for (const [text, path] of stringsIn(step.with)) {
+      let resolved: unknown;
+      try {
+        resolved = resolveString(text, lookup);
+      } catch {
+        continue;
+      }
+      const input = inputNamed(text);
+      const what = input ? `input ${input}` : `step ${step.id} parameter ${path.join('.')}`;
+      for (const value of textsOf(resolved))
+        for (const address of dialledAddresses(value)) guardTarget(targets, what, address, { input });
+    }
+  }
+}
