@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { fetchHttp } from '../adapters/http.js';
 import { createKubePort } from '../adapters/kubernetes.js';
 import { pgPostgres } from '../adapters/postgres.js';
@@ -8,23 +6,15 @@ import { rabbitMq } from '../adapters/rabbitmq.js';
 import { ioRedis } from '../adapters/redis.js';
 import { execaScripts } from '../adapters/script-runner.js';
 import type { Profile } from '../adapters/settings.js';
-import { createVaultPort, vaultConfigFromEnv } from '../adapters/vault.js';
+import { createVaultPort } from '../adapters/vault.js';
 import type { Ports } from '../actions/ports.js';
 import { applyFaults } from '../sandbox/faults.js';
 import { startSandboxWorld } from '../sandbox/world.js';
+import { connectionSettings } from './profile-connection.js';
 import type { EnvironmentInfo } from './types.js';
 import { systemClock, type World } from './world.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** Whether kubectl would find a cluster here: KUBECONFIG, ~/.kube/config, or a pod's service account. */
-function hasKubeconfig(env: Env): boolean {
-  return (
-    Boolean(env.KUBECONFIG) ||
-    existsSync(join(homedir(), '.kube', 'config')) ||
-    existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')
-  );
-}
 
 /**
  * Connects an environment: the sandbox starts its embedded world (with any rehearsal faults);
@@ -57,17 +47,13 @@ export async function connectEnvironment(
     scripts: execaScripts,
   };
   const notes: string[] = [];
-  if (profile?.vaultAddr || env.VAULT_ADDR) {
-    const config = vaultConfigFromEnv(
-      env,
-      homedir(),
-      profile?.vaultAddr ? { address: profile.vaultAddr, namespace: profile.vaultNamespace } : {},
-    );
-    ports.vault = await createVaultPort(config);
-    notes.push(`Vault at ${config.address}`);
+  const settings = connectionSettings(profile, env, homedir());
+  if (settings.vault) {
+    ports.vault = await createVaultPort(settings.vault);
+    notes.push(`Vault at ${settings.vault.address}`);
   }
-  if (profile?.kubeContext || hasKubeconfig(env)) {
-    ports.kube = createKubePort({ context: profile?.kubeContext, env });
+  if (settings.kube) {
+    ports.kube = createKubePort(settings.kube);
     notes.push(`Kubernetes at ${ports.kube.where}`);
   }
   return {
