@@ -383,6 +383,10 @@ export function buildProgram(
     .option('--vault-addr <url>')
     .option('--vault-namespace <ns>')
     .option('--context <name>', 'kubeconfig context')
+    .option(
+      '--allow-insecure-tls',
+      'on a protected environment, accept plain http, VAULT_SKIP_VERIFY or insecure-skip-tls-verify',
+    )
     .option('--default', 'use it when no --env is given')
     .action(
       run(async (ctx, name: string, opts) =>

@@ -31,16 +31,16 @@ describe('one way to turn a profile into connections (issue 13, item 4)', () => 
   });
 
   it("a namespace-only profile's namespace applies with the shell's VAULT_ADDR", () => {
-    const settings = connectionSettings(profile, env, home);
+    const settings = connectionSettings(environment, profile, env, home);
     expect(settings.vault?.address).toBe(vault.url);
     expect(settings.vault?.namespace).toBe('team-a');
     // Each profile setting wins on its own; the shell's namespace yields to the profile's.
-    expect(connectionSettings(profile, { ...env, VAULT_NAMESPACE: 'other' }, home).vault?.namespace).toBe(
-      'team-a',
-    );
-    expect(connectionSettings(undefined, { ...env, VAULT_NAMESPACE: 'other' }, home).vault?.namespace).toBe(
-      'other',
-    );
+    expect(
+      connectionSettings(environment, profile, { ...env, VAULT_NAMESPACE: 'other' }, home).vault?.namespace,
+    ).toBe('team-a');
+    expect(
+      connectionSettings(environment, undefined, { ...env, VAULT_NAMESPACE: 'other' }, home).vault?.namespace,
+    ).toBe('other');
   });
 
   it('a session and the policy stores of a namespace-only profile both send its namespace to Vault', async () => {

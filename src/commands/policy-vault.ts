@@ -106,10 +106,12 @@ async function environmentVault(environment: EnvironmentInfo, profiles: readonly
   const profile = profiles.find((p) => p.name === environment.name);
   const { connectionSettings } = await import('../session/profile-connection.js');
   // The same settings a session of this environment connects with, so policies sit beside its locks.
-  const config = connectionSettings(profile, env, homedir(), {
+  const settings = connectionSettings(environment, profile, env, homedir(), {
     requireVault: true,
     renewToken: false,
-  }).vault!;
+  });
+  for (const warning of settings.warnings) process.stderr.write(`rotor: warning: ${warning}\n`);
+  const config = settings.vault!;
   const { storeVault } = await import('../adapters/vault-store-reads.js');
   const vault = storeVault(config, async () =>
     (await import('../adapters/vault.js')).createVaultPort(config),

@@ -123,6 +123,8 @@ export async function startSandboxWorld(
       ROTOR_SANDBOX_ADMIN_TOKEN: kv['harmonyflow/admin']['api-token'],
     },
     targets,
+    // In-process emulators on loopback: the Vault one speaks plain http, Kubernetes its own CA.
+    tls: { vault: 'plain-http', kubernetes: 'verified-ca' },
     notes: [
       `Vault (sandbox emulator) at ${vault.url}`,
       `Kubernetes (sandbox emulator) at ${kube.url}`,

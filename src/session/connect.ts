@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { fetchHttp } from '../adapters/http.js';
-import { createKubePort } from '../adapters/kubernetes.js';
+import { kubePortFor, resolveKubeConfig } from '../adapters/kubernetes.js';
 import { pgPostgres } from '../adapters/postgres.js';
 import { rabbitMq } from '../adapters/rabbitmq.js';
 import { ioRedis } from '../adapters/redis.js';
@@ -11,6 +11,7 @@ import type { Ports } from '../actions/ports.js';
 import { applyFaults } from '../sandbox/faults.js';
 import { startSandboxWorld } from '../sandbox/world.js';
 import { connectionSettings } from './profile-connection.js';
+import { judgeTls } from './tls-policy.js';
 import type { EnvironmentInfo } from './types.js';
 import { systemClock, type World } from './world.js';
 
@@ -47,13 +48,23 @@ export async function connectEnvironment(
     scripts: execaScripts,
   };
   const notes: string[] = [];
-  const settings = connectionSettings(profile, env, homedir());
+  // TLS is judged before anything is sent: a refused connection never carries a token.
+  const settings = connectionSettings(environment, profile, env, homedir());
+  const warnings = [...settings.warnings];
+  const tls: NonNullable<World['tls']> = { vault: settings.vaultTls };
+  const kube = settings.kube ? resolveKubeConfig(settings.kube) : undefined;
+  if (kube) {
+    tls.kubernetes = kube.tls;
+    const where = `context ${kube.context} (${kube.server})`;
+    const warning = judgeTls(environment, profile, { system: 'Kubernetes', mode: kube.tls, where });
+    if (warning) warnings.push(warning);
+  }
   if (settings.vault) {
     ports.vault = await createVaultPort(settings.vault);
     notes.push(`Vault at ${settings.vault.address}`);
   }
-  if (settings.kube) {
-    ports.kube = createKubePort(settings.kube);
+  if (kube) {
+    ports.kube = kubePortFor(kube);
     notes.push(`Kubernetes at ${ports.kube.where}`);
   }
   return {
@@ -61,6 +72,8 @@ export async function connectEnvironment(
     ports,
     env: {},
     notes,
+    tls,
+    warnings,
     close: async () => ports.vault?.close(),
   };
 }

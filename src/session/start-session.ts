@@ -161,6 +161,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       runbookFile: loaded.file,
       runbookHash: loaded.hash,
       command: deps.command,
+      ...(world.tls ? { tls: world.tls } : {}),
     };
     journal.record(
       resume
@@ -169,16 +170,24 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
             operator: deps.operator,
             rotorVersion: deps.rotorVersion,
             command: deps.command,
+            ...(world.tls ? { tls: world.tls } : {}),
           }
         : opened,
     );
     const seen: EngineEvent[] = [];
     const listeners = new Set<(event: EngineEvent) => void>();
     const interrupts = new Interrupts();
-    const emit = (event: EngineEvent): void => {
+    const forward = (event: EngineEvent): void => {
       journal.record(event);
       seen.push(event);
       for (const listener of listeners) listener(event);
+    };
+    const emit = (event: EngineEvent): void => {
+      forward(event);
+      // After session-started, so that stays the first event; every reporter shows these.
+      if (event.type === 'session-started')
+        for (const message of world.warnings ?? [])
+          forward({ type: 'session-warning', message, at: event.at });
     };
     const done: Promise<Outcome> = runPlan(plan, {
       actions: deps.actions,

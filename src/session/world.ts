@@ -1,4 +1,5 @@
 import type { Ports } from '../actions/ports.js';
+import type { TlsMode } from '../adapters/tls-mode.js';
 import type { SandboxTargets } from '../sandbox/target-guard.js';
 
 /**
@@ -13,6 +14,10 @@ export interface World {
   notes: string[];
   /** In the sandbox: the only addresses a session may dial (checked before the first step). */
   targets?: SandboxTargets;
+  /** How Vault's and Kubernetes' servers are authenticated, for the journal's session record. */
+  tls?: { vault?: TlsMode; kubernetes?: TlsMode };
+  /** Weakened TLS the operator should hear about, shown once the session has started. */
+  warnings?: string[];
   close(): Promise<void>;
 }
 
