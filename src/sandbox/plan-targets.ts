@@ -30,12 +30,12 @@ function inputNamed(text: string): string | undefined {
   return undefined;
 }
 
-/** Every text inside a value, secrets revealed (only to find a host:port; never shown). */
-function textsOf(value: unknown): string[] {
-  if (isSecret(value)) return [reveal(value)];
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(textsOf);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(textsOf);
+/** Every address inside a value; secrets are revealed only to find a URL's host:port (never shown). */
+function addressesIn(value: unknown): string[] {
+  if (isSecret(value)) return dialledAddresses(reveal(value), { secret: true });
+  if (typeof value === 'string') return dialledAddresses(value);
+  if (Array.isArray(value)) return value.flatMap(addressesIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(addressesIn);
   return [];
 }
 
@@ -58,9 +58,7 @@ export function checkPlanTargets(
     guardTarget(targets, 'Kubernetes', server);
   }
   for (const [name, value] of Object.entries(plan.inputs)) {
-    for (const text of textsOf(value))
-      for (const address of dialledAddresses(text))
-        guardTarget(targets, `input ${name}`, address, { input: name });
+    for (const address of addressesIn(value)) guardTarget(targets, `input ${name}`, address, { input: name });
   }
   for (const step of allSteps([...plan.steps, ...plan.afterRollback])) {
     const lookup: Lookup = (ref) => {
@@ -78,8 +76,7 @@ export function checkPlanTargets(
       }
       const input = inputNamed(text);
       const what = input ? `input ${input}` : `step ${step.id} parameter ${path.join('.')}`;
-      for (const value of textsOf(resolved))
-        for (const address of dialledAddresses(value)) guardTarget(targets, what, address, { input });
+      for (const address of addressesIn(resolved)) guardTarget(targets, what, address, { input });
     }
   }
 }

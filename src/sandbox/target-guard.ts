@@ -26,16 +26,17 @@ const DEFAULT_PORTS: Record<string, string> = {
   'amqp:': '5672',
   'amqps:': '5671',
 };
-const NODE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
+// A host is a name or an IPv4 address (a letter or a dot in it: "12:30" is a time, not a node) or [IPv6].
+const NODE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_-]*[A-Za-z._][A-Za-z0-9_.-]*):(\d{1,5})$/;
 
 /**
  * The host:port a value dials, when it names one: a URL of a scheme rotor connects with
  * (credentials dropped, default port spelled out) or a `host:port` node. Anything else (a role, a
  * Vault path) is not an address.
  */
-export function dialledAddress(text: string): string | undefined {
+export function dialledAddress(text: string, options: { urlsOnly?: boolean } = {}): string | undefined {
   const trimmed = text.trim();
-  const node = NODE.exec(trimmed);
+  const node = options.urlsOnly ? null : NODE.exec(trimmed);
   if (node) return `${node[1].toLowerCase()}:${Number(node[2])}`;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return undefined;
   try {
@@ -48,16 +49,20 @@ export function dialledAddress(text: string): string | undefined {
   }
 }
 
-/** Every address in a value: one, or several in a comma-separated list of nodes. */
-export function dialledAddresses(text: string): string[] {
-  const one = dialledAddress(text);
+/**
+ * Every address in a value: one, or several in a comma-separated list of nodes. A secret value
+ * counts only as a URL, whose host:port may be shown: a password such as "admin:2024" reads like
+ * a node, and quoting it in a refusal would print part of it.
+ */
+export function dialledAddresses(text: string, options: { secret?: boolean } = {}): string[] {
+  const one = dialledAddress(text, { urlsOnly: options.secret });
   if (one) return [one];
-  if (!text.includes(',')) return [];
+  if (options.secret || !text.includes(',')) return [];
   const parts = text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const found = parts.map(dialledAddress);
+  const found = parts.map((part) => dialledAddress(part));
   return found.every((a): a is string => a !== undefined) ? found : [];
 }
 

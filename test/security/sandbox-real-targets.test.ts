@@ -276,3 +276,30 @@ describe('one target guard covers every kind of target a sandbox session dials',
     }
   });
 });
+
+describe('what counts as an address', () => {
+  const targets = { listening: ['127.0.0.1:8200'], allowReal: false };
+  const plan = (inputs: Record<string, unknown>) =>
+    ({ inputs, steps: [], afterRollback: [] }) as unknown as Plan;
+  const check = (inputs: Record<string, unknown>) => () =>
+    checkPlanTargets(plan(inputs), {}, { clock: undefined!, http: undefined! }, targets);
+
+  it('URLs of every scheme rotor dials, nodes and node lists; not times, paths or secrets that only look like nodes', () => {
+    expect(check({ a: 'rediss://cache.example.com' })).toThrow('input a dials cache.example.com:6379');
+    expect(check({ a: 'amqps://user@mq.example.com/vhost' })).toThrow('input a dials mq.example.com:5671');
+    expect(check({ a: 'redis-cluster-0.redis-production.sandbox:6379,10.0.0.7:6379' })).toThrow(
+      'input a dials 10.0.0.7:6379',
+    );
+    expect(
+      check({ a: 'http://127.0.0.1:8200/v1/sys/health', b: 'harmonyflow/redis', c: '12:30' }),
+    ).not.toThrow();
+    // A password that reads like host:port is never quoted back; a secret URL's host:port is.
+    expect(check({ p: new Secret('relay.example:2024', 'inputs.p') })).not.toThrow();
+    expect(check({ u: new Secret('postgres://admin:pw-77@db.example.com/postgres', 'inputs.u') })).toThrow(
+      /^--env sandbox: input u dials db\.example\.com:5432, which/,
+    );
+    expect(
+      check({ u: new Secret('postgres://admin:pw-77@db.example.com/postgres', 'inputs.u') }),
+    ).not.toThrow(/pw-77/);
+  });
+});
