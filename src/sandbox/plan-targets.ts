@@ -40,10 +40,18 @@ function addressesIn(value: unknown): string[] {
 }
 
 /**
- * Before the first step of a sandbox session: the Vault and Kubernetes it is connected to, every
- * input, and every step parameter known from inputs and `env` alone must name a sandbox target.
- * The first that does not is refused with a UsageError naming it (exit 2, nothing changed).
- * Values only known at run time are checked where they are dialled (routing-ports.ts).
+ * The parameters actions dial (http.* url; postgres.* url; redis.* nodes; rabbitmq.* api_url and
+ * amqp_url; the rotate.* composites nest the same names). Other strings are data (a CronJob
+ * manifest's VAULT_ADDR is written, not dialled), so they are not judged here.
+ */
+const DIALLED = new Set(['url', 'api_url', 'amqp_url', 'nodes', 'node']);
+
+/**
+ * Before the first step of a sandbox session: the Vault and Kubernetes it is connected to, and
+ * every parameter a step dials that is known from inputs, `env` and loop items alone, must name a
+ * sandbox target. The first that does not is refused with a UsageError naming the input it came
+ * from (or the step and parameter): exit 2, nothing changed. Values only known at run time (read
+ * from Vault, output by a step) are checked where they are dialled (routing-ports.ts).
  */
 export function checkPlanTargets(
   plan: Plan,
@@ -57,9 +65,6 @@ export function checkPlanTargets(
     const server = /\(([^()]+)\)$/.exec(ports.kube.where)?.[1] ?? ports.kube.where;
     guardTarget(targets, 'Kubernetes', server);
   }
-  for (const [name, value] of Object.entries(plan.inputs)) {
-    for (const address of addressesIn(value)) guardTarget(targets, `input ${name}`, address, { input: name });
-  }
   for (const step of allSteps([...plan.steps, ...plan.afterRollback])) {
     const lookup: Lookup = (ref) => {
       if (ref.root === 'inputs') return plan.inputs[ref.path[0]];
@@ -68,6 +73,7 @@ export function checkPlanTargets(
       throw new NotYetKnown();
     };
     for (const [text, path] of stringsIn(step.with)) {
+      if (!path.some((key) => typeof key === 'string' && DIALLED.has(key))) continue;
       let resolved: unknown;
       try {
         resolved = resolveString(text, lookup);

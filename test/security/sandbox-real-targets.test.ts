@@ -103,7 +103,7 @@ describe('sandbox drills never change a real server by accident (issue 12, findi
     expect(r.stderr + r.stdout).not.toContain(cluster.superuserPassword);
     expect(await verifier(cluster)).toBe(before);
     expect(await cluster.readLog()).not.toMatch(/ALTER ROLE/i);
-  });
+  }, 120_000);
 
   it('an input naming the real server is refused before the first step: exit 2, one message naming the input, the address and the flag', async () => {
     const h = home();
@@ -127,7 +127,7 @@ describe('sandbox drills never change a real server by accident (issue 12, findi
     expect(r.stdout).not.toMatch(/step|✓/);
     expect(journalled(h)).toEqual(['session-opened', 'session-refused']);
     expect(await verifier(cluster)).toBe(before);
-  });
+  }, 120_000);
 
   it('a secret admin URL typed for a drill is refused the same way, and the role keeps its password', async () => {
     const refused = runInSandbox('postgres', {
@@ -274,13 +274,18 @@ describe('one target guard covers every kind of target a sandbox session dials',
     } finally {
       h.cleanup();
     }
-  });
+  }, 120_000);
 });
 
 describe('what counts as an address', () => {
   const targets = { listening: ['127.0.0.1:8200'], allowReal: false };
+  // Each input is dialled by a step of its own, as a runbook's url or nodes parameter would.
   const plan = (inputs: Record<string, unknown>) =>
-    ({ inputs, steps: [], afterRollback: [] }) as unknown as Plan;
+    ({
+      inputs,
+      steps: Object.keys(inputs).map((name) => ({ id: name, with: { url: `{{ inputs.${name} }}` } })),
+      afterRollback: [],
+    }) as unknown as Plan;
   const check = (inputs: Record<string, unknown>) => () =>
     checkPlanTargets(plan(inputs), {}, { clock: undefined!, http: undefined! }, targets);
 
