@@ -56,7 +56,8 @@ export async function connectEnvironment(
   if (kube) {
     tls.kubernetes = kube.tls;
     const where = `context ${kube.context} (${kube.server})`;
-    const warning = judgeTls(environment, profile, { system: 'Kubernetes', mode: kube.tls, where });
+    const host = kube.server.replace(/:\d+$/, '');
+    const warning = judgeTls(environment, profile, { system: 'Kubernetes', mode: kube.tls, where, host });
     if (warning) warnings.push(warning);
   }
   if (settings.vault) {

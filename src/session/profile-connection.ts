@@ -55,6 +55,7 @@ export function connectionSettings(
       system: 'Vault',
       mode: settings.vaultTls,
       where: settings.vault.address,
+      host: new URL(settings.vault.address).hostname,
     });
     if (warning) settings.warnings.push(warning);
   }

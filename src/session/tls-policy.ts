@@ -8,6 +8,14 @@ export interface TlsConnection {
   mode: TlsMode;
   /** `https://vault.example:8200`, or `context prod (10.0.0.1:6443)`. */
   where: string;
+  /** The server's host name or address as written (`vault.example`, `127.0.0.1`, `[::1]`). */
+  host: string;
+}
+
+/** An address that never leaves this machine, as written (a name that resolves there does not count). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 function cause(c: TlsConnection): string {
@@ -36,7 +44,9 @@ function remedy(c: TlsConnection, environment: string): string {
  * Judges one connection's TLS before anything is sent over it. A protected environment refuses
  * plain http and skipped verification unless its profile records --allow-insecure-tls (a shell
  * variable must not be able to weaken production); anywhere else, and where allowed, it is a
- * warning the operator sees. Returns that warning, if any.
+ * warning the operator sees. Returns that warning, if any. Plain http to a loopback address is
+ * neither: nothing on a network can read it, and it is how a local Vault Agent listener (or
+ * `rotor sandbox`) is reached. The journal still records the mode.
  */
 export function judgeTls(
   environment: { name: string; protected: boolean },
@@ -44,6 +54,7 @@ export function judgeTls(
   connection: TlsConnection,
 ): string | undefined {
   if (!isWeakTls(connection.mode)) return undefined;
+  if (connection.mode === 'plain-http' && isLoopbackHost(connection.host)) return undefined;
   const allowed = profile?.allowInsecureTls === true;
   if (environment.protected && !allowed)
     throw new UsageError(
