@@ -103,6 +103,7 @@ export function buildProgram(
       collect,
       [],
     )
+    .option('--allow-real-targets', 'sandbox only: let the drill dial real servers named in its inputs')
     .action(
       run(async (ctx, ref: string | undefined, opts) =>
         (await import('./commands/run.js')).runCommand(ctx, ref, opts, io),
@@ -262,6 +263,10 @@ export function buildProgram(
     .argument('<session-id>')
     .option('-y, --yes', 'headless: approve every remaining step')
     .option('--json', 'print one JSON event per line')
+    .option(
+      '--allow-real-targets',
+      'sandbox sessions only: let the drill dial real servers named in its inputs',
+    )
     .action(
       run(async (ctx, id: string, opts) =>
         (await import('./commands/resume.js')).resumeCommand(ctx, id, opts, io),
@@ -389,6 +394,10 @@ export function buildProgram(
     .option('--vault-addr <url>')
     .option('--vault-namespace <ns>')
     .option('--context <name>', 'kubeconfig context')
+    .option(
+      '--allow-insecure-tls',
+      'on a protected environment, accept plain http, VAULT_SKIP_VERIFY or insecure-skip-tls-verify',
+    )
     .option('--default', 'use it when no --env is given')
     .action(
       run(async (ctx, name: string, opts) =>

@@ -49,6 +49,7 @@ describe('secret canary against a real PostgreSQL cluster', () => {
 
   it('the postgres runbook leaves no copy in the server log or anywhere else', async () => {
     const result = await canaryRun('postgres', {
+      allowRealTargets: true,
       inputs: {
         admin_url: new Secret(cluster.url(cluster.superuser, cluster.superuserPassword), 'inputs.admin_url'),
         db_url: `postgres://127.0.0.1:${cluster.port}/postgres`,

@@ -31,6 +31,7 @@ describe('runbook postgres against a real PostgreSQL cluster', () => {
   it('the new password from Vault logs in, the old one is refused, and only a verifier reached the server log', async () => {
     let oldPassword = '';
     const run = await runInSandbox('postgres', {
+      allowRealTargets: true,
       inputs: {
         admin_url: new Secret(cluster.url(cluster.superuser, cluster.superuserPassword), 'admin url'),
         db_url: `postgres://127.0.0.1:${cluster.port}/postgres`,

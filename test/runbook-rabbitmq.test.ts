@@ -103,6 +103,7 @@ describe.skipIf(!brokerUp)("runbook rabbitmq against the machine's RabbitMQ", ()
     let old = '';
     try {
       const run = await runInSandbox('rabbitmq', {
+        allowRealTargets: true,
         inputs: {
           ...fast,
           user,

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { RotorError, UsageError } from '../errors.js';
+import { clusterTlsMode, type TlsMode } from './tls-mode.js';
 
 /** Where the Kubernetes connection comes from, as kubectl finds it. */
 export interface KubeConnectionOptions {
@@ -27,6 +28,8 @@ export interface ResolvedKubeConfig {
   /** The context's namespace, if it sets one. */
   namespace?: string;
   source: string;
+  /** How the API server is authenticated (insecure-skip-tls-verify, a CA, plain http). */
+  tls: TlsMode;
 }
 
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -90,7 +93,14 @@ export function resolveKubeConfig(options: KubeConnectionOptions = {}): Resolved
     contexts: merged.contexts,
     currentContext: context,
   });
-  return { kc, context, server: hostPort(cluster.server), namespace: found.namespace, source };
+  return {
+    kc,
+    context,
+    server: hostPort(cluster.server),
+    namespace: found.namespace,
+    source,
+    tls: clusterTlsMode(cluster),
+  };
 }
 
 function mergeFiles(files: string[]): {
@@ -154,6 +164,7 @@ function inCluster(env: NodeJS.ProcessEnv, dir: string): ResolvedKubeConfig {
     server: hostPort(server),
     namespace,
     source: `service account in ${dir}`,
+    tls: 'verified-ca',
   };
 }
 

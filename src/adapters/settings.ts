@@ -11,6 +11,11 @@ export interface Profile {
   vaultNamespace?: string;
   kubeContext?: string;
   kubeconfig?: string;
+  /**
+   * `--allow-insecure-tls`: on a protected environment, Vault over plain http, VAULT_SKIP_VERIFY
+   * and a kubeconfig's insecure-skip-tls-verify are refused unless the profile records this.
+   */
+  allowInsecureTls?: boolean;
 }
 
 interface SettingsShape {

@@ -83,7 +83,10 @@ export class RotorContext {
     return operatorName();
   }
 
-  starter(command: string, options: { rehearse?: boolean; faults?: readonly string[] } = {}): StartSession {
+  starter(
+    command: string,
+    options: { rehearse?: boolean; faults?: readonly string[]; allowRealTargets?: boolean } = {},
+  ): StartSession {
     return createSessionStarter({
       actions: this.actions,
       findRunbook: (ref) => this.findRunbook(ref),
@@ -95,7 +98,7 @@ export class RotorContext {
           environment,
           isBuiltInEnvironment(environment.name) ? [] : this.settings.profiles(),
           this.env,
-          { faults: options.faults },
+          { faults: options.faults, allowRealTargets: options.allowRealTargets },
         );
       },
       journalDir: this.journalDir,

@@ -27,6 +27,8 @@ export interface DueRunOptions {
   rehearse?: boolean;
   /** Sandbox only: failures to rehearse, applied to every attempt's world. */
   fault?: string[];
+  /** Sandbox only: let the drills dial real servers named in the policies' inputs. */
+  allowRealTargets?: boolean;
 }
 
 /** The decider of a policy's rotation: approve all; on failure, roll back or stop as the policy says. */
@@ -74,6 +76,11 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
       );
     (await import('../sandbox/faults.js')).checkFaults(options.fault);
   }
+  if (options.allowRealTargets && !environment.sandbox)
+    throw new UsageError(
+      '--allow-real-targets only applies to --env sandbox',
+      'outside the sandbox every target is real already; drop the flag',
+    );
   if (options.yes && environment.protected && options.confirmEnv !== environment.name) {
     throw new UsageError(
       `environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`,
@@ -151,7 +158,10 @@ export async function rotateOne(
 ): Promise<RotationResult> {
   const loaded = ctx.findRunbook(runbookFor(policy));
   const given = {
-    ...givenInputs(loaded.runbook, [], ctx.env),
+    ...givenInputs(loaded.runbook, [], ctx.env, {
+      sandbox: ctx.environment(envName).sandbox,
+      warn: (m) => io.stderr(`rotor: ${m}`),
+    }),
     ...rotationInputs(policy, loaded.runbook.inputs),
   };
   const command = `${commandWithoutValues(io.argv)} (${policy.secret_path})`;
@@ -160,7 +170,7 @@ export async function rotateOne(
     const start = policyStarter(
       ctx,
       command,
-      { rehearse: options.rehearse, faults: options.fault },
+      { rehearse: options.rehearse, faults: options.fault, allowRealTargets: options.allowRealTargets },
       async (session) => {
         entry = historyEntryOf(session, attempt);
         if (!entry) return;

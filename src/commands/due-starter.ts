@@ -10,7 +10,7 @@ import { rotorVersion } from './version.js';
 export function policyStarter(
   ctx: RotorContext,
   command: string,
-  options: { rehearse?: boolean; faults?: readonly string[] },
+  options: { rehearse?: boolean; faults?: readonly string[]; allowRealTargets?: boolean },
   onEnded: SessionEndHook,
 ): StartSession {
   return createSessionStarter({
@@ -23,7 +23,7 @@ export function policyStarter(
         environment,
         isBuiltInEnvironment(environment.name) ? [] : ctx.settings.profiles(),
         ctx.env,
-        { faults: options.faults },
+        { faults: options.faults, allowRealTargets: options.allowRealTargets },
       );
     },
     journalDir: ctx.journalDir,

@@ -26,6 +26,7 @@ export async function addEnv(
     vaultNamespace?: string;
     context?: string;
     default?: boolean;
+    allowInsecureTls?: boolean;
   },
   io: Io,
 ): Promise<number> {
@@ -41,6 +42,7 @@ export async function addEnv(
     vaultAddr: options.vaultAddr,
     vaultNamespace: options.vaultNamespace,
     kubeContext: options.context,
+    ...(options.allowInsecureTls ? { allowInsecureTls: true } : {}),
   });
   if (options.default) ctx.settings.defaultEnvironment = name;
   io.stdout(`environment ${name} saved${options.protected ? ' (protected)' : ''} in ${ctx.settings.path}`);

@@ -6,11 +6,14 @@ import type { Runbook } from '../runbook/schema.js';
 /**
  * Inputs from `--set name=value` and, for secret inputs, from `ROTOR_INPUT_<NAME>`. A secret on
  * the command line would sit in shell history and in every process listing, so it is refused.
+ * The sandbox never reads `ROTOR_INPUT_*`: a credential exported for a real server would turn a
+ * drill into a change of that server. `warn` says which were passed over.
  */
 export function givenInputs(
   runbook: Runbook,
   sets: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  where: { sandbox: boolean; warn?: (message: string) => void },
 ): GivenInputs {
   const given: GivenInputs = {};
   for (const pair of sets) {
@@ -32,6 +35,12 @@ export function givenInputs(
   for (const [name, spec] of Object.entries(runbook.inputs)) {
     const value = env[`ROTOR_INPUT_${envName(name)}`];
     if (value === undefined || name in given) continue;
+    if (where.sandbox) {
+      where.warn?.(
+        `ROTOR_INPUT_${envName(name)} is not read in the sandbox: its stand-ins are used (unset it, or pick another --env)`,
+      );
+      continue;
+    }
     given[name] = spec.secret ? new Secret(value, `inputs.${name}`) : value;
   }
   return given;

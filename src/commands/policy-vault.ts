@@ -105,13 +105,14 @@ export async function withStores<T>(
 
 async function environmentVault(environment: EnvironmentInfo, profiles: readonly Profile[], env: Env) {
   const profile = profiles.find((p) => p.name === environment.name);
-  const { vaultConfigFromEnv } = await import('../adapters/vault-config.js');
-  const overrides = {
-    ...(profile?.vaultAddr ? { address: profile.vaultAddr } : {}),
-    ...(profile?.vaultNamespace ? { namespace: profile.vaultNamespace } : {}),
+  const { connectionSettings } = await import('../session/profile-connection.js');
+  // The same settings a session of this environment connects with, so policies sit beside its locks.
+  const settings = connectionSettings(environment, profile, env, homedir(), {
+    requireVault: true,
     renewToken: false,
-  };
-  const config = vaultConfigFromEnv(env, homedir(), overrides);
+  });
+  for (const warning of settings.warnings) process.stderr.write(`rotor: warning: ${warning}\n`);
+  const config = settings.vault!;
   const { storeVault } = await import('../adapters/vault-store-reads.js');
   const vault = storeVault(config, async () =>
     (await import('../adapters/vault.js')).createVaultPort(config),

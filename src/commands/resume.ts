@@ -14,10 +14,15 @@ import type { Io } from './io.js';
 export async function resumeCommand(
   ctx: RotorContext,
   sessionId: string,
-  options: { yes?: boolean; json?: boolean },
+  options: { yes?: boolean; json?: boolean; allowRealTargets?: boolean },
   io: Io,
 ): Promise<number> {
-  const { info, loaded, inputs } = await prepareResume(ctx, sessionId);
+  const { info, loaded, inputs } = await prepareResume(ctx, sessionId, (m) => io.stderr(`rotor: ${m}`));
+  if (options.allowRealTargets && !ctx.environment(info.environment).sandbox)
+    throw new UsageError(
+      '--allow-real-targets only applies to sandbox sessions',
+      'outside the sandbox every target is real already; drop the flag',
+    );
   const command = commandWithoutValues(io.argv);
   if (!options.yes) {
     if (!io.isTTY) throw new UsageError('no terminal to ask for approvals', 'pass --yes to resume headless');
@@ -28,9 +33,10 @@ export async function resumeCommand(
       inputs,
       command,
       resumeSessionId: sessionId,
+      allowRealTargets: options.allowRealTargets,
     });
   }
-  const start = ctx.starter(command);
+  const start = ctx.starter(command, { allowRealTargets: options.allowRealTargets });
   const handle = await start({
     runbookId: info.runbookRef,
     environment: info.environment,
@@ -42,11 +48,12 @@ export async function resumeCommand(
 }
 
 /** What resuming a session needs: its journal's facts, its runbook, and its inputs again. */
-export async function prepareResume(ctx: RotorContext, sessionId: string) {
+export async function prepareResume(ctx: RotorContext, sessionId: string, warn?: (message: string) => void) {
   const info = readResumeInfo(ctx.journalDir, sessionId);
   await ctx.prepareEnvironment(info.environment);
   const loaded = ctx.findRunbook(info.runbookRef);
   // Secret inputs were journalled as hashes only: they come again from ROTOR_INPUT_* (or the TUI).
-  const inputs = { ...info.inputs, ...givenInputs(loaded.runbook, [], ctx.env) };
+  const sandbox = ctx.environment(info.environment).sandbox;
+  const inputs = { ...info.inputs, ...givenInputs(loaded.runbook, [], ctx.env, { sandbox, warn }) };
   return { info, loaded, inputs };
 }

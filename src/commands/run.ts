@@ -18,6 +18,8 @@ export interface RunOptions {
   rehearse?: boolean;
   /** Sandbox only: failures to rehearse (`rotor sandbox --help` lists them). */
   fault?: string[];
+  /** Sandbox only: let the drill dial real servers named in its inputs. */
+  allowRealTargets?: boolean;
   /** Instead of a runbook: every due rotation policy (src/commands/due-run.ts). */
   due?: boolean;
 }
@@ -64,9 +66,14 @@ export async function runCommand(
       command,
       rehearse: options.rehearse,
       faults: options.fault,
+      allowRealTargets: options.allowRealTargets,
     });
   }
-  const start = ctx.starter(command, { rehearse: options.rehearse, faults: options.fault });
+  const start = ctx.starter(command, {
+    rehearse: options.rehearse,
+    faults: options.fault,
+    allowRealTargets: options.allowRealTargets,
+  });
   const handle = await start({
     runbookId: loaded.file,
     environment: environment.name,
@@ -79,7 +86,10 @@ export async function runCommand(
 function prepare(ctx: RotorContext, ref: string, options: RunOptions, io: Io, environmentName: string) {
   const environment = ctx.environment(environmentName);
   const loaded = ctx.findRunbook(ref);
-  const given = givenInputs(loaded.runbook, options.set, ctx.env);
+  const given = givenInputs(loaded.runbook, options.set, ctx.env, {
+    sandbox: environment.sandbox,
+    warn: (m) => io.stderr(`rotor: ${m}`),
+  });
   if (!options.yes && !options.dryRun && !io.isTTY) {
     throw new UsageError(
       'no terminal to ask for approvals',
@@ -94,6 +104,11 @@ function prepare(ctx: RotorContext, ref: string, options: RunOptions, io: Io, en
       );
     checkFaults(options.fault);
   }
+  if (options.allowRealTargets && !environment.sandbox)
+    throw new UsageError(
+      '--allow-real-targets only applies to --env sandbox',
+      'outside the sandbox every target is real already; drop the flag',
+    );
   if (options.yes && environment.protected && options.confirmEnv !== environment.name) {
     throw new UsageError(
       `environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`,

@@ -15,6 +15,8 @@ export interface TuiOptions {
   command: string;
   rehearse?: boolean;
   faults?: readonly string[];
+  /** Sandbox only: let the drill dial real servers named in its inputs. */
+  allowRealTargets?: boolean;
   /** Continue an interrupted session (`rotor resume`). */
   resumeSessionId?: string;
 }
@@ -42,7 +44,11 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
   const extra = options.runbookId ? ctx.findRunbook(options.runbookId) : undefined;
   if (extra && !runbooks.some((r) => r.id === extra.runbook.id)) runbooks.push(runbookInfo(extra));
   const refs = new Map(runbooks.map((r) => [r.id, r.file]));
-  const starter = ctx.starter(options.command, { rehearse: options.rehearse, faults: options.faults });
+  const starter = ctx.starter(options.command, {
+    rehearse: options.rehearse,
+    faults: options.faults,
+    allowRealTargets: options.allowRealTargets,
+  });
   const plain: Record<string, string> = {};
   const secrets: GivenInputs = {};
   for (const [name, value] of Object.entries(options.inputs ?? {})) {

@@ -87,6 +87,8 @@ interface Base {
 export type EngineEvent = Base &
   (
     | { type: 'session-started'; plan: PlanSummary }
+    /** Something about the connection the operator must hear (weakened TLS); sent after session-started. */
+    | { type: 'session-warning'; message: string }
     | { type: 'step-awaiting-approval'; stepId: string; description: string }
     | { type: 'decision'; stepId?: string; request: DecisionRequest['kind']; decision: Decision }
     | { type: 'step-started'; stepId: string; attempt: number; parentId?: string }

@@ -242,6 +242,8 @@ export function reduce(state: ViewState, event: EngineEvent): ViewState {
       );
     case 'interrupt-requested':
       return { ...state, interrupted: true };
+    case 'session-warning':
+      return line(state, event, 'error', `⚠ warning: ${event.message}`);
     case 'session-ended':
       return line(
         { ...state, outcome: event.outcome, current: undefined, awaiting: undefined, endedAt: event.at },

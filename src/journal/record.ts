@@ -11,6 +11,14 @@ export interface SessionOpened {
   runbookHash?: string;
   /** The command without its values (`run redis --set nodes --yes`): flags are facts, values may be secrets. */
   command: string;
+  /** How Vault's and Kubernetes' servers were authenticated (verified-ca, system-cas, skip-verify, plain-http). */
+  tls?: SessionTls;
+}
+
+/** The TLS mode of each system a session connected to. */
+export interface SessionTls {
+  vault?: string;
+  kubernetes?: string;
 }
 
 /** Bad input: recorded so an incident review sees the attempt; nothing else happened. */
@@ -41,4 +49,6 @@ export interface SessionResumed {
   operator: string;
   rotorVersion: string;
   command: string;
+  /** As in session-opened: the connection may differ on the machine that resumes. */
+  tls?: SessionTls;
 }

@@ -20,6 +20,7 @@ export interface SessionSummary {
 
 const ENGINE_EVENTS = new Set<string>([
   'session-started',
+  'session-warning',
   'step-awaiting-approval',
   'decision',
   'step-started',

@@ -10,7 +10,8 @@ import { Secret } from '../engine/secret.js';
 import { systemClock, type World } from '../session/world.js';
 import { guideSecrets, SANDBOX_HOSTS, type GuideSecrets } from './guide-secrets.js';
 import { startKubeEmulator } from './kubernetes/index.js';
-import { routePostgres, routeRabbit, routeRedis } from './routing-ports.js';
+import { guardHttp, routePostgres, routeRabbit, routeRedis } from './routing-ports.js';
+import { listeningAddress, type SandboxTargets } from './target-guard.js';
 import { reloadOnRollout, secretsFromCluster } from './service-reloader.js';
 import { startSessionService } from './session-service/server.js';
 import type { ServiceSecrets } from './session-service/service-secrets.js';
@@ -28,13 +29,15 @@ export interface SandboxOptions {
   vaultStateFile?: string;
   /** The seed secrets (Vault KV and the stand-ins' passwords), for tests that must know them; fresh ones by default. */
   secrets?: GuideSecrets;
+  /** `--allow-real-targets`: real servers a trainee names are dialled (default: refused). */
+  allowRealTargets?: boolean;
 }
 
 /**
  * The embedded world of `--env sandbox`, all in this process on 127.0.0.1: a Vault emulator
  * seeded like the guide, a Kubernetes emulator whose ExternalSecrets read it, the demo
  * session-state-service, and stand-ins for PostgreSQL, Redis and RabbitMQ. A trainee rehearses on
- * a bare machine and never touches a server nobody named.
+ * a bare machine; nothing else is dialled unless the operator passed --allow-real-targets.
  */
 export async function startSandboxWorld(
   options: SandboxOptions = {},
@@ -92,17 +95,21 @@ export async function startSandboxWorld(
       renewToken: false,
     }),
   );
+  const targets: SandboxTargets = {
+    listening: [vault.url, kube.url, service.url].map(listeningAddress),
+    allowReal: options.allowRealTargets === true,
+  };
   const pgAdminUrl = `postgresql://postgres:${encodeURIComponent(secrets.postgresSuperuserPassword)}@${SANDBOX_HOSTS.postgres}/postgres`;
   return {
     environment: 'sandbox',
     ports: {
       clock: systemClock,
-      http: fetchHttp,
+      http: guardHttp(fetchHttp, targets),
       vault: vaultPort,
       kube: createKubePort({ kubeconfig: kube.kubeconfigPath, context: kube.context }),
-      postgres: routePostgres(postgres, pgPostgres),
-      redis: routeRedis(redis, ioRedis),
-      rabbitmq: routeRabbit(rabbit, rabbitMq),
+      postgres: routePostgres(postgres, pgPostgres, targets),
+      redis: routeRedis(redis, ioRedis, targets),
+      rabbitmq: routeRabbit(rabbit, rabbitMq, targets),
       scripts: execaScripts,
     },
     env: {
@@ -115,11 +122,17 @@ export async function startSandboxWorld(
       ROTOR_SANDBOX_RABBITMQ_ADMIN_PASSWORD: secrets.rabbitAdminPassword,
       ROTOR_SANDBOX_ADMIN_TOKEN: kv['harmonyflow/admin']['api-token'],
     },
+    targets,
+    // In-process emulators on loopback: the Vault one speaks plain http, Kubernetes its own CA.
+    tls: { vault: 'plain-http', kubernetes: 'verified-ca' },
     notes: [
       `Vault (sandbox emulator) at ${vault.url}`,
       `Kubernetes (sandbox emulator) at ${kube.url}`,
       `session-state-service (sandbox) at ${service.url}`,
       'PostgreSQL, Redis and RabbitMQ on *.sandbox hosts are sandbox stand-ins',
+      targets.allowReal
+        ? '--allow-real-targets: real servers named in inputs are dialled'
+        : 'any other address is refused (--allow-real-targets to include a real server)',
     ],
     sandbox: {
       vault,

@@ -1,30 +1,21 @@
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { fetchHttp } from '../adapters/http.js';
-import { createKubePort } from '../adapters/kubernetes.js';
+import { kubePortFor, resolveKubeConfig } from '../adapters/kubernetes.js';
 import { pgPostgres } from '../adapters/postgres.js';
 import { rabbitMq } from '../adapters/rabbitmq.js';
 import { ioRedis } from '../adapters/redis.js';
 import { execaScripts } from '../adapters/script-runner.js';
 import type { Profile } from '../adapters/settings.js';
-import { createVaultPort, vaultConfigFromEnv } from '../adapters/vault.js';
+import { createVaultPort } from '../adapters/vault.js';
 import type { Ports } from '../actions/ports.js';
 import { applyFaults } from '../sandbox/faults.js';
 import { startSandboxWorld } from '../sandbox/world.js';
+import { connectionSettings } from './profile-connection.js';
+import { judgeTls } from './tls-policy.js';
 import type { EnvironmentInfo } from './types.js';
 import { systemClock, type World } from './world.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** Whether kubectl would find a cluster here: KUBECONFIG, ~/.kube/config, or a pod's service account. */
-function hasKubeconfig(env: Env): boolean {
-  return (
-    Boolean(env.KUBECONFIG) ||
-    existsSync(join(homedir(), '.kube', 'config')) ||
-    existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')
-  );
-}
 
 /**
  * Connects an environment: the sandbox starts its embedded world (with any rehearsal faults);
@@ -35,10 +26,10 @@ export async function connectEnvironment(
   environment: EnvironmentInfo,
   profiles: readonly Profile[],
   env: Env,
-  options: { faults?: readonly string[] } = {},
+  options: { faults?: readonly string[]; allowRealTargets?: boolean } = {},
 ): Promise<World> {
   if (environment.sandbox) {
-    const world = await startSandboxWorld();
+    const world = await startSandboxWorld({ allowRealTargets: options.allowRealTargets });
     try {
       applyFaults(world.sandbox, options.faults ?? []);
     } catch (error) {
@@ -57,17 +48,24 @@ export async function connectEnvironment(
     scripts: execaScripts,
   };
   const notes: string[] = [];
-  if (profile?.vaultAddr || env.VAULT_ADDR) {
-    const config = vaultConfigFromEnv(
-      env,
-      homedir(),
-      profile?.vaultAddr ? { address: profile.vaultAddr, namespace: profile.vaultNamespace } : {},
-    );
-    ports.vault = await createVaultPort(config);
-    notes.push(`Vault at ${config.address}`);
+  // TLS is judged before anything is sent: a refused connection never carries a token.
+  const settings = connectionSettings(environment, profile, env, homedir());
+  const warnings = [...settings.warnings];
+  const tls: NonNullable<World['tls']> = { vault: settings.vaultTls };
+  const kube = settings.kube ? resolveKubeConfig(settings.kube) : undefined;
+  if (kube) {
+    tls.kubernetes = kube.tls;
+    const where = `context ${kube.context} (${kube.server})`;
+    const host = kube.server.replace(/:\d+$/, '');
+    const warning = judgeTls(environment, profile, { system: 'Kubernetes', mode: kube.tls, where, host });
+    if (warning) warnings.push(warning);
   }
-  if (profile?.kubeContext || hasKubeconfig(env)) {
-    ports.kube = createKubePort({ context: profile?.kubeContext, env });
+  if (settings.vault) {
+    ports.vault = await createVaultPort(settings.vault);
+    notes.push(`Vault at ${settings.vault.address}`);
+  }
+  if (kube) {
+    ports.kube = kubePortFor(kube);
     notes.push(`Kubernetes at ${ports.kube.where}`);
   }
   return {
@@ -75,6 +73,8 @@ export async function connectEnvironment(
     ports,
     env: {},
     notes,
+    tls,
+    warnings,
     close: async () => ports.vault?.close(),
   };
 }

@@ -20,6 +20,7 @@ import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
 import { storeLocationFromEnv } from '../policy/store-layout.js';
 import { SANDBOX } from './environments.js';
+import { checkPlanTargets } from '../sandbox/plan-targets.js';
 
 /**
  * Called once a session has ended, before its world closes (so the environment's Vault is still
@@ -137,6 +138,8 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
         protectedEnvironment: environment.protected ? environment.name : undefined,
       });
       if (request.onFailure) plan = { ...plan, onFailure: request.onFailure };
+      // A drill must not reach a real server by accident: judged by address, before anything opens.
+      if (world.targets) checkPlanTargets(plan, env, world.ports, world.targets);
       await checkScripts(world, plan, env);
     } catch (error) {
       await world.close();
@@ -175,6 +178,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       runbookFile: loaded.file,
       runbookHash: loaded.hash,
       command: deps.command,
+      ...(world.tls ? { tls: world.tls } : {}),
     };
     journal.record(
       resume
@@ -183,16 +187,24 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
             operator: deps.operator,
             rotorVersion: deps.rotorVersion,
             command: deps.command,
+            ...(world.tls ? { tls: world.tls } : {}),
           }
         : opened,
     );
     const seen: EngineEvent[] = [];
     const listeners = new Set<(event: EngineEvent) => void>();
     const interrupts = new Interrupts();
-    const emit = (event: EngineEvent): void => {
+    const forward = (event: EngineEvent): void => {
       journal.record(event);
       seen.push(event);
       for (const listener of listeners) listener(event);
+    };
+    const emit = (event: EngineEvent): void => {
+      forward(event);
+      // After session-started, so that stays the first event; every reporter shows these.
+      if (event.type === 'session-started')
+        for (const message of world.warnings ?? [])
+          forward({ type: 'session-warning', message, at: event.at });
     };
     const done: Promise<Outcome> = runPlan(plan, {
       actions: deps.actions,

@@ -1,4 +1,6 @@
 import type { Ports } from '../actions/ports.js';
+import type { TlsMode } from '../adapters/tls-mode.js';
+import type { SandboxTargets } from '../sandbox/target-guard.js';
 
 /**
  * A connected environment: the ports actions use, variables runbook defaults may name
@@ -10,6 +12,12 @@ export interface World {
   ports: Ports;
   env: Record<string, string>;
   notes: string[];
+  /** In the sandbox: the only addresses a session may dial (checked before the first step). */
+  targets?: SandboxTargets;
+  /** How Vault's and Kubernetes' servers are authenticated, for the journal's session record. */
+  tls?: { vault?: TlsMode; kubernetes?: TlsMode };
+  /** Weakened TLS the operator should hear about, shown once the session has started. */
+  warnings?: string[];
   close(): Promise<void>;
 }
 

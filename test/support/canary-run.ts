@@ -31,6 +31,8 @@ export interface CanarySpec {
   skipFiles?: (path: string) => boolean;
   /** More text to scan after the run (a server log). */
   extraText?: () => Promise<Record<string, string>>;
+  /** As --allow-real-targets: the run names a real server on purpose. */
+  allowRealTargets?: boolean;
 }
 
 /** What one canary run found. */
@@ -117,6 +119,7 @@ export async function canaryRun(runbookId: string, spec: CanarySpec = {}): Promi
       inputs,
       secrets,
       readinessDelayMs: 20,
+      allowRealTargets: spec.allowRealTargets,
       prepare: async (world) => {
         await spec.prepare?.(world, inputs, canaries);
         for (const [name, value] of Object.entries(inputs))

@@ -42,6 +42,8 @@ export async function runInSandbox(
     onEvent?: (event: EngineEvent, world: World & { sandbox: SandboxHandles }) => void;
     readinessDelayMs?: number;
     secrets?: GuideSecrets;
+    /** As --allow-real-targets: the test names a real server on purpose. */
+    allowRealTargets?: boolean;
   } = {},
 ): Promise<SandboxRun> {
   const actions = createActionRegistry();
@@ -50,6 +52,7 @@ export async function runInSandbox(
   const world = await startSandboxWorld({
     readinessDelayMs: options.readinessDelayMs ?? 20,
     secrets: options.secrets,
+    allowRealTargets: options.allowRealTargets,
   });
   await options.prepare?.(world);
   const start = createSessionStarter({
@@ -65,12 +68,20 @@ export async function runInSandbox(
     rotorVersion: 'test',
     env: {},
   });
-  const handle = await start({
-    runbookId,
-    environment: 'sandbox',
-    inputs: options.inputs ?? {},
-    decide: options.decide ?? approveAll,
-  });
+  let handle;
+  try {
+    handle = await start({
+      runbookId,
+      environment: 'sandbox',
+      inputs: options.inputs ?? {},
+      decide: options.decide ?? approveAll,
+    });
+  } catch (error) {
+    // Refused before the first step: nothing to look at, so nothing left running.
+    await world.close();
+    rmSync(journalDir, { recursive: true, force: true });
+    throw error;
+  }
   const events: EngineEvent[] = [];
   handle.subscribe((e) => {
     events.push(e);
