@@ -48,6 +48,8 @@ describe('outbound HTTP never follows a redirect', () => {
     received.length = 0;
     const run = await runInSandbox('api-key', {
       inputs: { service_url: origin(redirector), kubernetes: 'false' },
+      // The redirecting service is a real local server, not a sandbox stand-in: say so on purpose.
+      allowRealTargets: true,
     });
     try {
       expect(received, seen()).toEqual([]);
