@@ -52,5 +52,11 @@ describe('rotor run refuses before the first step what can only fail later', () 
     expect(run.stderr).toContain('→ pass --set external_secret=<value>');
     // No lock, no step, no Vault write: the session never started.
     expect(recordTypes(rotorHome)).toEqual(['session-opened', 'session-refused']);
+    // A dry run says the same instead of a plan that could only fail halfway.
+    const dry = await runCli(['run', file, '--env', 'sandbox', '--dry-run', '--set', 'kubernetes=true'], {
+      ROTOR_HOME: rotorHome,
+    });
+    expect(dry.code, dry.stdout).toBe(2);
+    expect(dry.stderr).toMatch(/step sync \(kubernetes\.force-sync\): parameter "name"/);
   });
 });

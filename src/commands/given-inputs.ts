@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import { envName, type GivenInputs } from '../runbook/inputs.js';
+import { inputRemedy, type RemedyWhere } from '../runbook/input-remedy.js';
 import type { Runbook } from '../runbook/schema.js';
 
 /**
@@ -11,6 +12,7 @@ export function givenInputs(
   runbook: Runbook,
   sets: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  where: RemedyWhere = {},
 ): GivenInputs {
   const given: GivenInputs = {};
   for (const pair of sets) {
@@ -24,7 +26,7 @@ export function givenInputs(
     if (runbook.inputs[name]?.secret) {
       throw new UsageError(
         `input ${name} is secret and cannot be passed with --set: command lines end up in shell history and process listings`,
-        `set ROTOR_INPUT_${envName(name)} in the environment instead, or type it in the TUI`,
+        inputRemedy(name, { secret: true }, where),
       );
     }
     given[name] = pair.slice(eq + 1);

@@ -79,7 +79,7 @@ export async function runCommand(
 function prepare(ctx: RotorContext, ref: string, options: RunOptions, io: Io, environmentName: string) {
   const environment = ctx.environment(environmentName);
   const loaded = ctx.findRunbook(ref);
-  const given = givenInputs(loaded.runbook, options.set, ctx.env);
+  const given = givenInputs(loaded.runbook, options.set, ctx.env, { sandbox: environment.sandbox });
   if (!options.yes && !options.dryRun && !io.isTTY) {
     throw new UsageError(
       'no terminal to ask for approvals',

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isSecret } from './secret.js';
+import { isSecret, reveal } from './secret.js';
 import { resolveString, type Lookup } from '../runbook/template.js';
 
 /**
@@ -9,16 +9,19 @@ import { resolveString, type Lookup } from '../runbook/template.js';
  */
 export const UNKNOWN: unique symbol = Symbol('known once earlier steps have run');
 
-/** Thrown by a pre-check lookup for `{{ steps.… }}`; resolveKnown turns it into UNKNOWN. */
-export const STEP_REFERENCE = new Error('refers to an earlier step');
+/** Thrown by a pre-check lookup for `{{ steps.… }}` (and, in a dry run, for variables only the
+ * environment's world sets); resolveKnown turns it into UNKNOWN. */
+export const NOT_YET_KNOWN = new Error('known only once the run is under way');
 
 /** Resolves every string it can; one that refers to an earlier step becomes UNKNOWN. */
 export function resolveKnown(value: unknown, lookup: Lookup): unknown {
   if (typeof value === 'string') {
     try {
-      return resolveString(value, lookup);
+      const resolved = resolveString(value, lookup);
+      // A dry run's ‹env.X› stands for a value known once connected: not a value to judge.
+      return reveal(resolved).includes('‹env.') ? UNKNOWN : resolved;
     } catch (error) {
-      if (error === STEP_REFERENCE) return UNKNOWN;
+      if (error === NOT_YET_KNOWN) return UNKNOWN;
       throw error;
     }
   }

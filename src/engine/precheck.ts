@@ -11,7 +11,7 @@ import {
   type Lookup,
 } from '../runbook/template.js';
 import { sessionLookup } from './lookup.js';
-import { STEP_REFERENCE, UNKNOWN, checkKnown, resolveKnown } from './partial-params.js';
+import { NOT_YET_KNOWN, UNKNOWN, checkKnown, resolveKnown } from './partial-params.js';
 import type { Plan, PlannedStep } from './types.js';
 
 /** What the pre-check reads besides the plan. */
@@ -20,6 +20,8 @@ export interface PrecheckContext {
   actions: ActionRegistry;
   env: Readonly<Record<string, string | undefined>>;
   where: RemedyWhere;
+  /** A dry run: variables not set yet come from the world once connected, so they are not judged. */
+  preview?: boolean;
 }
 
 /**
@@ -35,7 +37,9 @@ export function precheckPlan(plan: Plan, context: PrecheckContext): void {
   const lookupFor = (item?: unknown): Lookup => {
     const live = sessionLookup(sources, item);
     return (ref) => {
-      if (ref.root === 'steps') throw STEP_REFERENCE;
+      if (ref.root === 'steps') throw NOT_YET_KNOWN;
+      if (ref.root === 'env' && context.preview && context.env[ref.path[0]] === undefined)
+        throw NOT_YET_KNOWN;
       return live(ref);
     };
   };

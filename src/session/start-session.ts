@@ -191,6 +191,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       interrupts,
       env,
       askSecret: request.askSecret,
+      where,
       resume: resume?.point,
     })
       .then(async (outcome) => {
