@@ -110,6 +110,29 @@ describe('input remedies, followed one after the other', () => {
   });
 });
 
+describe('a secret input in a policy', () => {
+  it('outside the sandbox ROTOR_INPUT_* at run time; in the sandbox, leaving it out, which is accepted', async () => {
+    const env = isolated();
+    const add = [
+      'policy',
+      'add',
+      'harmonyflow/rabbitmq',
+      '--rotation-type',
+      'manual',
+      '--runbook',
+      'rabbitmq',
+    ];
+    const refused = await runCli([...add, '--input', 'admin_password=x', '--env', 'sandbox'], env);
+    expect(refused.code).toBe(2);
+    expect(hintOf(refused)).toMatch(/^leave it out of the policy/);
+    expect(hintOf(refused)).not.toContain('ROTOR_INPUT');
+    const followed = await runCli([...add, '--env', 'sandbox'], env);
+    expect(followed.code, followed.stderr).toBe(0);
+    const outside = await runCli([...add, '--input', 'admin_password=x', '--env', 'local'], env);
+    expect(hintOf(outside)).toContain('set ROTOR_INPUT_ADMIN_PASSWORD where rotor run --due runs');
+  });
+});
+
 describe('command remedies, run as printed', () => {
   /** Runs one `rotor …` command from a hint, placeholders filled in, `> file` written. */
   async function runHinted(text: string, env: Record<string, string>, fill: Record<string, string>) {
