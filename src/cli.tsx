@@ -88,7 +88,7 @@ export function buildProgram(
     .option('--env <name>', 'environment (default: the configured default, else local)')
     .option(
       '--set <name=value>',
-      'set an input (repeatable); secret inputs come from ROTOR_INPUT_<NAME>',
+      'set an input (repeatable); secret inputs come from ROTOR_INPUT_<NAME> (outside the sandbox) or the TUI',
       collect,
       [],
     )

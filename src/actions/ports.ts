@@ -40,12 +40,19 @@ const systemNames: Record<keyof Ports, string> = {
   scripts: 'script runner',
 };
 
+/** How an operator gives an environment the systems that can be missing (src/session/connect.ts). */
+const configure: Partial<Record<keyof Ports, string>> = {
+  vault:
+    'set VAULT_ADDR and VAULT_TOKEN, or make a profile with one (rotor env add <name> --vault-addr <url>) and pass --env <name>',
+  kube: 'set KUBECONFIG, or make a profile with a context (rotor env add <name> --context <context>) and pass --env <name>',
+};
+
 /** The port an action needs, or a clear error naming what the environment lacks. */
 export function need<K extends keyof Ports>(ports: Ports, name: K): NonNullable<Ports[K]> {
   const port = ports[name];
   if (!port) {
     throw new RotorError(`this environment has no ${systemNames[name]} connection`, {
-      hint: `configure ${systemNames[name]} for the environment, or run with --env sandbox`,
+      hint: `${configure[name] ?? `configure ${systemNames[name]} for the environment`}, or run with --env sandbox`,
     });
   }
   return port as NonNullable<Ports[K]>;

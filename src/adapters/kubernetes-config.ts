@@ -69,7 +69,7 @@ export function resolveKubeConfig(options: KubeConnectionOptions = {}): Resolved
   if (!context)
     throw new UsageError(
       `${source} sets no current context`,
-      `choose one with --context: ${names.join(', ') || '(none defined)'}`,
+      `pick one with kubectl config use-context <context>, or give a profile one: rotor env add <name> --context <context> (contexts: ${names.join(', ') || 'none defined'})`,
     );
   const found = merged.contexts.find((c) => c.name === context);
   if (!found) {
@@ -142,7 +142,7 @@ function inCluster(env: NodeJS.ProcessEnv, dir: string): ResolvedKubeConfig {
   if (!host || !port || !existsSync(tokenFile)) {
     throw new UsageError(
       'no Kubernetes configuration found: KUBECONFIG is unset, ~/.kube/config does not exist, and this is not a pod with a service account',
-      'set KUBECONFIG or pass a kubeconfig, or run with --env sandbox',
+      'set KUBECONFIG to a kubeconfig file (or create ~/.kube/config), or run with --env sandbox',
     );
   }
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;

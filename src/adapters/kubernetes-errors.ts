@@ -101,7 +101,7 @@ export async function kubeError(
       return new RotorError(
         `forbidden: context ${where.context} may not ${op.verb} ${op.resource}${op.name ? ` "${op.name}"` : ''}${op.namespace ? ` in namespace ${op.namespace}` : ''} (403)`,
         {
-          hint: `ask for RBAC permission to ${op.verb} ${op.resource}${op.namespace ? ` in namespace ${op.namespace}` : ''}, or use a context that has it (--context)`,
+          hint: `ask for RBAC permission to ${op.verb} ${op.resource}${op.namespace ? ` in namespace ${op.namespace}` : ''}, or use a context that has it (rotor env add <name> --context <context>, then --env <name>)`,
         },
       );
     case 404:

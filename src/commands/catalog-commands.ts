@@ -29,7 +29,8 @@ export function listRunbooks(ctx: RotorContext, options: { json?: boolean }, io:
           : input.required
             ? '(required)'
             : '';
-      io.stdout(`${''.padEnd(20)}${input.name} ${value}`);
+      const when = input.requiredWhen ? ` (required when ${input.requiredWhen})` : '';
+      io.stdout(`${''.padEnd(20)}${input.name} ${value}${when}`);
     }
   }
   return broken.length ? 1 : 0;

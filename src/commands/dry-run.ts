@@ -2,6 +2,7 @@ import type { ActionRegistry } from '../actions/index.js';
 import { describeStep } from '../engine/describe.js';
 import { previewLookup } from '../engine/lookup.js';
 import { buildPlan } from '../engine/plan.js';
+import { precheckPlan } from '../engine/precheck.js';
 import { resolveInputs, type GivenInputs } from '../runbook/inputs.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import type { EnvironmentInfo } from '../session/types.js';
@@ -25,7 +26,8 @@ export function dryRun(
   actions: ActionRegistry,
   env: Readonly<Record<string, string | undefined>>,
 ): DryRunStep[] {
-  const inputs = resolveInputs(loaded.runbook, given, env, { preview: true });
+  const where = { sandbox: environment.sandbox };
+  const inputs = resolveInputs(loaded.runbook, given, env, { preview: true, ...where });
   const plan = buildPlan(loaded.runbook, {
     file: loaded.file,
     runbookHash: loaded.hash,
@@ -35,6 +37,8 @@ export function dryRun(
     actions,
     drill: environment.sandbox,
   });
+  // What the run would refuse, the dry run refuses too (exit 2), with the same message.
+  precheckPlan(plan, { runbook: loaded.runbook, actions, env, where, preview: true });
   const lookup = (item?: unknown) =>
     previewLookup({ inputs, outputs: new Map(), skipped: new Set(), env }, item);
   return plan.steps.map((step) => ({

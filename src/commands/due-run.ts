@@ -58,7 +58,7 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
   if (options.set.length > 0)
     throw new UsageError(
       '--set does not apply to --due: each policy carries its own inputs',
-      'change them with rotor policy add <path> --input name=value',
+      `change them in the policy: rotor policy show <path>${options.env ? ` --env ${options.env}` : ''} --json > policy.json, then rotor policy add <path>${options.env ? ` --env ${options.env}` : ''} --file policy.json --input name=value`,
     );
   await ctx.prepareEnvironment(options.env);
   const envName = options.env ?? ctx.defaultEnvironment();

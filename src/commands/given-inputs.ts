@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import { envName, type GivenInputs } from '../runbook/inputs.js';
+import { inputRemedy } from '../runbook/input-remedy.js';
 import type { Runbook } from '../runbook/schema.js';
 
 /**
@@ -27,7 +28,7 @@ export function givenInputs(
     if (runbook.inputs[name]?.secret) {
       throw new UsageError(
         `input ${name} is secret and cannot be passed with --set: command lines end up in shell history and process listings`,
-        `set ROTOR_INPUT_${envName(name)} in the environment instead, or type it in the TUI`,
+        inputRemedy(name, { secret: true }, where),
       );
     }
     given[name] = pair.slice(eq + 1);

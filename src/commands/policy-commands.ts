@@ -19,7 +19,9 @@ export async function addPolicy(
 ): Promise<number> {
   const policy = parsePolicy(policyInput(secretPath, flags, explicit), flags.file ?? 'policy');
   const loaded = ctx.findRunbook(runbookFor(policy));
-  checkRunbookFits(policy, loaded.runbook.inputs);
+  checkRunbookFits(policy, loaded.runbook.inputs, {
+    sandbox: ctx.environment(flags.env ?? ctx.defaultEnvironment()).sandbox,
+  });
   return withStores(hostOf(ctx), flags.env, async (stores) => {
     const { created, policy: stored } = await stores.policies.put(policy);
     if (flags.json) io.stdout(JSON.stringify(stored, null, 2));

@@ -20,7 +20,7 @@ export async function unlockCommand(
   if (environment.sandbox)
     throw new UsageError(
       'the sandbox keeps its locks in its own process',
-      'locks matter in a shared environment: name it with --env',
+      'locks matter in a shared environment: rotor unlock <path> --env <name> (rotor env list shows them)',
     );
   const { connectEnvironment } = await import('../session/connect.js');
   const world = await connectEnvironment(
@@ -32,7 +32,7 @@ export async function unlockCommand(
     if (!world.ports.vault)
       throw new UsageError(
         `environment ${environment.name} has no Vault configured`,
-        'set VAULT_ADDR and VAULT_TOKEN, or use a profile with --vault-addr',
+        'set VAULT_ADDR and VAULT_TOKEN, or make a profile with one: rotor env add <name> --vault-addr <url>, then pass --env <name>',
       );
     const locks = new VaultLocks(world.ports.vault, ctx.env.ROTOR_VAULT_PREFIX || 'rotor');
     const current = await locks.read(secretPath);
@@ -44,7 +44,7 @@ export async function unlockCommand(
     if (!options.confirm)
       throw new UsageError(
         `${secretPath} is locked by ${who}`,
-        'if that session is really gone, run again with --confirm; the break is journalled',
+        `if that session is really gone: rotor unlock ${secretPath}${options.env ? ` --env ${options.env}` : ''} --confirm (the break is journalled)`,
       );
     const holder = await locks.release(secretPath, undefined, { force: true });
     const journal = new JournalWriter(ctx.journalDir, newSessionId());

@@ -1,4 +1,5 @@
 import type { ActionRegistry } from '../actions/index.js';
+import type { RemedyWhere } from '../runbook/input-remedy.js';
 import type { Ports } from '../actions/ports.js';
 import type { Interrupts } from './interrupts.js';
 import type { ResumePoint } from './resume.js';
@@ -29,6 +30,8 @@ export interface EngineDeps {
   env?: Readonly<Record<string, string | undefined>>;
   /** Where an interrupted session stood: its finished steps are restored, not run again. */
   resume?: ResumePoint;
+  /** Where the session runs, for remedies that must work there (no ROTOR_INPUT_* in the sandbox). */
+  where?: RemedyWhere;
   /** How actions ask the operator for a masked value; absent in headless runs. */
   askSecret?: (prompt: string) => Promise<Secret>;
 }

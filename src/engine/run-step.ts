@@ -1,6 +1,7 @@
 import type { ActionContext, ActionDefinition, Outputs } from '../actions/types.js';
 import { RotorError, describeError } from '../errors.js';
-import { resolveDeep, type Lookup } from '../runbook/template.js';
+import { inputRemedy } from '../runbook/input-remedy.js';
+import { expressionsIn, parseExpression, resolveDeep, stringsIn, type Lookup } from '../runbook/template.js';
 import type { EngineDeps, EventInput } from './engine-deps.js';
 import { Secret } from './secret.js';
 import type { PlannedStep } from './types.js';
@@ -53,13 +54,28 @@ export function actionContext(
         throw new RotorError(
           `step ${step.id} needs "${prompt}" typed by an operator, and this run has no terminal`,
           {
-            hint: 'pass the value as the runbook input instead, or run in the TUI',
+            hint: askSecretRemedy(step, deps),
           },
         );
       }
       return deps.secrets.add(await deps.askSecret(prompt));
     },
   };
+}
+
+/** How to give a value an action would ask for: the input its parameter reads, or the TUI. */
+function askSecretRemedy(step: PlannedStep, deps: EngineDeps): string {
+  const inputs = new Set<string>();
+  for (const [text] of stringsIn(step.with))
+    for (const source of expressionsIn(text)) {
+      const { ref } = parseExpression(source);
+      if (ref.root === 'inputs' && ref.path[0]) inputs.add(ref.path[0]);
+    }
+  const where = deps.where ?? {};
+  if (inputs.size === 0 || where.sandbox) return 'type it when asked in the TUI (run without --yes)';
+  return [...inputs]
+    .map((name) => `give the input ${name}: ${inputRemedy(name, { secret: true }, where)}`)
+    .join('; ');
 }
 
 /** Runs `work` with a deadline; on expiry the signal aborts and the step fails with the time it had. */

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { envName, type RemedyWhere } from '../runbook/input-remedy.js';
 import type { Policy } from './policy.js';
 import { CUSTOM_SCRIPT_RUNBOOK, runbookFor } from './runbook-choice.js';
 
@@ -20,7 +21,7 @@ function chosenBy(policy: Pick<Policy, 'runbook' | 'rotation_script_path' | 'sec
  * policy has a script, and every input the policy sets, none of them secret (a policy is
  * stored in Vault for everyone to read; secret inputs come from ROTOR_INPUT_<NAME> at run time).
  */
-export function checkRunbookFits(policy: Policy, declared: DeclaredInputs): void {
+export function checkRunbookFits(policy: Policy, declared: DeclaredInputs, where: RemedyWhere = {}): void {
   const runbook = runbookFor(policy);
   const field = chosenBy(policy);
   if (!('secret_path' in declared)) {
@@ -51,7 +52,10 @@ export function checkRunbookFits(policy: Policy, declared: DeclaredInputs): void
     if (declared[name].secret)
       throw new UsageError(
         `policy: inputs.${name}: a secret input cannot be kept in a policy`,
-        `set ROTOR_INPUT_${name.toUpperCase().replace(/-/g, '_')} where rotor run --due runs`,
+        // The sandbox never reads ROTOR_INPUT_*: its secret inputs come from its own defaults.
+        where.sandbox
+          ? `leave it out of the policy: in the sandbox, rotor run --due --env sandbox takes the runbook's default`
+          : `set ROTOR_INPUT_${envName(name)} where rotor run --due runs`,
       );
     const { pattern, choices } = declared[name];
     const value = policy.inputs[name];

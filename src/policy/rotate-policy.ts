@@ -89,11 +89,14 @@ export async function rotatePolicy(policy: Policy, deps: RotateDeps): Promise<Ro
 
 function nextStep(result: RotationResult, entry: HistoryEntry): string {
   const journal = `rotor sessions show ${entry.session_id} --markdown`;
+  // The notice is read far from the shell that ran it: name the environment, or the retry
+  // would go to whatever the reader's default is.
+  const again = `rotor run --due --env ${entry.environment} --yes`;
   if (result.verdict === 'needs-operator')
     return `the rotation stopped part-way and needs an operator: read the journal (${journal}), then finish or undo it by hand`;
   if (entry.status === 'rolled_back')
-    return `the previous value is back in place; fix the cause (${journal}), then run rotor run --due --yes again`;
-  return `nothing was left half-done; fix the cause (${journal}), then run rotor run --due --yes again`;
+    return `the previous value is back in place; fix the cause (${journal}), then run ${again} again`;
+  return `nothing was left half-done; fix the cause (${journal}), then run ${again} again`;
 }
 
 /** Sends the notice on every configured channel; one failing never hides the other. */

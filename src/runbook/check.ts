@@ -4,6 +4,7 @@ import type { ActionDefinition } from '../actions/types.js';
 import { isGroupStep, type ActionStep, type Runbook } from './schema.js';
 import { expressionsIn, parseExpression, stringsIn } from './template.js';
 import { closest } from './closest.js';
+import { parseRequiredWhen } from './required-when.js';
 
 /** Reports one problem at a path in the file (and, optionally, at a key of the map there). */
 export type Fail = (problem: string, path: PropertyKey[], hint?: string, key?: string) => never;
@@ -33,6 +34,7 @@ export function checkRunbook(runbook: Runbook, actions: ActionRegistry, fail: Fa
           ]);
       }
     }
+    if (input.required_when !== undefined) checkRequiredWhen(name, input.required_when, runbook, fail);
     if (input.pattern !== undefined) {
       try {
         new RegExp(input.pattern);
@@ -200,5 +202,26 @@ function checkStrings(
         fail(`{{ ${ref.text} }}: write {{ env.NAME }}`, at);
       }
     }
+  }
+}
+
+/** `required_when:` names another declared input in one of the condition forms. */
+function checkRequiredWhen(name: string, text: string, runbook: Runbook, fail: Fail): void {
+  const at = ['inputs', name, 'required_when'];
+  const condition = parseRequiredWhen(text);
+  if (!condition)
+    fail(
+      `input ${name}: required_when "${text}" is not a condition`,
+      at,
+      'write an input name ("kubernetes"), "not kubernetes", "mode == acl" or "mode != acl"',
+    );
+  if (condition.input === name) fail(`input ${name}: required_when cannot depend on the input itself`, at);
+  if (!Object.hasOwn(runbook.inputs, condition.input)) {
+    const guess = closest(condition.input, Object.keys(runbook.inputs));
+    fail(
+      `input ${name}: required_when names no input "${condition.input}"`,
+      at,
+      guess ? `did you mean "${guess}"?` : 'name an input declared under "inputs:"',
+    );
   }
 }

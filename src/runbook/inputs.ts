@@ -1,7 +1,11 @@
 import { UsageError } from '../errors.js';
 import { Secret, reveal } from '../engine/secret.js';
-import type { Runbook } from './schema.js';
+import type { Runbook, RunbookInput } from './schema.js';
 import { closest } from './closest.js';
+import { envName, inputRemedy, type RemedyWhere } from './input-remedy.js';
+import { describeRequiredWhen, parseRequiredWhen, requiredWhenHolds } from './required-when.js';
+
+export { envName };
 
 /** Input values as given: plain text from `--set`, Secrets from masked entry or the environment. */
 export type GivenInputs = Record<string, string | Secret>;
@@ -14,7 +18,7 @@ export function resolveInputs(
   runbook: Runbook,
   given: GivenInputs,
   env: Readonly<Record<string, string | undefined>> = {},
-  options: { preview?: boolean } = {},
+  options: { preview?: boolean } & RemedyWhere = {},
 ): Record<string, unknown> {
   for (const name of Object.keys(given)) {
     if (!(name in runbook.inputs)) {
@@ -31,16 +35,13 @@ export function resolveInputs(
   for (const [name, spec] of Object.entries(runbook.inputs)) {
     // An empty answer (Enter on an empty field) means "use the default", as in any form.
     const supplied = given[name] !== undefined && reveal(given[name]) !== '' ? given[name] : undefined;
-    const raw = supplied ?? defaultValue(name, spec.default, env, options.preview === true);
+    const raw = supplied ?? defaultValue(name, spec, env, options);
     const required = spec.required ?? spec.default === undefined;
     if (raw === undefined || reveal(raw) === '') {
       if (required) {
-        const how = spec.secret
-          ? `type it when asked in the TUI, or set ROTOR_INPUT_${envName(name)} in the environment`
-          : `pass --set ${name}=<value>`;
         throw new UsageError(
           `runbook ${runbook.id} needs the input "${name}"${spec.describe ? ` (${spec.describe})` : ''}`,
-          how,
+          inputRemedy(name, spec, options),
         );
       }
       values[name] = raw ?? '';
@@ -66,7 +67,26 @@ export function resolveInputs(
     }
     values[name] = spec.secret ? (raw instanceof Secret ? raw : new Secret(text, `inputs.${name}`)) : raw;
   }
+  checkRequiredWhen(runbook, values, options);
   return values;
+}
+
+/** Inputs that become required under a condition on another (`external_secret` once `kubernetes`). */
+function checkRequiredWhen(
+  runbook: Runbook,
+  values: Record<string, unknown>,
+  options: { preview?: boolean } & RemedyWhere,
+): void {
+  for (const [name, spec] of Object.entries(runbook.inputs)) {
+    const condition = spec.required_when === undefined ? undefined : parseRequiredWhen(spec.required_when);
+    if (!condition || reveal(values[name]) !== '' || !requiredWhenHolds(condition, values)) continue;
+    // A dry run may not know the deciding value yet (‹env.X›): judge it at the real run.
+    if (options.preview && reveal(values[condition.input]).includes('‹env.')) continue;
+    throw new UsageError(
+      `runbook ${runbook.id} needs the input "${name}" when ${describeRequiredWhen(condition)}${spec.describe ? ` (${spec.describe})` : ''}`,
+      inputRemedy(name, spec, options),
+    );
+  }
 }
 
 /**
@@ -75,23 +95,19 @@ export function resolveInputs(
  */
 function defaultValue(
   name: string,
-  value: string | number | boolean | undefined,
+  spec: RunbookInput,
   env: Readonly<Record<string, string | undefined>>,
-  preview: boolean,
+  options: { preview?: boolean } & RemedyWhere,
 ): string | number | boolean | undefined {
+  const value = spec.default;
   if (typeof value !== 'string' || !value.includes('{{')) return value;
   return value.replace(/\{\{\s*env\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, variable: string) => {
     const found = env[variable];
     if (found !== undefined) return found;
-    if (preview) return `‹env.${variable}›`;
+    if (options.preview) return `‹env.${variable}›`;
     throw new UsageError(
       `input ${name} defaults to the environment variable ${variable}, which is not set`,
-      `pass --set ${name}=<value>, or export ${variable}`,
+      `${inputRemedy(name, spec, options)}; or export ${variable}`,
     );
   });
-}
-
-/** `admin_url` → `ADMIN_URL`, the suffix of the environment variable that carries a secret input. */
-export function envName(input: string): string {
-  return input.toUpperCase().replace(/-/g, '_');
 }

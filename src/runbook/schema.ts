@@ -15,6 +15,12 @@ export const inputSchema = z
     describe: z.string().optional().describe('What the value is, shown when asking for it'),
     default: z.union([z.string(), z.number(), z.boolean()]).optional().describe('Used when nothing is given'),
     required: z.boolean().optional().describe('Defaults to true when there is no default'),
+    required_when: z
+      .string()
+      .optional()
+      .describe(
+        'Required only under a condition on another input: "kubernetes" (true), "not kubernetes", "mode == acl", "mode != acl"',
+      ),
     secret: z
       .boolean()
       .default(false)

@@ -101,6 +101,7 @@ export function runbookInfo(loaded: LoadedRunbook): RunbookInfo {
       secret: spec.secret,
       pattern: spec.pattern,
       choices: spec.choices,
+      requiredWhen: spec.required_when,
     })),
   };
 }

@@ -1,6 +1,7 @@
 import { reveal } from '../engine/secret.js';
 import type { Plan } from '../engine/types.js';
 import { RotorError } from '../errors.js';
+import { SANDBOX } from './environments.js';
 import { LockHeldError, VaultLocks } from './locks.js';
 import type { World } from './world.js';
 
@@ -48,13 +49,18 @@ export async function lockSession(
     }
   } catch (error) {
     await Promise.allSettled(taken.map((p) => locks.release(p, holder.session)));
-    if (error instanceof LockHeldError) throw error;
+    if (error instanceof LockHeldError)
+      throw new LockHeldError(error.secretPath, error.holder, world.environment);
     // Nothing has run yet: say so, and say why, rather than a bare Vault error.
     throw new RotorError(
       `could not take the rotation lock for ${paths.join(', ')}, so nothing was started: ${(error as Error).message}`,
       {
         exitCode: 2,
-        hint: 'if Vault is sealed, run the vault-recovery runbook first',
+        // Each sandbox run starts a fresh Vault: there, a sealed one is the rehearsal fault.
+        hint:
+          world.environment === SANDBOX.name
+            ? 'if Vault is sealed, rehearse the recovery: rotor run vault-recovery --env sandbox --fault vault-sealed'
+            : `if Vault is sealed, unseal it first: rotor run vault-recovery --env ${world.environment}`,
       },
     );
   }

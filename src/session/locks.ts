@@ -1,4 +1,5 @@
 import { isVaultError, type VaultPort } from '../actions/vault-port.js';
+import { SANDBOX } from './environments.js';
 import { UsageError } from '../errors.js';
 
 /** Who holds a rotation lock, as every operator and the CronJob see it in Vault. */
@@ -12,13 +13,18 @@ export interface LockHolder {
 
 /** Another session is rotating the same secret: nothing was changed. */
 export class LockHeldError extends UsageError {
+  /** `environment`: where the lock is, so the unlock command names it (the sandbox has none). */
   constructor(
     readonly secretPath: string,
     readonly holder: LockHolder,
+    environment?: string,
   ) {
+    const wait = `wait for that session to finish; if it died, the lock expires at ${holder.expires_at}`;
     super(
       `${secretPath} is being rotated by ${holder.operator} since ${holder.since} (session ${holder.session}, runbook ${holder.runbook})`,
-      `wait for that session to finish; if it died, the lock expires at ${holder.expires_at}, or break it with \`rotor unlock ${secretPath} --confirm\``,
+      environment === SANDBOX.name
+        ? wait
+        : `${wait}, or break it with \`rotor unlock ${secretPath}${environment ? ` --env ${environment}` : ''} --confirm\``,
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { ActionRegistry } from '../actions/index.js';
 import { Interrupts } from '../engine/interrupts.js';
 import { buildPlan } from '../engine/plan.js';
+import { precheckPlan } from '../engine/precheck.js';
 import { runPlan } from '../engine/run-plan.js';
 import { SecretRegistry } from '../engine/secret-registry.js';
 import type { SessionKey } from '../engine/session-key.js';
@@ -121,12 +122,13 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
     if (resume) checkSameRunbook(loaded, resume, request.resumeSessionId!);
     const environment = deps.environment(resume?.environment ?? request.environment);
     const given = { ...resume?.inputs, ...request.inputs };
-    resolveInputs(loaded.runbook, given, { ...deps.env }, { preview: true });
+    const where = { sandbox: environment.sandbox };
+    resolveInputs(loaded.runbook, given, { ...deps.env }, { preview: true, ...where });
     const world = await deps.connect(environment);
     const env = { ...deps.env, ...world.env };
     let plan;
     try {
-      const inputs = resolveInputs(loaded.runbook, given, env);
+      const inputs = resolveInputs(loaded.runbook, given, env, where);
       plan = buildPlan(loaded.runbook, {
         file: loaded.file,
         runbookHash: loaded.hash,
@@ -138,6 +140,9 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
         protectedEnvironment: environment.protected ? environment.name : undefined,
       });
       if (request.onFailure) plan = { ...plan, onFailure: request.onFailure };
+      // A new session checks every parameter it can before it locks or changes anything. A
+      // resumed one has already changed things: refusing it would leave them half done.
+      if (!resume) precheckPlan(plan, { runbook: loaded.runbook, actions: deps.actions, env, where });
       // A drill must not reach a real server by accident: judged by address, before anything opens.
       if (world.targets) checkPlanTargets(plan, env, world.ports, world.targets);
       await checkScripts(world, plan, env);
@@ -216,6 +221,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       interrupts,
       env,
       askSecret: request.askSecret,
+      where,
       resume: resume?.point,
     })
       .then(async (outcome) => {

@@ -17,6 +17,8 @@ export interface RunbookInfo {
     secret: boolean;
     pattern?: string;
     choices?: string[];
+    /** Required only under this condition on another input (`kubernetes`, `mode == acl`). */
+    requiredWhen?: string;
   }>;
 }
 

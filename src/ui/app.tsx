@@ -177,6 +177,7 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
         <InputsForm
           runbook={choices.runbook!}
           fields={inputsToAsk(choices.runbook!, initial.inputs)}
+          given={initial.inputs}
           onBack={goBack}
           onDone={(inputs) => setChoices((c) => ({ ...c, inputs }))}
         />

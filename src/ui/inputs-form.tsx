@@ -3,6 +3,7 @@ import SelectInput from 'ink-select-input';
 import { useCallback, useRef, useState } from 'react';
 import { MASK } from '../engine/secret.js';
 import type { RunbookInfo } from '../session/types.js';
+import { describeRequiredWhen, parseRequiredWhen } from '../runbook/required-when.js';
 import { checkInput } from './input-check.js';
 import { editText } from './text-edit.js';
 import { tone } from './tone.js';
@@ -18,6 +19,8 @@ export interface InputsFormProps {
   onDone: (values: Record<string, string>) => void;
   /** Esc on the first field. */
   onBack: () => void;
+  /** Inputs given on the command line, which `required_when` conditions may read. */
+  given?: Record<string, unknown>;
 }
 
 function firstDrafts(fields: InputSpec[]): Record<string, string> {
@@ -43,6 +46,7 @@ function Explain({ field }: { field: InputSpec }) {
     field.pattern ? `pattern ${field.pattern}` : undefined,
     field.secret && field.default !== undefined ? 'leave empty for the default' : undefined,
     field.required && field.default === undefined ? 'required' : undefined,
+    field.requiredWhen ? requiredWhenNote(field.requiredWhen) : undefined,
   ].filter(Boolean);
   return (
     <>
@@ -56,7 +60,25 @@ function Explain({ field }: { field: InputSpec }) {
   );
 }
 
-export function InputsForm({ runbook, fields, onDone, onBack }: InputsFormProps) {
+function requiredWhenNote(text: string): string | undefined {
+  const condition = parseRequiredWhen(text);
+  return condition && `required when ${describeRequiredWhen(condition)}`;
+}
+
+/** Every input's value as it stands: defaults, then the command line, then the answers so far. */
+function currentValues(
+  runbook: RunbookInfo,
+  given: Record<string, unknown>,
+  drafts: Record<string, string>,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const input of runbook.inputs) if (input.default !== undefined) values[input.name] = input.default;
+  Object.assign(values, given);
+  for (const [name, draft] of Object.entries(drafts)) if (draft !== '') values[name] = draft;
+  return values;
+}
+
+export function InputsForm({ runbook, fields, onDone, onBack, given = {} }: InputsFormProps) {
   const { isRawModeSupported } = useStdin();
   const [index, setIndexState] = useState(0);
   const [drafts, setDraftsState] = useState(() => firstDrafts(fields));
@@ -77,12 +99,22 @@ export function InputsForm({ runbook, fields, onDone, onBack }: InputsFormProps)
   const submit = (value: string) => {
     const current = fields[at.current.index];
     if (!current) return; // the last field was already submitted
-    const problem = checkInput(current, value);
+    const values = (drafts: Record<string, string>) => currentValues(runbook, given, drafts);
+    const problem = checkInput(current, value, values({ ...at.current.drafts, [current.name]: value }));
     setError(problem);
     if (problem) return;
     setDrafts((d) => ({ ...d, [current.name]: value }));
     if (at.current.index + 1 < fields.length) setIndex(at.current.index + 1);
     else {
+      // A later answer can make an earlier field required (kubernetes=true needs external_secret):
+      // go back to the first field that is now missing instead of starting a run that will refuse.
+      const final = at.current.drafts;
+      const missing = fields.findIndex((f) => checkInput(f, final[f.name], values(final)) !== undefined);
+      if (missing >= 0) {
+        setIndex(missing);
+        setError(checkInput(fields[missing], final[fields[missing].name], values(final)));
+        return;
+      }
       at.current.index = fields.length;
       onDone(Object.fromEntries(Object.entries(at.current.drafts).filter(([, v]) => v !== '')));
     }
@@ -131,7 +163,8 @@ export function InputsForm({ runbook, fields, onDone, onBack }: InputsFormProps)
                   indicatorComponent={Pointer}
                   itemComponent={Item}
                   items={f.choices.map((c) => ({ label: c, value: c }))}
-                  initialIndex={Math.max(0, f.choices.indexOf(String(f.default ?? '')))}
+                  // Back on a list after an answer: start on that answer, not the default.
+                  initialIndex={Math.max(0, f.choices.indexOf(drafts[f.name] || String(f.default ?? '')))}
                   onSelect={(item) => submit(item.value)}
                 />
               </Box>
