@@ -262,6 +262,7 @@ export function buildProgram(
     .argument('<session-id>')
     .option('-y, --yes', 'headless: approve every remaining step')
     .option('--json', 'print one JSON event per line')
+    .option('--confirm-env <name>', 'with --yes on a protected environment: its name')
     .action(
       run(async (ctx, id: string, opts) =>
         (await import('./commands/resume.js')).resumeCommand(ctx, id, opts, io),

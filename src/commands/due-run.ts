@@ -13,6 +13,7 @@ import { createPlainReporter } from '../ui/plain-reporter.js';
 import type { RotorContext } from './context.js';
 import { policyStarter } from './due-starter.js';
 import { commandWithoutValues, givenInputs } from './given-inputs.js';
+import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
 import type { Io } from './io.js';
 import { hostOf, withStores, type StoreHost } from './policy-vault.js';
 
@@ -74,12 +75,7 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
       );
     (await import('../sandbox/faults.js')).checkFaults(options.fault);
   }
-  if (options.yes && environment.protected && options.confirmEnv !== environment.name) {
-    throw new UsageError(
-      `environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`,
-      'type the environment name to show this is the one you mean',
-    );
-  }
+  if (options.yes) requireHeadlessConfirmation(environment, options.confirmEnv);
   const host = hostOf(ctx);
   const due = await withStores(host, envName, async (stores) =>
     (await dueReport(stores, new Date(), { onlyDue: true })).items
@@ -155,6 +151,7 @@ export async function rotateOne(
     ...rotationInputs(policy, loaded.runbook.inputs),
   };
   const command = `${commandWithoutValues(io.argv)} (${policy.secret_path})`;
+  const confirmed = requireHeadlessConfirmation(ctx.environment(envName), options.confirmEnv);
   const runAttempt = async (attempt: number, onFailure: 'rollback' | 'abort'): Promise<AttemptResult> => {
     let entry: HistoryEntry | undefined;
     const start = policyStarter(
@@ -178,7 +175,7 @@ export async function rotateOne(
       runbookId: loaded.file,
       environment: envName,
       inputs: given,
-      decide: policyDecider(onFailure),
+      decide: confirmingDecider(policyDecider(onFailure), confirmed),
       onFailure: policy.rollback_on_failure ? undefined : 'stop',
     });
     const report = options.json

@@ -9,7 +9,7 @@ import { runActionStep, type CompletedStep } from './run-step.js';
 import { runGroup } from './run-group.js';
 import { restoreStep } from './restore-step.js';
 import { lostOutputReason, usesLostOutput } from './lost-outputs.js';
-import type { Decision, DecisionRequest, EngineEvent, Outcome, Plan, PlannedStep } from './types.js';
+import type { Answer, Decision, DecisionRequest, EngineEvent, Outcome, Plan, PlannedStep } from './types.js';
 
 type Next = 'next' | { end: Outcome };
 
@@ -97,7 +97,7 @@ class PlanRun {
     if (approval !== 'approve')
       return approval === 'skip'
         ? (this.skip(step, 'skipped by the operator'), 'next')
-        : this.endBy(approval, 'the operator');
+        : this.endBy(approval, this.unconfirmed ?? 'the operator');
     for (let attempt = 1; ; attempt++) {
       const error = await this.execute(step);
       if (error === undefined) return this.atSafePoint(step);
@@ -251,12 +251,35 @@ class PlanRun {
     return decision;
   }
 
+  /** Why the session ended at an approval nobody confirmed (see accept), if it did. */
+  private unconfirmed?: string;
+
+  /**
+   * The decision the engine acts on. A protected environment's confirmation counts only when the
+   * answer carries its name: a decider that approves everything (`--yes` without
+   * `--confirm-env`, a library caller) is refused here, whichever path started the session.
+   */
+  private accept(request: DecisionRequest, answer: Answer): Decision {
+    const decision = typeof answer === 'string' ? answer : answer.decision;
+    if (request.kind !== 'approve' || !request.confirmEnvironment || decision !== 'approve') return decision;
+    if (typeof answer !== 'string' && answer.confirmedEnvironment === request.confirmEnvironment)
+      return decision;
+    const name = request.confirmEnvironment;
+    this.unconfirmed = `the engine: environment ${name} is protected and no operator confirmed it (type its name at the prompt; headless: --confirm-env ${name})`;
+    this.emit({
+      type: 'step-log',
+      stepId: request.step.id,
+      line: `approval refused: environment ${name} is protected and its name was not given`,
+    });
+    return 'abort';
+  }
+
   private async ask(request: DecisionRequest): Promise<Decision> {
     const interrupts = this.deps.interrupts;
     const answer = this.deps.decide(request);
-    if (!interrupts) return this.record(request, await answer);
+    if (!interrupts) return this.record(request, this.accept(request, await answer));
     const winner = await Promise.race([answer.then((d) => ({ d })), interrupts.next().then(() => undefined)]);
-    if (winner) return this.record(request, winner.d);
+    if (winner) return this.record(request, this.accept(request, winner.d));
     const onInterrupt = await this.interrupt(request.step);
     // "continue" after Ctrl+C at a prompt means: ask the same question again.
     if (onInterrupt === 'continue') {
@@ -276,7 +299,7 @@ class PlanRun {
     this.interrupted = true;
     this.emit({ type: 'interrupt-requested' });
     const decision = await this.deps.decide({ kind: 'interrupt', step });
-    return this.record({ kind: 'interrupt', step }, decision);
+    return this.record({ kind: 'interrupt', step }, this.accept({ kind: 'interrupt', step }, decision));
   }
 
   /** Between steps: if Ctrl+C came while a step ran, ask now. */

@@ -68,7 +68,20 @@ export type DecisionRequest =
  */
 export type Decision = 'approve' | 'skip' | 'retry' | 'abort' | 'rollback' | 'continue';
 
-export type Decider = (request: DecisionRequest) => Promise<Decision>;
+/**
+ * An approval that carries the protected environment's name as an operator gave it: typed at the
+ * prompt, or passed explicitly (`--confirm-env`). A bare 'approve' never satisfies a request
+ * with `confirmEnvironment`: an auto-approving decider must not stand in for the operator.
+ */
+export interface ConfirmedApproval {
+  decision: 'approve';
+  confirmedEnvironment: string;
+}
+
+/** What a decider answers: a decision, or an approval with the environment's name. */
+export type Answer = Decision | ConfirmedApproval;
+
+export type Decider = (request: DecisionRequest) => Promise<Answer>;
 
 /** How a session ended, and the exit code the CLI returns for it. */
 export type Outcome =
