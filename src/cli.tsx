@@ -13,6 +13,7 @@ import { RotorError, UsageError, describeErrorOnOneLine } from './errors.js';
 import { processIo, type Io } from './commands/io.js';
 import { faultHelp } from './sandbox/faults.js';
 import { closest } from './runbook/closest.js';
+import { withoutArgvValues } from './commands/journalled-command.js';
 import type { RotorContext } from './commands/context.js';
 import type { StoreHost } from './commands/policy-vault.js';
 
@@ -51,7 +52,8 @@ export function buildProgram(
     .configureOutput({
       writeOut: (s) => io.stdout(s.trimEnd()),
       writeErr: (s) => io.stderr(s.trimEnd()),
-      outputError: (s) => io.stderr(`rotor: ${commanderMessage(s)}`),
+      // Commander quotes the offending word, which may be a secret given where none belongs.
+      outputError: (s) => io.stderr(`rotor: ${withoutArgvValues(commanderMessage(s), io.argv)}`),
     })
     .showSuggestionAfterError(true);
 
@@ -434,8 +436,10 @@ export async function main(io: Io = processIo()): Promise<number> {
       await recordRefusalOf(io, error);
       return 2;
     }
-    io.stderr(`rotor: ${describeErrorOnOneLine(error)}`);
-    if (error instanceof RotorError && error.exitCode === 2) await recordRefusalOf(io, error);
+    const refused = error instanceof RotorError && error.exitCode === 2;
+    const line = describeErrorOnOneLine(error);
+    io.stderr(`rotor: ${refused ? withoutArgvValues(line, io.argv) : line}`);
+    if (refused) await recordRefusalOf(io, error);
     if (error instanceof RotorError) return error.exitCode;
     return 1;
   }
