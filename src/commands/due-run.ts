@@ -14,6 +14,7 @@ import type { RotorContext } from './context.js';
 import { policyStarter } from './due-starter.js';
 import { commandWithoutValues, givenInputs } from './given-inputs.js';
 import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
+import { jsonEvent } from './headless.js';
 import type { Io } from './io.js';
 import { hostOf, withStores, type StoreHost } from './policy-vault.js';
 
@@ -179,8 +180,9 @@ export async function rotateOne(
       onFailure: policy.rollback_on_failure ? undefined : 'stop',
     });
     const report = options.json
-      ? (e: EngineEvent) => io.stdout(JSON.stringify({ secret_path: policy.secret_path, attempt, ...e }))
-      : createPlainReporter(io.stdout);
+      ? (e: EngineEvent) =>
+          io.stdout(JSON.stringify({ secret_path: policy.secret_path, attempt, ...jsonEvent(e, handle) }))
+      : createPlainReporter(io.stdout, handle);
     handle.subscribe(report);
     const stop = io.onSignal(() => handle.interrupt());
     try {
