@@ -30,6 +30,45 @@ const SWITCHES = new Set([
   '--version',
 ]);
 
+/**
+ * rotor's own flags that take a value which is never a secret by design: left out of the
+ * journal all the same, but a message about a bad one may quote it (`cron_schedule: "0 2 * *"
+ * has 4 fields`), unless it holds a URL's credentials.
+ */
+const VALUED = new Set([
+  '--env',
+  '--confirm-env',
+  '--file',
+  '--rotation-type',
+  '--rotation-period-days',
+  '--cron-schedule',
+  '--timezone',
+  '--rotation-script-path',
+  '--notify-emails',
+  '--max-retries',
+  '--secret-type',
+  '--runbook',
+  '--limit',
+  '--format',
+  '--state',
+  '--fault',
+  '--schedule',
+  '--service-account',
+  '--name',
+  '--namespace',
+  '--image',
+  '--vault-addr',
+  '--token-secret',
+  '--token-from',
+  '--apply',
+  '--description',
+  '--vault-namespace',
+  '--context',
+]);
+
+/** `scheme://user:password@host`: a URL that carries credentials. */
+const CREDENTIALS = /\/\/[^/\s]*@/;
+
 /** Flags whose value names where or how rotor ran; kept when it looks like a name. */
 const NAMING = new Set([
   '--env',
@@ -48,10 +87,11 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 interface Word {
   shown: string;
   /**
-   * Raw text left out that messages must not repeat either: a value shaped like no name (a URL
-   * with a password in it), or a bare word where a value goes. An input's value that reads as a
-   * name or path (`secret_path=harmonyflow/redis`) is left out of the journal but may still be
-   * named by a message about it (a lock held on that path).
+   * Raw text left out that messages must not repeat either: an input's value shaped like no
+   * name (a URL with a password in it), a bare word where name=value goes, anything after a flag
+   * rotor does not know, a URL with credentials anywhere. An input's value that reads as a name
+   * or path (`secret_path=harmonyflow/redis`) and the values of rotor's own flags (VALUED) are
+   * left out of the journal but may still be quoted by a message about them.
    */
   leftOut?: string;
 }
@@ -66,7 +106,10 @@ function pair(value: string): Word {
 }
 
 function valueOf(flag: string, value: string): Word {
-  return NAMING.has(flag) && NAME.test(value) ? { shown: value } : pair(value);
+  if (NAMING.has(flag) && NAME.test(value)) return { shown: value };
+  if (VALUED.has(flag)) return { shown: LEFT_OUT, leftOut: CREDENTIALS.test(value) ? value : undefined };
+  // --set and --input take name=value; an unknown flag may take anything.
+  return pair(value);
 }
 
 function positional(word: string): Word {

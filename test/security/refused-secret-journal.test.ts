@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commandWithoutValues } from '../../src/commands/journalled-command.js';
+import { commandWithoutValues, withoutArgvValues } from '../../src/commands/journalled-command.js';
 import { runCli, tempHome } from '../support/cli.js';
 
 describe('journalled command lines', () => {
@@ -47,6 +47,31 @@ describe('journalled command lines', () => {
     ];
     for (const [argv, journalled] of cases)
       expect(commandWithoutValues(argv), argv.join(' ')).toBe(journalled);
+  });
+});
+
+describe('refusal messages', () => {
+  it('never repeat a secret-shaped value, but may quote a bad schedule or input name', () => {
+    const argv = [
+      'policy',
+      'add',
+      'x/y',
+      '--cron-schedule',
+      '0 2 * *',
+      '--vault-addr',
+      'https://ops:S3cretPw@vault.example',
+      '--input',
+      'admin_url=postgres://u:Pw4321@h/db',
+      '--set',
+      'Hunter2Prod',
+      '--set',
+      'secret_path=harmonyflow/redis',
+    ];
+    const message =
+      'cron_schedule: "0 2 * *" has 4 fields; https://ops:S3cretPw@vault.example; postgres://u:Pw4321@h/db; --set Hunter2Prod; harmonyflow/redis is locked';
+    expect(withoutArgvValues(message, argv)).toBe(
+      'cron_schedule: "0 2 * *" has 4 fields; …; …; --set …; harmonyflow/redis is locked',
+    );
   });
 });
 
