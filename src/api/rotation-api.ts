@@ -7,7 +7,7 @@ import { hostOf, lightHost, withStores } from '../commands/policy-vault.js';
 import type { HistoryEntry, RotationStats, RotationStatus } from '../policy/history.js';
 import { parsePolicy, runbookFor, type Policy, type PolicyInput } from '../policy/policy.js';
 import { checkRunbookFits } from '../policy/policy-runbook.js';
-import type { RotationVerdict } from '../policy/rotate-policy.js';
+import { VERDICT_EXIT, type RotationVerdict } from '../policy/rotate-policy.js';
 import {
   dueReport,
   rotationHistory,
@@ -135,7 +135,7 @@ export async function rotateSecretNow(
     error: entry?.error,
     history: entry,
     notified: result.notified,
-    exitCode: { ok: 0, failed: 1, 'needs-operator': 3, interrupted: 130 }[result.verdict],
+    exitCode: VERDICT_EXIT[result.verdict],
   };
 }
 

@@ -3,7 +3,12 @@ import type { Decider, EngineEvent } from '../engine/types.js';
 import type { HistoryEntry } from '../policy/history.js';
 import type { NotifierPort } from '../policy/notifier-port.js';
 import type { Policy } from '../policy/policy.js';
-import { rotatePolicy, type AttemptResult, type RotationResult } from '../policy/rotate-policy.js';
+import {
+  VERDICT_EXIT,
+  rotatePolicy,
+  type AttemptResult,
+  type RotationResult,
+} from '../policy/rotate-policy.js';
 import { rotationInputs } from '../policy/policy-runbook.js';
 import { dueReport } from '../policy/rotation-queries.js';
 import { runbookFor } from '../policy/runbook-choice.js';
@@ -36,12 +41,6 @@ export function policyDecider(onFailure: 'rollback' | 'abort'): Decider {
   return async (request) => (request.kind === 'approve' ? 'approve' : onFailure);
 }
 
-const EXIT: Record<RotationResult['verdict'], number> = {
-  ok: 0,
-  failed: 1,
-  'needs-operator': 3,
-  interrupted: 130,
-};
 const RANK: Record<RotationResult['verdict'], number> = {
   ok: 0,
   failed: 1,
@@ -127,7 +126,7 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
   }
   if (options.json)
     io.stdout(JSON.stringify({ type: 'due-summary', environment: envName, results: results.map(summary) }));
-  return EXIT[
+  return VERDICT_EXIT[
     results.reduce(
       (worst, r) => (RANK[r.verdict] > RANK[worst] ? r.verdict : worst),
       'ok' as RotationResult['verdict'],

@@ -4,6 +4,7 @@ import { describeStep } from './describe.js';
 import type { EngineDeps, EventInput } from './engine-deps.js';
 import { sessionLookup } from './lookup.js';
 import { summarizePlan } from './plan.js';
+import { outcomeOf } from './outcome.js';
 import { rollback } from './rollback.js';
 import { runActionStep, type CompletedStep } from './run-step.js';
 import { runGroup } from './run-group.js';
@@ -64,7 +65,7 @@ class PlanRun {
       const next = await this.runTopLevel(step);
       if (next !== 'next') return next.end;
     }
-    return { status: 'succeeded', exitCode: 0 };
+    return outcomeOf({ kind: 'succeeded' });
   }
 
   private async runTopLevel(step: PlannedStep): Promise<Next> {
@@ -195,7 +196,7 @@ class PlanRun {
       }
     }
     const end = await this.endBy('rollback', 'the interrupted session');
-    return end === 'next' ? { status: 'succeeded', exitCode: 0 } : end.end;
+    return end === 'next' ? outcomeOf({ kind: 'succeeded' }) : end.end;
   }
 
   /** Runs the step (or group) once; returns the error text when it failed. */
@@ -316,7 +317,7 @@ class PlanRun {
   private async endBy(decision: Decision, who: string, interruptedHere = false): Promise<Next> {
     const interrupted = interruptedHere || this.interrupted;
     if (decision === 'rollback') {
-      const past = await this.pastNoReturn(`rolled back by ${who}`);
+      const past = await this.pastNoReturn(`rolled back by ${who}`, interrupted);
       if (past) return past;
       const complete = await rollback(
         this.completed,
@@ -325,24 +326,12 @@ class PlanRun {
         this.emit,
         this.afterRollback(),
       );
-      if (interrupted)
-        return {
-          end: complete
-            ? { status: 'aborted', exitCode: 130, reason: `interrupted; rolled back` }
-            : { status: 'rollback-incomplete', exitCode: 3, reason: 'interrupted; some undo steps failed' },
-        };
       return {
-        end: complete
-          ? { status: 'rolled-back', exitCode: 1, reason: `rolled back by ${who}` }
-          : { status: 'rollback-incomplete', exitCode: 3, reason: 'some undo steps failed' },
+        end: outcomeOf({ kind: 'rolled-back', cause: { by: who }, interrupted, undoFailed: !complete }),
       };
     }
     return {
-      end: {
-        status: 'aborted',
-        exitCode: 130,
-        reason: `${interrupted ? 'interrupted' : `aborted by ${who}`}${this.changedSomething() ? '; completed changes were left as they are' : ''}`,
-      },
+      end: outcomeOf({ kind: 'aborted', by: who, interrupted, changesLeft: this.changedSomething() }),
     };
   }
 
@@ -351,7 +340,7 @@ class PlanRun {
    * restore something that no longer works: only the steps after it are undone, and the way
    * forward is to rotate again. Undefined when no such step has completed.
    */
-  private async pastNoReturn(reason: string): Promise<Next | undefined> {
+  private async pastNoReturn(reason: string, interrupted = false): Promise<Next | undefined> {
     const at = this.completed.map((c) => c.action.class).lastIndexOf('point-of-no-return');
     if (at < 0) return undefined;
     const step = this.completed[at].step;
@@ -361,13 +350,7 @@ class PlanRun {
       this.deps,
       this.emit,
     );
-    return {
-      end: {
-        status: 'failed',
-        exitCode: 3,
-        reason: `${reason}; past the point of no return (step ${step.id}), so nothing before it was undone: rotate again rather than roll back`,
-      },
-    };
+    return { end: outcomeOf({ kind: 'past-no-return', cause: reason, step: step.id, interrupted }) };
   }
 
   private afterRollback() {
@@ -384,33 +367,28 @@ class PlanRun {
     error: string,
     choice: 'rollback' | 'stop' | 'ask',
   ): Promise<Next> {
-    const reason = `step ${step.id} failed: ${error}`;
+    const failure = `step ${step.id} failed: ${error}`;
     if (choice === 'rollback') {
-      const past = await this.pastNoReturn(reason);
+      const past = await this.pastNoReturn(failure);
       if (past) return past;
-      const complete = await rollback(this.completed, reason, this.deps, this.emit, this.afterRollback());
-      if (this.uncertain)
-        return {
-          end: {
-            status: 'rollback-incomplete',
-            exitCode: 3,
-            reason: `${reason}; an operator must check what step ${this.uncertain} changed on its system`,
-          },
-        };
+      const complete = await rollback(this.completed, failure, this.deps, this.emit, this.afterRollback());
       return {
-        end: complete
-          ? { status: 'rolled-back', exitCode: 1, reason }
-          : { status: 'rollback-incomplete', exitCode: 3, reason },
+        end: outcomeOf({
+          kind: 'rolled-back',
+          cause: { failure },
+          interrupted: false,
+          undoFailed: !complete,
+          uncertainStep: this.uncertain,
+        }),
       };
     }
-    if (this.uncertain)
-      return {
-        end: {
-          status: 'failed',
-          exitCode: 3,
-          reason: `${reason}; an operator must check what step ${this.uncertain} changed on its system`,
-        },
-      };
-    return { end: { status: 'failed', exitCode: this.changedSomething() ? 3 : 1, reason } };
+    return {
+      end: outcomeOf({
+        kind: 'stopped',
+        failure,
+        changesLeft: this.changedSomething(),
+        uncertainStep: this.uncertain,
+      }),
+    };
   }
 }
