@@ -94,14 +94,21 @@ interface Word {
    * left out of the journal but may still be quoted by a message about them.
    */
   leftOut?: string;
+  /**
+   * Left out of a journalled message, though the screen may show it: a bare word after --set or
+   * --input reads as an input name whose value was forgotten (`--set grace_seconds: expected
+   * name=value`), but it might be a value whose name was.
+   */
+  journalOnly?: string;
 }
 
-function pair(value: string): Word {
+function pair(value: string, bareMayBeName = false): Word {
   const eq = value.indexOf('=');
   if (eq > 0 && KEY.test(value.slice(0, eq))) {
     const rest = value.slice(eq + 1);
     return { shown: `${value.slice(0, eq)}=${LEFT_OUT}`, leftOut: NAME.test(rest) ? undefined : rest };
   }
+  if (bareMayBeName && KEY.test(value)) return { shown: LEFT_OUT, journalOnly: value };
   return { shown: LEFT_OUT, leftOut: value };
 }
 
@@ -109,7 +116,7 @@ function valueOf(flag: string, value: string): Word {
   if (NAMING.has(flag) && NAME.test(value)) return { shown: value };
   if (VALUED.has(flag)) return { shown: LEFT_OUT, leftOut: CREDENTIALS.test(value) ? value : undefined };
   // --set and --input take name=value; an unknown flag may take anything.
-  return pair(value);
+  return pair(value, flag === '--set' || flag === '--input');
 }
 
 function positional(word: string): Word {
@@ -133,7 +140,7 @@ function words(argv: readonly string[]): Word[] {
     const eq = arg.indexOf('=');
     if (eq > 0) {
       const value = valueOf(arg.slice(0, eq), arg.slice(eq + 1));
-      out.push({ shown: `${arg.slice(0, eq)}=${value.shown}`, leftOut: value.leftOut });
+      out.push({ ...value, shown: `${arg.slice(0, eq)}=${value.shown}` });
       continue;
     }
     out.push({ shown: arg });
@@ -159,12 +166,17 @@ export function journalledWord(word: string | undefined): string | undefined {
 /**
  * Removes from a refusal's message (its journal record, its error line) the values a message
  * must not repeat (see Word): parsers quote the offending word (`unknown option
- * '--admin-url=…'`, `--set x: expected name=value`). Values shorter than 4 characters stay:
+ * '--admin-url=…'`, `--set x: expected name=value`, in the journal only). Values shorter than 4 characters stay:
  * replacing them would garble the text (`exit 1`) for a value too short to be a credential.
  */
-export function withoutArgvValues(text: string, argv: readonly string[]): string {
+export function withoutArgvValues(
+  text: string,
+  argv: readonly string[],
+  options: { journal?: boolean } = {},
+): string {
   const values = words(argv)
-    .flatMap((w) => (w.leftOut && w.leftOut.length >= 4 ? [w.leftOut] : []))
+    .flatMap((w) => [w.leftOut, options.journal ? w.journalOnly : undefined])
+    .filter((v): v is string => v !== undefined && v.length >= 4)
     .sort((a, b) => b.length - a.length);
   return values.reduce((t, v) => t.split(v).join(LEFT_OUT), text);
 }

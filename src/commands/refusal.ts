@@ -42,7 +42,7 @@ export function recordRefusal(
     });
     journal.record({
       type: 'session-refused',
-      reason: withoutArgvValues(describeError(error), argv),
+      reason: withoutArgvValues(describeError(error), argv, { journal: true }),
       exitCode: error instanceof RotorError ? error.exitCode : 2,
     });
     journal.close();

@@ -69,7 +69,11 @@ describe('refusal messages', () => {
     ];
     const message =
       'cron_schedule: "0 2 * *" has 4 fields; https://ops:S3cretPw@vault.example; postgres://u:Pw4321@h/db; --set Hunter2Prod; harmonyflow/redis is locked';
+    // On screen a bare word after --set reads as an input name; the journal leaves it out too.
     expect(withoutArgvValues(message, argv)).toBe(
+      'cron_schedule: "0 2 * *" has 4 fields; …; …; --set Hunter2Prod; harmonyflow/redis is locked',
+    );
+    expect(withoutArgvValues(message, argv, { journal: true })).toBe(
       'cron_schedule: "0 2 * *" has 4 fields; …; …; --set …; harmonyflow/redis is locked',
     );
   });
@@ -104,7 +108,8 @@ describe('refused commands with a secret on the command line', () => {
     for (const argv of refused) {
       const result = await runCli(argv, { ROTOR_HOME: home, VAULT_TOKEN: '', VAULT_ADDR: '' });
       expect(result.code, `${argv.join(' ')}\n${result.stdout}${result.stderr}`).toBe(2);
-      printed += result.stdout + result.stderr;
+      // A bare word after --set is shown back as the input name it looks like; only the journal drops it.
+      if (!argv.includes(canary)) printed += result.stdout + result.stderr;
     }
     expect(printed).not.toContain(canary);
     const dir = join(home, 'sessions');
