@@ -1,5 +1,6 @@
 import { describeError } from '../errors.js';
 import { resolveString, truthy } from '../runbook/template.js';
+import { acceptAnswer } from './confirmation.js';
 import { describeStep } from './describe.js';
 import type { EngineDeps, EventInput } from './engine-deps.js';
 import { sessionLookup } from './lookup.js';
@@ -255,24 +256,18 @@ class PlanRun {
   /** Why the session ended at an approval nobody confirmed (see accept), if it did. */
   private unconfirmed?: string;
 
-  /**
-   * The decision the engine acts on. A protected environment's confirmation counts only when the
-   * answer carries its name: a decider that approves everything (`--yes` without
-   * `--confirm-env`, a library caller) is refused here, whichever path started the session.
-   */
+  /** The decision the engine acts on (see acceptAnswer); a refusal is logged on its step. */
   private accept(request: DecisionRequest, answer: Answer): Decision {
-    const decision = typeof answer === 'string' ? answer : answer.decision;
-    if (request.kind !== 'approve' || !request.confirmEnvironment || decision !== 'approve') return decision;
-    if (typeof answer !== 'string' && answer.confirmedEnvironment === request.confirmEnvironment)
-      return decision;
-    const name = request.confirmEnvironment;
-    this.unconfirmed = `the engine: environment ${name} is protected and no operator confirmed it (type its name at the prompt; headless: --confirm-env ${name})`;
-    this.emit({
-      type: 'step-log',
-      stepId: request.step.id,
-      line: `approval refused: environment ${name} is protected and its name was not given`,
-    });
-    return 'abort';
+    const { decision, refused } = acceptAnswer(request, answer);
+    if (refused && request.step) {
+      this.unconfirmed = refused;
+      this.emit({
+        type: 'step-log',
+        stepId: request.step.id,
+        line: `approval refused: environment ${this.plan.protectedEnvironment} is protected and its name was not given`,
+      });
+    }
+    return decision;
   }
 
   private async ask(request: DecisionRequest): Promise<Decision> {
