@@ -13,6 +13,7 @@ import { RotorError, UsageError, describeErrorOnOneLine } from './errors.js';
 import { processIo, type Io } from './commands/io.js';
 import { faultHelp } from './sandbox/faults.js';
 import { closest } from './runbook/closest.js';
+import { withoutArgvValues } from './commands/journalled-command.js';
 import type { RotorContext } from './commands/context.js';
 import type { StoreHost } from './commands/policy-vault.js';
 
@@ -51,7 +52,8 @@ export function buildProgram(
     .configureOutput({
       writeOut: (s) => io.stdout(s.trimEnd()),
       writeErr: (s) => io.stderr(s.trimEnd()),
-      outputError: (s) => io.stderr(`rotor: ${commanderMessage(s)}`),
+      // Commander quotes the offending word, which may be a secret given where none belongs.
+      outputError: (s) => io.stderr(`rotor: ${withoutArgvValues(commanderMessage(s), io.argv)}`),
     })
     .showSuggestionAfterError(true);
 
@@ -267,6 +269,7 @@ export function buildProgram(
       '--allow-real-targets',
       'sandbox sessions only: let the drill dial real servers named in its inputs',
     )
+    .option('--confirm-env <name>', 'with --yes on a protected environment: its name')
     .action(
       run(async (ctx, id: string, opts) =>
         (await import('./commands/resume.js')).resumeCommand(ctx, id, opts, io),
@@ -453,8 +456,10 @@ export async function main(io: Io = processIo()): Promise<number> {
       await recordRefusalOf(io, error);
       return 2;
     }
-    io.stderr(`rotor: ${describeErrorOnOneLine(error)}`);
-    if (error instanceof RotorError && error.exitCode === 2) await recordRefusalOf(io, error);
+    const refused = error instanceof RotorError && error.exitCode === 2;
+    const line = describeErrorOnOneLine(error);
+    io.stderr(`rotor: ${refused ? withoutArgvValues(line, io.argv) : line}`);
+    if (refused) await recordRefusalOf(io, error);
     if (error instanceof RotorError) return error.exitCode;
     return 1;
   }

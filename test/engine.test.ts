@@ -232,7 +232,10 @@ steps:
       protectedEnvironment: 'production',
       decide: async (r) => {
         if (r.kind === 'approve') seen.push([r.step.id, r.confirmEnvironment]);
-        return 'approve';
+        // As the operator who typed the name: a bare 'approve' would not satisfy it.
+        return r.kind === 'approve' && r.confirmEnvironment
+          ? { decision: 'approve', confirmedEnvironment: r.confirmEnvironment }
+          : 'approve';
       },
     });
     expect(seen).toEqual([

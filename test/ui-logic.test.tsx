@@ -16,7 +16,7 @@ import { back, initialChoices, screenFor } from '../src/ui/app-flow.js';
 import { editText } from '../src/ui/text-edit.js';
 import { wrapLines } from '../src/ui/format.js';
 import { initialViewState, reduce } from '../src/engine/view-state.js';
-import type { DecisionRequest, PlannedStep } from '../src/engine/types.js';
+import type { Answer, DecisionRequest, PlannedStep } from '../src/engine/types.js';
 import type { EnvironmentInfo, RunbookInfo } from '../src/session/types.js';
 import { fakeWorld, runFake } from './support/fake-engine.js';
 
@@ -40,9 +40,9 @@ const approve = (over: Partial<PlannedStep> = {}, confirmEnvironment?: string): 
 function press(
   request: DecisionRequest,
   ...keys: Array<string | PromptKey>
-): { state: ApprovalState; decisions: string[] } {
+): { state: ApprovalState; decisions: Answer[] } {
   let state = initialApprovalState;
-  const decisions: string[] = [];
+  const decisions: Answer[] = [];
   for (const k of keys) {
     const key: PromptKey =
       typeof k === 'string'
@@ -99,7 +99,10 @@ describe('approval keys', () => {
   it('asks for the environment name first, then the step confirm text', () => {
     const request = approve({ confirm: 'yes' }, 'production');
     expect(press(request, 'y', 'yes', '\r').decisions).toEqual([]);
-    expect(press(request, 'y', 'production', '\r', 'yes', '\r').decisions).toEqual(['approve']);
+    // The typed name goes to the engine with the approval: only that satisfies its confirmation.
+    expect(press(request, 'y', 'production', '\r', 'yes', '\r').decisions).toEqual([
+      { decision: 'approve', confirmedEnvironment: 'production' },
+    ]);
   });
 
   it('answers a failure with r s b a, and an interrupt with b l c', () => {

@@ -258,7 +258,7 @@ describe('run screen with scripted events', () => {
     screen.stdin.write('production');
     await waitForFrame(screen.lastFrame, 'approve: production▌');
     screen.stdin.write(keys.enter);
-    expect(await decided).toBe('approve');
+    expect(await decided).toEqual({ decision: 'approve', confirmedEnvironment: 'production' });
     session.emit({ type: 'decision', at: at(2), stepId: 'restart', request: 'approve', decision: 'approve' });
     session.emit({ type: 'step-started', at: at(3), stepId: 'restart', attempt: 1 });
     for (let i = 1; i <= 8; i++)

@@ -1,13 +1,13 @@
-import { UsageError } from '../errors.js';
 import { RotorContext } from '../commands/context.js';
 import { dueLine, type DueLine } from '../commands/due.js';
 import { rotateOne } from '../commands/due-run.js';
+import { requireHeadlessConfirmation } from '../commands/headless-confirmation.js';
 import type { Io } from '../commands/io.js';
 import { hostOf, lightHost, withStores } from '../commands/policy-vault.js';
 import type { HistoryEntry, RotationStats, RotationStatus } from '../policy/history.js';
 import { parsePolicy, runbookFor, type Policy, type PolicyInput } from '../policy/policy.js';
 import { checkRunbookFits } from '../policy/policy-runbook.js';
-import type { RotationVerdict } from '../policy/rotate-policy.js';
+import { VERDICT_EXIT, type RotationVerdict } from '../policy/rotate-policy.js';
 import {
   dueReport,
   rotationHistory,
@@ -86,12 +86,7 @@ export async function rotateSecretNow(
   await ctx.prepareEnvironment(options.environment);
   const envName = options.environment ?? ctx.defaultEnvironment();
   const environment = ctx.environment(envName);
-  if (environment.protected && options.confirmEnvironment !== environment.name) {
-    throw new UsageError(
-      `environment ${environment.name} is protected: pass confirmEnvironment: "${environment.name}"`,
-      'type the environment name to show this is the one you mean',
-    );
-  }
+  const confirmed = requireHeadlessConfirmation(environment, options.confirmEnvironment, 'option');
   const path = normalizeSecretPath(secretPath);
   const host = hostOf(ctx);
   const stored = await withStores(host, envName, (stores) => stores.policies.get(path));
@@ -123,6 +118,7 @@ export async function rotateSecretNow(
     {
       set: [],
       yes: true,
+      confirmEnv: confirmed,
       notifier: createNotifier(notifierConfigFromEnv(ctx.env), fetchHttp),
       backoffMs: parseDuration(ctx.env.ROTOR_RETRY_DELAY ?? '30s') ?? 30_000,
     },
@@ -139,7 +135,7 @@ export async function rotateSecretNow(
     error: entry?.error,
     history: entry,
     notified: result.notified,
-    exitCode: { ok: 0, failed: 1, 'needs-operator': 3, interrupted: 130 }[result.verdict],
+    exitCode: VERDICT_EXIT[result.verdict],
   };
 }
 

@@ -3,7 +3,12 @@ import type { Decider, EngineEvent } from '../engine/types.js';
 import type { HistoryEntry } from '../policy/history.js';
 import type { NotifierPort } from '../policy/notifier-port.js';
 import type { Policy } from '../policy/policy.js';
-import { rotatePolicy, type AttemptResult, type RotationResult } from '../policy/rotate-policy.js';
+import {
+  VERDICT_EXIT,
+  rotatePolicy,
+  type AttemptResult,
+  type RotationResult,
+} from '../policy/rotate-policy.js';
 import { rotationInputs } from '../policy/policy-runbook.js';
 import { dueReport } from '../policy/rotation-queries.js';
 import { runbookFor } from '../policy/runbook-choice.js';
@@ -13,6 +18,8 @@ import { createPlainReporter } from '../ui/plain-reporter.js';
 import type { RotorContext } from './context.js';
 import { policyStarter } from './due-starter.js';
 import { commandWithoutValues, givenInputs } from './given-inputs.js';
+import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
+import { jsonEvent } from './headless.js';
 import type { Io } from './io.js';
 import { hostOf, withStores, type StoreHost } from './policy-vault.js';
 
@@ -36,12 +43,6 @@ export function policyDecider(onFailure: 'rollback' | 'abort'): Decider {
   return async (request) => (request.kind === 'approve' ? 'approve' : onFailure);
 }
 
-const EXIT: Record<RotationResult['verdict'], number> = {
-  ok: 0,
-  failed: 1,
-  'needs-operator': 3,
-  interrupted: 130,
-};
 const RANK: Record<RotationResult['verdict'], number> = {
   ok: 0,
   failed: 1,
@@ -81,12 +82,7 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
       '--allow-real-targets only applies to --env sandbox',
       'outside the sandbox every target is real already; drop the flag',
     );
-  if (options.yes && environment.protected && options.confirmEnv !== environment.name) {
-    throw new UsageError(
-      `environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`,
-      'type the environment name to show this is the one you mean',
-    );
-  }
+  if (options.yes) requireHeadlessConfirmation(environment, options.confirmEnv);
   const host = hostOf(ctx);
   const due = await withStores(host, envName, async (stores) =>
     (await dueReport(stores, new Date(), { onlyDue: true })).items
@@ -137,7 +133,7 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
   }
   if (options.json)
     io.stdout(JSON.stringify({ type: 'due-summary', environment: envName, results: results.map(summary) }));
-  return EXIT[
+  return VERDICT_EXIT[
     results.reduce(
       (worst, r) => (RANK[r.verdict] > RANK[worst] ? r.verdict : worst),
       'ok' as RotationResult['verdict'],
@@ -165,6 +161,7 @@ export async function rotateOne(
     ...rotationInputs(policy, loaded.runbook.inputs),
   };
   const command = `${commandWithoutValues(io.argv)} (${policy.secret_path})`;
+  const confirmed = requireHeadlessConfirmation(ctx.environment(envName), options.confirmEnv);
   const runAttempt = async (attempt: number, onFailure: 'rollback' | 'abort'): Promise<AttemptResult> => {
     let entry: HistoryEntry | undefined;
     const start = policyStarter(
@@ -188,12 +185,13 @@ export async function rotateOne(
       runbookId: loaded.file,
       environment: envName,
       inputs: given,
-      decide: policyDecider(onFailure),
+      decide: confirmingDecider(policyDecider(onFailure), confirmed),
       onFailure: policy.rollback_on_failure ? undefined : 'stop',
     });
     const report = options.json
-      ? (e: EngineEvent) => io.stdout(JSON.stringify({ secret_path: policy.secret_path, attempt, ...e }))
-      : createPlainReporter(io.stdout);
+      ? (e: EngineEvent) =>
+          io.stdout(JSON.stringify({ secret_path: policy.secret_path, attempt, ...jsonEvent(e, handle) }))
+      : createPlainReporter(io.stdout, handle);
     handle.subscribe(report);
     const stop = io.onSignal(() => handle.interrupt());
     try {

@@ -47,18 +47,5 @@ export function givenInputs(
   return given;
 }
 
-/** The command line without values, for the journal: `run redis --set nodes --yes`. */
-export function commandWithoutValues(argv: readonly string[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--set' && i + 1 < argv.length) {
-      out.push('--set', argv[++i].split('=')[0]);
-    } else if (arg.startsWith('--set=')) {
-      out.push(`--set ${arg.slice(6).split('=')[0]}`);
-    } else {
-      out.push(arg);
-    }
-  }
-  return out.join(' ');
-}
+// Kept here for the commands that import it from here; the rules live in journalled-command.ts.
+export { commandWithoutValues } from './journalled-command.js';

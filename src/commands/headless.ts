@@ -1,7 +1,18 @@
-import type { Outcome } from '../engine/types.js';
+import type { EngineEvent, Outcome } from '../engine/types.js';
 import type { SessionHandle } from '../session/types.js';
-import { createPlainReporter } from '../ui/plain-reporter.js';
+import { createPlainReporter, type SessionNames } from '../ui/plain-reporter.js';
 import type { Io } from './io.js';
+
+/**
+ * An event as `--json` prints it: the first one (`session-started`) also names the session and
+ * its journal, so the log of a CronJob killed mid-run says what to `rotor resume`. Additive: the
+ * event's own fields are unchanged (docs/events.md).
+ */
+export function jsonEvent(event: EngineEvent, session: SessionNames): object {
+  if (event.type !== 'session-started') return event;
+  const { type, ...rest } = event;
+  return { type, sessionId: session.sessionId, journalPath: session.journalPath, ...rest };
+}
 
 /**
  * Follows a headless session to its end: events as plain lines or JSON, Ctrl+C/SIGTERM/SIGHUP
@@ -12,7 +23,9 @@ export async function followHeadless(
   options: { json?: boolean },
   io: Io,
 ): Promise<number> {
-  const report = options.json ? (e: unknown) => io.stdout(JSON.stringify(e)) : createPlainReporter(io.stdout);
+  const report = options.json
+    ? (e: EngineEvent) => io.stdout(JSON.stringify(jsonEvent(e, handle)))
+    : createPlainReporter(io.stdout, handle);
   handle.subscribe(report);
   const stopSignals = io.onSignal(() => handle.interrupt());
   let outcome: Outcome;

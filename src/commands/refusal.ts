@@ -1,7 +1,7 @@
 import { JournalWriter, newSessionId } from '../journal/journal-writer.js';
 import { RotorError, describeError } from '../errors.js';
 import { sessionsDir } from '../journal/state-dir.js';
-import { commandWithoutValues } from './given-inputs.js';
+import { commandWithoutValues, journalledWord, withoutArgvValues } from './journalled-command.js';
 import { operatorName } from './operator.js';
 import { rotorVersion } from './version.js';
 
@@ -11,7 +11,10 @@ function refusedCommand(argv: readonly string[]): { runbookId?: string; environm
   const environment =
     envAt >= 0 ? (argv[envAt + 1] ?? '') : (argv.find((a) => a.startsWith('--env='))?.slice(6) ?? '');
   const runAt = argv.indexOf('run');
-  return { runbookId: runAt >= 0 ? argv[runAt + 1] : undefined, environment };
+  return {
+    runbookId: runAt >= 0 ? journalledWord(argv[runAt + 1]) : undefined,
+    environment: environment ? (journalledWord(environment) ?? '') : '',
+  };
 }
 
 /**
@@ -39,7 +42,7 @@ export function recordRefusal(
     });
     journal.record({
       type: 'session-refused',
-      reason: describeError(error),
+      reason: withoutArgvValues(describeError(error), argv, { journal: true }),
       exitCode: error instanceof RotorError ? error.exitCode : 2,
     });
     journal.close();

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { readResumeInfo } from '../session/resume-session.js';
 import type { RotorContext } from './context.js';
 import { headlessDecider } from './decide-headless.js';
+import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
 import { commandWithoutValues, givenInputs } from './given-inputs.js';
 import { followHeadless } from './headless.js';
 import type { Io } from './io.js';
@@ -14,7 +15,7 @@ import type { Io } from './io.js';
 export async function resumeCommand(
   ctx: RotorContext,
   sessionId: string,
-  options: { yes?: boolean; json?: boolean; allowRealTargets?: boolean },
+  options: { yes?: boolean; json?: boolean; allowRealTargets?: boolean; confirmEnv?: string },
   io: Io,
 ): Promise<number> {
   const { info, loaded, inputs } = await prepareResume(ctx, sessionId, (m) => io.stderr(`rotor: ${m}`));
@@ -36,12 +37,14 @@ export async function resumeCommand(
       allowRealTargets: options.allowRealTargets,
     });
   }
+  // The same rule as `run --yes`: a session that never got its confirmation must not get it here.
+  const confirmed = requireHeadlessConfirmation(ctx.environment(info.environment), options.confirmEnv);
   const start = ctx.starter(command, { allowRealTargets: options.allowRealTargets });
   const handle = await start({
     runbookId: info.runbookRef,
     environment: info.environment,
     inputs,
-    decide: headlessDecider(loaded.runbook.on_failure),
+    decide: confirmingDecider(headlessDecider(loaded.runbook.on_failure), confirmed),
     resumeSessionId: sessionId,
   });
   return followHeadless(handle, options, io);

@@ -3,6 +3,7 @@ import { checkFaults } from '../sandbox/faults.js';
 import { followHeadless } from './headless.js';
 import type { RotorContext } from './context.js';
 import { headlessDecider } from './decide-headless.js';
+import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
 import { dryRun, formatDryRun } from './dry-run.js';
 import { commandWithoutValues, givenInputs } from './given-inputs.js';
 import type { Io } from './io.js';
@@ -47,7 +48,7 @@ export async function runCommand(
   const command = commandWithoutValues(io.argv);
   await ctx.prepareEnvironment(options.env);
   const environmentName = options.env ?? ctx.defaultEnvironment();
-  const { loaded, environment, given } = prepare(ctx, ref, options, io, environmentName);
+  const { loaded, environment, given, confirmed } = prepare(ctx, ref, options, io, environmentName);
   if (options.dryRun) {
     const steps = dryRun(loaded, given, environment, ctx.actions, ctx.env);
     io.stdout(
@@ -78,7 +79,7 @@ export async function runCommand(
     runbookId: loaded.file,
     environment: environment.name,
     inputs: given,
-    decide: headlessDecider(loaded.runbook.on_failure),
+    decide: confirmingDecider(headlessDecider(loaded.runbook.on_failure), confirmed),
   });
   return followHeadless(handle, options, io);
 }
@@ -109,11 +110,6 @@ function prepare(ctx: RotorContext, ref: string, options: RunOptions, io: Io, en
       '--allow-real-targets only applies to --env sandbox',
       'outside the sandbox every target is real already; drop the flag',
     );
-  if (options.yes && environment.protected && options.confirmEnv !== environment.name) {
-    throw new UsageError(
-      `environment ${environment.name} is protected: --yes needs --confirm-env ${environment.name}`,
-      'type the environment name to show this is the one you mean',
-    );
-  }
-  return { loaded, environment, given };
+  const confirmed = options.yes ? requireHeadlessConfirmation(environment, options.confirmEnv) : undefined;
+  return { loaded, environment, given, confirmed };
 }

@@ -1,15 +1,17 @@
 import { describeError } from '../errors.js';
 import { resolveString, truthy } from '../runbook/template.js';
+import { acceptAnswer } from './confirmation.js';
 import { describeStep } from './describe.js';
 import type { EngineDeps, EventInput } from './engine-deps.js';
 import { sessionLookup } from './lookup.js';
 import { summarizePlan } from './plan.js';
+import { outcomeOf } from './outcome.js';
 import { rollback } from './rollback.js';
 import { runActionStep, type CompletedStep } from './run-step.js';
 import { runGroup } from './run-group.js';
 import { restoreStep } from './restore-step.js';
 import { lostOutputReason, usesLostOutput } from './lost-outputs.js';
-import type { Decision, DecisionRequest, EngineEvent, Outcome, Plan, PlannedStep } from './types.js';
+import type { Answer, Decision, DecisionRequest, EngineEvent, Outcome, Plan, PlannedStep } from './types.js';
 
 type Next = 'next' | { end: Outcome };
 
@@ -64,7 +66,7 @@ class PlanRun {
       const next = await this.runTopLevel(step);
       if (next !== 'next') return next.end;
     }
-    return { status: 'succeeded', exitCode: 0 };
+    return outcomeOf({ kind: 'succeeded' });
   }
 
   private async runTopLevel(step: PlannedStep): Promise<Next> {
@@ -97,7 +99,7 @@ class PlanRun {
     if (approval !== 'approve')
       return approval === 'skip'
         ? (this.skip(step, 'skipped by the operator'), 'next')
-        : this.endBy(approval, 'the operator');
+        : this.endBy(approval, this.unconfirmed ?? 'the operator');
     for (let attempt = 1; ; attempt++) {
       const error = await this.execute(step);
       if (error === undefined) return this.atSafePoint(step);
@@ -195,7 +197,7 @@ class PlanRun {
       }
     }
     const end = await this.endBy('rollback', 'the interrupted session');
-    return end === 'next' ? { status: 'succeeded', exitCode: 0 } : end.end;
+    return end === 'next' ? outcomeOf({ kind: 'succeeded' }) : end.end;
   }
 
   /** Runs the step (or group) once; returns the error text when it failed. */
@@ -251,12 +253,29 @@ class PlanRun {
     return decision;
   }
 
+  /** Why the session ended at an approval nobody confirmed (see accept), if it did. */
+  private unconfirmed?: string;
+
+  /** The decision the engine acts on (see acceptAnswer); a refusal is logged on its step. */
+  private accept(request: DecisionRequest, answer: Answer): Decision {
+    const { decision, refused } = acceptAnswer(request, answer);
+    if (refused && request.step) {
+      this.unconfirmed = refused;
+      this.emit({
+        type: 'step-log',
+        stepId: request.step.id,
+        line: `approval refused: environment ${this.plan.protectedEnvironment} is protected and its name was not given`,
+      });
+    }
+    return decision;
+  }
+
   private async ask(request: DecisionRequest): Promise<Decision> {
     const interrupts = this.deps.interrupts;
     const answer = this.deps.decide(request);
-    if (!interrupts) return this.record(request, await answer);
+    if (!interrupts) return this.record(request, this.accept(request, await answer));
     const winner = await Promise.race([answer.then((d) => ({ d })), interrupts.next().then(() => undefined)]);
-    if (winner) return this.record(request, winner.d);
+    if (winner) return this.record(request, this.accept(request, winner.d));
     const onInterrupt = await this.interrupt(request.step);
     // "continue" after Ctrl+C at a prompt means: ask the same question again.
     if (onInterrupt === 'continue') {
@@ -276,7 +295,7 @@ class PlanRun {
     this.interrupted = true;
     this.emit({ type: 'interrupt-requested' });
     const decision = await this.deps.decide({ kind: 'interrupt', step });
-    return this.record({ kind: 'interrupt', step }, decision);
+    return this.record({ kind: 'interrupt', step }, this.accept({ kind: 'interrupt', step }, decision));
   }
 
   /** Between steps: if Ctrl+C came while a step ran, ask now. */
@@ -293,7 +312,7 @@ class PlanRun {
   private async endBy(decision: Decision, who: string, interruptedHere = false): Promise<Next> {
     const interrupted = interruptedHere || this.interrupted;
     if (decision === 'rollback') {
-      const past = await this.pastNoReturn(`rolled back by ${who}`);
+      const past = await this.pastNoReturn(`rolled back by ${who}`, interrupted);
       if (past) return past;
       const complete = await rollback(
         this.completed,
@@ -302,24 +321,12 @@ class PlanRun {
         this.emit,
         this.afterRollback(),
       );
-      if (interrupted)
-        return {
-          end: complete
-            ? { status: 'aborted', exitCode: 130, reason: `interrupted; rolled back` }
-            : { status: 'rollback-incomplete', exitCode: 3, reason: 'interrupted; some undo steps failed' },
-        };
       return {
-        end: complete
-          ? { status: 'rolled-back', exitCode: 1, reason: `rolled back by ${who}` }
-          : { status: 'rollback-incomplete', exitCode: 3, reason: 'some undo steps failed' },
+        end: outcomeOf({ kind: 'rolled-back', cause: { by: who }, interrupted, undoFailed: !complete }),
       };
     }
     return {
-      end: {
-        status: 'aborted',
-        exitCode: 130,
-        reason: `${interrupted ? 'interrupted' : `aborted by ${who}`}${this.changedSomething() ? '; completed changes were left as they are' : ''}`,
-      },
+      end: outcomeOf({ kind: 'aborted', by: who, interrupted, changesLeft: this.changedSomething() }),
     };
   }
 
@@ -328,7 +335,7 @@ class PlanRun {
    * restore something that no longer works: only the steps after it are undone, and the way
    * forward is to rotate again. Undefined when no such step has completed.
    */
-  private async pastNoReturn(reason: string): Promise<Next | undefined> {
+  private async pastNoReturn(reason: string, interrupted = false): Promise<Next | undefined> {
     const at = this.completed.map((c) => c.action.class).lastIndexOf('point-of-no-return');
     if (at < 0) return undefined;
     const step = this.completed[at].step;
@@ -338,13 +345,7 @@ class PlanRun {
       this.deps,
       this.emit,
     );
-    return {
-      end: {
-        status: 'failed',
-        exitCode: 3,
-        reason: `${reason}; past the point of no return (step ${step.id}), so nothing before it was undone: rotate again rather than roll back`,
-      },
-    };
+    return { end: outcomeOf({ kind: 'past-no-return', cause: reason, step: step.id, interrupted }) };
   }
 
   private afterRollback() {
@@ -361,33 +362,28 @@ class PlanRun {
     error: string,
     choice: 'rollback' | 'stop' | 'ask',
   ): Promise<Next> {
-    const reason = `step ${step.id} failed: ${error}`;
+    const failure = `step ${step.id} failed: ${error}`;
     if (choice === 'rollback') {
-      const past = await this.pastNoReturn(reason);
+      const past = await this.pastNoReturn(failure);
       if (past) return past;
-      const complete = await rollback(this.completed, reason, this.deps, this.emit, this.afterRollback());
-      if (this.uncertain)
-        return {
-          end: {
-            status: 'rollback-incomplete',
-            exitCode: 3,
-            reason: `${reason}; an operator must check what step ${this.uncertain} changed on its system`,
-          },
-        };
+      const complete = await rollback(this.completed, failure, this.deps, this.emit, this.afterRollback());
       return {
-        end: complete
-          ? { status: 'rolled-back', exitCode: 1, reason }
-          : { status: 'rollback-incomplete', exitCode: 3, reason },
+        end: outcomeOf({
+          kind: 'rolled-back',
+          cause: { failure },
+          interrupted: false,
+          undoFailed: !complete,
+          uncertainStep: this.uncertain,
+        }),
       };
     }
-    if (this.uncertain)
-      return {
-        end: {
-          status: 'failed',
-          exitCode: 3,
-          reason: `${reason}; an operator must check what step ${this.uncertain} changed on its system`,
-        },
-      };
-    return { end: { status: 'failed', exitCode: this.changedSomething() ? 3 : 1, reason } };
+    return {
+      end: outcomeOf({
+        kind: 'stopped',
+        failure,
+        changesLeft: this.changedSomething(),
+        uncertainStep: this.uncertain,
+      }),
+    };
   }
 }

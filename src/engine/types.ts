@@ -68,15 +68,47 @@ export type DecisionRequest =
  */
 export type Decision = 'approve' | 'skip' | 'retry' | 'abort' | 'rollback' | 'continue';
 
-export type Decider = (request: DecisionRequest) => Promise<Decision>;
+/**
+ * An approval that carries the protected environment's name as an operator gave it: typed at the
+ * prompt, or passed explicitly (`--confirm-env`). A bare 'approve' never satisfies a request
+ * with `confirmEnvironment`: an auto-approving decider must not stand in for the operator.
+ */
+export interface ConfirmedApproval {
+  decision: 'approve';
+  confirmedEnvironment: string;
+}
+
+/** What a decider answers: a decision, or an approval with the environment's name. */
+export type Answer = Decision | ConfirmedApproval;
+
+export type Decider = (request: DecisionRequest) => Promise<Answer>;
+
+/**
+ * What an ended session left behind, as facts; a field is present only when it holds. Status,
+ * exit code and reason derive from them in src/engine/outcome.ts; decide on these, not the reason.
+ */
+export interface OutcomeFacts {
+  /** Completed changes stay in place: nobody undid them (or an undo failed). */
+  changesLeft?: true;
+  /** Ctrl+C, SIGTERM or SIGHUP ended it. */
+  interrupted?: true;
+  /** The point of no return (a step id) that kept a rollback from undoing the steps before it. */
+  pastNoReturn?: string;
+  /** A step (its id) whose effect on its system nobody knows: an operator must check it. */
+  uncertainStep?: string;
+  /** At least one undo failed: the rollback is incomplete. */
+  undoFailed?: true;
+}
 
 /** How a session ended, and the exit code the CLI returns for it. */
-export type Outcome =
+export type Outcome = (
   | { status: 'succeeded'; exitCode: 0 }
   | { status: 'rolled-back'; exitCode: 1; reason: string }
   | { status: 'failed'; exitCode: 1 | 3; reason: string }
   | { status: 'rollback-incomplete'; exitCode: 3; reason: string }
-  | { status: 'aborted'; exitCode: 130 | 3; reason: string };
+  | { status: 'aborted'; exitCode: 130 | 3; reason: string }
+) &
+  OutcomeFacts;
 
 interface Base {
   /** Milliseconds since the epoch. */

@@ -42,21 +42,25 @@ export interface RotateDeps {
   report(line: string): void;
 }
 
-/** What an outcome means for retrying: a clean failure may be tried again, a half-done one not. */
+/** The CLI's exit code for a verdict (`run --due`, and the library's RotationOutcome). */
+export const VERDICT_EXIT: Record<RotationVerdict, number> = {
+  ok: 0,
+  failed: 1,
+  'needs-operator': 3,
+  interrupted: 130,
+};
+
+/**
+ * What an outcome means for retrying: a clean failure may be tried again, a half-done one not.
+ * Read from the outcome's facts, never its reason: rewording a message must not turn a half-done
+ * rotation into one that is retried. An interruption that left changes is `interrupted` (the
+ * operator who stopped it knows), unless something is known to be broken or unknown.
+ */
 export function verdictOf(outcome: Outcome): RotationVerdict {
-  switch (outcome.status) {
-    case 'succeeded':
-      return 'ok';
-    case 'rolled-back':
-      return 'failed';
-    case 'failed':
-      return outcome.exitCode === 1 ? 'failed' : 'needs-operator';
-    case 'rollback-incomplete':
-      return 'needs-operator';
-    case 'aborted':
-      if (outcome.reason.startsWith('interrupted')) return 'interrupted';
-      return outcome.reason.includes('changes were left') ? 'needs-operator' : 'failed';
-  }
+  if (outcome.status === 'succeeded') return 'ok';
+  if (outcome.undoFailed || outcome.uncertainStep || outcome.pastNoReturn) return 'needs-operator';
+  if (outcome.interrupted) return 'interrupted';
+  return outcome.changesLeft ? 'needs-operator' : 'failed';
 }
 
 /**

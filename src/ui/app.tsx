@@ -2,7 +2,7 @@ import { Box, Text, useInput, useStdin } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { RotorError, describeError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
-import type { Decision, DecisionRequest } from '../engine/types.js';
+import type { Answer, DecisionRequest } from '../engine/types.js';
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { EnvironmentInfo, RunbookInfo, SessionHandle, StartSession } from '../session/types.js';
 import {
@@ -80,7 +80,7 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
   const [choices, setChoices] = useState<Choices>(() => initialChoices(runbooks, environments, initial));
   const [session, setSession] = useState<Session>();
   const [stores] = useState(() => ({
-    decisions: createPromptStore<DecisionRequest, Decision>(),
+    decisions: createPromptStore<DecisionRequest, Answer>(),
     secrets: createPromptStore<string, Secret>(),
   }));
   const exited = useRef(false);

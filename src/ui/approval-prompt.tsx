@@ -1,5 +1,5 @@
 import { Box, Text, useInput, useStdin } from 'ink';
-import type { Decision, DecisionRequest } from '../engine/types.js';
+import type { Answer, DecisionRequest } from '../engine/types.js';
 import { approvalKey, confirmationsFor, helpFor, initialApprovalState, legendFor } from './approval-state.js';
 import { wrapLines } from './format.js';
 import type { PendingPrompt } from './prompt-store.js';
@@ -8,7 +8,7 @@ import { tone } from './tone.js';
 
 /** A decision the engine waits for, with the room the screen can give it. */
 export interface ApprovalPromptProps {
-  prompt: PendingPrompt<DecisionRequest, Decision>;
+  prompt: PendingPrompt<DecisionRequest, Answer>;
   width: number;
   /** Lines the whole prompt may take; the description or error gets what the rest leaves. */
   rows: number;

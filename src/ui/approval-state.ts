@@ -1,4 +1,4 @@
-import type { Decision, DecisionRequest } from '../engine/types.js';
+import type { Answer, Decision, DecisionRequest } from '../engine/types.js';
 
 /** A key press as the prompt reducer sees it (a subset of Ink's Key). */
 export interface PromptKey {
@@ -67,7 +67,7 @@ function confirmKey(
   request: DecisionRequest,
   state: ApprovalState,
   key: PromptKey,
-): { state: ApprovalState; decision?: Decision } {
+): { state: ApprovalState; decision?: Answer } {
   const confirming = state.confirming!;
   const wanted = confirmationsFor(request)[confirming.index];
   if (key.escape) return { state: { ...state, confirming: undefined, hint: 'Not approved.' } };
@@ -90,7 +90,12 @@ function confirmKey(
     const index = confirming.index + 1;
     if (index < confirmationsFor(request).length)
       return { state: { ...state, confirming: { index, typed: '' }, hint: undefined } };
-    return { state: { ...state, confirming: undefined, hint: undefined }, decision: 'approve' };
+    // The engine accepts a protected environment only with the name the operator typed.
+    const decision: Answer =
+      request.kind === 'approve' && request.confirmEnvironment
+        ? { decision: 'approve', confirmedEnvironment: request.confirmEnvironment }
+        : 'approve';
+    return { state: { ...state, confirming: undefined, hint: undefined }, decision };
   }
   if (key.ctrl || key.meta) return { state };
   return {
@@ -111,7 +116,7 @@ export function approvalKey(
   request: DecisionRequest,
   state: ApprovalState,
   key: PromptKey,
-): { state: ApprovalState; decision?: Decision } {
+): { state: ApprovalState; decision?: Answer } {
   if (state.confirming) return confirmKey(request, state, key);
   if (key.ctrl || key.meta) return { state };
   const ch = key.return ? '\r' : key.input.toLowerCase();
@@ -123,7 +128,7 @@ export function approvalKey(
   }
   if (ch === '?') return { state: { ...state, help: !state.help, hint: undefined } };
   if (key.escape) return { state: { ...state, help: false, hint: undefined } };
-  const approveNow = (): { state: ApprovalState; decision?: Decision } =>
+  const approveNow = (): { state: ApprovalState; decision?: Answer } =>
     confirmationsFor(request).length > 0
       ? { state: { ...state, confirming: { index: 0, typed: '' }, hint: undefined } }
       : { state: { ...state, hint: undefined }, decision: 'approve' };

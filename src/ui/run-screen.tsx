@@ -2,7 +2,7 @@ import { Box, Text, useInput, useStdin } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { describeError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
-import type { Decision, DecisionRequest } from '../engine/types.js';
+import type { Answer, DecisionRequest } from '../engine/types.js';
 import type { SessionHandle } from '../session/types.js';
 import { isActive } from './marks.js';
 import type { PromptStore } from './prompt-store.js';
@@ -17,7 +17,7 @@ import { tone } from './tone.js';
 /** A started session on screen, from its first event to the dismissed summary. */
 export interface RunScreenProps {
   handle: SessionHandle;
-  decisions: PromptStore<DecisionRequest, Decision>;
+  decisions: PromptStore<DecisionRequest, Answer>;
   secrets: PromptStore<string, Secret>;
   protectedEnvironment: boolean;
   onExit: (exitCode: number) => void;
