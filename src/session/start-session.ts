@@ -11,6 +11,7 @@ import type { LoadedRunbook } from '../runbook/load.js';
 import type { EnvironmentInfo, SessionHandle, StartRequest, StartSession } from './types.js';
 import type { World } from './world.js';
 import { lockSession } from './lock-session.js';
+import { forgetLockNonce, sessionLockNonce } from './lock-nonce.js';
 import { checkSameRunbook, readResumeInfo } from './resume-session.js';
 import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
@@ -139,8 +140,11 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
     let unlock: () => Promise<void>;
     try {
       // Before the journal opens: a session that loses the race for a secret changes nothing.
-      unlock = await lockSession(world, plan, { session: sessionId, operator: deps.operator }, env);
+      const nonce = sessionLockNonce(deps.journalDir, sessionId);
+      unlock = await lockSession(world, plan, { session: sessionId, operator: deps.operator }, env, nonce);
     } catch (error) {
+      // A new session that could not start leaves nothing behind; a resumed one keeps its nonce.
+      if (!resume) forgetLockNonce(deps.journalDir, sessionId);
       await world.close();
       throw error;
     }
@@ -196,6 +200,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       .finally(async () => {
         journal.close();
         await unlock();
+        forgetLockNonce(deps.journalDir, sessionId);
         await world.close().catch(() => undefined);
       });
     return {
