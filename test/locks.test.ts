@@ -11,6 +11,7 @@ import type { Decider } from '../src/engine/types.js';
 import { findRunbook, loadCatalog } from '../src/session/catalog.js';
 import { LOCAL } from '../src/session/environments.js';
 import { LockHeldError, VaultLocks } from '../src/session/locks.js';
+import { ephemeralLockNonce } from '../src/session/lock-nonce.js';
 import { createSessionStarter } from '../src/session/start-session.js';
 import { startSandboxWorld, type SandboxHandles } from '../src/sandbox/world.js';
 import type { World } from '../src/session/world.js';
@@ -86,10 +87,12 @@ describe('rotation locks in Vault', () => {
     const vault = world.ports.vault!;
     let now = Date.parse('2026-11-23T12:00:00Z');
     const locks = new VaultLocks(vault, 'rotor-expiry', () => now);
+    const s1 = ephemeralLockNonce();
     await locks.acquire(
       'harmonyflow/admin',
       { session: 's1', operator: 'alice@host', runbook: 'api-key' },
       60_000,
+      s1,
     );
     await expect(
       locks.acquire('harmonyflow/admin', { session: 's2', operator: 'bob@host', runbook: 'api-key' }, 60_000),
@@ -101,7 +104,7 @@ describe('rotation locks in Vault', () => {
       60_000,
     );
     expect((await locks.read('harmonyflow/admin'))?.holder.session).toBe('s2');
-    expect(await locks.release('harmonyflow/admin', 's1')).toBeUndefined(); // not s1's any more
+    expect(await locks.release('harmonyflow/admin', s1)).toBeUndefined(); // not s1's any more
     expect((await locks.release('harmonyflow/admin', undefined, { force: true }))?.session).toBe('s2');
     expect((await locks.read('harmonyflow/admin'))?.released).toBe(true);
   });

@@ -54,7 +54,7 @@ describe('the library API', () => {
   it('configures a policy with the same checks as the CLI', async () => {
     const policy = await configurePolicy(
       {
-        secret_path: 'secret/data/bike/database',
+        secret_path: 'bike/database',
         rotation_type: 'scheduled',
         rotation_period_days: 90,
         rotation_script_path: ok,

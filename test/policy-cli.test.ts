@@ -171,7 +171,7 @@ describe('rotor policy add', () => {
       [
         'policy',
         'add',
-        'secret/data/app/db',
+        'app/db',
         '--rotation-type',
         'scheduled',
         '--cron-schedule',

@@ -29,13 +29,17 @@ describe('policy fields and rules', () => {
     });
   });
 
-  it('normalises secret/data/ prefixes to the KV path', () => {
-    expect(parsePolicy({ ...base, secret_path: 'secret/data/harmonyflow/redis' }).secret_path).toBe(
-      'harmonyflow/redis',
+  // One spelling per secret (the notes on issue 12): other spellings are refused with the one to use.
+  it('refuses the secret/ and secret/data/ spellings, naming the KV path to write', () => {
+    const api = refusal({ ...base, secret_path: 'secret/data/harmonyflow/redis' });
+    expect(api.message).toBe(
+      'policy: secret_path: "secret/data/harmonyflow/redis" is the API\'s spelling (secret/data/…), not a KV path',
     );
-    expect(parsePolicy({ ...base, secret_path: 'secret/harmonyflow/redis/' }).secret_path).toBe(
-      'harmonyflow/redis',
-    );
+    expect(api.hint).toBe('give the path inside the mount "secret": harmonyflow/redis');
+    const ambiguous = refusal({ ...base, secret_path: 'secret/harmonyflow/redis' });
+    expect(ambiguous.message).toContain('is ambiguous: it may mean harmonyflow/redis in the mount "secret"');
+    expect(ambiguous.hint).toContain('write harmonyflow/redis');
+    expect(refusal({ ...base, secret_path: 'harmonyflow/redis/' }).message).toContain('ends with "/"');
   });
 
   it.each([

@@ -19,10 +19,7 @@ describe('reading and snapshots', () => {
   it('kv-read returns masked data, the version and one field', async () => {
     world.vault.kvWrite('harmonyflow/session', { 'jwt-secret': 's3cret-one', 'api-key': 'k-1' });
     const ctx = world.ctx();
-    const out = await kvRead.run(
-      parse(kvRead, { path: 'secret/harmonyflow/session', field: 'jwt-secret' }),
-      ctx,
-    );
+    const out = await kvRead.run(parse(kvRead, { path: 'harmonyflow/session', field: 'jwt-secret' }), ctx);
     expect(out.version).toBe(1);
     expect(out.value).toBeInstanceOf(Secret);
     expect((out.value as Secret).reveal()).toBe('s3cret-one');

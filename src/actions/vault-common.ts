@@ -3,12 +3,14 @@ import { Secret } from '../engine/secret.js';
 import type { ActionContext } from './types.js';
 import { VaultError, type KvData, type KvLocation, type VaultPort } from './vault-port.js';
 import { need } from './ports.js';
+import { kvPathParam, mountParam } from './vault-params.js';
+import { parseKvPath } from '../vault-path/index.js';
 
-/** `path` (`harmonyflow/redis`, or as the CLI writes it, `secret/harmonyflow/redis`) and `mount`. */
+/** `path` inside the mount (`harmonyflow/redis`) and `mount`. */
 export const kvLocationParams = {
-  path: z.string().min(1),
+  path: kvPathParam,
   /** The KV v2 mount; default `secret`. */
-  mount: z.string().min(1).optional(),
+  mount: mountParam.optional(),
 };
 
 /** Values to write: strings, secrets, numbers, booleans; `null` removes a key in a patch. */
@@ -21,15 +23,12 @@ export const kvDataParam = z.record(
 export const versionParam = z.coerce.number().int().min(0);
 
 /**
- * Where a KV secret lives. Operators paste paths the way the Vault CLI takes them
- * (`secret/harmonyflow/redis`) or the API names them (`secret/data/harmonyflow/redis`): both work.
+ * Where a KV secret lives, checked against the step's own mount. The CLI's and the API's
+ * spellings (`secret/harmonyflow/redis`, `secret/data/harmonyflow/redis`) are refused with the
+ * path to write instead: a guess could name another secret (see src/vault-path/kv-path.ts).
  */
 export function locate(p: { path: string; mount?: string }): KvLocation {
-  const mount = (p.mount ?? 'secret').replace(/^\/+|\/+$/g, '');
-  let path = p.path.replace(/^\/+|\/+$/g, '');
-  if (!p.mount && path.startsWith(`${mount}/`)) path = path.slice(mount.length + 1);
-  if (path.startsWith(`${mount}/data/`)) path = path.slice(mount.length + 6);
-  return { mount, path };
+  return parseKvPath(p.path, { mount: p.mount });
 }
 
 export const shown = (at: KvLocation): string => `${at.mount}/${at.path}`;

@@ -2,13 +2,12 @@ import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { defineAction } from './types.js';
 import { vaultPort } from './vault-common.js';
-
-const name = z.string().min(1);
+import { engineNameParam as name, mountParam } from './vault-params.js';
 
 export const transitKeyInfo = defineAction({
   id: 'vault.transit-key-info',
   summary: "Show a transit key's versions",
-  params: z.object({ key: name, mount: name.default('transit') }),
+  params: z.object({ key: name, mount: mountParam.default('transit') }),
   outputs: ['latest_version', 'min_decryption_version', 'min_encryption_version', 'versions'],
   changes: false,
   class: 'safe',
@@ -30,7 +29,7 @@ export const transitKeyInfo = defineAction({
 export const transitRotate = defineAction({
   id: 'vault.transit-rotate',
   summary: 'Add a new version to a transit key (older versions still decrypt)',
-  params: z.object({ key: name, mount: name.default('transit') }),
+  params: z.object({ key: name, mount: mountParam.default('transit') }),
   outputs: ['latest_version', 'previous_version'],
   changes: true,
   // A key version cannot be removed again; older data keeps decrypting, so nothing needs undoing.
@@ -49,7 +48,7 @@ export const transitRotate = defineAction({
 export const dbRotateRoot = defineAction({
   id: 'vault.db-rotate-root',
   summary: "Have Vault rotate a database connection's root password (nobody can read the new one)",
-  params: z.object({ connection: name, mount: name.default('database') }),
+  params: z.object({ connection: name, mount: mountParam.default('database') }),
   outputs: [],
   changes: true,
   class: 'point-of-no-return',
@@ -65,7 +64,7 @@ export const dbRotateRoot = defineAction({
 export const dbStaticCreds = defineAction({
   id: 'vault.db-static-creds',
   summary: "Read a database static role's current credentials (password stays masked)",
-  params: z.object({ role: name, mount: name.default('database') }),
+  params: z.object({ role: name, mount: mountParam.default('database') }),
   outputs: ['username', 'password', 'ttl', 'last_vault_rotation'],
   changes: false,
   class: 'safe',
@@ -85,7 +84,7 @@ export const dbStaticCreds = defineAction({
 export const dbRotateRole = defineAction({
   id: 'vault.db-rotate-role',
   summary: "Have Vault rotate a database static role's password now",
-  params: z.object({ role: name, mount: name.default('database') }),
+  params: z.object({ role: name, mount: mountParam.default('database') }),
   outputs: ['username', 'password', 'last_vault_rotation'],
   changes: true,
   class: 'point-of-no-return',

@@ -5,6 +5,7 @@ import { secretParam } from './secret-param.js';
 import { defineAction, type ActionContext, type ActionDefinition } from './types.js';
 import { vaultPort } from './vault-common.js';
 import { isVaultError } from './vault-port.js';
+import { engineNameParam, mountParam } from './vault-params.js';
 
 const name = z.string().min(1);
 const seg = (s: string) => s.split('/').map(encodeURIComponent).join('/');
@@ -33,8 +34,8 @@ export const pkiIssue = defineAction({
   id: 'vault.pki-issue',
   summary: 'Issue a certificate and private key from a Vault PKI role (the key stays masked)',
   params: z.object({
-    mount: name.default('pki'),
-    role: name,
+    mount: mountParam.default('pki'),
+    role: engineNameParam,
     common_name: name,
     alt_names: list,
     /** Requested lifetime ("720h"); the role's max_ttl caps it. */
@@ -85,7 +86,7 @@ export const pkiIssue = defineAction({
 export const pkiCa = defineAction({
   id: 'vault.pki-ca',
   summary: "Read a Vault PKI mount's CA certificate (the trust anchor to validate against)",
-  params: z.object({ mount: name.default('pki') }),
+  params: z.object({ mount: mountParam.default('pki') }),
   outputs: ['certificate'],
   changes: false,
   class: 'safe',
@@ -103,7 +104,7 @@ export const pkiCa = defineAction({
 export const pkiRevoke = defineAction({
   id: 'vault.pki-revoke',
   summary: 'Revoke a certificate by serial (it goes on the CRL; cannot be undone)',
-  params: z.object({ mount: name.default('pki'), serial: secretParam }),
+  params: z.object({ mount: mountParam.default('pki'), serial: secretParam }),
   outputs: ['serial', 'revoked_at'],
   changes: true,
   class: 'point-of-no-return',

@@ -14,6 +14,7 @@ import {
   vaultPort,
   wrapData,
 } from './vault-common.js';
+import { kvPathParam } from './vault-params.js';
 import type { KvData, KvLocation } from './vault-port.js';
 
 /**
@@ -25,7 +26,7 @@ import type { KvData, KvLocation } from './vault-port.js';
 const stagingParams = {
   ...kvLocationParams,
   /** Where the staged value waits; default `<path>.pending` beside the secret. */
-  pending_path: z.string().min(1).optional(),
+  pending_path: kvPathParam.optional(),
 };
 
 function pendingOf(p: { path: string; mount?: string; pending_path?: string }): KvLocation {

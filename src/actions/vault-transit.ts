@@ -3,6 +3,7 @@ import { RotorError } from '../errors.js';
 import { defineAction, type ActionDefinition } from './types.js';
 import { vaultPort } from './vault-common.js';
 import { isVaultError } from './vault-port.js';
+import { engineNameParam, mountParam } from './vault-params.js';
 
 const seg = (s: string) => s.split('/').map(encodeURIComponent).join('/');
 const CIPHERTEXT = /^vault:v(\d+):/;
@@ -26,8 +27,8 @@ export const transitRewrap = defineAction({
   id: 'vault.transit-rewrap',
   summary: 'Rewrap ciphertexts under the latest version of a transit key (plaintext never leaves Vault)',
   params: z.object({
-    key: z.string().min(1),
-    mount: z.string().min(1).default('transit'),
+    key: engineNameParam,
+    mount: mountParam.default('transit'),
     ciphertexts: list,
   }),
   outputs: ['ciphertexts', 'count', 'key_version'],
@@ -77,8 +78,8 @@ export const transitCheck = defineAction({
   id: 'vault.transit-check',
   summary: 'Check a transit key moved past a version and still decrypts what older versions encrypted',
   params: z.object({
-    key: z.string().min(1),
-    mount: z.string().min(1).default('transit'),
+    key: engineNameParam,
+    mount: mountParam.default('transit'),
     newer_than: z.coerce.number().int().min(0),
   }),
   outputs: ['latest_version', 'min_decryption_version'],

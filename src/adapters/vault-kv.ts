@@ -6,10 +6,10 @@ import {
   type VaultPort,
 } from '../actions/vault-port.js';
 import { isSecret, reveal } from '../engine/secret.js';
+import { kvApiPath } from './vault-api-path.js';
 import { call, type NodeVaultClient } from './vault-client.js';
 import { metadataOf } from './vault-metadata.js';
 
-const seg = (s: string) => s.split('/').filter(Boolean).map(encodeURIComponent).join('/');
 const name = (at: KvLocation) => `${at.mount}/${at.path}`;
 
 function revealData(data: KvData): Record<string, unknown> {
@@ -24,8 +24,8 @@ type KvMethods = Pick<
 /** The KV v2 half of the port, with check-and-set conflicts told in the operator's words. */
 export function kvMethods(client: NodeVaultClient, address: string): KvMethods {
   const ctx = (doing: string, apiPath: string, needs: string[]) => ({ doing, apiPath, needs, address });
-  const dataPath = (at: KvLocation) => `${seg(at.mount)}/data/${seg(at.path)}`;
-  const metaPath = (at: KvLocation) => `${seg(at.mount)}/metadata/${seg(at.path)}`;
+  const dataPath = (at: KvLocation) => kvApiPath(at, 'data');
+  const metaPath = (at: KvLocation) => kvApiPath(at, 'metadata');
 
   const metadata: KvMethods['kvMetadata'] = async (at, options = {}) => {
     try {

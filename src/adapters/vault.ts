@@ -9,6 +9,7 @@ import {
 import type { VaultConfig } from './vault-config.js';
 import { appRoleLogin, buildClient, call, startRenewal, type NodeVaultClient } from './vault-client.js';
 import { kvMethods } from './vault-kv.js';
+import { checkedApiPath, engineApiPath } from './vault-api-path.js';
 
 export { vaultConfigFromEnv, type VaultConfig } from './vault-config.js';
 
@@ -17,8 +18,6 @@ export interface VaultPortHooks {
   /** Token renewal trouble, for the session log. */
   onWarning?(message: string): void;
 }
-
-const seg = (s: string) => s.split('/').map(encodeURIComponent).join('/');
 
 function keyInfo(name: string, data: Record<string, unknown>): TransitKeyInfo {
   const keys = (data.keys ?? {}) as Record<string, number>;
@@ -89,7 +88,7 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     ...kvMethods(client, config.address),
 
     async transitKeyInfo(mount, key, options = {}) {
-      const path = `${seg(mount)}/keys/${seg(key)}`;
+      const path = engineApiPath(mount, 'keys', key, 'the transit key');
       const res = await call(
         client,
         ctx(`reading transit key ${key}`, path, ['read']),
@@ -100,7 +99,7 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     },
 
     async transitRotate(mount, key, options = {}) {
-      const path = `${seg(mount)}/keys/${seg(key)}/rotate`;
+      const path = `${engineApiPath(mount, 'keys', key, 'the transit key')}/rotate`;
       try {
         // node-vault's rotate() rotates Vault's barrier key: transit rotation is a write to this path.
         const res = await call(
@@ -123,7 +122,7 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     },
 
     async dbRotateRoot(mount, connection, options = {}) {
-      const path = `${seg(mount)}/rotate-root/${seg(connection)}`;
+      const path = engineApiPath(mount, 'rotate-root', connection, 'the database connection');
       await call(
         client,
         ctx(`rotating the root credential of database connection ${connection}`, path, ['update']),
@@ -133,7 +132,7 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     },
 
     async dbRotateRole(mount, role, options = {}) {
-      const path = `${seg(mount)}/rotate-role/${seg(role)}`;
+      const path = engineApiPath(mount, 'rotate-role', role, 'the static role');
       try {
         await call(
           client,
@@ -152,7 +151,7 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     },
 
     async dbStaticCreds(mount, role, options = {}) {
-      const path = `${seg(mount)}/static-creds/${seg(role)}`;
+      const path = engineApiPath(mount, 'static-creds', role, 'the static role');
       try {
         const res = await call(
           client,
@@ -240,6 +239,7 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     unsealReset: (options = {}) => unseal({ reset: true }, options.signal),
 
     async read(apiPath, options = {}) {
+      checkedApiPath(apiPath);
       const res = await call(
         client,
         ctx(`reading ${apiPath}`, apiPath, ['read']),
@@ -250,6 +250,7 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     },
 
     async write(apiPath, body, options = {}) {
+      checkedApiPath(apiPath);
       const res = await call(
         client,
         ctx(`writing ${apiPath}`, apiPath, ['update']),

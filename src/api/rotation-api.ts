@@ -7,6 +7,7 @@ import { hostOf, lightHost, withStores } from '../commands/policy-vault.js';
 import type { HistoryEntry, RotationStats, RotationStatus } from '../policy/history.js';
 import { parsePolicy, runbookFor, type Policy, type PolicyInput } from '../policy/policy.js';
 import { checkRunbookFits } from '../policy/policy-runbook.js';
+import { refuseBadVaultInputs } from '../engine/plan-vault-params.js';
 import { VERDICT_EXIT, type RotationVerdict } from '../policy/rotate-policy.js';
 import {
   dueReport,
@@ -15,7 +16,7 @@ import {
   rotationStatus,
   type RotationStatusReport,
 } from '../policy/rotation-queries.js';
-import { normalizeSecretPath } from '../policy/secret-path.js';
+import { canonicalSecretPath } from '../policy/secret-path.js';
 import { parseDuration } from '../runbook/duration.js';
 
 /** Where the library works: the same environments, variables and Vault as the CLI. */
@@ -35,7 +36,9 @@ export async function configurePolicy(
 ): Promise<Policy> {
   const ctx = new RotorContext(envOf(options));
   const parsed = parsePolicy(policy);
-  checkRunbookFits(parsed, ctx.findRunbook(runbookFor(parsed)).runbook.inputs);
+  const { runbook } = ctx.findRunbook(runbookFor(parsed));
+  checkRunbookFits(parsed, runbook.inputs);
+  refuseBadVaultInputs(runbook, { ...parsed.inputs, secret_path: parsed.secret_path }, ctx.actions);
   return withStores(
     hostOf(ctx),
     options.environment,
@@ -87,7 +90,7 @@ export async function rotateSecretNow(
   const envName = options.environment ?? ctx.defaultEnvironment();
   const environment = ctx.environment(envName);
   const confirmed = requireHeadlessConfirmation(environment, options.confirmEnvironment, 'option');
-  const path = normalizeSecretPath(secretPath);
+  const path = canonicalSecretPath(secretPath);
   const host = hostOf(ctx);
   const stored = await withStores(host, envName, (stores) => stores.policies.get(path));
   const overrides = Object.fromEntries(
@@ -145,7 +148,7 @@ export function getRotationStatus(
   options: RotationClientOptions = {},
 ): Promise<RotationStatusReport> {
   return withStores(lightHost(envOf(options)), options.environment, (stores) =>
-    rotationStatus(stores, normalizeSecretPath(secretPath), new Date()),
+    rotationStatus(stores, canonicalSecretPath(secretPath), new Date()),
   );
 }
 
@@ -160,7 +163,7 @@ export function listSecretsForRotation(options: RotationClientOptions = {}): Pro
 export function getRotationHistory(
   options: RotationClientOptions & { secretPath?: string; limit?: number } = {},
 ): Promise<HistoryEntry[]> {
-  const secretPath = options.secretPath === undefined ? undefined : normalizeSecretPath(options.secretPath);
+  const secretPath = options.secretPath === undefined ? undefined : canonicalSecretPath(options.secretPath);
   return withStores(lightHost(envOf(options)), options.environment, (stores) =>
     rotationHistory(stores, { secretPath, limit: options.limit }),
   );
@@ -173,7 +176,7 @@ export function getRotationStats(
   return withStores(lightHost(envOf(options)), options.environment, (stores) =>
     rotationStatistics(
       stores,
-      options.secretPath === undefined ? undefined : normalizeSecretPath(options.secretPath),
+      options.secretPath === undefined ? undefined : canonicalSecretPath(options.secretPath),
     ),
   );
 }

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { historyCells } from '../policy/policy-text.js';
 import { rotationHistory } from '../policy/rotation-queries.js';
-import { normalizeSecretPath } from '../policy/secret-path.js';
+import { canonicalSecretPath } from '../policy/secret-path.js';
 import type { Io } from './io.js';
 import { table } from './policy-table.js';
 import { withStores, type StoreHost } from './policy-vault.js';
@@ -16,17 +16,14 @@ export async function historyCommand(
   const limit = options.limit === undefined ? 20 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new UsageError(`--limit ${options.limit}: expected a whole number of at least 1`);
+  // Checked before connecting: a refused spelling reads nothing.
+  const path = secretPath === undefined ? undefined : canonicalSecretPath(secretPath);
   return withStores(host, options.env, async (stores) => {
-    const entries = await rotationHistory(stores, {
-      secretPath: secretPath === undefined ? undefined : normalizeSecretPath(secretPath),
-      limit,
-    });
+    const entries = await rotationHistory(stores, { secretPath: path, limit });
     if (options.json) {
       io.stdout(JSON.stringify(entries, null, 2));
     } else if (entries.length === 0) {
-      io.stdout(
-        `no rotations recorded${secretPath ? ` for ${normalizeSecretPath(secretPath)}` : ''} in ${stores.environment.name}`,
-      );
+      io.stdout(`no rotations recorded${path ? ` for ${path}` : ''} in ${stores.environment.name}`);
     } else {
       table(
         ['TIME (UTC)', 'SECRET', 'STATUS', 'DURATION', 'ATTEMPT', 'OPERATOR', 'SESSION', 'ERROR'],

@@ -1,8 +1,9 @@
 import { UsageError } from '../errors.js';
 import { parsePolicy, runbookFor, type Policy } from '../policy/policy.js';
 import { checkRunbookFits } from '../policy/policy-runbook.js';
+import { refuseBadVaultInputs } from '../engine/plan-vault-params.js';
 import { describeSchedule, policyLines } from '../policy/policy-text.js';
-import { normalizeSecretPath } from '../policy/policy.js';
+import { canonicalSecretPath } from '../policy/policy.js';
 import type { RotorContext } from './context.js';
 import type { Io } from './io.js';
 import { policyInput, type PolicyFlags } from './policy-flags.js';
@@ -22,6 +23,8 @@ export async function addPolicy(
   checkRunbookFits(policy, loaded.runbook.inputs, {
     sandbox: ctx.environment(flags.env ?? ctx.defaultEnvironment()).sandbox,
   });
+  // `--input connection=../../sys/seal` is refused now, not when the CronJob runs it.
+  refuseBadVaultInputs(loaded.runbook, { ...policy.inputs, secret_path: policy.secret_path }, ctx.actions);
   return withStores(hostOf(ctx), flags.env, async (stores) => {
     const { created, policy: stored } = await stores.policies.put(policy);
     if (flags.json) io.stdout(JSON.stringify(stored, null, 2));
@@ -70,7 +73,7 @@ export async function showPolicy(
   io: Io,
 ): Promise<number> {
   return withStores(hostOf(ctx), options.env, async (stores) => {
-    const policy = await stores.policies.require(normalizeSecretPath(secretPath));
+    const policy = await stores.policies.require(canonicalSecretPath(secretPath));
     if (options.json) {
       io.stdout(JSON.stringify(policy, null, 2));
       return 0;
@@ -89,7 +92,7 @@ export async function removePolicy(
   options: { env?: string },
   io: Io,
 ): Promise<number> {
-  const path = normalizeSecretPath(secretPath);
+  const path = canonicalSecretPath(secretPath);
   return withStores(hostOf(ctx), options.env, async (stores) => {
     if (!(await stores.policies.remove(path))) await stores.policies.require(path);
     io.stdout(`removed the rotation policy of ${path} from ${stores.environment.name}; its history stays`);
@@ -106,7 +109,7 @@ export async function setPolicyActive(
   io: Io,
 ): Promise<number> {
   return withStores(hostOf(ctx), options.env, async (stores) => {
-    const policy = await stores.policies.setActive(normalizeSecretPath(secretPath), active);
+    const policy = await stores.policies.setActive(canonicalSecretPath(secretPath), active);
     io.stdout(
       `${policy.secret_path}: rotation ${active ? 'enabled' : 'disabled'} in ${stores.environment.name}`,
     );

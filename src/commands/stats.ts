@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { prometheusReport, rotationStatistics } from '../policy/rotation-queries.js';
-import { normalizeSecretPath } from '../policy/secret-path.js';
+import { canonicalSecretPath } from '../policy/secret-path.js';
 import type { Io } from './io.js';
 import { withStores, type StoreHost } from './policy-vault.js';
 
@@ -23,6 +23,7 @@ export async function statsCommand(
       'prometheus writes the textfile format node exporter reads',
     );
   }
+  const path = secretPath === undefined ? undefined : canonicalSecretPath(secretPath);
   return withStores(host, options.env, async (stores) => {
     if (options.format === 'prometheus') {
       if (secretPath !== undefined)
@@ -30,10 +31,7 @@ export async function statsCommand(
       io.stdout((await prometheusReport(stores, now)).trimEnd());
       return 0;
     }
-    const stats = await rotationStatistics(
-      stores,
-      secretPath === undefined ? undefined : normalizeSecretPath(secretPath),
-    );
+    const stats = await rotationStatistics(stores, path);
     if (options.json || options.format === 'json') {
       io.stdout(JSON.stringify(stats, null, 2));
       return 0;

@@ -1,4 +1,4 @@
-import { normalizeSecretPath } from '../policy/secret-path.js';
+import { canonicalSecretPath } from '../policy/secret-path.js';
 import { rotationStatus } from '../policy/rotation-queries.js';
 import { shortTime } from '../policy/policy-text.js';
 import type { Io } from './io.js';
@@ -12,8 +12,9 @@ export async function statusCommand(
   io: Io,
   now = new Date(),
 ): Promise<number> {
+  const path = canonicalSecretPath(secretPath); // before connecting: a refused spelling reads nothing
   return withStores(host, options.env, async (stores) => {
-    const report = await rotationStatus(stores, normalizeSecretPath(secretPath), now);
+    const report = await rotationStatus(stores, path, now);
     if (options.json) {
       io.stdout(JSON.stringify(report, null, 2));
       return 0;

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { JournalWriter, newSessionId } from '../journal/journal-writer.js';
 import { VaultLocks } from '../session/locks.js';
+import { parseKvPath } from '../vault-path/index.js';
 import type { RotorContext } from './context.js';
 import { commandWithoutValues } from './given-inputs.js';
 import type { Io } from './io.js';
@@ -11,10 +12,13 @@ import type { Io } from './io.js';
  */
 export async function unlockCommand(
   ctx: RotorContext,
-  secretPath: string,
+  text: string,
   options: { env?: string; confirm?: boolean },
   io: Io,
 ): Promise<number> {
+  // The lock's own key: a spelling that is refused here could never have been locked.
+  const path = parseKvPath(text);
+  const secretPath = path.path;
   await ctx.prepareEnvironment(options.env);
   const environment = ctx.environment(options.env ?? ctx.defaultEnvironment());
   if (environment.sandbox)
@@ -35,7 +39,7 @@ export async function unlockCommand(
         'set VAULT_ADDR and VAULT_TOKEN, or make a profile with one: rotor env add <name> --vault-addr <url>, then pass --env <name>',
       );
     const locks = new VaultLocks(world.ports.vault, ctx.env.ROTOR_VAULT_PREFIX || 'rotor');
-    const current = await locks.read(secretPath);
+    const current = await locks.read(path);
     if (!current || current.released) {
       io.stdout(`${secretPath} is not locked`);
       return 0;
@@ -46,7 +50,7 @@ export async function unlockCommand(
         `${secretPath} is locked by ${who}`,
         `if that session is really gone: rotor unlock ${secretPath}${options.env ? ` --env ${options.env}` : ''} --confirm (the break is journalled)`,
       );
-    const holder = await locks.release(secretPath, undefined, { force: true });
+    const holder = await locks.release(path, undefined, { force: true });
     const journal = new JournalWriter(ctx.journalDir, newSessionId());
     journal.record({
       type: 'session-opened',

@@ -4,6 +4,7 @@ import { parseDuration } from '../runbook/duration.js';
 import { isGroupStep, type ActionStep, type Runbook } from '../runbook/schema.js';
 import { resolveString, type Lookup } from '../runbook/template.js';
 import { reveal } from './secret.js';
+import { refuseBadVaultParams } from './plan-vault-params.js';
 import type { Plan, PlannedStep, PlanSummary } from './types.js';
 
 /** What a plan is built from besides the runbook itself. */
@@ -51,6 +52,22 @@ export function buildPlan(runbook: Runbook, context: PlanContext): Plan {
       group: { concurrency: concurrencyOf(step.id, step.parallel.concurrency, lookup), steps: children },
     };
   });
+  const forEachOf = new Map(
+    runbook.steps.map((s) => [s.id, isGroupStep(s) ? s.parallel.for_each : undefined]),
+  );
+  const afterRollback = runbook.after_rollback.map((step) => planActionStep(step, context.actions));
+  refuseBadVaultParams(
+    [
+      ...steps.flatMap((s) =>
+        s.group
+          ? s.group.steps.map((c) => ({ step: c, forEach: forEachOf.get(s.id), groupWhen: s.when }))
+          : [{ step: s }],
+      ),
+      ...afterRollback.map((step) => ({ step })),
+    ],
+    context.actions,
+    context,
+  );
   return {
     runbookId: runbook.id,
     title: runbook.title,
@@ -61,7 +78,7 @@ export function buildPlan(runbook: Runbook, context: PlanContext): Plan {
     checklist: runbook.checklist,
     steps,
     onFailure: runbook.on_failure,
-    afterRollback: runbook.after_rollback.map((step) => planActionStep(step, context.actions)),
+    afterRollback,
     protectedEnvironment: context.protectedEnvironment,
     drill: context.drill,
   };

@@ -2,10 +2,11 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { SECRET_TYPES } from './runbook-choice.js';
-import { normalizeSecretPath } from './secret-path.js';
+import { canonicalSecretPath } from './secret-path.js';
+import { VaultPathError } from '../vault-path/index.js';
 
 export { CUSTOM_SCRIPT_RUNBOOK, RUNBOOK_FOR_TYPE, SECRET_TYPES, runbookFor } from './runbook-choice.js';
-export { normalizeSecretPath } from './secret-path.js';
+export { canonicalSecretPath } from './secret-path.js';
 
 export const ROTATION_TYPES = ['manual', 'automatic', 'scheduled'] as const;
 
@@ -40,7 +41,14 @@ export const policySchema = z
       .string()
       .min(1)
       .regex(/^[^\s]+$/, 'a Vault KV path without spaces, such as harmonyflow/redis')
-      .transform(normalizeSecretPath),
+      .superRefine((text, ctx) => {
+        try {
+          canonicalSecretPath(text);
+        } catch (error) {
+          if (!(error instanceof VaultPathError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.problem, params: { hint: error.hint } });
+        }
+      }),
     rotation_type: z.enum(ROTATION_TYPES),
     rotation_period_days: z.number().int().min(1, 'at least 1 day').max(3650, 'at most 3650 days').optional(),
     cron_schedule: z.string().optional(),
@@ -112,6 +120,7 @@ export function parsePolicy(input: unknown, source = 'policy'): Policy {
       : `${field}: ${issue.message}`;
   throw new UsageError(
     `${source}: ${what}`,
-    'fields: secret_path, rotation_type, rotation_period_days, cron_schedule, timezone, rotation_script_path, is_active, notify_on_failure, notify_emails, max_retries, rollback_on_failure, secret_type, runbook, inputs',
+    (issue as { params?: { hint?: string } }).params?.hint ??
+      'fields: secret_path, rotation_type, rotation_period_days, cron_schedule, timezone, rotation_script_path, is_active, notify_on_failure, notify_emails, max_retries, rollback_on_failure, secret_type, runbook, inputs',
   );
 }

@@ -1,6 +1,6 @@
 import type { Outcome } from '../engine/types.js';
 import { statusOf, type HistoryEntry } from './history.js';
-import { normalizeSecretPath } from './secret-path.js';
+import { isCanonical } from './secret-path.js';
 
 /** What a finished session tells history: facts only, never a secret value. */
 export interface EndedSession {
@@ -28,10 +28,12 @@ export interface EndedSession {
 export function historyEntryOf(session: EndedSession, attempt = 1): HistoryEntry | undefined {
   const path = session.inputs.secret_path;
   if (typeof path !== 'string' || path === '') return undefined;
+  // A spelling the run would have refused never names a history entry (it could point anywhere).
+  if (!isCanonical(path)) return undefined;
   const { outcome } = session;
   if (outcome.status === 'aborted' && !session.firstError && !session.changed) return undefined;
   const entry: HistoryEntry = {
-    secret_path: normalizeSecretPath(path),
+    secret_path: path,
     session_id: session.sessionId,
     runbook: session.runbookId,
     environment: session.environment,

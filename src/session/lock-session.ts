@@ -2,16 +2,26 @@ import { reveal } from '../engine/secret.js';
 import type { Plan } from '../engine/types.js';
 import { RotorError } from '../errors.js';
 import { SANDBOX } from './environments.js';
+import { parseKvPath, type KvPath } from '../vault-path/index.js';
+import type { LockNonce } from './lock-nonce.js';
 import { LockHeldError, VaultLocks } from './locks.js';
 import type { World } from './world.js';
 
 const DEFAULT_TTL_MS = 3_600_000;
 
-/** The secrets a plan rotates: its `secret_path` input, and each path of a `secrets` or `secret_paths` list input. */
-export function lockedPaths(plan: Plan): string[] {
-  const paths = new Set<string>();
+/**
+ * The secrets a plan rotates: its `secret_path` input, and each path of a `secrets` or
+ * `secret_paths` list input, parsed to their canonical form: a spelling that is refused throws
+ * (exit 2) before any lock is taken, and two spellings of one secret are one lock.
+ */
+export function lockedPaths(plan: Plan): KvPath[] {
+  const paths = new Map<string, KvPath>();
+  const add = (text: string, input: string) => {
+    const path = parseKvPath(text, { input: `input ${input}` });
+    paths.set(path.path, path);
+  };
   const single = plan.inputs.secret_path;
-  if (single !== undefined && reveal(single) !== '') paths.add(reveal(single));
+  if (single !== undefined && reveal(single) !== '') add(reveal(single), 'secret_path');
   for (const name of ['secrets', 'secret_paths']) {
     const list = plan.inputs[name];
     if (list !== undefined)
@@ -19,10 +29,10 @@ export function lockedPaths(plan: Plan): string[] {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean))
-        paths.add(p);
+        add(p, name);
   }
   // A fixed order, so two sessions wanting overlapping sets never wait on each other in a cycle.
-  return [...paths].sort();
+  return [...paths.keys()].sort().map((k) => paths.get(k)!);
 }
 
 /**
@@ -35,25 +45,26 @@ export async function lockSession(
   plan: Plan,
   holder: { session: string; operator: string },
   env: Readonly<Record<string, string | undefined>>,
+  nonce: LockNonce,
 ): Promise<() => Promise<void>> {
   const vault = world.ports.vault;
   const paths = plan.steps.some((s) => s.changes) ? lockedPaths(plan) : [];
   if (!vault || paths.length === 0) return async () => undefined;
   const ttlMs = Number(env.ROTOR_LOCK_TTL_SECONDS ?? '') * 1000 || DEFAULT_TTL_MS;
   const locks = new VaultLocks(vault, env.ROTOR_VAULT_PREFIX || 'rotor');
-  const taken: string[] = [];
+  const taken: KvPath[] = [];
   try {
     for (const path of paths) {
-      await locks.acquire(path, { ...holder, runbook: plan.runbookId }, ttlMs);
+      await locks.acquire(path, { ...holder, runbook: plan.runbookId }, ttlMs, nonce);
       taken.push(path);
     }
   } catch (error) {
-    await Promise.allSettled(taken.map((p) => locks.release(p, holder.session)));
+    await Promise.allSettled(taken.map((p) => locks.release(p, nonce)));
     if (error instanceof LockHeldError)
       throw new LockHeldError(error.secretPath, error.holder, world.environment);
     // Nothing has run yet: say so, and say why, rather than a bare Vault error.
     throw new RotorError(
-      `could not take the rotation lock for ${paths.join(', ')}, so nothing was started: ${(error as Error).message}`,
+      `could not take the rotation lock for ${paths.map((p) => p.path).join(', ')}, so nothing was started: ${(error as Error).message}`,
       {
         exitCode: 2,
         // Each sandbox run starts a fresh Vault: there, a sealed one is the rehearsal fault.
@@ -65,13 +76,13 @@ export async function lockSession(
     );
   }
   const timer = setInterval(
-    () => void Promise.allSettled(taken.map((p) => locks.renew(p, holder.session, ttlMs))),
+    () => void Promise.allSettled(taken.map((p) => locks.renew(p, nonce, ttlMs))),
     ttlMs / 3,
   );
   timer.unref();
   return async () => {
     clearInterval(timer);
     // Releasing is cleanup: a failure here leaves a lock that expires by itself.
-    await Promise.allSettled(taken.map((p) => locks.release(p, holder.session)));
+    await Promise.allSettled(taken.map((p) => locks.release(p, nonce)));
   };
 }

@@ -1,6 +1,8 @@
 import { isVaultError, type VaultPort } from '../actions/vault-port.js';
 import { SANDBOX } from './environments.js';
 import { UsageError } from '../errors.js';
+import { parseKvPath, type KvPath } from '../vault-path/index.js';
+import { ephemeralLockNonce, type LockNonce } from './lock-nonce.js';
 
 /** Who holds a rotation lock, as every operator and the CronJob see it in Vault. */
 export interface LockHolder {
@@ -29,9 +31,22 @@ export class LockHeldError extends UsageError {
   }
 }
 
+/** A lock's key: the canonical path, so `secret/x` can never be a second lock on `x` (it is refused). */
+function canonical(secretPath: string | KvPath): KvPath {
+  return typeof secretPath === 'string' ? parseKvPath(secretPath) : secretPath;
+}
+
 /** Where locks live: KV v2 under `secret/<prefix>/locks/<secret path>`. */
-export function lockLocation(prefix: string, secretPath: string) {
-  return { mount: 'secret', path: `${prefix}/locks/${secretPath}` };
+export function lockLocation(prefix: string, secretPath: string | KvPath) {
+  return { mount: 'secret', path: `${prefix}/locks/${canonical(secretPath).path}` };
+}
+
+/** A lock as Vault holds it: who (public), whose (the owner hash of the session's nonce), and whether it is still held. */
+interface LockRecord {
+  holder: LockHolder;
+  owner: string;
+  released: boolean;
+  version: number;
 }
 
 /**
@@ -46,24 +61,33 @@ export class VaultLocks {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Takes the lock on a secret. `nonce` proves the session is the one that took it before (a
+   * resume after a kill retakes its own live lock); without one, only a free or expired lock is
+   * taken. The public session id proves nothing.
+   */
   async acquire(
-    secretPath: string,
+    secretPath: string | KvPath,
     holder: Omit<LockHolder, 'since' | 'expires_at'>,
     ttlMs: number,
+    nonce: LockNonce = ephemeralLockNonce(),
   ): Promise<void> {
-    const at = lockLocation(this.prefix, secretPath);
-    const current = await this.read(secretPath);
-    // The same session coming back (`rotor resume`) takes its own lock over.
+    const path = canonical(secretPath);
+    const at = lockLocation(this.prefix, path);
+    const current = await this.record(path);
     if (
       current &&
       !current.released &&
-      current.holder.session !== holder.session &&
+      current.owner !== nonce.owner &&
       Date.parse(current.holder.expires_at) > this.now()
     )
-      throw new LockHeldError(secretPath, current.holder);
+      throw new LockHeldError(path.path, current.holder);
     const since = new Date(this.now()).toISOString();
     const data = {
-      ...holder,
+      session: holder.session,
+      operator: holder.operator,
+      runbook: holder.runbook,
+      owner: nonce.owner,
       since,
       expires_at: new Date(this.now() + ttlMs).toISOString(),
       released: 'false',
@@ -72,49 +96,68 @@ export class VaultLocks {
       await this.vault.kvWrite(at, data, { cas: current?.version ?? 0 });
     } catch (error) {
       if (!isVaultError(error, 'cas-conflict')) throw error;
-      const winner = await this.read(secretPath);
+      const winner = await this.read(path);
       throw new LockHeldError(
-        secretPath,
+        path.path,
         winner?.holder ?? { ...holder, session: 'unknown', since, expires_at: data.expires_at },
       );
     }
   }
 
   /** Extends our own lock during a long run; a lock someone broke is not taken back. */
-  async renew(secretPath: string, session: string, ttlMs: number): Promise<void> {
-    const current = await this.read(secretPath);
-    if (!current || current.released || current.holder.session !== session) return;
+  async renew(secretPath: string | KvPath, nonce: LockNonce, ttlMs: number): Promise<void> {
+    const current = await this.record(canonical(secretPath));
+    if (!current || current.released || current.owner !== nonce.owner) return;
     await this.vault.kvWrite(
       lockLocation(this.prefix, secretPath),
-      { ...current.holder, expires_at: new Date(this.now() + ttlMs).toISOString(), released: 'false' },
+      {
+        ...current.holder,
+        owner: current.owner,
+        expires_at: new Date(this.now() + ttlMs).toISOString(),
+        released: 'false',
+      },
       { cas: current.version },
     );
   }
 
   /** Releases our lock (or, with `force`, anyone's: `rotor unlock --confirm`). Never throws for a lock that is already gone. */
   async release(
-    secretPath: string,
-    session: string | undefined,
+    secretPath: string | KvPath,
+    nonce: LockNonce | undefined,
     options: { force?: boolean } = {},
   ): Promise<LockHolder | undefined> {
-    const current = await this.read(secretPath);
+    const current = await this.record(canonical(secretPath));
     if (!current || current.released) return undefined;
-    if (!options.force && current.holder.session !== session) return undefined;
+    if (!options.force && current.owner !== nonce?.owner) return undefined;
     await this.vault.kvWrite(
       lockLocation(this.prefix, secretPath),
-      { ...current.holder, released: 'true' },
+      { ...current.holder, owner: current.owner, released: 'true' },
       { cas: current.version },
     );
     return current.holder;
   }
 
+  /** Who holds the lock, as anyone may be told; the owner hash stays out of it. */
   async read(
-    secretPath: string,
+    secretPath: string | KvPath,
   ): Promise<{ holder: LockHolder; released: boolean; version: number } | undefined> {
+    const current = await this.record(canonical(secretPath));
+    return current && { holder: current.holder, released: current.released, version: current.version };
+  }
+
+  private async record(path: KvPath): Promise<LockRecord | undefined> {
     try {
-      const { data, version } = await this.vault.kvRead(lockLocation(this.prefix, secretPath));
-      const { released, ...holder } = data as unknown as LockHolder & { released: string };
-      return { holder, released: released === 'true', version };
+      const { data, version } = await this.vault.kvRead(lockLocation(this.prefix, path));
+      const d = data as Record<string, unknown>;
+      const holder: LockHolder = {
+        session: String(d.session ?? ''),
+        operator: String(d.operator ?? ''),
+        runbook: String(d.runbook ?? ''),
+        since: String(d.since ?? ''),
+        expires_at: String(d.expires_at ?? ''),
+      };
+      // A record from before owners existed has none: it is nobody's to retake, only to wait out.
+      return { holder, owner: String(d.owner ?? ''), released: d.released === 'true', version };
     } catch (error) {
       if (isVaultError(error, 'not-found')) return undefined;
       throw error;

@@ -16,6 +16,7 @@ import type { World } from './world.js';
 import { lockSession } from './lock-session.js';
 import { checkVaultAccess } from './vault-preflight.js';
 import { checkScripts } from './check-scripts.js';
+import { forgetLockNonce, sessionLockNonce } from './lock-nonce.js';
 import { checkSameRunbook, readResumeInfo } from './resume-session.js';
 import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
@@ -156,8 +157,11 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       // Before the lock and the journal: a token short of a capability changes nothing.
       await checkVaultAccess(world.ports.vault, plan, env);
       // Before the journal opens: a session that loses the race for a secret changes nothing.
-      unlock = await lockSession(world, plan, { session: sessionId, operator: deps.operator }, env);
+      const nonce = sessionLockNonce(deps.journalDir, sessionId);
+      unlock = await lockSession(world, plan, { session: sessionId, operator: deps.operator }, env, nonce);
     } catch (error) {
+      // A new session that could not start leaves nothing behind; a resumed one keeps its nonce.
+      if (!resume) forgetLockNonce(deps.journalDir, sessionId);
       await world.close();
       throw error;
     }
@@ -232,6 +236,7 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       .finally(async () => {
         journal.close();
         await unlock();
+        forgetLockNonce(deps.journalDir, sessionId);
         await world.close().catch(() => undefined);
       });
     return {
