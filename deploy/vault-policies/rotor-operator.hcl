@@ -19,7 +19,7 @@ path "secret/metadata/TEAM_PREFIX/*" {
   capabilities = ["read", "update", "delete"]
 }
 
-# rotation policies: rotor policy add/edit/remove
+# rotation policies: rotor policy add, rotor policy remove
 path "secret/data/rotor/policies/*" {
   capabilities = ["create", "read", "update"]
 }

@@ -77,7 +77,7 @@ export function neededRules(role: PolicyRole, p: PolicyParams): NeededRule[] {
       ? {
           path: store('policies'),
           capabilities: WRITE_KV,
-          why: 'rotation policies: rotor policy add/edit/remove',
+          why: 'rotation policies: rotor policy add, rotor policy remove',
         }
       : {
           path: store('policies'),
