@@ -20,8 +20,25 @@ export function engineApiPath(mount: string, verb: string, name: string, what: s
   return `${encode(m)}/${verb}/${encodeURIComponent(parseEngineName(name, what))}`;
 }
 
-/** Any other engine's path (`pki/issue/<role>`): checked segments under a secrets engine mount. */
+/**
+ * Vault's own paths that rotor itself reads and writes (asking what a token may do, looking the
+ * token up, `rotor doctor` reading policies): never built from a runbook's input.
+ */
+const ROTOR_SYSTEM_PATHS = [
+  'sys/capabilities-self',
+  'auth/token/lookup-self',
+  'auth/token/renew-self',
+  'sys/leases/renew',
+  'sys/policies/acl/',
+];
+
+/**
+ * Any other engine's path (`pki/issue/<role>`): checked segments under a secrets engine mount, or
+ * one of rotor's own system paths above (whose segments are checked all the same).
+ */
 export function checkedApiPath(apiPath: string): string {
-  parseMount(apiPath, 'the Vault path');
+  splitSegments(apiPath, 'the Vault path', 'the Vault path');
+  const own = ROTOR_SYSTEM_PATHS.some((p) => (p.endsWith('/') ? apiPath.startsWith(p) : apiPath === p));
+  if (!own) parseMount(apiPath, 'the Vault path');
   return apiPath;
 }
