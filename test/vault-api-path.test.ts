@@ -7,6 +7,7 @@ describe('the adapter last check on generic Vault paths', () => {
       'sys/capabilities-self',
       'auth/token/lookup-self',
       'sys/policies/acl/rotor-operator',
+      'sys/policies/acl?list=true',
       'pki/issue/harmonyflow',
     ])
       expect(checkedApiPath(path)).toBe(path);
@@ -20,6 +21,8 @@ describe('the adapter last check on generic Vault paths', () => {
       'pki/issue/../../sys/seal',
       'pki/%2e%2e/sys/seal',
       'sys/capabilities-self/..',
+      'sys/seal?list=true',
+      'sys/policies/acl?list=true&x=1',
     ])
       expect(() => checkedApiPath(path), path).toThrow();
   });

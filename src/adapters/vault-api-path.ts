@@ -29,6 +29,7 @@ const ROTOR_SYSTEM_PATHS = [
   'auth/token/lookup-self',
   'auth/token/renew-self',
   'sys/leases/renew',
+  'sys/policies/acl',
   'sys/policies/acl/',
 ];
 
@@ -37,8 +38,10 @@ const ROTOR_SYSTEM_PATHS = [
  * one of rotor's own system paths above (whose segments are checked all the same).
  */
 export function checkedApiPath(apiPath: string): string {
-  splitSegments(apiPath, 'the Vault path', 'the Vault path');
-  const own = ROTOR_SYSTEM_PATHS.some((p) => (p.endsWith('/') ? apiPath.startsWith(p) : apiPath === p));
-  if (!own) parseMount(apiPath, 'the Vault path');
+  // A list is a read with `?list=true` (node-vault sends no LIST verb here): the path is what is checked.
+  const path = apiPath.endsWith('?list=true') ? apiPath.slice(0, -'?list=true'.length) : apiPath;
+  splitSegments(path, 'the Vault path', 'the Vault path');
+  const own = ROTOR_SYSTEM_PATHS.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
+  if (!own) parseMount(path, 'the Vault path');
   return apiPath;
 }
