@@ -22,6 +22,8 @@ const SWITCHES = new Set([
   '--all',
   '--confirm',
   '--markdown',
+  '--allow-real-targets',
+  '--allow-insecure-tls',
   '--protected',
   '--default',
   '-h',
@@ -64,6 +66,9 @@ const VALUED = new Set([
   '--description',
   '--vault-namespace',
   '--context',
+  '--role',
+  '--prefix',
+  '--transit-key',
 ]);
 
 /** `scheme://user:password@host`: a URL that carries credentials. */
@@ -179,4 +184,9 @@ export function withoutArgvValues(
     .filter((v): v is string => v !== undefined && v.length >= 4)
     .sort((a, b) => b.length - a.length);
   return values.reduce((t, v) => t.split(v).join(LEFT_OUT), text);
+}
+
+/** Every flag this module knows how to journal: a flag added to the CLI must be classified here. */
+export function classifiedFlags(): ReadonlySet<string> {
+  return new Set([...SWITCHES, ...VALUED, '--set', '--input']);
 }

@@ -3,9 +3,13 @@
 // the whole command line.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commandWithoutValues, withoutArgvValues } from '../../src/commands/journalled-command.js';
+import {
+  classifiedFlags,
+  commandWithoutValues,
+  withoutArgvValues,
+} from '../../src/commands/journalled-command.js';
 import { runCli, tempHome } from '../support/cli.js';
 
 describe('journalled command lines', () => {
@@ -124,5 +128,17 @@ describe('refused commands with a secret on the command line', () => {
       'policy add harmonyflow/postgres --rotation-type manual --secret-type database --input admin_url=…',
     );
     expect(journals.join('\n')).toContain('a secret input cannot be kept in a policy');
+  });
+});
+
+describe('every flag of the command line', () => {
+  it('is known to the journal as a switch or as a flag with a value, so none swallows a positional', () => {
+    const cli = readFileSync(resolve(import.meta.dirname, '../../src/cli.tsx'), 'utf8');
+    const declared = new Set(
+      [...cli.matchAll(/\.option\(\s*'(?:-[A-Za-z], )?(--[a-z][a-z-]*)/g)].map((m) => m[1]),
+    );
+    expect(declared.size).toBeGreaterThan(20);
+    const known = classifiedFlags();
+    expect([...declared].filter((f) => !known.has(f) && !known.has(f.replace(/^--no-/, '--')))).toEqual([]);
   });
 });
