@@ -161,9 +161,16 @@ describe('weakened TLS is refused on protected environments and told elsewhere (
     process.emitWarning = () => undefined;
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     try {
-      const profile: Profile = { name: 'prod', protected: true, kubeconfig: file };
-      const world = await connectEnvironment(prod, [profile], shell({ NODE_TLS_REJECT_UNAUTHORIZED: '0' }));
+      // Where it is only warned of (a protected environment refuses it, below), the kubeconfig still decides.
+      const staging = { name: 'staging', protected: false, sandbox: false };
+      const profile: Profile = { name: 'staging', protected: false, kubeconfig: file };
+      const world = await connectEnvironment(
+        staging,
+        [profile],
+        shell({ NODE_TLS_REJECT_UNAUTHORIZED: '0' }),
+      );
       try {
+        expect(world.warnings).toEqual([expect.stringContaining('NODE_TLS_REJECT_UNAUTHORIZED=0 turns off')]);
         await expect(world.ports.kube!.secretDigest({ namespace: 'default', name: 'x' })).rejects.toThrow();
       } finally {
         await world.close();
@@ -175,6 +182,26 @@ describe('weakened TLS is refused on protected environments and told elsewhere (
       middle.close();
     }
     expect(bearers).toEqual([]);
+  });
+
+  it('NODE_TLS_REJECT_UNAUTHORIZED=0 from the shell is refused on a protected profile before anything is sent', async () => {
+    const profile: Profile = { name: 'prod', protected: true, vaultAddr: mitmUrl };
+    const env = shell({ NODE_TLS_REJECT_UNAUTHORIZED: '0' });
+    const refused = connectEnvironment(prod, [profile], env);
+    await expect(refused).rejects.toBeInstanceOf(UsageError);
+    await expect(refused).rejects.toThrow(
+      /environment prod is protected: NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS verification/,
+    );
+    await expect(refused).rejects.toHaveProperty('hint', expect.stringContaining('--allow-insecure-tls'));
+    await expect(
+      connectStores({ env, resolve: async () => ({ environment: prod, profiles: [profile] }) }, 'prod'),
+    ).rejects.toThrow(/NODE_TLS_REJECT_UNAUTHORIZED/);
+    expect(seen).toEqual([]);
+    const allowed = await connectEnvironment(prod, [{ ...profile, allowInsecureTls: true }], env);
+    await allowed.close();
+    expect(allowed.warnings).toEqual([
+      expect.stringMatching(/^NODE_TLS_REJECT_UNAUTHORIZED=0 .*\(profile prod allows insecure TLS\)$/),
+    ]);
   });
 
   it('a profile that records --allow-insecure-tls connects, with a warning for each weakened connection', async () => {
