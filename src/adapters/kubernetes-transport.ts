@@ -22,7 +22,16 @@ function send(request: RequestContext): Promise<ResponseContext> {
     const method = request.getHttpMethod().toString();
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
-      { method, headers: request.getHeaders(), agent: request.getAgent(), signal: request.getSignal() },
+      {
+        method,
+        headers: request.getHeaders(),
+        agent: request.getAgent(),
+        signal: request.getSignal(),
+        // Verify unless the kubeconfig says otherwise (its agent's own `false` wins over this):
+        // left unset, Node would read NODE_TLS_REJECT_UNAUTHORIZED from the shell, and a shell
+        // variable must not turn verification off behind the protected-environment check.
+        rejectUnauthorized: true,
+      },
       (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {

@@ -51,8 +51,10 @@ export async function changePasswordWithRabbitmqctl(
     timeout: options.timeoutMs,
     cancelSignal: options.signal,
     reject: false,
-    // The same allowlist as rotation scripts: VAULT_TOKEN and ROTOR_INPUT_* stay in rotor.
-    env: childEnvironment({ LANG: 'C.UTF-8' }),
+    // The same allowlist as rotation scripts: VAULT_TOKEN and ROTOR_INPUT_* stay in rotor. PATH is
+    // the system's too: the packaged rabbitmqctl is a shell wrapper that calls id, sed, su and erl
+    // by name while the password waits on stdin, so the operator's PATH must not choose them.
+    env: childEnvironment({ LANG: 'C.UTF-8', PATH: RABBITMQCTL_FOLDERS.join(':') }),
     extendEnv: false,
   });
   if (result.exitCode === 0 && !result.failed) return;

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { access, realpath, stat } from 'node:fs/promises';
+import { access, lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ScriptAccess, ScriptDistrust } from '../actions/script-port.js';
 
@@ -67,6 +67,21 @@ export async function scriptAccess(path: string): Promise<ScriptAccess> {
   if (!info.isFile()) return 'not-a-file';
   const own = distrust(real, info, 'script');
   if (own) return own;
+  // A symlink on the path as given can be pointed elsewhere by its owner at any time (in a sticky
+  // folder such as /tmp, that owner may replace it too): only root or rotor's user may own one.
+  for (const entry of [path, ...folders(path)]) {
+    let entryInfo: Stats;
+    try {
+      entryInfo = await lstat(entry);
+    } catch {
+      return 'missing';
+    }
+    if (entryInfo.isSymbolicLink() && !trustedOwner(entryInfo.uid))
+      return {
+        problem: `the symlink ${entry} belongs to uid ${entryInfo.uid}, neither root nor the user rotor runs as, so that user could point it at another script`,
+        fix: `give the path the link resolves to (${real}), after checking it is the script you mean`,
+      };
+  }
   for (const folder of new Set([...folders(path), ...folders(real)])) {
     let folderInfo: Stats;
     try {

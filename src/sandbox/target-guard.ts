@@ -26,6 +26,7 @@ const DEFAULT_PORTS: Record<string, string> = {
   'amqp:': '5672',
   'amqps:': '5671',
 };
+const POSTGRES = new Set(['postgres:', 'postgresql:']);
 // A host is a name or an IPv4 address (a letter or a dot in it: "12:30" is a time, not a node) or [IPv6].
 const NODE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_-]*[A-Za-z._][A-Za-z0-9_.-]*):(\d{1,5})$/;
 
@@ -41,9 +42,13 @@ export function dialledAddress(text: string, options: { urlsOnly?: boolean } = {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return undefined;
   try {
     const url = new URL(trimmed);
-    const port = url.port || DEFAULT_PORTS[url.protocol];
-    if (!port || !url.hostname) return undefined;
-    return `${url.hostname.toLowerCase()}:${Number(port)}`;
+    // The PostgreSQL client lets `?host=` and `?port=` override the URL's authority (the last one
+    // given wins): what it dials is those, so they are what is judged.
+    const query = POSTGRES.has(url.protocol) ? url.searchParams : undefined;
+    const host = query?.getAll('host').at(-1) || url.hostname;
+    const port = query?.getAll('port').at(-1) || url.port || DEFAULT_PORTS[url.protocol];
+    if (!port || !host) return undefined;
+    return `${host.toLowerCase()}:${Number(port)}`;
   } catch {
     return undefined;
   }

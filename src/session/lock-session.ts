@@ -1,4 +1,6 @@
+import type { ActionRegistry } from '../actions/index.js';
 import { reveal } from '../engine/secret.js';
+import { writtenKvPaths } from '../engine/written-kv-paths.js';
 import type { Plan } from '../engine/types.js';
 import { RotorError } from '../errors.js';
 import { SANDBOX } from './environments.js';
@@ -10,18 +12,20 @@ import type { World } from './world.js';
 const DEFAULT_TTL_MS = 3_600_000;
 
 /**
- * The secrets a plan rotates: its `secret_path` input, and each path of a `secrets` or
- * `secret_paths` list input, parsed to their canonical form: a spelling that is refused throws
- * (exit 2) before any lock is taken, and two spellings of one secret are one lock.
+ * The secrets a plan rotates: its `secret_path` input, each path of a `secrets` or
+ * `secret_paths` list input, and every KV path its changing steps name (`written`, from
+ * writtenKvPaths: a custom runbook may call its input anything), parsed to their canonical form:
+ * a spelling that is refused throws (exit 2) before any lock is taken, and two spellings of one
+ * secret are one lock.
  */
-export function lockedPaths(plan: Plan): KvPath[] {
+export function lockedPaths(plan: Plan, written: readonly string[] = []): KvPath[] {
   const paths = new Map<string, KvPath>();
   const add = (text: string, input: string) => {
-    const path = parseKvPath(text, { input: `input ${input}` });
+    const path = parseKvPath(text, { input });
     paths.set(path.path, path);
   };
   const single = plan.inputs.secret_path;
-  if (single !== undefined && reveal(single) !== '') add(reveal(single), 'secret_path');
+  if (single !== undefined && reveal(single) !== '') add(reveal(single), 'input secret_path');
   for (const name of ['secrets', 'secret_paths']) {
     const list = plan.inputs[name];
     if (list !== undefined)
@@ -29,8 +33,9 @@ export function lockedPaths(plan: Plan): KvPath[] {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean))
-        add(p, name);
+        add(p, `input ${name}`);
   }
+  for (const p of written) add(p, 'the path a step writes');
   // A fixed order, so two sessions wanting overlapping sets never wait on each other in a cycle.
   return [...paths.keys()].sort().map((k) => paths.get(k)!);
 }
@@ -46,9 +51,11 @@ export async function lockSession(
   holder: { session: string; operator: string },
   env: Readonly<Record<string, string | undefined>>,
   nonce: LockNonce,
+  actions?: ActionRegistry,
 ): Promise<() => Promise<void>> {
   const vault = world.ports.vault;
-  const paths = plan.steps.some((s) => s.changes) ? lockedPaths(plan) : [];
+  const written = actions ? writtenKvPaths(plan, actions, env) : [];
+  const paths = plan.steps.some((s) => s.changes) ? lockedPaths(plan, written) : [];
   if (!vault || paths.length === 0) return async () => undefined;
   const ttlMs = Number(env.ROTOR_LOCK_TTL_SECONDS ?? '') * 1000 || DEFAULT_TTL_MS;
   const locks = new VaultLocks(vault, env.ROTOR_VAULT_PREFIX || 'rotor');

@@ -4,7 +4,7 @@ import type { KubeConnectionOptions } from '../adapters/kubernetes-config.js';
 import type { Profile } from '../adapters/settings.js';
 import { vaultTlsMode, type TlsMode } from '../adapters/tls-mode.js';
 import { vaultConfigFromEnv, type VaultConfig } from '../adapters/vault-config.js';
-import { judgeTls } from './tls-policy.js';
+import { judgeProcessTls, judgeTls } from './tls-policy.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,6 +44,8 @@ export function connectionSettings(
   options: { requireVault?: boolean; renewToken?: boolean } = {},
 ): ConnectionSettings {
   const settings: ConnectionSettings = { warnings: [] };
+  const processWide = judgeProcessTls(environment, profile, env);
+  if (processWide) settings.warnings.push(processWide);
   if (options.requireVault || profile?.vaultAddr || env.VAULT_ADDR) {
     settings.vault = vaultConfigFromEnv(env, homeDir, {
       ...(profile?.vaultAddr ? { address: profile.vaultAddr } : {}),

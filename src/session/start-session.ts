@@ -158,7 +158,14 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       await checkVaultAccess(world.ports.vault, plan, env);
       // Before the journal opens: a session that loses the race for a secret changes nothing.
       const nonce = sessionLockNonce(deps.journalDir, sessionId);
-      unlock = await lockSession(world, plan, { session: sessionId, operator: deps.operator }, env, nonce);
+      unlock = await lockSession(
+        world,
+        plan,
+        { session: sessionId, operator: deps.operator },
+        env,
+        nonce,
+        deps.actions,
+      );
     } catch (error) {
       // A new session that could not start leaves nothing behind; a resumed one keeps its nonce.
       if (!resume) forgetLockNonce(deps.journalDir, sessionId);

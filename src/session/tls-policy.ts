@@ -63,3 +63,26 @@ export function judgeTls(
     );
   return `${cause(connection)}${allowed ? ` (profile ${environment.name} allows insecure TLS)` : ''}`;
 }
+
+/**
+ * NODE_TLS_REJECT_UNAUTHORIZED=0 in rotor's environment turns off certificate checks for every TLS
+ * connection that does not set its own (HTTP checks carrying API keys, webhooks, the RabbitMQ
+ * management API), whatever the profile says: judged like VAULT_SKIP_VERIFY, before anything is
+ * sent. Returns the warning, if any.
+ */
+export function judgeProcessTls(
+  environment: { name: string; protected: boolean },
+  profile: Profile | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return undefined;
+  const cause =
+    'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS verification of every server rotor calls, so anyone in the path could read the credentials it sends';
+  const allowed = profile?.allowInsecureTls === true;
+  if (environment.protected && !allowed)
+    throw new UsageError(
+      `environment ${environment.name} is protected: ${cause}`,
+      `unset NODE_TLS_REJECT_UNAUTHORIZED (NODE_EXTRA_CA_CERTS names a CA to trust instead), or record the exception in the profile: rotor env add ${environment.name} --protected --allow-insecure-tls (with its other settings)`,
+    );
+  return `${cause}${allowed ? ` (profile ${environment.name} allows insecure TLS)` : ''}`;
+}

@@ -73,6 +73,42 @@ describe('the rotation lock', () => {
     expect((await locks.release(SECRET, holderNonce))?.session).toBe('holder-1');
   });
 
+  it('covers what a custom runbook writes, whatever its input is called: a live lock stops it', async () => {
+    const env = envFor(attackerHome.home);
+    const file = join(attackerHome.home, 'rename.yaml');
+    writeFileSync(
+      file,
+      [
+        'id: rename',
+        'title: Rotate a secret named by another input',
+        'inputs:',
+        `  target: { default: ${SECRET} }`,
+        'steps:',
+        '  - id: rotate',
+        '    do: vault.kv-rotate',
+        '    with: { path: "{{ inputs.target }}", fields: token }',
+        '',
+      ].join('\n'),
+    );
+    const locks = new VaultLocks(world.ports.vault!);
+    const nonce = sessionLockNonce(holderHome.home, 'holder-4');
+    await locks.acquire(
+      SECRET,
+      { session: 'holder-4', operator: 'alice@laptop', runbook: 'generic' },
+      3_600_000,
+      nonce,
+    );
+    const before = world.sandbox.vault.kvRead(SECRET)!.version;
+    try {
+      const r = await runCli(['run', file, '--env', 'local', '--yes'], env);
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${SECRET} is being rotated by alice@laptop`);
+      expect(world.sandbox.vault.kvRead(SECRET)!.version).toBe(before);
+    } finally {
+      await locks.release(SECRET, nonce);
+    }
+  });
+
   it('is the same lock for every spelling: secret/<path> is refused, <path> waits for the holder', async () => {
     const env = envFor(attackerHome.home);
     const locks = new VaultLocks(world.ports.vault!);

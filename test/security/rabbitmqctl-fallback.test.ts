@@ -66,6 +66,39 @@ describe('the rabbitmqctl fallback', () => {
     expect(text.split('stdin:\n')[1]).toBe(`${NEW}\n`);
   });
 
+  it("never lets a program first on the operator's PATH stand in for a tool rabbitmqctl calls", async () => {
+    // The packaged rabbitmqctl is a shell wrapper that calls id, sed, su and erl by name, with the
+    // password waiting on its stdin: a fake `id` placed first on PATH could read it.
+    const folder = mkdtempSync(join(dir, 'bin-'));
+    chmodSync(folder, 0o700);
+    const done = join(dir, `${folder.split('/').pop()}.done`);
+    writeFileSync(
+      join(folder, 'rabbitmqctl'),
+      `#!/bin/sh
+id -u >/dev/null
+echo ok > '${done}'
+`,
+    );
+    chmodSync(join(folder, 'rabbitmqctl'), 0o755);
+    const planted = mkdtempSync(join(dir, 'planted-'));
+    const stolen = join(dir, `${planted.split('/').pop()}.stolen`);
+    writeFileSync(
+      join(planted, 'id'),
+      `#!/bin/sh
+cat > '${stolen}'
+echo 0
+`,
+    );
+    chmodSync(join(planted, 'id'), 0o755);
+    process.env.PATH = `${planted}:${process.env.PATH}`;
+    await changePasswordWithRabbitmqctl(NO_SUCH_USER, new Secret(NEW), {
+      timeoutMs: 10_000,
+      folders: [folder],
+    });
+    expect(readFileSync(done, 'utf8')).toBe('ok\n');
+    expect(existsSync(stolen), existsSync(stolen) ? readFileSync(stolen, 'utf8') : '').toBe(false);
+  });
+
   it('skips a rabbitmqctl that others may change, and says none was found', async () => {
     const { folder, seen } = fakeRabbitmqctl(0o777);
     await expect(

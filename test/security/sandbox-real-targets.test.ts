@@ -227,6 +227,42 @@ describe('one target guard covers every kind of target a sandbox session dials',
     expect(await ports().redis!.tryAuth(node, { password: secret('wrong') }, fast)).toBe(false);
   });
 
+  it('a PostgreSQL URL whose ?host= or ?port= names a real server is judged by what the client dials, not by its authority', async () => {
+    const secret = (text: string) => new Secret(text, 'test');
+    // The authority names the sandbox's own Vault emulator; the query sends the client elsewhere.
+    const own = new URL(world.sandbox.vault.url).host;
+    const bystanderPort = new URL(bystanderUrl).port;
+    await expect(
+      ports().postgres!.admin({
+        url: secret(`postgres://u:pw-123@${own}/postgres?host=127.0.0.1&port=${bystanderPort}`),
+        ...fast,
+      }),
+    ).rejects.toThrow(`PostgreSQL dials 127.0.0.1:${bystanderPort}, which is not one of the sandbox's`);
+    await expect(
+      ports().postgres!.tryLogin(
+        { url: secret(`postgres://u@${own}/postgres?port=${bystanderPort}`), ...fast },
+        'r',
+        secret('p'),
+      ),
+    ).rejects.toThrow(`PostgreSQL dials 127.0.0.1:${bystanderPort}`);
+    // A local socket named in the query is not a sandbox target either.
+    await expect(
+      ports().postgres!.admin({
+        url: secret(`postgres://u@${own}/postgres?host=/var/run/postgresql`),
+        ...fast,
+      }),
+    ).rejects.toBeInstanceOf(UsageError);
+    const plan = {
+      inputs: { db_url: `postgresql://${own}/postgres?sslmode=disable&host=db.example.com` },
+      steps: [{ id: 'ping', with: { url: '{{ inputs.db_url }}' } }],
+      afterRollback: [],
+    } as unknown as Plan;
+    // Only the host is overridden: the client keeps the authority's port.
+    expect(() => checkPlanTargets(plan, {}, ports(), world.targets!)).toThrow(
+      `input db_url dials db.example.com:${new URL(world.sandbox.vault.url).port},`,
+    );
+  });
+
   it('a Vault or Kubernetes connection that is not the sandbox emulator is refused before the first step', () => {
     const plan = { inputs: {}, steps: [], afterRollback: [] } as unknown as Plan;
     const targets = world.targets!;

@@ -6,6 +6,7 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  lchownSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -144,6 +145,27 @@ describe('rotation scripts are trusted only when nobody else can change them', (
       const { path, ran } = script(mkdtempSync(join(dir, 'owned-')), 'rot.sh', 0o755);
       chownSync(path, 12345, 12345);
       expect((await refusal(path, ran)).message).toContain(`the file ${path} belongs to uid 12345`);
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)(
+    "refuses a trusted script reached through another user's symlink in a sticky folder, which that user can repoint",
+    async () => {
+      const { path: target, ran } = script(mkdtempSync(join(dir, 'private-')), 'real.sh', 0o755);
+      // A root-owned sticky folder, as /tmp is: its entries are replaceable by their owners only.
+      const sticky = mkdtempSync(join(dir, 'sticky-'));
+      chmodSync(sticky, 0o1777);
+      const link = join(sticky, 'rot.sh');
+      symlinkSync(target, link);
+      lchownSync(link, 12345, 12345);
+      const error = await refusal(link, ran);
+      expect(error.message).toContain(`the symlink ${link} belongs to uid 12345`);
+      expect(error.hint).toContain(target);
+      // The same link owned by rotor's own user is what the operator made: it runs.
+      lchownSync(link, 0, 0);
+      const ctx = testContext({ scripts: execaScripts });
+      await scriptRun.run(scriptRun.params.parse({ path: link, secret_path: 'a/b' }), ctx);
+      expect(existsSync(ran)).toBe(true);
     },
   );
 

@@ -135,6 +135,75 @@ describe('weakened TLS is refused on protected environments and told elsewhere (
     expect(seen).toEqual([]);
   });
 
+  it('NODE_TLS_REJECT_UNAUTHORIZED=0 from the shell does not turn off verification of a kubeconfig server: the bearer token is not sent', async () => {
+    // A server in the middle with a certificate no CA of this kubeconfig signed.
+    const bearers: string[] = [];
+    const cert = servingCertificate();
+    const middle = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+      if (req.headers.authorization) bearers.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"kind":"Secret","data":{}}');
+    });
+    const file = join(dir, 'verified-kubeconfig');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'prod', cluster: { server: `https://127.0.0.1:${await listen(middle)}` } }],
+        users: [{ name: 'prod', user: { token: TOKEN } }],
+        contexts: [{ name: 'prod', context: { cluster: 'prod', user: 'prod' } }],
+        'current-context': 'prod',
+      }),
+    );
+    // Node reads it from the process for every TLS connection that does not say otherwise.
+    const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    const emit = process.emitWarning;
+    process.emitWarning = () => undefined;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    try {
+      // Where it is only warned of (a protected environment refuses it, below), the kubeconfig still decides.
+      const staging = { name: 'staging', protected: false, sandbox: false };
+      const profile: Profile = { name: 'staging', protected: false, kubeconfig: file };
+      const world = await connectEnvironment(
+        staging,
+        [profile],
+        shell({ NODE_TLS_REJECT_UNAUTHORIZED: '0' }),
+      );
+      try {
+        expect(world.warnings).toEqual([expect.stringContaining('NODE_TLS_REJECT_UNAUTHORIZED=0 turns off')]);
+        await expect(world.ports.kube!.secretDigest({ namespace: 'default', name: 'x' })).rejects.toThrow();
+      } finally {
+        await world.close();
+      }
+    } finally {
+      if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;
+      process.emitWarning = emit;
+      middle.close();
+    }
+    expect(bearers).toEqual([]);
+  });
+
+  it('NODE_TLS_REJECT_UNAUTHORIZED=0 from the shell is refused on a protected profile before anything is sent', async () => {
+    const profile: Profile = { name: 'prod', protected: true, vaultAddr: mitmUrl };
+    const env = shell({ NODE_TLS_REJECT_UNAUTHORIZED: '0' });
+    const refused = connectEnvironment(prod, [profile], env);
+    await expect(refused).rejects.toBeInstanceOf(UsageError);
+    await expect(refused).rejects.toThrow(
+      /environment prod is protected: NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS verification/,
+    );
+    await expect(refused).rejects.toHaveProperty('hint', expect.stringContaining('--allow-insecure-tls'));
+    await expect(
+      connectStores({ env, resolve: async () => ({ environment: prod, profiles: [profile] }) }, 'prod'),
+    ).rejects.toThrow(/NODE_TLS_REJECT_UNAUTHORIZED/);
+    expect(seen).toEqual([]);
+    const allowed = await connectEnvironment(prod, [{ ...profile, allowInsecureTls: true }], env);
+    await allowed.close();
+    expect(allowed.warnings).toEqual([
+      expect.stringMatching(/^NODE_TLS_REJECT_UNAUTHORIZED=0 .*\(profile prod allows insecure TLS\)$/),
+    ]);
+  });
+
   it('a profile that records --allow-insecure-tls connects, with a warning for each weakened connection', async () => {
     const profile: Profile = {
       name: 'prod',
