@@ -1,38 +1,16 @@
-import { reveal } from '../engine/secret.js';
 import type { Plan } from '../engine/types.js';
 import { RotorError } from '../errors.js';
 import { SANDBOX } from './environments.js';
-import { parseKvPath, type KvPath } from '../vault-path/index.js';
+import type { KvPath } from '../vault-path/index.js';
 import type { LockNonce } from './lock-nonce.js';
 import { LockHeldError, VaultLocks } from './locks.js';
 import type { World } from './world.js';
 
 const DEFAULT_TTL_MS = 3_600_000;
 
-/**
- * The secrets a plan rotates: its `secret_path` input, and each path of a `secrets` or
- * `secret_paths` list input, parsed to their canonical form: a spelling that is refused throws
- * (exit 2) before any lock is taken, and two spellings of one secret are one lock.
- */
+/** The secrets a plan rotates, as the plan computed them once (its runbook's `rotates`). */
 export function lockedPaths(plan: Plan): KvPath[] {
-  const paths = new Map<string, KvPath>();
-  const add = (text: string, input: string) => {
-    const path = parseKvPath(text, { input: `input ${input}` });
-    paths.set(path.path, path);
-  };
-  const single = plan.inputs.secret_path;
-  if (single !== undefined && reveal(single) !== '') add(reveal(single), 'secret_path');
-  for (const name of ['secrets', 'secret_paths']) {
-    const list = plan.inputs[name];
-    if (list !== undefined)
-      for (const p of reveal(list)
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean))
-        add(p, name);
-  }
-  // A fixed order, so two sessions wanting overlapping sets never wait on each other in a cycle.
-  return [...paths.keys()].sort().map((k) => paths.get(k)!);
+  return plan.rotates;
 }
 
 /**
