@@ -12,7 +12,7 @@ import {
 import { rotationInputs } from '../policy/policy-runbook.js';
 import { dueReport } from '../policy/rotation-queries.js';
 import { runbookFor } from '../policy/runbook-choice.js';
-import { historyEntryOf } from '../policy/session-history.js';
+import { historyEntriesOf } from '../policy/session-history.js';
 import { parseDuration } from '../runbook/duration.js';
 import { createPlainReporter } from '../ui/plain-reporter.js';
 import type { RotorContext } from './context.js';
@@ -164,18 +164,23 @@ export async function rotateOne(
   const confirmed = requireHeadlessConfirmation(ctx.environment(envName), options.confirmEnv);
   const runAttempt = async (attempt: number, onFailure: 'rollback' | 'abort'): Promise<AttemptResult> => {
     let entry: HistoryEntry | undefined;
+    let rotates: readonly string[] | undefined;
     const start = policyStarter(
       ctx,
       command,
       { rehearse: options.rehearse, faults: options.fault, allowRealTargets: options.allowRealTargets },
       async (session) => {
-        entry = historyEntryOf(session, attempt);
+        const entries = historyEntriesOf(session, attempt);
+        // The policy's verdict and notice speak of its own secret; history learns of every one rotated.
+        entry = entries.find((e) => e.secret_path === policy.secret_path) ?? entries[0];
         if (!entry) return;
-        const recorded = entry;
+        rotates = session.rotates;
         // The policy's own store, not the world's Vault: in the sandbox they differ (see policy-vault.ts).
-        await withStores(host, envName, (stores) => stores.history.append(recorded)).catch((error: unknown) =>
+        await withStores(host, envName, async (stores) => {
+          for (const recorded of entries) await stores.history.append(recorded);
+        }).catch((error: unknown) =>
           io.stderr(
-            `rotor: rotation history not recorded for ${recorded.secret_path}: ${(error as Error).message}`,
+            `rotor: rotation history not recorded for ${entries.map((e) => e.secret_path).join(', ')}: ${(error as Error).message}`,
           ),
         );
       },
@@ -196,7 +201,7 @@ export async function rotateOne(
     const stop = io.onSignal(() => handle.interrupt());
     try {
       const outcome = await handle.done;
-      return { outcome, sessionId: handle.sessionId, entry };
+      return { outcome, sessionId: handle.sessionId, entry, rotates };
     } finally {
       stop();
     }

@@ -5,6 +5,8 @@ import { isGroupStep, type ActionStep, type Runbook } from '../runbook/schema.js
 import { resolveString, type Lookup } from '../runbook/template.js';
 import { reveal } from './secret.js';
 import { refuseBadVaultParams } from './plan-vault-params.js';
+import { rotatedSecrets } from './rotated-secrets.js';
+import { rotatesTemplates } from '../runbook/rotates.js';
 import type { Plan, PlannedStep, PlanSummary } from './types.js';
 
 /** What a plan is built from besides the runbook itself. */
@@ -81,6 +83,7 @@ export function buildPlan(runbook: Runbook, context: PlanContext): Plan {
     afterRollback,
     protectedEnvironment: context.protectedEnvironment,
     drill: context.drill,
+    rotates: rotatedSecrets(rotatesTemplates(runbook), lookup),
   };
 }
 
@@ -141,6 +144,7 @@ export function summarizePlan(plan: Plan): PlanSummary {
     environment: plan.environment,
     drill: plan.drill,
     inputs: plan.inputs,
+    rotates: plan.rotates.map((p) => p.path),
     checklist: plan.checklist,
     steps: plan.steps.map((s) => ({
       id: s.id,

@@ -1,3 +1,4 @@
+import type { KvPath } from '../vault-path/index.js';
 import type { Outputs } from '../actions/types.js';
 
 /** A step ready to run: defaults applied, loops expanded, templates still unresolved. */
@@ -43,6 +44,8 @@ export interface Plan {
   protectedEnvironment?: string;
   /** Sandbox or rehearsal: marked as a drill in the journal and lists. */
   drill: boolean;
+  /** The secrets this session rotates (the runbook's `rotates`), canonical and sorted: locks and history use this list. */
+  rotates: KvPath[];
 }
 
 export type StepStatus =
@@ -153,6 +156,8 @@ export interface PlanSummary {
   environment: string;
   drill: boolean;
   inputs: Record<string, unknown>;
+  /** The KV paths (inside the `secret` mount) the session rotates; absent in journals from before it. */
+  rotates?: string[];
   checklist: string[];
   steps: Array<{
     id: string;

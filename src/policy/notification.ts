@@ -11,7 +11,7 @@ export interface Notification {
 /** Composes the notice for a failed or rolled-back rotation. */
 export function failureNotification(
   entry: HistoryEntry,
-  context: { attempts: number; maxRetries: number; nextStep: string },
+  context: { attempts: number; maxRetries: number; nextStep: string; rotates?: readonly string[] },
 ): Notification {
   const outcome = entry.status === 'rolled_back' ? 'failed and was rolled back' : 'failed';
   const subject = `[rotor] rotation of ${entry.secret_path} ${outcome}${entry.drill ? ' (drill)' : ''}`;
@@ -19,6 +19,8 @@ export function failureNotification(
     `The rotation of ${entry.secret_path} ${outcome}.`,
     '',
     `Runbook:      ${entry.runbook}`,
+    // A session that rotates several secrets left them all in the same state: say which.
+    ...(context.rotates && context.rotates.length > 1 ? [`Secrets:      ${context.rotates.join(', ')}`] : []),
     `Environment:  ${entry.environment}${entry.drill ? ' (drill)' : ''}`,
     `Status:       ${entry.status}`,
     `Attempts:     ${context.attempts} of ${context.maxRetries + 1}`,
@@ -39,6 +41,7 @@ export function failureNotification(
       attempts: context.attempts,
       max_retries: context.maxRetries,
       next_step: context.nextStep,
+      ...(context.rotates ? { rotates: [...context.rotates] } : {}),
     },
   };
 }

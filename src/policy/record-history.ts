@@ -1,7 +1,7 @@
 import { describeError } from '../errors.js';
 import type { HistoryEntry } from './history.js';
 import { HistoryStore } from './history-store.js';
-import { historyEntryOf, type EndedSession } from './session-history.js';
+import { historyEntriesOf, type EndedSession } from './session-history.js';
 import type { StoreLocation, StoreVault } from './store-layout.js';
 
 /** How a finished session's rotation is recorded. */
@@ -14,29 +14,32 @@ export interface RecordOptions {
 }
 
 /**
- * Appends a finished session to its secret's history in the environment's Vault. Returns the
- * entry (recorded or not: notifications still need it), or undefined when the session was not a
- * rotation of a secret.
+ * Appends a finished session to the history of every secret it rotated, in the environment's
+ * Vault. Returns the entries (recorded or not: notifications still need them); none when the
+ * session was not a rotation of a secret.
  */
 export async function recordSession(
   session: EndedSession,
   vault: StoreVault | undefined,
   options: RecordOptions,
-): Promise<HistoryEntry | undefined> {
-  const entry = historyEntryOf(session, options.attempt ?? 1);
-  if (!entry) return undefined;
+): Promise<HistoryEntry[]> {
+  const entries = historyEntriesOf(session, options.attempt ?? 1);
+  if (entries.length === 0) return entries;
   if (!vault) {
     options.warn(
-      `rotation history not recorded for ${entry.secret_path}: environment ${session.environment} has no Vault connection`,
+      `rotation history not recorded for ${entries.map((e) => e.secret_path).join(', ')}: environment ${session.environment} has no Vault connection`,
     );
-    return entry;
+    return entries;
   }
-  try {
-    await new HistoryStore(vault, options.location).append(entry);
-  } catch (error) {
-    options.warn(
-      `rotation history not recorded for ${entry.secret_path} (session ${session.sessionId}): ${describeError(error)}`,
-    );
+  const store = new HistoryStore(vault, options.location);
+  for (const entry of entries) {
+    try {
+      await store.append(entry);
+    } catch (error) {
+      options.warn(
+        `rotation history not recorded for ${entry.secret_path} (session ${session.sessionId}): ${describeError(error)}`,
+      );
+    }
   }
-  return entry;
+  return entries;
 }

@@ -11,6 +11,8 @@ export interface AttemptResult {
   sessionId: string;
   /** The history entry the session's end recorded (undefined if the runbook is not a rotation). */
   entry?: HistoryEntry;
+  /** Every secret the session rotated (the plan's list); the notice names them all. */
+  rotates?: readonly string[];
 }
 
 /**
@@ -109,6 +111,7 @@ async function notify(result: RotationResult, entry: HistoryEntry, deps: RotateD
     attempts: result.attempts,
     maxRetries: result.policy.max_retries,
     nextStep: nextStep(result, entry),
+    rotates: result.last.rotates,
   });
   const send = async (channel: string, work: () => Promise<void>) => {
     try {

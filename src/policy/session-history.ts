@@ -6,6 +6,8 @@ import { isCanonical } from './secret-path.js';
 export interface EndedSession {
   sessionId: string;
   runbookId: string;
+  /** The secrets the session rotates, canonical (the plan's `rotates`): one history entry each. */
+  rotates: readonly string[];
   /** The inputs as resolved, without the secret ones. */
   inputs: Record<string, string | number | boolean>;
   environment: string;
@@ -22,31 +24,31 @@ export interface EndedSession {
 }
 
 /**
- * The history entry of a session, or undefined when it is not a rotation of a secret: the
- * runbook has no `secret_path` input, or the operator stopped before anything ran or changed.
+ * The history entries of a session, one per secret it rotates (none when the runbook rotates
+ * nothing, or the operator stopped before anything ran or changed).
  */
-export function historyEntryOf(session: EndedSession, attempt = 1): HistoryEntry | undefined {
-  const path = session.inputs.secret_path;
-  if (typeof path !== 'string' || path === '') return undefined;
+export function historyEntriesOf(session: EndedSession, attempt = 1): HistoryEntry[] {
   // A spelling the run would have refused never names a history entry (it could point anywhere).
-  if (!isCanonical(path)) return undefined;
+  const paths = session.rotates.filter(isCanonical);
   const { outcome } = session;
-  if (outcome.status === 'aborted' && !session.firstError && !session.changed) return undefined;
-  const entry: HistoryEntry = {
-    secret_path: path,
-    session_id: session.sessionId,
-    runbook: session.runbookId,
-    environment: session.environment,
-    operator: session.operator,
-    started_at: new Date(session.startedAt).toISOString(),
-    ended_at: new Date(session.endedAt).toISOString(),
-    duration_seconds: Math.max(0, (session.endedAt - session.startedAt) / 1000),
-    status: statusOf(outcome),
-    attempt,
-    drill: session.drill,
-  };
-  if (outcome.status !== 'succeeded') entry.error = errorOf(outcome.reason, session.firstError);
-  return entry;
+  if (outcome.status === 'aborted' && !session.firstError && !session.changed) return [];
+  return paths.map((path) => {
+    const entry: HistoryEntry = {
+      secret_path: path,
+      session_id: session.sessionId,
+      runbook: session.runbookId,
+      environment: session.environment,
+      operator: session.operator,
+      started_at: new Date(session.startedAt).toISOString(),
+      ended_at: new Date(session.endedAt).toISOString(),
+      duration_seconds: Math.max(0, (session.endedAt - session.startedAt) / 1000),
+      status: statusOf(outcome),
+      attempt,
+      drill: session.drill,
+    };
+    if (outcome.status !== 'succeeded') entry.error = errorOf(outcome.reason, session.firstError);
+    return entry;
+  });
 }
 
 /**

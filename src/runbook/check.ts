@@ -5,6 +5,7 @@ import { isGroupStep, type ActionStep, type Runbook } from './schema.js';
 import { expressionsIn, parseExpression, stringsIn } from './template.js';
 import { closest } from './closest.js';
 import { parseRequiredWhen } from './required-when.js';
+import { checkRotates } from './rotates-check.js';
 
 /** Reports one problem at a path in the file (and, optionally, at a key of the map there). */
 export type Fail = (problem: string, path: PropertyKey[], hint?: string, key?: string) => never;
@@ -98,6 +99,10 @@ export function checkRunbook(runbook: Runbook, actions: ActionRegistry, fail: Fa
     }
   });
   checkAfterRollback();
+  // Known before the run: the plan resolves the list before it locks anything.
+  if (runbook.rotates)
+    checkStrings({ rotates: runbook.rotates }, [], runbook, { earlier: new Map(), inForEach: false }, fail);
+  checkRotates(runbook, actions, fail);
 }
 
 function checkActionStep(

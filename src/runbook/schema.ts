@@ -93,6 +93,12 @@ export const runbookSchema = z
     title: z.string().min(1),
     description: z.string().optional(),
     inputs: z.record(identifier, inputSchema).default({}),
+    rotates: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'The KV v2 secrets a run rotates, as templates over inputs ("{{ inputs.secret_path }}", or a comma-separated list input): locks, history and notifications use this list. [] for a runbook that rotates none',
+      ),
     checklist: z.array(z.string()).default([]).describe('Pre-rotation checklist, ticked item by item'),
     steps: z.array(stepSchema).min(1),
     after_rollback: z

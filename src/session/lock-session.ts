@@ -1,5 +1,4 @@
 import type { ActionRegistry } from '../actions/index.js';
-import { reveal } from '../engine/secret.js';
 import { writtenKvPaths } from '../engine/written-kv-paths.js';
 import type { Plan } from '../engine/types.js';
 import { RotorError } from '../errors.js';
@@ -12,30 +11,18 @@ import type { World } from './world.js';
 const DEFAULT_TTL_MS = 3_600_000;
 
 /**
- * The secrets a plan rotates: its `secret_path` input, each path of a `secrets` or
- * `secret_paths` list input, and every KV path its changing steps name (`written`, from
- * writtenKvPaths: a custom runbook may call its input anything), parsed to their canonical form:
- * a spelling that is refused throws (exit 2) before any lock is taken, and two spellings of one
- * secret are one lock.
+ * The secrets a plan rotates, as the plan computed them once (its runbook's `rotates`), and every
+ * KV path its changing steps name (`written`, from writtenKvPaths): loading already refuses a
+ * runbook whose steps write a secret it does not declare, and this is the last line if one slips
+ * through (a path a custom runbook builds in a way the load check cannot follow). Two spellings
+ * of one secret are one lock; a refused spelling throws (exit 2) before any lock is taken.
  */
 export function lockedPaths(plan: Plan, written: readonly string[] = []): KvPath[] {
-  const paths = new Map<string, KvPath>();
-  const add = (text: string, input: string) => {
-    const path = parseKvPath(text, { input });
+  const paths = new Map<string, KvPath>(plan.rotates.map((p) => [p.path, p]));
+  for (const text of written) {
+    const path = parseKvPath(text, { input: 'the path a step writes' });
     paths.set(path.path, path);
-  };
-  const single = plan.inputs.secret_path;
-  if (single !== undefined && reveal(single) !== '') add(reveal(single), 'input secret_path');
-  for (const name of ['secrets', 'secret_paths']) {
-    const list = plan.inputs[name];
-    if (list !== undefined)
-      for (const p of reveal(list)
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean))
-        add(p, `input ${name}`);
   }
-  for (const p of written) add(p, 'the path a step writes');
   // A fixed order, so two sessions wanting overlapping sets never wait on each other in a cycle.
   return [...paths.keys()].sort().map((k) => paths.get(k)!);
 }

@@ -77,9 +77,15 @@ function recordHistoryHook(env: Readonly<Record<string, string | undefined>>): S
 }
 
 /** The facts of an ended session, from its events; secret inputs left out. */
-function endedSession(
+export function endedSession(
   sessionId: string,
-  plan: { runbookId: string; environment: string; drill: boolean; inputs: Record<string, unknown> },
+  plan: {
+    runbookId: string;
+    environment: string;
+    drill: boolean;
+    inputs: Record<string, unknown>;
+    rotates: readonly { path: string }[];
+  },
   operator: string,
   seen: readonly EngineEvent[],
   outcome: Outcome,
@@ -97,6 +103,7 @@ function endedSession(
   return {
     sessionId,
     runbookId: plan.runbookId,
+    rotates: plan.rotates.map((p) => p.path),
     inputs,
     environment: plan.environment,
     drill: plan.drill,

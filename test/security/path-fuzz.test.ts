@@ -262,7 +262,7 @@ describe('a sample through real rotor processes', () => {
         const file = join(home.home, `fuzz-${i}.yaml`);
         writeFileSync(
           file,
-          `id: fuzz-${i}\ntitle: fuzz\nsteps:\n  - id: write\n    do: vault.kv-write\n    with: { path: ${JSON.stringify(t)}, data: { a: b } }\n`,
+          `id: fuzz-${i}\ntitle: fuzz\nrotates: [${JSON.stringify(t)}]\nsteps:\n  - id: write\n    do: vault.kv-write\n    with: { path: ${JSON.stringify(t)}, data: { a: b } }\n`,
         );
         return ['run', file, '--env', 'local', '--yes'];
       },
