@@ -35,7 +35,8 @@ function kvPaths(p: Params, pendingOf?: boolean) {
 function needsOf(action: string, p: Params, by: string): Need[] {
   const need = (apiPath: string | undefined, anyOf: string[]): Need[] =>
     apiPath && !apiPath.includes('‹') ? [{ apiPath, anyOf, by }] : [];
-  const kv = kvPaths(p);
+  // Only KV actions' `path` names a Vault path (script.run's is a file on this machine).
+  const kv = action.startsWith('vault.kv-') ? kvPaths(p) : undefined;
   const mount = (fallback: string) => str(p.mount) ?? fallback;
   switch (action) {
     case 'vault.kv-read':
