@@ -17,6 +17,14 @@ export interface KillPoint {
   at: 'between' | 'before-effect' | 'after-effect';
 }
 
+/** How the resumed session runs: who answers its questions, what it does on failure. */
+export interface ResumeOptions {
+  decide?: Decider;
+  onFailure?: 'rollback' | 'stop' | 'ask';
+  /** Runs between the kill and the resume (to change the world as time passing would). */
+  beforeResume?: () => Promise<void>;
+}
+
 const never = () => new Promise<never>(() => undefined);
 
 /** A for_each child runs as `<id>#<n>`: the point names the template, so the first copy is hit. */
@@ -80,6 +88,7 @@ export async function killAndResume(
   runbookId: string,
   inputs: GivenInputs,
   point: KillPoint,
+  options: ResumeOptions = {},
 ): Promise<{ outcome?: Outcome; killed: boolean; journalDir: string; sessionId: string }> {
   const journalDir = mkdtempSync(join(tmpdir(), 'rotor-crash-'));
   const killed = { value: false };
@@ -105,13 +114,15 @@ export async function killAndResume(
     }),
   ]);
   if (finished) return { killed: false, journalDir, sessionId: handle.sessionId };
+  await options.beforeResume?.();
   const second = starter(world, journalDir, createActionRegistry());
   const resumed = await second({
     runbookId,
     environment: 'sandbox',
     inputs,
-    decide: approve,
+    decide: options.decide ?? approve,
     resumeSessionId: handle.sessionId,
+    ...(options.onFailure && { onFailure: options.onFailure }),
   });
   return { outcome: await resumed.done, killed: true, journalDir, sessionId: handle.sessionId };
 }
