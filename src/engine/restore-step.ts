@@ -58,7 +58,7 @@ export async function restoreStep(
           kind: 'failed',
           uncertain: true,
           ask: true,
-          error: `cannot tell whether step ${step.id} (${action.id}) changed anything before the session stopped: its system cannot be asked, so running it again could repeat its change; look at what it changed, then retry it (run it again) or skip it`,
+          error: `cannot tell whether step ${step.id} (${action.id}) changed anything before the session stopped: its system cannot be asked, and running it again could repeat its change`,
         };
       emit({
         type: 'step-log',

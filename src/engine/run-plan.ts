@@ -140,7 +140,9 @@ class PlanRun {
         this.changedAfter(child.id),
       );
       if (result.kind === 'failed') {
-        let mode = this.plan.onFailure === 'ask' ? ('stop' as const) : this.plan.onFailure;
+        // A step nobody can check may or may not have made its change: undoing the others around
+        // it could leave things worse, so only an operator who looked may choose a rollback.
+        let mode = this.plan.onFailure === 'ask' || result.ask ? ('stop' as const) : this.plan.onFailure;
         if (result.ask && this.plan.onFailure === 'ask' && !step.group) {
           // Only the operator can look at what the interrupted run did: they decide.
           const decision = await this.ask({ kind: 'failure', step: child, error: result.error, attempt: 1 });
