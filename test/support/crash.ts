@@ -15,6 +15,8 @@ import type { World } from '../../src/session/world.js';
 export interface KillPoint {
   stepId: string;
   at: 'between' | 'before-effect' | 'after-effect';
+  /** The step's action (`do:`), when the point came from killPoints. */
+  action?: string;
 }
 
 /** How the resumed session runs: who answers its questions, what it does on failure. */
@@ -136,10 +138,15 @@ export function killPoints(runbookId: string, ats: readonly KillPoint['at'][]): 
   const { runbook } = findRunbook(runbookId, loadCatalog(actions), actions);
   const steps = runbook.steps.flatMap((s) =>
     'parallel' in s
-      ? [{ id: s.id, group: true }, ...s.parallel.steps.map((c) => ({ id: c.id, group: false }))]
-      : [{ id: s.id, group: false }],
+      ? [
+          { id: s.id, group: true, action: undefined as string | undefined },
+          ...s.parallel.steps.map((c) => ({ id: c.id, group: false, action: c.do })),
+        ]
+      : [{ id: s.id, group: false, action: s.do }],
   );
-  return steps.flatMap(({ id, group }) =>
-    ats.filter((a) => !group || a === 'between').map((a) => ({ stepId: id, at: a })),
+  return steps.flatMap(({ id, group, action }) =>
+    ats
+      .filter((a) => !group || a === 'between')
+      .map((a) => ({ stepId: id, at: a, ...(action && { action }) })),
   );
 }
