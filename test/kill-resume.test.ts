@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
+import type { Decider } from '../src/engine/types.js';
 import type { GivenInputs } from '../src/runbook/inputs.js';
 import { startSandboxWorld, type SandboxHandles } from '../src/sandbox/world.js';
 import type { World } from '../src/session/world.js';
@@ -223,6 +224,17 @@ const CASES: Record<string, KillCase> = {
   },
 };
 
+const CANNOT_TELL = new Set(['script.run', 'http.request']);
+/** An operator who checked the step the interrupted run was inside: run it again, once. */
+const operatorRetries = (stepId: string): Decider => {
+  let asked = false;
+  return async (r) => {
+    if (r.kind === 'approve') return 'approve';
+    if (r.kind === 'failure' && r.step.id === stepId && !asked) return ((asked = true), 'retry');
+    return 'rollback';
+  };
+};
+
 const STOPS_ON_FAILURE = new Set(['postgres-dynamic', 'encryption-key', 'verify', 'vault-recovery']);
 const results: string[] = [];
 afterAll(() => {
@@ -256,7 +268,16 @@ for (const [runbook, spec] of Object.entries(CASES)) {
         try {
           const inputs = { ...spec.inputs };
           spec.prepare?.(world, inputs);
-          const result = await killAndResume(world, runbook, inputs, point);
+          // A step whose system cannot be asked (a script, an HTTP call) is not run again blindly:
+          // the resumed session asks, and the operator, having looked, has it run again.
+          const askOperator = point.at === 'after-effect' && CANNOT_TELL.has(point.action ?? '');
+          const result = await killAndResume(
+            world,
+            runbook,
+            inputs,
+            point,
+            askOperator ? { onFailure: 'ask', decide: operatorRetries(point.stepId) } : {},
+          );
           if (!result.killed) {
             results.push(`${runbook} ${point.stepId} ${point.at}: not reached (step skipped)`);
             return;

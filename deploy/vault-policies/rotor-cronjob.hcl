@@ -100,6 +100,11 @@ path "pki/revoke" {
   capabilities = ["update"]
 }
 
+# certificate: after a kill inside the issue step, find what the interrupted run issued, to revoke it
+path "pki/certs" {
+  capabilities = ["list"]
+}
+
 # postgres-dynamic: renew leases
 path "sys/leases/renew" {
   capabilities = ["update"]

@@ -117,6 +117,9 @@ export const httpRequest = defineAction({
   changes: true,
   class: 'guarded',
   describe: (p) => `${p.method} ${safeOrigin(p.url)}`,
+  // An HTTP endpoint's change (sessions revoked, a webhook fired) cannot be read back in general:
+  // an operator looks before it is sent again.
+  check: async () => 'cannot-tell',
   async run(p, ctx) {
     const res = await ctx.ports.http.request({
       method: p.method,

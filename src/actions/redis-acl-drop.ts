@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { aclRemove, aclStatesFromOutputs, aclUndoRecord, prepareAcl } from './redis-acl.js';
 import { authFrom, closeAll, connectionParams, openAll, revertEach, rollingChange } from './redis-common.js';
 import { asSecret, secretParam } from './secret-param.js';
-import { defineAction } from './types.js';
+import { defineAction, type ActionContext } from './types.js';
 
 const dropParams = z.object({
   ...connectionParams,
@@ -60,4 +60,39 @@ export const redisAclDropOld = defineAction({
       ctx,
     );
   },
+  // ACL GETUSER on every node says where the old password is still set: removing it there again
+  // is what run does (it skips nodes without it), so only "gone everywhere" means done.
+  async check(p, ctx) {
+    const old = ctx.fingerprint(asSecret(p.old_password, 'old redis password', ctx));
+    const held = await heldOnEachNode(p, ctx);
+    return held.some((node) => node.includes(old)) ? 'not-done' : 'done';
+  },
+  // After a kill past the change: each node's record for undo, rebuilt from what it holds now
+  // plus the old password this step removed.
+  async recover(p, recorded, ctx) {
+    if (recorded.previous !== undefined) return recorded;
+    const old = ctx.fingerprint(asSecret(p.old_password, 'old redis password', ctx));
+    const sessions = await openAll(p.nodes, authFrom(p, ctx), p, ctx);
+    try {
+      const states = await prepareAcl(sessions, p.user, ctx);
+      const previous = states.map((s) => ({ ...s, before: [...s.before, old], done: true }));
+      return {
+        nodes: p.nodes.map((node, i) => ({ node, holds: states[i].before })),
+        previous: aclUndoRecord(previous, p.nodes),
+      };
+    } finally {
+      await closeAll(sessions);
+    }
+  },
 });
+
+/** The session's fingerprints of the passwords the user holds, per node (ACL GETUSER). */
+async function heldOnEachNode(p: z.infer<typeof dropParams>, ctx: ActionContext): Promise<string[][]> {
+  const sessions = await openAll(p.nodes, authFrom(p, ctx), p, ctx);
+  try {
+    const states = await prepareAcl(sessions, p.user, ctx);
+    return states.map((s) => s.before);
+  } finally {
+    await closeAll(sessions);
+  }
+}

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { RotorError, describeError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
 import { drawLike, shapeOf, describeShape, looksSecret } from './rotate-value.js';
-import type { ActionContext, ActionDefinition, Outputs } from './types.js';
+import { kvWrittenSince } from './kv-version-check.js';
+import type { ActionContext, ActionDefinition, CheckResult, Outputs } from './types.js';
 import { kvLocationParams, locate, shown, vaultPort } from './vault-common.js';
 import { kvPatch } from './vault-kv.js';
 
@@ -132,4 +133,32 @@ export async function undoBoth(target: () => Promise<void>, vault: () => Promise
   }
   await vault();
   if (failure) throw failure;
+}
+
+/**
+ * A composite rotation's check, from the checks of its parts. Vault is written first, so a
+ * version no newer than the one recorded before the step means nothing changed. After the Vault
+ * write, the target is asked with the password Vault now holds: it took it (done), or it did not
+ * and its change is all or nothing (one role, one user), so Vault is put back and the step runs
+ * again from the start; a target changed part way (some Redis nodes) needs an operator.
+ */
+export async function compositeCheck(
+  p: { path: string; mount?: string; field: string },
+  ctx: ActionContext,
+  before: Outputs | undefined,
+  target: { check(password: Secret, data: Record<string, unknown>): Promise<CheckResult>; atomic: boolean },
+): Promise<CheckResult> {
+  const vault = await kvWrittenSince(p, ctx, before?.version);
+  if (vault !== 'done') return vault;
+  const at = locate(p);
+  const now = await vaultPort(ctx).kvRead(at, { signal: ctx.signal });
+  const value = now.data?.[p.field];
+  if (typeof value !== 'string') return 'cannot-tell';
+  const found = await target.check(ctx.secret(value, `${shown(at)}@${now.version}.${p.field}`), now.data);
+  if (found !== 'not-done' || !target.atomic) return found === 'done' ? 'done' : 'cannot-tell';
+  await restoreVault(p, { version: now.version, previous_version: Number(before!.version) }, ctx);
+  ctx.log(
+    `${shown(at)}: the target never took version ${now.version}; version ${String(before!.version)} put back`,
+  );
+  return 'not-done';
 }

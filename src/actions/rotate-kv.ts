@@ -3,7 +3,8 @@ import { RotorError } from '../errors.js';
 import { drawFor, restoreVault, snapshot, writeVault, type Snapshot } from './rotate-common.js';
 import { looksSecret } from './rotate-value.js';
 import { defineAction } from './types.js';
-import { kvLocationParams, locate, shown } from './vault-common.js';
+import { kvCurrentVersion, kvVersionBefore, kvWrittenSince } from './kv-version-check.js';
+import { kvLocationParams, locate, shown, vaultPort } from './vault-common.js';
 
 const listOf = z.union([
   z.array(z.string().min(1)),
@@ -78,5 +79,16 @@ export const kvRotateRandom = defineAction({
   },
   async undo(p, outputs, ctx) {
     await restoreVault(p, outputs, ctx);
+  },
+  before: (p, ctx) => kvVersionBefore(p, ctx),
+  // Drawing again after a write that happened would add a second version and lose the first
+  // value's undo: the version recorded before the step tells.
+  check: (p, ctx, before) => kvWrittenSince(p, ctx, before?.version),
+  async recover(p, recorded, ctx) {
+    if (recorded.version !== undefined) return recorded;
+    const version = await kvCurrentVersion(p, ctx);
+    const written = await vaultPort(ctx).kvRead(locate(p), { signal: ctx.signal });
+    const fields = p.fields?.length ? p.fields : Object.keys(written.data ?? {}).filter(looksSecret);
+    return { version, previous_version: version - 1, fields };
   },
 });

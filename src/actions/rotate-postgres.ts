@@ -5,6 +5,7 @@ import { postgresCheckLogin, postgresSetPassword } from './postgres.js';
 import { postgresLocation } from './postgres-url.js';
 import {
   allOrNothing,
+  compositeCheck,
   drawFor,
   paramsFor,
   restoreVault,
@@ -13,6 +14,7 @@ import {
   undoBoth,
   writeVault,
 } from './rotate-common.js';
+import { kvVersionBefore } from './kv-version-check.js';
 import { secretParam } from './secret-param.js';
 import { defineAction, type Outputs } from './types.js';
 import { locate, shown } from './vault-common.js';
@@ -103,4 +105,14 @@ export const rotatePostgres = defineAction({
       () => restoreVault(p, outputs, ctx),
     );
   },
+  before: (p, ctx) => kvVersionBefore(p, ctx),
+  // ALTER ROLE is one statement: the role takes the password Vault holds now, or nothing changed.
+  check: (p, ctx, before) =>
+    compositeCheck(p, ctx, before, {
+      atomic: true,
+      check: async (password, data) => {
+        const role = p.role ?? (typeof data.username === 'string' ? data.username : undefined);
+        return role ? postgresSetPassword.check!(setParams(p, role, password), ctx) : 'cannot-tell';
+      },
+    }),
 });

@@ -5,6 +5,7 @@ import { rabbitmqCheckLogin, rabbitmqSetPassword } from './rabbitmq.js';
 import { apiParams, hostPort } from './rabbitmq-common.js';
 import {
   allOrNothing,
+  compositeCheck,
   drawFor,
   paramsFor,
   restoreVault,
@@ -13,6 +14,7 @@ import {
   undoBoth,
   writeVault,
 } from './rotate-common.js';
+import { kvVersionBefore } from './kv-version-check.js';
 import { defineAction, type Outputs } from './types.js';
 import { locate, shown } from './vault-common.js';
 
@@ -118,4 +120,14 @@ export const rotateRabbitmq = defineAction({
       () => restoreVault(p, outputs, ctx),
     );
   },
+  before: (p, ctx) => kvVersionBefore(p, ctx),
+  // One user's password hash changes in one request: it matches Vault's value now, or nothing changed.
+  check: (p, ctx, before) =>
+    compositeCheck(p, ctx, before, {
+      atomic: true,
+      check: async (password, data) => {
+        const user = p.user ?? (typeof data.username === 'string' ? data.username : undefined);
+        return user ? rabbitmqSetPassword.check!(setParams(p, user, password), ctx) : 'cannot-tell';
+      },
+    }),
 });

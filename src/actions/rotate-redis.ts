@@ -5,6 +5,7 @@ import { redisCheckAuth, redisSetPassword } from './redis.js';
 import { redisNodeParam } from './redis-node.js';
 import {
   allOrNothing,
+  compositeCheck,
   drawFor,
   paramsFor,
   restoreVault,
@@ -13,6 +14,7 @@ import {
   undoBoth,
   writeVault,
 } from './rotate-common.js';
+import { kvVersionBefore } from './kv-version-check.js';
 import { defineAction, type Outputs } from './types.js';
 import { locate, shown } from './vault-common.js';
 
@@ -116,4 +118,12 @@ export const rotateRedis = defineAction({
     };
     await undoBoth(putBackNodes, () => restoreVault(p, outputs, ctx));
   },
+  before: (p, ctx) => kvVersionBefore(p, ctx),
+  // The nodes change one by one: every node takes Vault's value (done), or some may and some may
+  // not, which only an operator can sort out (the old password is in the previous Vault version).
+  check: (p, ctx, before) =>
+    compositeCheck(p, ctx, before, {
+      atomic: false,
+      check: (password) => redisSetPassword.check!(setParams(p, password), ctx),
+    }),
 });

@@ -55,4 +55,18 @@ export const rotateSecret = defineAction({
     const r = route(p);
     await r.action.undo!(r.params, outputs, ctx);
   },
+  // Whatever backs the secret, its own rotation knows how to tell.
+  before: async (p, ctx) => {
+    const r = route(p);
+    return (await r.action.before?.(r.params, ctx)) ?? {};
+  },
+  check: (p, ctx, before) => {
+    const r = route(p);
+    return r.action.check ? r.action.check(r.params, ctx, before) : Promise.resolve('cannot-tell');
+  },
+  async recover(p, recorded, ctx) {
+    const r = route(p);
+    if (recorded.version !== undefined || !r.action.recover) return recorded;
+    return { kind: r.kind, ...(await r.action.recover(r.params, recorded, ctx)) };
+  },
 });

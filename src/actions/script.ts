@@ -39,6 +39,9 @@ export const scriptRun = defineAction({
   async run(p, ctx) {
     return { exit_code: await runScript(p, p.values, ctx) };
   },
+  // What a script changed lives only in the script's own system: rotor cannot ask it, and running
+  // it twice may apply a value twice (or half of it), so an operator looks before it runs again.
+  check: async () => 'cannot-tell',
   async undo(p, _outputs, ctx) {
     if (!p.undo_from) {
       throw new RotorError(

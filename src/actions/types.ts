@@ -50,8 +50,15 @@ export interface ActionContext extends Fingerprints {
   readonly rerun?: boolean;
 }
 
-/** One kind of step (`do: vault.kv-patch`). */
-export interface ActionDefinition<P = any> {
+/**
+ * What a check found on the real system: the change happened, it did not, or the system cannot
+ * say (a script or an HTTP call changed something rotor cannot read back). Only a person can
+ * decide what to do on "cannot-tell", so the engine asks the operator or stops for one.
+ */
+export type CheckResult = 'done' | 'not-done' | 'cannot-tell';
+
+/** What every kind of step has, whatever its class. */
+interface ActionBase<P> {
   /** `<system>.<verb>` as written in runbooks. */
   readonly id: string;
   /** One line for `rotor runbooks` and help screens. */
@@ -62,14 +69,17 @@ export interface ActionDefinition<P = any> {
   readonly outputs: readonly string[];
   /** Whether running it changes anything; a changing step never runs on a bare Enter. */
   readonly changes: boolean;
-  readonly class: ActionClass;
   /** What the step will change, for the approval prompt and dry runs. Never reveals a secret. */
   describe(params: P): string;
   run(params: P, ctx: ActionContext): Promise<Outputs>;
   /** Puts back what `run` changed, from the params and the outputs `run` published. */
   undo?(params: P, outputs: Outputs, ctx: ActionContext): Promise<void>;
-  /** After a crash: has the change already happened? Used on resume for guarded actions. */
-  check?(params: P, ctx: ActionContext): Promise<'done' | 'not-done'>;
+  /**
+   * Reads where the system stands just before `run` (a KV version, the certificates a PKI has
+   * issued). The engine journals it with the step's start and hands it to `check` on resume, so a
+   * check can tell "changed by this step" from "was already so". Never a secret: it is journaled.
+   */
+  before?(params: P, ctx: ActionContext): Promise<Outputs>;
   /**
    * After a crash: rebuilds the outputs of a run that already happened from the real system,
    * given what the journal recorded (secret outputs there are only hashes). Without it, a
@@ -77,6 +87,24 @@ export interface ActionDefinition<P = any> {
    */
   recover?(params: P, recorded: Outputs, ctx: ActionContext): Promise<Outputs>;
 }
+
+/**
+ * After a crash inside the step: has its change already happened? `before` is what `before`
+ * read when the step started (absent in journals written before it existed). A check may also
+ * put the system back to "not done" (revoke a certificate nobody received) and say so.
+ */
+export type CheckFn<P> = (params: P, ctx: ActionContext, before?: Outputs) => Promise<CheckResult>;
+
+/**
+ * One kind of step (`do: vault.kv-patch`). How safe it is to run again after a crash left it
+ * started but not finished decides what it must provide: a guarded action cannot be declared
+ * without the `check` that resume runs before running it again.
+ */
+export type ActionDefinition<P = any> = ActionBase<P> &
+  (
+    | { readonly class: 'guarded'; readonly check: CheckFn<P> }
+    | { readonly class: 'safe' | 'point-of-no-return'; readonly check?: CheckFn<P> }
+  );
 
 /** Declares an action with its parameter type inferred from the zod schema. */
 export function defineAction<S extends z.ZodType>(

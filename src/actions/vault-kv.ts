@@ -14,6 +14,7 @@ import {
   wrapData,
 } from './vault-common.js';
 import { isVaultError, type KvData } from './vault-port.js';
+import { kvCurrentVersion, kvVersionBefore, kvWrittenSince } from './kv-version-check.js';
 
 export const kvRead = defineAction({
   id: 'vault.kv-read',
@@ -163,6 +164,15 @@ export const kvRestore = defineAction({
       Number(outputs.version),
       ctx,
     );
+  },
+  before: (p, ctx) => kvVersionBefore(p, ctx),
+  // Writing the old data back twice would leave two versions and undo only one: ask Vault first.
+  check: (p, ctx, before) => kvWrittenSince(p, ctx, p.cas ?? before?.version),
+  async recover(p, recorded, ctx) {
+    if (recorded.version !== undefined) return recorded;
+    // The lock kept others out: the current version is the one this step wrote.
+    const version = await kvCurrentVersion(p, ctx);
+    return { version, restored_version: p.version, previous_version: version - 1 };
   },
 });
 

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { reveal } from '../engine/secret.js';
 import { RotorError } from '../errors.js';
@@ -28,6 +29,16 @@ async function revoke(mount: string, serial: string, ctx: ActionContext): Promis
     { signal: ctx.signal },
   );
   return String(answer.revocation_time_rfc3339 ?? answer.revocation_time ?? '');
+}
+
+/** The subject's CN of a PEM certificate (undefined when it has none or is no certificate). */
+function commonName(pem: string): string | undefined {
+  try {
+    const line = new X509Certificate(pem).subject.split('\n').find((l) => l.startsWith('CN='));
+    return line?.slice(3);
+  } catch {
+    return undefined;
+  }
 }
 
 export const pkiIssue = defineAction({
@@ -80,6 +91,32 @@ export const pkiIssue = defineAction({
   async undo(p, outputs, ctx) {
     const at = await revoke(p.mount, String(outputs.serial), ctx);
     ctx.log(`revoked the unused certificate ${String(outputs.serial)} at ${at}`);
+  },
+  // The serials the mount knows before the request, so a resume can find what this step issued.
+  before: async (p, ctx) => ({
+    serials: await vaultPort(ctx).list(`${seg(p.mount)}/certs`, { signal: ctx.signal }),
+  }),
+  /**
+   * A certificate issued by a killed run is of no use: its private key died with the run. Any
+   * certificate for this request's name issued since the step started is revoked, so the step
+   * runs again without leaving a second valid certificate behind.
+   */
+  async check(p, ctx, before) {
+    if (!Array.isArray(before?.serials)) return 'cannot-tell';
+    const known = new Set(before.serials.map(String));
+    const port = vaultPort(ctx);
+    const now = await port.list(`${seg(p.mount)}/certs`, { signal: ctx.signal });
+    for (const serial of now.filter((s) => !known.has(s))) {
+      const cert = await port.read(`${seg(p.mount)}/cert/${serial.replace(/:/g, '-')}`, {
+        signal: ctx.signal,
+      });
+      if (Number(cert.revocation_time ?? 0) > 0 || typeof cert.certificate !== 'string') continue;
+      // Only this request's certificate: other issuers of the mount (cert-manager) keep theirs.
+      if (commonName(cert.certificate) !== p.common_name) continue;
+      const at = await revoke(p.mount, serial, ctx);
+      ctx.log(`revoked certificate ${serial}, issued by the interrupted run (its key was lost), at ${at}`);
+    }
+    return 'not-done';
   },
 });
 

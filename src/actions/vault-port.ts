@@ -119,6 +119,8 @@ export interface VaultPort {
    * `data`, plaintext (wrap secret fields with `ctx.secret` at once). Not found throws.
    */
   read(apiPath: string, options?: { signal?: AbortSignal }): Promise<Record<string, unknown>>;
+  /** Any other engine's list (`pki/certs`): the keys, `[]` when there are none. */
+  list(apiPath: string, options?: { signal?: AbortSignal }): Promise<string[]>;
   /** Any other engine's write (`pki/issue/<role>`, `transit/rewrap/<key>`): the answer's `data`, `{}` for a 204. */
   write(
     apiPath: string,

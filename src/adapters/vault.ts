@@ -249,6 +249,24 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
       return (res?.data ?? {}) as Record<string, unknown>;
     },
 
+    async list(apiPath, options = {}) {
+      checkedApiPath(apiPath);
+      try {
+        const res = await call(
+          client,
+          ctx(`listing ${apiPath}`, apiPath, ['list']),
+          () => client.list(apiPath),
+          options.signal,
+        );
+        const keys = (res?.data as { keys?: unknown } | undefined)?.keys;
+        return Array.isArray(keys) ? keys.map(String) : [];
+      } catch (error) {
+        // Vault answers an empty list with 404.
+        if (isVaultError(error, 'not-found')) return [];
+        throw error;
+      }
+    },
+
     async write(apiPath, body, options = {}) {
       checkedApiPath(apiPath);
       const res = await call(

@@ -10,7 +10,11 @@ import type { PlannedStep } from './types.js';
 export type Restored =
   | { kind: 'done'; completed: CompletedStep }
   | { kind: 'run'; why: string; stale?: boolean }
-  | { kind: 'failed'; error: string; uncertain?: boolean };
+  /**
+   * `uncertain`: the step may have changed something rotor cannot know about. `ask`: its check
+   * said the system cannot tell, so an operator who can look decides (run it again or not).
+   */
+  | { kind: 'failed'; error: string; uncertain?: boolean; ask?: boolean };
 
 /**
  * Brings one step of an interrupted session back: a finished step gets its outputs back (from the
@@ -46,8 +50,16 @@ export async function restoreStep(
           kind: 'run',
           why: `was running when the session stopped; ${action.class === 'safe' ? 'safe to run again' : 'no way to check it, so it runs again'}`,
         };
-      if ((await action.check(params, ctx)) === 'not-done')
+      const found = await action.check(params, ctx, mark.before);
+      if (found === 'not-done')
         return { kind: 'run', why: 'was running when the session stopped; its change had not happened' };
+      if (found === 'cannot-tell')
+        return {
+          kind: 'failed',
+          uncertain: true,
+          ask: true,
+          error: `cannot tell whether step ${step.id} (${action.id}) changed anything before the session stopped: its system cannot be asked, and running it again could repeat its change`,
+        };
       emit({
         type: 'step-log',
         stepId: step.id,

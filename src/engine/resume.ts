@@ -4,7 +4,7 @@ import type { EngineEvent } from './types.js';
 /** What a journal says each step had reached when the session stopped. */
 export type StepMark =
   | { state: 'succeeded'; outputs: Outputs }
-  | { state: 'in-flight'; attempt: number }
+  | { state: 'in-flight'; attempt: number; before?: Outputs }
   | { state: 'skipped' }
   | { state: 'rolled-back' };
 
@@ -26,7 +26,8 @@ export function resumePoint(events: readonly EngineEvent[]): ResumePoint {
   let ended = false;
   let rollbackStarted = false;
   for (const e of events) {
-    if (e.type === 'step-started') steps.set(e.stepId, { state: 'in-flight', attempt: e.attempt });
+    if (e.type === 'step-started')
+      steps.set(e.stepId, { state: 'in-flight', attempt: e.attempt, ...(e.before && { before: e.before }) });
     else if (e.type === 'step-succeeded') steps.set(e.stepId, { state: 'succeeded', outputs: e.outputs });
     else if (e.type === 'step-skipped') steps.set(e.stepId, { state: 'skipped' });
     else if (e.type === 'step-failed' && !e.willRetry) steps.delete(e.stepId);

@@ -140,12 +140,26 @@ class PlanRun {
         this.changedAfter(child.id),
       );
       if (result.kind === 'failed') {
+        // A step nobody can check may or may not have made its change: undoing the others around
+        // it could leave things worse, so only an operator who looked may choose a rollback.
+        let mode = this.plan.onFailure === 'ask' || result.ask ? ('stop' as const) : this.plan.onFailure;
+        if (result.ask && this.plan.onFailure === 'ask' && !step.group) {
+          // Only the operator can look at what the interrupted run did: they decide.
+          const decision = await this.ask({ kind: 'failure', step: child, error: result.error, attempt: 1 });
+          if (decision === 'retry') {
+            this.emit({ type: 'step-log', stepId: child.id, line: 'runs again: the operator checked it' });
+            pending = true;
+            continue;
+          }
+          if (decision === 'skip') {
+            this.skip(child, 'skipped by the operator after an interruption');
+            return 'next';
+          }
+          if (decision !== 'rollback') return this.endBy('abort', 'the operator');
+          mode = 'rollback';
+        }
         if (result.uncertain) this.uncertain = child.id;
-        return this.onFailure(
-          child,
-          `could not resume: ${result.error}`,
-          this.plan.onFailure === 'ask' ? 'stop' : this.plan.onFailure,
-        );
+        return this.onFailure(child, `could not resume: ${result.error}`, mode);
       }
       if (result.kind === 'run') {
         if (result.stale) this.lost.add(child.id);

@@ -122,9 +122,23 @@ export async function runActionStep(
   if (!action) return { ok: false, error: `unknown action ${step.action}` };
   for (let attempt = 1; ; attempt++) {
     const started = deps.ports.clock.now();
-    emit({ type: 'step-started', stepId: step.id, attempt, parentId });
+    // Read where the system stands before the change, so a resume after a kill inside the step
+    // can tell whether the change happened; a failure to read fails the attempt like the run would.
+    let params: unknown;
+    let before: Outputs | undefined;
+    let early: unknown;
     try {
-      const params = resolveParams(step, action, lookup);
+      params = resolveParams(step, action, lookup);
+      if (action.before)
+        before = await withTimeout(step.timeoutMs, `step ${step.id}`, (signal) =>
+          action.before!(params, actionContext(step, deps, emit, signal)),
+        );
+    } catch (error) {
+      early = error;
+    }
+    emit({ type: 'step-started', stepId: step.id, attempt, parentId, ...(before && { before }) });
+    try {
+      if (early !== undefined) throw early;
       const outputs = await withTimeout(step.timeoutMs, `step ${step.id}`, (signal) =>
         action.run(params, actionContext(step, deps, emit, signal)),
       );

@@ -126,7 +126,14 @@ export type EngineEvent = Base &
     | { type: 'session-warning'; message: string }
     | { type: 'step-awaiting-approval'; stepId: string; description: string }
     | { type: 'decision'; stepId?: string; request: DecisionRequest['kind']; decision: Decision }
-    | { type: 'step-started'; stepId: string; attempt: number; parentId?: string }
+    | {
+        type: 'step-started';
+        stepId: string;
+        attempt: number;
+        parentId?: string;
+        /** Where the system stood just before the step (its action's `before`), for its check on resume. */
+        before?: Outputs;
+      }
     | { type: 'step-log'; stepId: string; line: string }
     | { type: 'step-progress'; stepId: string; done: number; total: number; label?: string }
     | { type: 'step-succeeded'; stepId: string; outputs: Outputs; durationMs: number }

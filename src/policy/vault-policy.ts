@@ -103,6 +103,12 @@ export function neededRules(role: PolicyRole, p: PolicyParams): NeededRule[] {
     engine('postgres-dynamic', `${db}/static-creds/${team}`, READ, 'read the static credential'),
     engine('certificate', `${pki}/issue/${team}`, ['update'], 'issue the new certificate'),
     engine('certificate', `${pki}/revoke`, ['update'], 'revoke the old one'),
+    engine(
+      'certificate',
+      `${pki}/certs`,
+      ['list'],
+      'after a kill inside the issue step, find what the interrupted run issued, to revoke it',
+    ),
     engine('postgres-dynamic', 'sys/leases/renew', ['update'], 'renew leases'),
     { path: 'auth/token/lookup-self', capabilities: READ, why: 'rotor doctor; token renewal' },
     {

@@ -76,7 +76,11 @@ function needsOf(action: string, p: Params, by: string): Need[] {
     case 'vault.db-static-creds':
       return need(str(p.role) && `${mount('database')}/static-creds/${p.role}`, ['read']);
     case 'vault.pki-issue':
-      return need(str(p.role) && `${mount('pki')}/issue/${p.role}`, ['update']);
+      // It lists the mount's certificates first, so a resume can find what a killed run issued.
+      return [
+        ...need(`${mount('pki')}/certs`, ['list']),
+        ...need(str(p.role) && `${mount('pki')}/issue/${p.role}`, ['update']),
+      ];
     case 'vault.pki-revoke':
       return need(`${mount('pki')}/revoke`, ['update']);
     default:

@@ -15,6 +15,16 @@ import type { World } from '../../src/session/world.js';
 export interface KillPoint {
   stepId: string;
   at: 'between' | 'before-effect' | 'after-effect';
+  /** The step's action (`do:`), when the point came from killPoints. */
+  action?: string;
+}
+
+/** How the resumed session runs: who answers its questions, what it does on failure. */
+export interface ResumeOptions {
+  decide?: Decider;
+  onFailure?: 'rollback' | 'stop' | 'ask';
+  /** Runs between the kill and the resume (to change the world as time passing would). */
+  beforeResume?: () => Promise<void>;
 }
 
 const never = () => new Promise<never>(() => undefined);
@@ -80,6 +90,7 @@ export async function killAndResume(
   runbookId: string,
   inputs: GivenInputs,
   point: KillPoint,
+  options: ResumeOptions = {},
 ): Promise<{ outcome?: Outcome; killed: boolean; journalDir: string; sessionId: string }> {
   const journalDir = mkdtempSync(join(tmpdir(), 'rotor-crash-'));
   const killed = { value: false };
@@ -105,13 +116,15 @@ export async function killAndResume(
     }),
   ]);
   if (finished) return { killed: false, journalDir, sessionId: handle.sessionId };
+  await options.beforeResume?.();
   const second = starter(world, journalDir, createActionRegistry());
   const resumed = await second({
     runbookId,
     environment: 'sandbox',
     inputs,
-    decide: approve,
+    decide: options.decide ?? approve,
     resumeSessionId: handle.sessionId,
+    ...(options.onFailure && { onFailure: options.onFailure }),
   });
   return { outcome: await resumed.done, killed: true, journalDir, sessionId: handle.sessionId };
 }
@@ -125,10 +138,15 @@ export function killPoints(runbookId: string, ats: readonly KillPoint['at'][]): 
   const { runbook } = findRunbook(runbookId, loadCatalog(actions), actions);
   const steps = runbook.steps.flatMap((s) =>
     'parallel' in s
-      ? [{ id: s.id, group: true }, ...s.parallel.steps.map((c) => ({ id: c.id, group: false }))]
-      : [{ id: s.id, group: false }],
+      ? [
+          { id: s.id, group: true, action: undefined as string | undefined },
+          ...s.parallel.steps.map((c) => ({ id: c.id, group: false, action: c.do })),
+        ]
+      : [{ id: s.id, group: false, action: s.do }],
   );
-  return steps.flatMap(({ id, group }) =>
-    ats.filter((a) => !group || a === 'between').map((a) => ({ stepId: id, at: a })),
+  return steps.flatMap(({ id, group, action }) =>
+    ats
+      .filter((a) => !group || a === 'between')
+      .map((a) => ({ stepId: id, at: a, ...(action && { action }) })),
   );
 }

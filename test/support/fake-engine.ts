@@ -58,6 +58,8 @@ export function fakeActions(world: FakeWorld): ActionDefinition[] {
       // The old value is as secret as the new one: publish it wrapped, as real actions do.
       return { previous: previous ? ctx.secret(previous) : '' };
     },
+    // The fake world is its own system of record: the value is there, or the set did not happen.
+    check: async (p) => (world.values[p.key] === reveal(p.value) ? 'done' : 'not-done'),
     async undo(p, outputs) {
       world.calls.push(`undo ${p.key}`);
       if (world.failures[`undo:${p.key}`]) throw new Error(`cannot undo ${p.key}`);
