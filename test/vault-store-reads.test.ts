@@ -82,4 +82,14 @@ describe("the stores' Vault reads", () => {
     expect(isVaultError(sealed, 'sealed')).toBe(true);
     await down.store.close();
   });
+
+  it('refuses an escaping path before any request, as the adapter does', async () => {
+    const { store, loads } = open({ VAULT_TOKEN: vault.rootToken });
+    for (const path of ['../../sys/seal', 'rotor/../x', 'rotor//policies', 'rotor/%2e%2e/x']) {
+      await expect(store.kvRead({ mount: 'secret', path }), path).rejects.toThrow(/the secret path/);
+      await expect(store.kvMetadata({ mount: 'secret', path }), path).rejects.toThrow(/the secret path/);
+    }
+    expect(loads()).toBe(0);
+    await store.close();
+  });
 });

@@ -6,8 +6,7 @@ import type { VaultConfig } from './vault-config.js';
 import type { SecretMetadataReader } from '../policy/secret-age.js';
 import type { StoreVault } from '../policy/store-layout.js';
 import { metadataOf } from './vault-metadata.js';
-
-const seg = (s: string) => s.split('/').filter(Boolean).map(encodeURIComponent).join('/');
+import { kvApiPath } from './vault-api-path.js';
 
 /**
  * The policy stores' Vault for `rotor due`, `status`, `history` and `stats`: KV reads as plain
@@ -43,7 +42,8 @@ export function storeVault(
     new Promise((resolve) => {
       const headers: Record<string, string> = { 'X-Vault-Token': config.token!.reveal() };
       if (config.namespace) headers['X-Vault-Namespace'] = config.namespace;
-      const url = `${config.address}/v1/${seg(at.mount)}/${kind}/${seg(at.path)}`;
+      // The adapter's own last check: the URL parser would resolve a `..` that reached this far.
+      const url = `${config.address}/v1/${kvApiPath(at, kind)}`;
       const req = (https ? httpsRequest : httpRequest)(
         url,
         { agent, headers, timeout: config.timeoutMs },
