@@ -6,6 +6,7 @@ import { runbookSchema, type Runbook } from './schema.js';
 import { SourceMap } from './source-map.js';
 import { RunbookError } from './runbook-error.js';
 import { checkRunbook } from './check.js';
+import { MAX_FLOW_DEPTH, tooDeepFlowOffset } from './flow-depth.js';
 
 /** A runbook that parsed, validated and whose references all resolve. */
 export interface LoadedRunbook {
@@ -19,6 +20,16 @@ export interface LoadedRunbook {
 
 /** Parses and checks a runbook's text. Every problem is a RunbookError naming file:line:col. */
 export function parseRunbook(text: string, file: string, actions: ActionRegistry): LoadedRunbook {
+  const deep = tooDeepFlowOffset(text);
+  if (deep !== undefined) {
+    const before = text.slice(0, deep);
+    throw new RunbookError(
+      file,
+      { line: before.split('\n').length, col: deep - before.lastIndexOf('\n') },
+      `malformed YAML: the YAML nests too deeply (more than ${MAX_FLOW_DEPTH} levels of [ or {)`,
+      'fix the YAML syntax at that position (indentation, quotes, a missing colon)',
+    );
+  }
   const lines = new LineCounter();
   // logLevel 'error': a collection used as a key is refused below as an unknown field; the
   // library's process warning about it would only print Node noise on stderr.
