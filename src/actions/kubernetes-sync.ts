@@ -76,8 +76,17 @@ export const forceSync = defineAction({
     }
     const previous = await kube.secretDigest(target);
     let trigger = Math.floor(ctx.ports.clock.now() / 1000);
-    // The same value twice is no change, and no change triggers nothing: wait for the next second.
-    if (before.annotations['force-sync'] === String(trigger)) {
+    // External Secrets refreshes only when the labels and annotations differ from those it last
+    // synced, not from those it sees now. The same value twice is no change; and a value from the
+    // second of its last refresh may be the one it synced then, if another writer (a killed run's
+    // request landing late) has changed force-sync since and the controller has not caught up:
+    // annotating it would restore the synced state, and nothing would refresh. No value from a
+    // later second has been synced yet, so wait for one (a cluster clock far ahead is not waited for).
+    const lastRefresh = before.refreshTime ? Math.floor(Date.parse(before.refreshTime) / 1000) : NaN;
+    while (
+      before.annotations['force-sync'] === String(trigger) ||
+      (trigger <= lastRefresh && lastRefresh - trigger < 3)
+    ) {
       await pause(ctx, 1000 - (ctx.ports.clock.now() % 1000));
       trigger = Math.floor(ctx.ports.clock.now() / 1000);
     }

@@ -113,8 +113,9 @@ export async function handleResource(
     case 'create':
       return sendJson(res, 201, present(createObject(store, type, r.namespace, await readJson(req), dryRun)));
     case 'update': {
-      const old = existing();
+      // The body first: an object read before awaiting it may be stale by the time it arrives.
       const body = await readJson(req);
+      const old = existing();
       const requireVersion = !type.strategicMerge;
       return sendJson(
         res,
@@ -123,8 +124,10 @@ export async function handleResource(
       );
     }
     case 'patch': {
-      const old = existing();
+      // As the API server, apply the patch to the object as it is once the body is in: one read
+      // before awaiting it would write back whatever changed meanwhile (a controller's status).
       const body = await readJson(req);
+      const old = existing();
       const patched = applyPatch(req.headers['content-type'] ?? '', present(old), body, type.strategicMerge);
       return sendJson(
         res,
