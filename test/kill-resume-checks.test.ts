@@ -22,7 +22,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runbook(name: string, yaml: string): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `id: ${name}\ntitle: ${name}\ndescription: kill test\n${yaml}`);
+  // Each runbook declares the KV secrets its steps name, as loading requires of a runbook that writes one.
+  const paths = [...yaml.matchAll(/\{ path: ([A-Za-z0-9_.-][A-Za-z0-9_./-]*)[,\s}]/g)].map((m) => m[1]);
+  const rotates = paths.length ? `rotates: ${JSON.stringify([...new Set(paths)])}\n` : '';
+  writeFileSync(file, `id: ${name}\ntitle: ${name}\ndescription: kill test\n${rotates}${yaml}`);
   return file;
 }
 

@@ -3,7 +3,7 @@ import { locate, shown, vaultPort } from './vault-common.js';
 
 /**
  * For steps that write a KV v2 path: the version it is at before the step, journaled, and on
- * resume whether a newer version exists. The rotation lock keeps other rotor sessions out, so a
+ * resume whether a newer version exists. No other rotor session holds the rotation lock, so a
  * version after the recorded one is this step's write.
  */
 export async function kvVersionBefore(

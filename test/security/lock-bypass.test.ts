@@ -73,14 +73,14 @@ describe('the rotation lock', () => {
     expect((await locks.release(SECRET, holderNonce))?.session).toBe('holder-1');
   });
 
-  it('covers what a custom runbook writes, whatever its input is called: a live lock stops it', async () => {
+  it('covers what a custom runbook writes, whatever its input is called: refused unless declared, then a live lock stops it', async () => {
     const env = envFor(attackerHome.home);
     const file = join(attackerHome.home, 'rename.yaml');
-    writeFileSync(
-      file,
+    const runbook = (rotates: string[]) =>
       [
         'id: rename',
         'title: Rotate a secret named by another input',
+        ...rotates,
         'inputs:',
         `  target: { default: ${SECRET} }`,
         'steps:',
@@ -88,8 +88,7 @@ describe('the rotation lock', () => {
         '    do: vault.kv-rotate',
         '    with: { path: "{{ inputs.target }}", fields: token }',
         '',
-      ].join('\n'),
-    );
+      ].join('\n');
     const locks = new VaultLocks(world.ports.vault!);
     const nonce = sessionLockNonce(holderHome.home, 'holder-4');
     await locks.acquire(
@@ -100,6 +99,13 @@ describe('the rotation lock', () => {
     );
     const before = world.sandbox.vault.kvRead(SECRET)!.version;
     try {
+      // Not declaring what it rotates is refused at load: it would take no lock and write no history.
+      writeFileSync(file, runbook([]));
+      const undeclared = await runCli(['run', file, '--env', 'local', '--yes'], env);
+      expect(undeclared.code, undeclared.stdout + undeclared.stderr).toBe(2);
+      expect(undeclared.stderr).toContain('which the runbook does not say it rotates');
+      // Declared, the secret is locked under its canonical path like any other: the holder wins.
+      writeFileSync(file, runbook(['rotates: ["{{ inputs.target }}"]']));
       const r = await runCli(['run', file, '--env', 'local', '--yes'], env);
       expect(r.code, r.stdout + r.stderr).toBe(2);
       expect(r.stderr).toContain(`${SECRET} is being rotated by alice@laptop`);
