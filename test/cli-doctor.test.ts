@@ -132,7 +132,7 @@ path "secret/data/*" { capabilities = ["update"] }`,
     const r = await doctor(await tokenWithOnly('rotor-operator-no-pki'));
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain(
-      'warn        runbooks: the token cannot run certificate (lacks "update" on pki/issue/harmonyflow; "update" on pki/revoke): add those rules from deploy/vault-policies/rotor-operator.hcl, or leave them out if the team does not use that engine',
+      'warn        runbooks: the token cannot run certificate (lacks "update" on pki/issue/harmonyflow; "update" on pki/revoke; "list" on pki/certs): add those rules from deploy/vault-policies/rotor-operator.hcl, or leave them out if the team does not use that engine',
     );
     expect(r.stdout).toMatch(/^ok {10}needed: /m);
   });
