@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
 import type { EngineEvent } from '../src/engine/types.js';
 import { runInSandbox, succeeded } from './support/sandbox-run.js';
+import { wrongShare } from './support/unseal-shares.js';
 
 const EXTERNAL_SECRETS = [
   'session-state-service-jwt',
@@ -110,16 +110,3 @@ describe('runbook vault-recovery in the sandbox', () => {
     }
   });
 });
-
-/**
- * A share of the right length whose x coordinate (last byte) differs from the given shares', so
- * Vault recombines it into a wrong key (400) rather than refusing a duplicate part (500).
- */
-function wrongShare(shares: string[]): string {
-  const taken = new Set(shares.map((s) => Buffer.from(s, 'base64').at(-1)));
-  const share = randomBytes(33);
-  let x = 1;
-  while (taken.has(x)) x++;
-  share[32] = x;
-  return share.toString('base64');
-}

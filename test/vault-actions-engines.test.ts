@@ -15,6 +15,7 @@ import { health, sealStatus, unseal } from '../src/actions/vault-sys.js';
 import { isVaultError } from '../src/actions/vault-port.js';
 import type { DatabaseAdmin } from '../src/sandbox/vault/index.js';
 import { serialised, startVaultWorld, type VaultWorld } from './support/vault-actions.js';
+import { wrongShare } from './support/unseal-shares.js';
 
 const statements: string[] = [];
 const recording: DatabaseAdmin = {
@@ -149,7 +150,7 @@ describe('health, seal status and unseal', () => {
     world.vault.seal();
     try {
       const [k1, k2] = world.vault.unsealKeys;
-      const wrong = Buffer.alloc(33, 7).toString('base64');
+      const wrong = wrongShare(world.vault.unsealKeys);
       const error = await unseal
         .run(unseal.params.parse({ keys: [k1, k2, wrong] }), world.ctx())
         .catch((e) => e);
