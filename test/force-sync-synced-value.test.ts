@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createKubePort } from '../src/adapters/kubernetes.js';
 import { forceSync } from '../src/actions/kubernetes.js';
-import type { KubePort } from '../src/actions/kubernetes-port.js';
+import type { KubePort } from '../src/ports/kubernetes-port.js';
 import type { KubeEmulator } from '../src/sandbox/kubernetes/index.js';
 import { testContext } from './support/action-context.js';
 import { eventually, guideVault, startTestKube } from './support/kube.js';

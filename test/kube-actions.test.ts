@@ -9,7 +9,7 @@ import {
   annotatePods,
   applyCronJob,
 } from '../src/actions/kubernetes.js';
-import type { KubePort } from '../src/actions/kubernetes-port.js';
+import type { KubePort } from '../src/ports/kubernetes-port.js';
 import type { KubeEmulator } from '../src/sandbox/kubernetes/index.js';
 import { SessionKey } from '../src/engine/session-key.js';
 import { RotorError } from '../src/errors.js';

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VaultError, type KvMetadata } from '../src/actions/vault-port.js';
+import { VaultError, type KvMetadata } from '../src/ports/vault-port.js';
 import { dueStates } from '../src/policy/due-index.js';
 import { parsePolicy } from '../src/policy/policy.js';
 import { readSecretAges, type SecretMetadataReader } from '../src/policy/secret-age.js';

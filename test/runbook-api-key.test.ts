@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpPort } from '../src/actions/http-port.js';
+import type { HttpPort } from '../src/ports/http-port.js';
 import { runInSandbox, succeeded } from './support/sandbox-run.js';
 
 const fast = { sync_timeout_seconds: '10', rollout_timeout_seconds: '5' };

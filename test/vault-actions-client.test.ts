@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVaultPort, vaultConfigFromEnv } from '../src/adapters/vault.js';
-import { isVaultError } from '../src/actions/vault-port.js';
+import { isVaultError } from '../src/ports/vault-port.js';
 import { UsageError } from '../src/errors.js';
 import { startVaultEmulator, type VaultEmulator } from '../src/sandbox/vault/index.js';
 

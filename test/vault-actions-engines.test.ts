@@ -12,7 +12,7 @@ import {
   transitRotate,
 } from '../src/actions/vault-engines.js';
 import { health, sealStatus, unseal } from '../src/actions/vault-sys.js';
-import { isVaultError } from '../src/actions/vault-port.js';
+import { isVaultError } from '../src/ports/vault-port.js';
 import type { DatabaseAdmin } from '../src/sandbox/vault/index.js';
 import { serialised, startVaultWorld, type VaultWorld } from './support/vault-actions.js';
 import { wrongShare } from './support/unseal-shares.js';

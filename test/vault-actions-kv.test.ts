@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
 import { kvCheckVersion, kvPatch, kvRead, kvRestore, kvSnapshot, kvWrite } from '../src/actions/vault-kv.js';
 import { kvPromote, kvStage } from '../src/actions/vault-stage.js';
-import { isVaultError } from '../src/actions/vault-port.js';
+import { isVaultError } from '../src/ports/vault-port.js';
 import { serialised, startVaultWorld, type VaultWorld } from './support/vault-actions.js';
 
 let world: VaultWorld;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isVaultError, type VaultPort } from '../src/actions/vault-port.js';
+import { isVaultError, type VaultPort } from '../src/ports/vault-port.js';
 import { createVaultPort, vaultConfigFromEnv } from '../src/adapters/vault.js';
 import { storeVault } from '../src/adapters/vault-store-reads.js';
 import { startVaultEmulator, type VaultEmulator } from '../src/sandbox/vault/index.js';

@@ -3,7 +3,7 @@ import { Secret, reveal } from '../engine/secret.js';
 import { RotorError } from '../errors.js';
 import { secretParam } from './secret-param.js';
 import { defineAction, type ActionDefinition } from './types.js';
-import type { CertificateFacts, X509Port } from './x509-port.js';
+import type { CertificateFacts, X509Port } from '../ports/x509-port.js';
 
 const DAY = 86_400_000;
 const list = z

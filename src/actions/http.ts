@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { secretParam as secretOrString } from './secret-param.js';
 import { redirectNote, safeOrigin } from '../adapters/http.js';
-import type { HttpResponse } from './http-port.js';
+import type { HttpResponse } from '../ports/http-port.js';
 import { defineAction, type ActionDefinition } from './types.js';
 
 const headers = z.record(z.string(), secretOrString).default({});

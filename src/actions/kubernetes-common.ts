@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionContext } from './types.js';
-import type { KubePort, PodState, WorkloadState } from './kubernetes-port.js';
+import type { KubePort, PodState, WorkloadState } from '../ports/kubernetes-port.js';
 
 /** A Kubernetes object name or namespace (runbook inputs supply them). */
 export const kubeName = z.string().min(1).max(253);

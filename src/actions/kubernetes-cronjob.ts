@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RotorError, UsageError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { defineAction } from './types.js';
 import { kubeName } from './kubernetes-common.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { defineAction, type ActionDefinition } from './types.js';
 import { kubeName } from './kubernetes-common.js';
 

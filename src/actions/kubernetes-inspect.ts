@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { defineAction } from './types.js';
 import { flag, kubeName } from './kubernetes-common.js';
 import { DATA_HASH_ANNOTATION } from './kubernetes-sync.js';

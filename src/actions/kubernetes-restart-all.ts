@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { RotorError, describeError } from '../errors.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { defineAction } from './types.js';
 import { kubeName, pollMs, timeoutSeconds } from './kubernetes-common.js';
-import type { WorkloadKind } from './kubernetes-port.js';
+import type { WorkloadKind } from '../ports/kubernetes-port.js';
 import { restartAndFollow } from './kubernetes-rollout.js';
 
 const listOf = (item: z.ZodString) =>

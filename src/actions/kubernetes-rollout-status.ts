@@ -1,4 +1,4 @@
-import type { WorkloadState } from './kubernetes-port.js';
+import type { WorkloadState } from '../ports/kubernetes-port.js';
 
 /** Where a rollout stands, decided as `kubectl rollout status` decides. */
 export interface RolloutStatus {

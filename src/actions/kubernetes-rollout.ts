@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { defineAction } from './types.js';
 import type { ActionContext } from './types.js';
 import { kubeName, pause, pollMs, rfc3339, stuckPod, timeoutSeconds } from './kubernetes-common.js';
-import type { KubePort, KubeRef, WorkloadKind, WorkloadState } from './kubernetes-port.js';
+import type { KubePort, KubeRef, WorkloadKind, WorkloadState } from '../ports/kubernetes-port.js';
 import { rolloutStatus } from './kubernetes-rollout-status.js';
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { defineAction } from './types.js';
 import { flag, kubeName, pause, pollMs, rfc3339, timeoutSeconds } from './kubernetes-common.js';
-import type { ExternalSecretState, SecretDigest } from './kubernetes-port.js';
+import type { ExternalSecretState, SecretDigest } from '../ports/kubernetes-port.js';
 import type { Fingerprints } from './types.js';
 
 /** The annotation External Secrets writes on its target Secret: a hash of the data it wrote. */

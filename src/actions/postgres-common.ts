@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Secret } from '../engine/secret.js';
 import { RotorError } from '../errors.js';
-import { need } from './ports.js';
-import type { PostgresAdminSession, PostgresTarget } from './postgres-port.js';
+import { need } from '../ports/index.js';
+import type { PostgresAdminSession, PostgresTarget } from '../ports/postgres-port.js';
 import { asSecret, secretParam } from './secret-param.js';
 import type { ActionContext } from './types.js';
 

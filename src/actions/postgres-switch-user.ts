@@ -9,7 +9,7 @@ import {
   secretParam,
   withAdmin,
 } from './postgres-common.js';
-import { postgresLocation } from './postgres-url.js';
+import { postgresLocation } from '../ports/postgres-url.js';
 import { nameParam } from './secret-param.js';
 import { defineAction } from './types.js';
 

@@ -11,7 +11,7 @@ import {
 } from './postgres-common.js';
 import { nameParam } from './secret-param.js';
 import { postgresSwitchUser } from './postgres-switch-user.js';
-import { postgresLocation } from './postgres-url.js';
+import { postgresLocation } from '../ports/postgres-url.js';
 import { defineAction, type ActionDefinition } from './types.js';
 
 const setPasswordParams = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import {
   apiParams,
   asSecret,
@@ -9,10 +9,10 @@ import {
   hostPort,
   isUnreachable,
   rabbitApi,
-  rabbitHashMatches,
   secretParam,
 } from './rabbitmq-common.js';
-import type { RabbitPort } from './rabbitmq-port.js';
+import { rabbitHashMatches } from '../ports/rabbitmq-hash.js';
+import type { RabbitPort } from '../ports/rabbitmq-port.js';
 import { defineAction, type ActionContext, type ActionDefinition } from './types.js';
 
 const setPasswordParams = z.object({

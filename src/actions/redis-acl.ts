@@ -1,7 +1,7 @@
 import { RotorError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
 import { nodeName, prefixed, type NodeChange } from './redis-common.js';
-import type { RedisSession } from './redis-port.js';
+import type { RedisSession } from '../ports/redis-port.js';
 import type { Fingerprints } from './types.js';
 
 /**

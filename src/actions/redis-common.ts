@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { RotorError, describeError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { asSecret, secretParam } from './secret-param.js';
-import { redisNodesParam } from './redis-node.js';
-import type { RedisAuth, RedisSession } from './redis-port.js';
+import { redisNodesParam } from '../ports/redis-node.js';
+import type { RedisAuth, RedisSession } from '../ports/redis-port.js';
 import type { ActionContext } from './types.js';
 
 /** The node list and login every redis action takes. */

@@ -1,7 +1,7 @@
 import { Secret } from '../engine/secret.js';
 import { RotorError } from '../errors.js';
 import { nodeName, prefixed, type NodeChange } from './redis-common.js';
-import type { RedisNodeInfo, RedisSession } from './redis-port.js';
+import type { RedisNodeInfo, RedisSession } from '../ports/redis-port.js';
 import type { ActionContext, Fingerprints } from './types.js';
 
 /**

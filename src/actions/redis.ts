@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { RotorError, UsageError } from '../errors.js';
 import type { Secret } from '../engine/secret.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { aclAdd, aclStatesFromOutputs, aclUndoRecord, prepareAcl } from './redis-acl.js';
 import { redisAclDropOld } from './redis-acl-drop.js';
 import { authFrom, closeAll, connectionParams, openAll, revertEach, rollingChange } from './redis-common.js';
-import type { RedisAuth } from './redis-port.js';
+import type { RedisAuth } from '../ports/redis-port.js';
 import {
   prepareRequirepass,
   requirepassChange,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import { postgresCheckLogin, postgresSetPassword } from './postgres.js';
-import { postgresLocation } from './postgres-url.js';
+import { postgresLocation } from '../ports/postgres-url.js';
 import {
   allOrNothing,
   compositeCheck,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import { redisCheckAuth, redisSetPassword } from './redis.js';
-import { redisNodeParam } from './redis-node.js';
+import { redisNodeParam } from '../ports/redis-node.js';
 import {
   allOrNothing,
   compositeCheck,

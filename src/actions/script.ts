@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { RotorError, UsageError } from '../errors.js';
 import { reveal, type Secret } from '../engine/secret.js';
-import { need } from './ports.js';
+import { need } from '../ports/index.js';
 import { secretParam } from './secret-param.js';
 import { defineAction, type ActionContext, type ActionDefinition } from './types.js';
-import type { ScriptAccess } from './script-port.js';
+import type { ScriptAccess } from '../ports/script-port.js';
 
 const params = z.object({
   /** The policy's rotation_script_path. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Secret } from '../engine/secret.js';
-import type { Ports } from './ports.js';
+import type { Ports } from '../ports/index.js';
 
 /**
  * How safe an action is to run again after a crash left it started but not finished:

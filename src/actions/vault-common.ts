@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Secret } from '../engine/secret.js';
 import type { ActionContext } from './types.js';
-import { VaultError, type KvData, type KvLocation, type VaultPort } from './vault-port.js';
-import { need } from './ports.js';
+import { VaultError, type KvData, type KvLocation, type VaultPort } from '../ports/vault-port.js';
+import { need } from '../ports/index.js';
 import { kvPathParam, mountParam } from './vault-params.js';
 import { parseKvPath } from '../vault-path/index.js';
 

@@ -13,7 +13,7 @@ import {
   vaultPort,
   versionParam,
 } from './vault-common.js';
-import type { KvData } from './vault-port.js';
+import type { KvData } from '../ports/vault-port.js';
 
 /** `api-key` or `a, b`: runbook inputs carry lists as comma-separated text. */
 const fieldList = z.union([z.string(), z.array(z.string())]).transform((v, c) => {

@@ -13,7 +13,7 @@ import {
   vaultPort,
   wrapData,
 } from './vault-common.js';
-import { isVaultError, type KvData } from './vault-port.js';
+import { isVaultError, type KvData } from '../ports/vault-port.js';
 import { kvCurrentVersion, kvVersionBefore, kvWrittenSince } from './kv-version-check.js';
 
 export const kvRead = defineAction({

@@ -5,7 +5,7 @@ import { RotorError } from '../errors.js';
 import { secretParam } from './secret-param.js';
 import { defineAction, type ActionContext, type ActionDefinition } from './types.js';
 import { vaultPort } from './vault-common.js';
-import { isVaultError } from './vault-port.js';
+import { isVaultError } from '../ports/vault-port.js';
 import { engineNameParam, mountParam } from './vault-params.js';
 
 const name = z.string().min(1);

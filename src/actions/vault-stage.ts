@@ -15,7 +15,7 @@ import {
   wrapData,
 } from './vault-common.js';
 import { kvPathParam } from './vault-params.js';
-import type { KvData, KvLocation } from './vault-port.js';
+import type { KvData, KvLocation } from '../ports/vault-port.js';
 
 /**
  * Staged rotation. The new value goes to a pending path in Vault before any target is touched,

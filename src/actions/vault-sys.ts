@@ -4,7 +4,7 @@ import { Secret, reveal } from '../engine/secret.js';
 import { defineAction } from './types.js';
 import { asSecret, secretParam } from './secret-param.js';
 import { vaultPort } from './vault-common.js';
-import { VaultError } from './vault-port.js';
+import { VaultError } from '../ports/vault-port.js';
 
 export const health = defineAction({
   id: 'vault.health',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RotorError } from '../errors.js';
 import { defineAction, type ActionDefinition } from './types.js';
 import { vaultPort } from './vault-common.js';
-import { isVaultError } from './vault-port.js';
+import { isVaultError } from '../ports/vault-port.js';
 import { engineNameParam, mountParam } from './vault-params.js';
 
 const seg = (s: string) => s.split('/').map(encodeURIComponent).join('/');

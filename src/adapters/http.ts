@@ -1,4 +1,4 @@
-import type { HttpPort, HttpRequest, HttpResponse } from '../actions/http-port.js';
+import type { HttpPort, HttpRequest, HttpResponse } from '../ports/http-port.js';
 import { RotorError } from '../errors.js';
 import { reveal } from '../engine/secret.js';
 

@@ -7,7 +7,7 @@ import type {
   PodState,
   SecretDigest,
   WorkloadState,
-} from '../actions/kubernetes-port.js';
+} from '../ports/kubernetes-port.js';
 
 const time = (t: unknown): string | undefined =>
   t instanceof Date ? t.toISOString() : typeof t === 'string' ? t : undefined;

@@ -7,7 +7,7 @@ import {
   setHeaderOptions,
   type V1CronJob,
 } from '@kubernetes/client-node';
-import type { AnnotatableKind, KubePort, KubeRef, WorkloadKind } from '../actions/kubernetes-port.js';
+import type { AnnotatableKind, KubePort, KubeRef, WorkloadKind } from '../ports/kubernetes-port.js';
 import {
   resolveKubeConfig,
   type KubeConnectionOptions,

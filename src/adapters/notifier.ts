@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { RotorError } from '../errors.js';
-import type { HttpPort } from '../actions/http-port.js';
-import type { NotifierPort } from '../policy/notifier-port.js';
+import type { HttpPort } from '../ports/http-port.js';
+import type { NotifierPort } from '../ports/notifier-port.js';
 import { redirectNote, safeOrigin, urlOrigin } from './http.js';
 
 /** Where notices go: `ROTOR_SMTP_URL` (smtp://user:pass@host:port), `ROTOR_SMTP_FROM`, `ROTOR_WEBHOOK_URL`. */

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
-import type { PostgresAdminSession, PostgresPort, PostgresTarget } from '../actions/postgres-port.js';
-import { postgresLocation, type PostgresLocation } from '../actions/postgres-url.js';
+import type { PostgresAdminSession, PostgresPort, PostgresTarget } from '../ports/postgres-port.js';
+import { postgresLocation, type PostgresLocation } from '../ports/postgres-url.js';
 import { pgError } from './postgres-errors.js';
 import { scramVerifier } from './scram.js';
 

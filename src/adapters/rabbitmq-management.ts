@@ -5,7 +5,7 @@ import {
   type RabbitApi,
   type RabbitUser,
   type RabbitUserUpdate,
-} from '../actions/rabbitmq-port.js';
+} from '../ports/rabbitmq-port.js';
 
 /** `host:port` of the API, for messages. */
 export function apiWhere(url: string): string {

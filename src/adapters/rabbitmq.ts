@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import { RotorError } from '../errors.js';
-import type { AmqpTarget, RabbitPort } from '../actions/rabbitmq-port.js';
+import type { AmqpTarget, RabbitPort } from '../ports/rabbitmq-port.js';
 import { getUser, putUser } from './rabbitmq-management.js';
 import { changePasswordWithRabbitmqctl } from './rabbitmqctl.js';
 

@@ -6,8 +6,8 @@ import type {
   RedisNodeInfo,
   RedisPort,
   RedisSession,
-} from '../actions/redis-port.js';
-import { parseRedisNode } from '../actions/redis-node.js';
+} from '../ports/redis-port.js';
+import { parseRedisNode } from '../ports/redis-node.js';
 import { isAuthRefusal, redisError } from './redis-errors.js';
 
 /**

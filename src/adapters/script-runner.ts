@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import type { ScriptPort, ScriptResult, ScriptRun } from '../actions/script-port.js';
+import type { ScriptPort, ScriptResult, ScriptRun } from '../ports/script-port.js';
 import { reveal } from '../engine/secret.js';
 import { childEnvironment } from './child-env.js';
 import { killTree, leftRunning } from './process-tree.js';

@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { access, lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { ScriptAccess, ScriptDistrust } from '../actions/script-port.js';
+import type { ScriptAccess, ScriptDistrust } from '../ports/script-port.js';
 
 const octal = (mode: number) => `0${(mode & 0o7777).toString(8)}`;
 

@@ -1,4 +1,4 @@
-import type { KvLocation } from '../actions/vault-port.js';
+import type { KvLocation } from '../ports/vault-port.js';
 import { parseEngineName, parseMount, splitSegments } from '../vault-path/index.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import vault from 'node-vault';
-import { VaultError } from '../actions/vault-port.js';
+import { VaultError } from '../ports/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
 import { vaultTransport } from './vault-transport.js';
 import { mapVaultError, statusOf, vaultMessage, type CallContext } from './vault-errors.js';

@@ -1,4 +1,4 @@
-import { VaultError } from '../actions/vault-port.js';
+import { VaultError } from '../ports/vault-port.js';
 import { hostPort } from './vault-config.js';
 
 /** What a failed call was doing, for the message. */

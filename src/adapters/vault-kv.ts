@@ -4,7 +4,7 @@ import {
   type KvData,
   type KvLocation,
   type VaultPort,
-} from '../actions/vault-port.js';
+} from '../ports/vault-port.js';
 import { isSecret, reveal } from '../engine/secret.js';
 import { kvApiPath } from './vault-api-path.js';
 import { call, type NodeVaultClient } from './vault-client.js';

@@ -1,4 +1,4 @@
-import type { KvMetadata } from '../actions/vault-port.js';
+import type { KvMetadata } from '../ports/vault-port.js';
 
 // Its own file so the fast store reads (vault-store-reads.ts) use it without loading node-vault.
 /** A metadata read's `data` as the port's KvMetadata. */

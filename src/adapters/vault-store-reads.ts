@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { VaultError, type KvLocation, type KvSecret, type VaultPort } from '../actions/vault-port.js';
+import { VaultError, type KvLocation, type KvSecret, type VaultPort } from '../ports/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
 import type { SecretMetadataReader } from '../policy/secret-age.js';
 import type { StoreVault } from '../policy/store-layout.js';

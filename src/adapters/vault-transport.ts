@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { VaultError } from '../actions/vault-port.js';
+import { VaultError } from '../ports/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
 
 /** One request as node-vault hands it to its transport. */

@@ -5,7 +5,7 @@ import {
   type SealStatus,
   type TransitKeyInfo,
   type VaultPort,
-} from '../actions/vault-port.js';
+} from '../ports/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
 import { appRoleLogin, buildClient, call, startRenewal, type NodeVaultClient } from './vault-client.js';
 import { kvMethods } from './vault-kv.js';

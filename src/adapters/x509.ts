@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type Forge from 'node-forge';
-import type { CertificateFacts, X509Port } from '../actions/x509-port.js';
+import type { CertificateFacts, X509Port } from '../ports/x509-port.js';
 
 // The action registry is built at every start (even `rotor --version`); node-forge is large, so
 // it loads on the first certificate step only.

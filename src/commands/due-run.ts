@@ -1,7 +1,7 @@
 import { UsageError, describeErrorOnOneLine } from '../errors.js';
 import type { Decider, EngineEvent } from '../engine/types.js';
 import type { HistoryEntry } from '../policy/history.js';
-import type { NotifierPort } from '../policy/notifier-port.js';
+import type { NotifierPort } from '../ports/notifier-port.js';
 import type { Policy } from '../policy/policy.js';
 import {
   VERDICT_EXIT,

@@ -1,6 +1,6 @@
 import type { ActionRegistry } from '../actions/index.js';
 import type { RemedyWhere } from '../runbook/input-remedy.js';
-import type { Ports } from '../actions/ports.js';
+import type { Ports } from '../ports/index.js';
 import type { Interrupts } from './interrupts.js';
 import type { ResumePoint } from './resume.js';
 import type { Secret } from './secret.js';

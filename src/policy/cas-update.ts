@@ -1,4 +1,4 @@
-import { isVaultError, type KvLocation, type KvData } from '../actions/vault-port.js';
+import { isVaultError, type KvLocation, type KvData } from '../ports/vault-port.js';
 import { RotorError } from '../errors.js';
 import { ENTRY_LIMIT_BYTES, entryBytes, type StoreVault } from './store-layout.js';
 

@@ -2,7 +2,7 @@ import { describeError } from '../errors.js';
 import type { Outcome } from '../engine/types.js';
 import type { HistoryEntry } from './history.js';
 import { failureNotification } from './notification.js';
-import type { NotifierPort } from './notifier-port.js';
+import type { NotifierPort } from '../ports/notifier-port.js';
 import type { Policy } from './policy.js';
 
 /** One run of a policy's runbook, as the caller started it. */

@@ -1,4 +1,4 @@
-import { isVaultError, type KvLocation, type KvMetadata, type VaultPort } from '../actions/vault-port.js';
+import { isVaultError, type KvLocation, type KvMetadata, type VaultPort } from '../ports/vault-port.js';
 
 /**
  * What Vault says about a policy's secret, for a policy with no rotation recorded: when its current

@@ -1,4 +1,4 @@
-import type { KvLocation, VaultPort } from '../actions/vault-port.js';
+import type { KvLocation, VaultPort } from '../ports/vault-port.js';
 
 /**
  * Where rotor keeps its shared state in Vault KV v2, so every operator and the CronJob see the

@@ -1,4 +1,4 @@
-import type { VaultPort } from '../actions/vault-port.js';
+import type { VaultPort } from '../ports/vault-port.js';
 import { describeError } from '../errors.js';
 import { PolicyParseError, capabilitiesFor, parseAclPolicy, type Policy } from './vault-acl.js';
 import {

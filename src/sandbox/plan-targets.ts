@@ -1,4 +1,4 @@
-import type { Ports } from '../actions/ports.js';
+import type { Ports } from '../ports/index.js';
 import { isSecret, reveal } from '../engine/secret.js';
 import type { Plan, PlannedStep } from '../engine/types.js';
 import {

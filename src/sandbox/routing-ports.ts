@@ -1,7 +1,7 @@
-import type { HttpPort } from '../actions/http-port.js';
-import type { PostgresPort } from '../actions/postgres-port.js';
-import type { RabbitPort } from '../actions/rabbitmq-port.js';
-import type { RedisPort } from '../actions/redis-port.js';
+import type { HttpPort } from '../ports/http-port.js';
+import type { PostgresPort } from '../ports/postgres-port.js';
+import type { RabbitPort } from '../ports/rabbitmq-port.js';
+import type { RedisPort } from '../ports/redis-port.js';
 import { reveal } from '../engine/secret.js';
 import { dialledAddress, guardTarget, type SandboxTargets } from './target-guard.js';
 

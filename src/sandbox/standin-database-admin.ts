@@ -1,4 +1,4 @@
-import type { PostgresPort } from '../actions/postgres-port.js';
+import type { PostgresPort } from '../ports/postgres-port.js';
 import { RotorError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import type { DatabaseAdmin, DatabaseConnection } from './vault/index.js';

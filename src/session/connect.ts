@@ -7,7 +7,7 @@ import { ioRedis } from '../adapters/redis.js';
 import { execaScripts } from '../adapters/script-runner.js';
 import type { Profile } from '../adapters/settings.js';
 import { createVaultPort } from '../adapters/vault.js';
-import type { Ports } from '../actions/ports.js';
+import type { Ports } from '../ports/index.js';
 import { applyFaults } from '../sandbox/faults.js';
 import { startSandboxWorld } from '../sandbox/world.js';
 import { connectionSettings } from './profile-connection.js';

@@ -1,4 +1,4 @@
-import { isVaultError, type VaultPort } from '../actions/vault-port.js';
+import { isVaultError, type VaultPort } from '../ports/vault-port.js';
 import { SANDBOX } from './environments.js';
 import { UsageError } from '../errors.js';
 import { parseKvPath, type KvPath } from '../vault-path/index.js';

@@ -1,5 +1,5 @@
 import { locate } from '../actions/vault-common.js';
-import type { VaultPort } from '../actions/vault-port.js';
+import type { VaultPort } from '../ports/vault-port.js';
 import type { Plan, PlannedStep } from '../engine/types.js';
 import { previewLookup } from '../engine/lookup.js';
 import { UsageError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { Ports } from '../actions/ports.js';
+import type { Ports } from '../ports/index.js';
 import type { TlsMode } from '../adapters/tls-mode.js';
 import type { SandboxTargets } from '../sandbox/target-guard.js';
 

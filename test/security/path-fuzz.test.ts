@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActionRegistry } from '../../src/actions/index.js';
-import type { VaultPort } from '../../src/actions/vault-port.js';
+import type { VaultPort } from '../../src/ports/vault-port.js';
 import { kvApiPath } from '../../src/adapters/vault-api-path.js';
 import { historyCommand } from '../../src/commands/history.js';
 import type { Io } from '../../src/commands/io.js';

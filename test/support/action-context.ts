@@ -1,7 +1,7 @@
 import { Secret } from '../../src/engine/secret.js';
 import { SessionKey } from '../../src/engine/session-key.js';
 import type { ActionContext } from '../../src/actions/types.js';
-import type { Ports } from '../../src/actions/ports.js';
+import type { Ports } from '../../src/ports/index.js';
 import { fetchHttp } from '../../src/adapters/http.js';
 
 /** What a test action context recorded while an action ran. */

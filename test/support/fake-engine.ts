@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createActionRegistry } from '../../src/actions/index.js';
 import type { ActionDefinition } from '../../src/actions/types.js';
-import type { Ports } from '../../src/actions/ports.js';
+import type { Ports } from '../../src/ports/index.js';
 import { secretParam as secretOrString } from '../../src/actions/secret-param.js';
 import { reveal, type Secret } from '../../src/engine/secret.js';
 import { Interrupts } from '../../src/engine/interrupts.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVaultPort, vaultConfigFromEnv } from '../../src/adapters/vault.js';
-import type { VaultPort } from '../../src/actions/vault-port.js';
+import type { VaultPort } from '../../src/ports/vault-port.js';
 import {
   startVaultEmulator,
   type VaultEmulator,

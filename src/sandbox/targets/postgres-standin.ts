@@ -1,7 +1,7 @@
 import { RotorError } from '../../errors.js';
 import { Secret } from '../../engine/secret.js';
-import type { PostgresAdminSession, PostgresPort, PostgresTarget } from '../../actions/postgres-port.js';
-import { postgresLocation } from '../../actions/postgres-url.js';
+import type { PostgresAdminSession, PostgresPort, PostgresTarget } from '../../ports/postgres-port.js';
+import { postgresLocation } from '../../ports/postgres-url.js';
 import { pgError } from '../../adapters/postgres-errors.js';
 import { scramMatches, scramVerifier } from '../../adapters/scram.js';
 

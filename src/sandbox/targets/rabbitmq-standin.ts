@@ -7,8 +7,8 @@ import type {
   RabbitPort,
   RabbitUser,
   RabbitUserUpdate,
-} from '../../actions/rabbitmq-port.js';
-import { rabbitHashMatches } from '../../actions/rabbitmq-common.js';
+} from '../../ports/rabbitmq-port.js';
+import { rabbitHashMatches } from '../../ports/rabbitmq-hash.js';
 import {
   apiRefusedLogin,
   apiUnreachable,

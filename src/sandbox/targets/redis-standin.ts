@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Secret } from '../../engine/secret.js';
-import type { RedisAuth, RedisPort, RedisSession } from '../../actions/redis-port.js';
+import type { RedisAuth, RedisPort, RedisSession } from '../../ports/redis-port.js';
 import { redisError } from '../../adapters/redis-errors.js';
 
 /** One sandbox node as a runbook would meet it. */

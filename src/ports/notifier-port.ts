@@ -1,4 +1,4 @@
-import type { Notification } from './notification.js';
+import type { Notification } from '../policy/notification.js';
 
 /** Where failure notices go; each channel is optional and failing one never hides the other. */
 export interface NotifierPort {
