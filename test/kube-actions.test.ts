@@ -8,7 +8,7 @@ import {
   podLogs,
   annotatePods,
   applyCronJob,
-} from '../src/actions/kubernetes.js';
+} from '../src/actions/kubernetes/index.js';
 import type { KubePort } from '../src/ports/kubernetes-port.js';
 import type { KubeEmulator } from '../src/sandbox/kubernetes/index.js';
 import { SessionKey } from '../src/engine/session-key.js';

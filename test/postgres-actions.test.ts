@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { postgresCheckLogin, postgresSetPassword } from '../src/actions/postgres.js';
-import { postgresSwitchUser } from '../src/actions/postgres-switch-user.js';
+import { postgresCheckLogin, postgresSetPassword } from '../src/actions/postgres/postgres.js';
+import { postgresSwitchUser } from '../src/actions/postgres/switch-user.js';
 import { pgPostgres } from '../src/adapters/postgres.js';
 import { Secret } from '../src/engine/secret.js';
 import { RotorError, describeError } from '../src/errors.js';

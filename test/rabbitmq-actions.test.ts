@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rabbitmqCheckLogin, rabbitmqSetPassword } from '../src/actions/rabbitmq.js';
+import { rabbitmqCheckLogin, rabbitmqSetPassword } from '../src/actions/rabbitmq/rabbitmq.js';
 import { rabbitMq } from '../src/adapters/rabbitmq.js';
 import { Secret } from '../src/engine/secret.js';
 import { describeError } from '../src/errors.js';

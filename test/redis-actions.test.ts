@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redisCheckAuth, redisSetPassword } from '../src/actions/redis.js';
-import { redisAclDropOld } from '../src/actions/redis-acl-drop.js';
-import { RedisRotationError } from '../src/actions/redis-common.js';
+import { redisCheckAuth, redisSetPassword } from '../src/actions/redis/redis.js';
+import { redisAclDropOld } from '../src/actions/redis/acl-drop-old.js';
+import { RedisRotationError } from '../src/actions/redis/common.js';
 import { ioRedis } from '../src/adapters/redis.js';
 import { Secret } from '../src/engine/secret.js';
 import { SessionKey } from '../src/engine/session-key.js';

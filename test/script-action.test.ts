@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scriptRun } from '../src/actions/script.js';
+import { scriptRun } from '../src/actions/script/run.js';
 import { execaScripts } from '../src/adapters/script-runner.js';
 import { Secret } from '../src/engine/secret.js';
 import { testContext } from './support/action-context.js';

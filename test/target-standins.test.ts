@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { postgresCheckLogin, postgresSetPassword } from '../src/actions/postgres.js';
-import { redisCheckAuth, redisSetPassword } from '../src/actions/redis.js';
-import { RedisRotationError } from '../src/actions/redis-common.js';
-import { rabbitmqCheckLogin, rabbitmqSetPassword } from '../src/actions/rabbitmq.js';
+import { postgresCheckLogin, postgresSetPassword } from '../src/actions/postgres/postgres.js';
+import { redisCheckAuth, redisSetPassword } from '../src/actions/redis/redis.js';
+import { RedisRotationError } from '../src/actions/redis/common.js';
+import { rabbitmqCheckLogin, rabbitmqSetPassword } from '../src/actions/rabbitmq/rabbitmq.js';
 import { Secret } from '../src/engine/secret.js';
 import { SessionKey } from '../src/engine/session-key.js';
 import { PostgresStandin } from '../src/sandbox/targets/postgres-standin.js';

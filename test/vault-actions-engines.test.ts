@@ -10,8 +10,8 @@ import {
   renewLeases,
   transitKeyInfo,
   transitRotate,
-} from '../src/actions/vault-engines.js';
-import { health, sealStatus, unseal } from '../src/actions/vault-sys.js';
+} from '../src/actions/vault/engines.js';
+import { health, sealStatus, unseal } from '../src/actions/vault/sys.js';
 import { isVaultError } from '../src/ports/vault-port.js';
 import type { DatabaseAdmin } from '../src/sandbox/vault/index.js';
 import { serialised, startVaultWorld, type VaultWorld } from './support/vault-actions.js';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
 import { createVaultPort, vaultConfigFromEnv } from '../src/adapters/vault.js';
-import { kvPatch, kvRead } from '../src/actions/vault-kv.js';
+import { kvPatch, kvRead } from '../src/actions/vault/kv.js';
 import { isVaultError } from '../src/ports/vault-port.js';
 import { testContext } from './support/action-context.js';
 import { freePort } from './support/free-port.js';

@@ -1,8 +1,8 @@
 // vault.kv-* actions through the real node-vault adapter against the emulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
-import { kvCheckVersion, kvPatch, kvRead, kvRestore, kvSnapshot, kvWrite } from '../src/actions/vault-kv.js';
-import { kvPromote, kvStage } from '../src/actions/vault-stage.js';
+import { kvCheckVersion, kvPatch, kvRead, kvRestore, kvSnapshot, kvWrite } from '../src/actions/vault/kv.js';
+import { kvPromote, kvStage } from '../src/actions/vault/kv-stage.js';
 import { isVaultError } from '../src/ports/vault-port.js';
 import { serialised, startVaultWorld, type VaultWorld } from './support/vault-actions.js';
 

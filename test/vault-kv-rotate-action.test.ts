@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kvRotate } from '../src/actions/vault-kv-rotate.js';
-import { transitCheck, transitRewrap } from '../src/actions/vault-transit.js';
+import { kvRotate } from '../src/actions/vault/kv-rotate.js';
+import { transitCheck, transitRewrap } from '../src/actions/vault/transit.js';
 import { Secret } from '../src/engine/secret.js';
 import { startVaultWorld, type VaultWorld } from './support/vault-actions.js';
 

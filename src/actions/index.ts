@@ -1,19 +1,19 @@
 import type { ActionDefinition } from './types.js';
-import { generateActions } from './generate.js';
-import { httpActions } from './http.js';
-import { kubernetesActions } from './kubernetes.js';
-import { postgresActions } from './postgres.js';
-import { rabbitmqActions } from './rabbitmq.js';
-import { redisActions } from './redis.js';
-import { scriptActions } from './script.js';
-import { vaultActions } from './vault.js';
-import { waitActions } from './wait.js';
-import { rotateActions } from './rotate.js';
-import { vaultKvRotateActions } from './vault-kv-rotate.js';
-import { vaultPkiActions } from './vault-pki.js';
-import { vaultTransitActions } from './vault-transit.js';
-import { certificateActions } from './certificate.js';
-import { kubernetesHealthActions } from './kubernetes-health.js';
+import { generateActions } from './generate/password.js';
+import { httpActions } from './http/http.js';
+import { kubernetesActions } from './kubernetes/index.js';
+import { postgresActions } from './postgres/postgres.js';
+import { rabbitmqActions } from './rabbitmq/rabbitmq.js';
+import { redisActions } from './redis/redis.js';
+import { scriptActions } from './script/run.js';
+import { vaultActions } from './vault/index.js';
+import { waitActions } from './wait/progress.js';
+import { rotateActions } from './rotate/index.js';
+import { vaultKvRotateActions } from './vault/kv-rotate.js';
+import { vaultPkiActions } from './vault/pki.js';
+import { vaultTransitActions } from './vault/transit.js';
+import { certificateActions } from './certificate/certificate.js';
+import { kubernetesHealthActions } from './kubernetes/health.js';
 // Pure computation with no connection to configure, so it is wired here once, not per environment.
 import { forgeX509 } from '../adapters/x509.js';
 

@@ -1,6 +1,6 @@
 import { listSessionIds, readJournal } from '../journal/journal-reader.js';
 import { engineEvents, summarizeSession, type SessionSummary } from '../journal/session-summary.js';
-import { resumePoint } from '../engine/resume.js';
+import { resumePoint } from '../engine/resume/resume-point.js';
 
 /** An interrupted session, with where it stopped: what the TUI offers to resume. */
 export interface UnfinishedSession extends SessionSummary {

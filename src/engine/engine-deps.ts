@@ -2,7 +2,7 @@ import type { ActionRegistry } from '../actions/index.js';
 import type { RemedyWhere } from '../runbook/input-remedy.js';
 import type { Ports } from '../ports/index.js';
 import type { Interrupts } from './interrupts.js';
-import type { ResumePoint } from './resume.js';
+import type { ResumePoint } from './resume/resume-point.js';
 import type { Secret } from './secret.js';
 import type { SecretRegistry } from './secret-registry.js';
 import type { SessionKey } from './session-key.js';

@@ -1,5 +1,5 @@
 import type { ActionRegistry } from '../actions/index.js';
-import { vaultParamChecks, vaultParamKind } from '../actions/vault-params.js';
+import { vaultParamChecks, vaultParamKind } from '../actions/vault/params.js';
 import { isGroupStep, type ActionStep, type Runbook } from '../runbook/schema.js';
 import { resolveString, truthy, type Lookup } from '../runbook/template.js';
 import type { PlannedStep } from './types.js';

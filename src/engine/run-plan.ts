@@ -9,8 +9,8 @@ import { outcomeOf } from './outcome.js';
 import { rollback } from './rollback.js';
 import { runActionStep, type CompletedStep } from './run-step.js';
 import { runGroup } from './run-group.js';
-import { restoreStep } from './restore-step.js';
-import { lostOutputReason, usesLostOutput } from './lost-outputs.js';
+import { restoreStep } from './resume/restore-step.js';
+import { lostOutputReason, usesLostOutput } from './resume/lost-outputs.js';
 import type { Answer, Decision, DecisionRequest, EngineEvent, Outcome, Plan, PlannedStep } from './types.js';
 
 type Next = 'next' | { end: Outcome };

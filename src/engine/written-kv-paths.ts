@@ -1,5 +1,5 @@
 import type { ActionRegistry } from '../actions/index.js';
-import { vaultParamKind } from '../actions/vault-params.js';
+import { vaultParamKind } from '../actions/vault/params.js';
 import { reveal } from './secret.js';
 import { resolveString, stringsIn, type Lookup } from '../runbook/template.js';
 import type { Plan, PlannedStep } from './types.js';

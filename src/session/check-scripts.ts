@@ -1,4 +1,4 @@
-import { scriptRefusal, scriptRun } from '../actions/script.js';
+import { scriptRefusal, scriptRun } from '../actions/script/run.js';
 import { previewLookup } from '../engine/lookup.js';
 import type { Plan, PlannedStep } from '../engine/types.js';
 import { UsageError } from '../errors.js';

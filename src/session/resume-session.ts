@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { hasHashedSecret, resumePoint, type ResumePoint } from '../engine/resume.js';
+import { hasHashedSecret, resumePoint, type ResumePoint } from '../engine/resume/resume-point.js';
 import { readJournal } from '../journal/journal-reader.js';
 import { engineEvents } from '../journal/session-summary.js';
 import type { GivenInputs } from '../runbook/inputs.js';

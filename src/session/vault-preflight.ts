@@ -1,4 +1,4 @@
-import { locate } from '../actions/vault-common.js';
+import { locate } from '../actions/vault/common.js';
 import type { VaultPort } from '../ports/vault-port.js';
 import type { Plan, PlannedStep } from '../engine/types.js';
 import { previewLookup } from '../engine/lookup.js';

@@ -5,8 +5,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { besideTheBroker } from '../../src/actions/rabbitmq-common.js';
-import { rabbitmqSetPassword } from '../../src/actions/rabbitmq.js';
+import { besideTheBroker } from '../../src/actions/rabbitmq/common.js';
+import { rabbitmqSetPassword } from '../../src/actions/rabbitmq/rabbitmq.js';
 import { rabbitMq } from '../../src/adapters/rabbitmq.js';
 import { apiUnreachable } from '../../src/adapters/rabbitmq-management.js';
 import { changePasswordWithRabbitmqctl } from '../../src/adapters/rabbitmqctl.js';

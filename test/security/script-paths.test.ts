@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scriptRun } from '../../src/actions/script.js';
+import { scriptRun } from '../../src/actions/script/run.js';
 import { execaScripts } from '../../src/adapters/script-runner.js';
 import { UsageError } from '../../src/errors.js';
 import { parsePolicy } from '../../src/policy/policy.js';

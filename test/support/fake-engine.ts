@@ -12,7 +12,7 @@ import { buildPlan } from '../../src/engine/plan.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { resolveInputs } from '../../src/runbook/inputs.js';
 import type { Decider, EngineEvent, Outcome } from '../../src/engine/types.js';
-import type { ResumePoint, StepMark } from '../../src/engine/resume.js';
+import type { ResumePoint, StepMark } from '../../src/engine/resume/resume-point.js';
 
 /** A resume point as an interrupted session's journal would give it. */
 export function resumeAt(marks: Record<string, StepMark>): ResumePoint {
