@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificateActions } from '../src/actions/certificate/certificate.js';
-import { pkiCa, pkiIssue, pkiRevoke } from '../src/actions/vault/pki.js';
+import { certificateActions } from '../src/actions/certificate/index.js';
+import { pkiCa } from '../src/actions/vault/pki-ca.js';
+import { pkiIssue } from '../src/actions/vault/pki-issue.js';
+import { pkiRevoke } from '../src/actions/vault/pki-revoke.js';
 import { forgeX509 } from '../src/adapters/x509.js';
 import { Secret } from '../src/engine/secret.js';
 import { rsaKeyPair } from '../src/sandbox/vault/pki-certs.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createKubePort } from '../src/adapters/kubernetes.js';
-import { forceSync } from '../src/actions/kubernetes/index.js';
+import { forceSync } from '../src/actions/kubernetes/force-sync.js';
 import type { KubePort } from '../src/ports/kubernetes-port.js';
 import type { KubeEmulator } from '../src/sandbox/kubernetes/index.js';
 import { testContext } from './support/action-context.js';

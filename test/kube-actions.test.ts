@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubePort } from '../src/adapters/kubernetes.js';
-import {
-  forceSync,
-  rolloutRestart,
-  restartAll,
-  secretHash,
-  podLogs,
-  annotatePods,
-  applyCronJob,
-} from '../src/actions/kubernetes/index.js';
+import { forceSync } from '../src/actions/kubernetes/force-sync.js';
+import { rolloutRestart } from '../src/actions/kubernetes/rollout-restart.js';
+import { restartAll } from '../src/actions/kubernetes/restart-all.js';
+import { secretHash } from '../src/actions/kubernetes/secret-hash.js';
+import { podLogs } from '../src/actions/kubernetes/pod-logs.js';
+import { annotatePods } from '../src/actions/kubernetes/annotate-pods.js';
+import { applyCronJob } from '../src/actions/kubernetes/apply-cronjob.js';
 import type { KubePort } from '../src/ports/kubernetes-port.js';
 import type { KubeEmulator } from '../src/sandbox/kubernetes/index.js';
 import { SessionKey } from '../src/engine/session-key.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { postgresCheckLogin, postgresSetPassword } from '../src/actions/postgres/postgres.js';
+import { postgresCheckLogin } from '../src/actions/postgres/check-login.js';
+import { postgresSetPassword } from '../src/actions/postgres/set-password.js';
 import { postgresSwitchUser } from '../src/actions/postgres/switch-user.js';
 import { pgPostgres } from '../src/adapters/postgres.js';
 import { Secret } from '../src/engine/secret.js';

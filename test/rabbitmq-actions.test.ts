@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rabbitmqCheckLogin, rabbitmqSetPassword } from '../src/actions/rabbitmq/rabbitmq.js';
+import { rabbitmqCheckLogin } from '../src/actions/rabbitmq/check-login.js';
+import { rabbitmqSetPassword } from '../src/actions/rabbitmq/set-password.js';
 import { rabbitMq } from '../src/adapters/rabbitmq.js';
 import { Secret } from '../src/engine/secret.js';
 import { describeError } from '../src/errors.js';

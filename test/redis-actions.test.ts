@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redisCheckAuth, redisSetPassword } from '../src/actions/redis/redis.js';
+import { redisCheckAuth } from '../src/actions/redis/check-auth.js';
+import { redisSetPassword } from '../src/actions/redis/set-password.js';
 import { redisAclDropOld } from '../src/actions/redis/acl-drop-old.js';
 import { RedisRotationError } from '../src/actions/redis/common.js';
 import { ioRedis } from '../src/adapters/redis.js';

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { postgresCheckLogin, postgresSetPassword } from '../src/actions/postgres/postgres.js';
-import { redisCheckAuth, redisSetPassword } from '../src/actions/redis/redis.js';
+import { postgresCheckLogin } from '../src/actions/postgres/check-login.js';
+import { postgresSetPassword } from '../src/actions/postgres/set-password.js';
+import { redisCheckAuth } from '../src/actions/redis/check-auth.js';
+import { redisSetPassword } from '../src/actions/redis/set-password.js';
 import { RedisRotationError } from '../src/actions/redis/common.js';
-import { rabbitmqCheckLogin, rabbitmqSetPassword } from '../src/actions/rabbitmq/rabbitmq.js';
+import { rabbitmqCheckLogin } from '../src/actions/rabbitmq/check-login.js';
+import { rabbitmqSetPassword } from '../src/actions/rabbitmq/set-password.js';
 import { Secret } from '../src/engine/secret.js';
 import { SessionKey } from '../src/engine/session-key.js';
 import { PostgresStandin } from '../src/sandbox/targets/postgres-standin.js';

@@ -3,15 +3,15 @@
 // runs it against a real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
-import {
-  dbRotateRole,
-  dbRotateRoot,
-  dbStaticCreds,
-  renewLeases,
-  transitKeyInfo,
-  transitRotate,
-} from '../src/actions/vault/engines.js';
-import { health, sealStatus, unseal } from '../src/actions/vault/sys.js';
+import { dbRotateRole } from '../src/actions/vault/db-rotate-role.js';
+import { dbRotateRoot } from '../src/actions/vault/db-rotate-root.js';
+import { dbStaticCreds } from '../src/actions/vault/db-static-creds.js';
+import { renewLeases } from '../src/actions/vault/renew-leases.js';
+import { transitKeyInfo } from '../src/actions/vault/transit-key-info.js';
+import { transitRotate } from '../src/actions/vault/transit-rotate.js';
+import { health } from '../src/actions/vault/health.js';
+import { sealStatus } from '../src/actions/vault/seal-status.js';
+import { unseal } from '../src/actions/vault/unseal.js';
 import { isVaultError } from '../src/ports/vault-port.js';
 import type { DatabaseAdmin } from '../src/sandbox/vault/index.js';
 import { serialised, startVaultWorld, type VaultWorld } from './support/vault-actions.js';

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
 import { createVaultPort, vaultConfigFromEnv } from '../src/adapters/vault.js';
-import { kvPatch, kvRead } from '../src/actions/vault/kv.js';
+import { kvPatch } from '../src/actions/vault/kv-patch.js';
+import { kvRead } from '../src/actions/vault/kv-read.js';
 import { isVaultError } from '../src/ports/vault-port.js';
 import { testContext } from './support/action-context.js';
 import { freePort } from './support/free-port.js';

@@ -1,8 +1,14 @@
 // vault.kv-* actions through the real node-vault adapter against the emulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/engine/secret.js';
-import { kvCheckVersion, kvPatch, kvRead, kvRestore, kvSnapshot, kvWrite } from '../src/actions/vault/kv.js';
-import { kvPromote, kvStage } from '../src/actions/vault/kv-stage.js';
+import { kvCheckVersion } from '../src/actions/vault/kv-check-version.js';
+import { kvPatch } from '../src/actions/vault/kv-patch.js';
+import { kvRead } from '../src/actions/vault/kv-read.js';
+import { kvRestore } from '../src/actions/vault/kv-restore.js';
+import { kvSnapshot } from '../src/actions/vault/kv-snapshot.js';
+import { kvWrite } from '../src/actions/vault/kv-write.js';
+import { kvPromote } from '../src/actions/vault/kv-promote.js';
+import { kvStage } from '../src/actions/vault/kv-stage.js';
 import { isVaultError } from '../src/ports/vault-port.js';
 import { serialised, startVaultWorld, type VaultWorld } from './support/vault-actions.js';
 

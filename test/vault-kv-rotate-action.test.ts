@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kvRotate } from '../src/actions/vault/kv-rotate.js';
-import { transitCheck, transitRewrap } from '../src/actions/vault/transit.js';
+import { transitCheck } from '../src/actions/vault/transit-check.js';
+import { transitRewrap } from '../src/actions/vault/transit-rewrap.js';
 import { Secret } from '../src/engine/secret.js';
 import { startVaultWorld, type VaultWorld } from './support/vault-actions.js';
 

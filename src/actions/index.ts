@@ -1,44 +1,37 @@
 import type { ActionDefinition } from './types.js';
-import { generateActions } from './generate/password.js';
-import { httpActions } from './http/http.js';
+import { certificateActions } from './certificate/index.js';
+import { generateActions } from './generate/index.js';
+import { httpActions } from './http/index.js';
 import { kubernetesActions } from './kubernetes/index.js';
-import { postgresActions } from './postgres/postgres.js';
-import { rabbitmqActions } from './rabbitmq/rabbitmq.js';
-import { redisActions } from './redis/redis.js';
-import { scriptActions } from './script/run.js';
-import { vaultActions } from './vault/index.js';
-import { waitActions } from './wait/progress.js';
+import { postgresActions } from './postgres/index.js';
+import { rabbitmqActions } from './rabbitmq/index.js';
+import { redisActions } from './redis/index.js';
 import { rotateActions } from './rotate/index.js';
-import { vaultKvRotateActions } from './vault/kv-rotate.js';
-import { vaultPkiActions } from './vault/pki.js';
-import { vaultTransitActions } from './vault/transit.js';
-import { certificateActions } from './certificate/certificate.js';
-import { kubernetesHealthActions } from './kubernetes/health.js';
+import { scriptActions } from './script/index.js';
+import { vaultActions } from './vault/index.js';
+import { waitActions } from './wait/index.js';
 // Pure computation with no connection to configure, so it is wired here once, not per environment.
 import { forgeX509 } from '../adapters/x509.js';
 
-/** Every built-in action. Each system's file exports its list; add a line here for a new one. */
+/** Every built-in action: one list per system folder; a new system adds its folder's list here. */
 export const builtinActions: readonly ActionDefinition[] = [
+  ...certificateActions(forgeX509),
   ...generateActions,
   ...httpActions,
   ...kubernetesActions,
   ...postgresActions,
-  ...redisActions,
   ...rabbitmqActions,
+  ...redisActions,
+  ...rotateActions,
   ...scriptActions,
   ...vaultActions,
   ...waitActions,
-  ...rotateActions,
-  ...vaultKvRotateActions,
-  ...vaultPkiActions,
-  ...vaultTransitActions,
-  ...certificateActions(forgeX509),
-  ...kubernetesHealthActions,
 ];
 
 /** Looks actions up by the id runbooks write in `do:`. */
 export type ActionRegistry = ReadonlyMap<string, ActionDefinition>;
 
+/** The registry of `actions` (every built-in one unless given); an id registered twice is a bug. */
 export function createActionRegistry(actions: readonly ActionDefinition[] = builtinActions): ActionRegistry {
   const registry = new Map<string, ActionDefinition>();
   for (const action of actions) {

@@ -1,4 +1,5 @@
-import { scriptRefusal, scriptRun } from '../actions/script/run.js';
+import { scriptRefusal } from '../actions/script/refusal.js';
+import { scriptRun } from '../actions/script/run.js';
 import { previewLookup } from '../engine/lookup.js';
 import type { Plan, PlannedStep } from '../engine/types.js';
 import { UsageError } from '../errors.js';

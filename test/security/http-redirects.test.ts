@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpCheck } from '../../src/actions/http/http.js';
+import { httpCheck } from '../../src/actions/http/check.js';
 import { getUser, putUser } from '../../src/adapters/rabbitmq-management.js';
 import { createNotifier } from '../../src/adapters/notifier.js';
 import { fetchHttp } from '../../src/adapters/http.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { besideTheBroker } from '../../src/actions/rabbitmq/common.js';
-import { rabbitmqSetPassword } from '../../src/actions/rabbitmq/rabbitmq.js';
+import { rabbitmqSetPassword } from '../../src/actions/rabbitmq/set-password.js';
 import { rabbitMq } from '../../src/adapters/rabbitmq.js';
 import { apiUnreachable } from '../../src/adapters/rabbitmq-management.js';
 import { changePasswordWithRabbitmqctl } from '../../src/adapters/rabbitmqctl.js';

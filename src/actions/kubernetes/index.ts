@@ -1,13 +1,16 @@
 import type { ActionDefinition } from '../types.js';
+import { annotatePods } from './annotate-pods.js';
 import { applyCronJob } from './apply-cronjob.js';
-import { annotatePods, podLogs, secretHash } from './inspect.js';
+import { externalSecretStatus } from './external-secret-status.js';
+import { forceSync } from './force-sync.js';
+import { forceSyncAll } from './force-sync-all.js';
+import { podLogs } from './pod-logs.js';
+import { podsReady } from './pods-ready.js';
 import { restartAll } from './restart-all.js';
 import { rolloutRestart } from './rollout-restart.js';
-import { forceSync } from './force-sync.js';
+import { secretHash } from './secret-hash.js';
 
-export { applyCronJob, annotatePods, podLogs, secretHash, restartAll, rolloutRestart, forceSync };
-
-/** The Kubernetes step kinds: External Secrets sync, rolling restarts, checks, the rotation CronJob. */
+/** The `kubernetes.*` step kinds: External Secrets sync, rolling restarts, checks, the rotation CronJob. A new one gets its own file, named after its id, and a line here. */
 export const kubernetesActions: readonly ActionDefinition[] = [
   forceSync,
   rolloutRestart,
@@ -16,4 +19,7 @@ export const kubernetesActions: readonly ActionDefinition[] = [
   secretHash,
   podLogs,
   applyCronJob,
+  forceSyncAll,
+  externalSecretStatus,
+  podsReady,
 ];

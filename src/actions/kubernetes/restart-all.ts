@@ -4,7 +4,7 @@ import { need } from '../../ports/index.js';
 import { defineAction } from '../types.js';
 import { kubeName, pollMs, timeoutSeconds } from './common.js';
 import type { WorkloadKind } from '../../ports/kubernetes-port.js';
-import { restartAndFollow } from './rollout-restart.js';
+import { restartAndFollow } from './follow-rollout.js';
 
 const listOf = (item: z.ZodString) =>
   z.union([

@@ -5,7 +5,7 @@ import { drawLike, shapeOf, describeShape, looksSecret } from './value-shape.js'
 import { kvWrittenSince } from '../vault/kv-version-check.js';
 import type { ActionContext, ActionDefinition, CheckResult, Outputs } from '../types.js';
 import { kvLocationParams, locate, shown, vaultPort } from '../vault/common.js';
-import { kvPatch } from '../vault/kv.js';
+import { kvPatch } from '../vault/kv-patch.js';
 
 /**
  * Shared by the composite rotations (`rotate.*`, `vault.kv-rotate-random`): each is ONE step that

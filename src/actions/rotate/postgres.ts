@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { RotorError } from '../../errors.js';
 import { Secret } from '../../engine/secret.js';
-import { postgresCheckLogin, postgresSetPassword } from '../postgres/postgres.js';
+import { postgresCheckLogin } from '../postgres/check-login.js';
+import { postgresSetPassword } from '../postgres/set-password.js';
 import { postgresLocation } from '../../ports/postgres-url.js';
 import {
   allOrNothing,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { RotorError } from '../../errors.js';
 import { Secret } from '../../engine/secret.js';
-import { rabbitmqCheckLogin, rabbitmqSetPassword } from '../rabbitmq/rabbitmq.js';
+import { rabbitmqCheckLogin } from '../rabbitmq/check-login.js';
+import { rabbitmqSetPassword } from '../rabbitmq/set-password.js';
 import { apiParams, hostPort } from '../rabbitmq/common.js';
 import {
   allOrNothing,

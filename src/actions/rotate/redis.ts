@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { RotorError } from '../../errors.js';
 import { Secret } from '../../engine/secret.js';
-import { redisCheckAuth, redisSetPassword } from '../redis/redis.js';
+import { redisCheckAuth } from '../redis/check-auth.js';
+import { redisSetPassword } from '../redis/set-password.js';
 import { redisNodeParam } from '../../ports/redis-node.js';
 import {
   allOrNothing,

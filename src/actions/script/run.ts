@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { RotorError, UsageError } from '../../errors.js';
+import { RotorError } from '../../errors.js';
 import { reveal, type Secret } from '../../engine/secret.js';
 import { need } from '../../ports/index.js';
 import { secretParam } from '../secret-param.js';
-import { defineAction, type ActionContext, type ActionDefinition } from '../types.js';
-import type { ScriptAccess } from '../../ports/script-port.js';
+import { defineAction, type ActionContext } from '../types.js';
+import { scriptRefusal } from './refusal.js';
 
 const params = z.object({
   /** The policy's rotation_script_path. */
@@ -68,23 +68,6 @@ export const scriptRun = defineAction({
   },
 });
 
-/**
- * Why a script may not run, as the operator reads it, or undefined when it may. A script that is
- * not trusted (relative path, writable by others, a stranger's) is bad input: exit 2.
- */
-export function scriptRefusal(path: string, access: ScriptAccess): RotorError | undefined {
-  if (access === 'ok') return undefined;
-  if (access === 'missing' || access === 'not-a-file') {
-    return new RotorError(`Rotation script not found: ${path}`, {
-      hint: 'verify the script path exists on the machine running rotor (rotation_script_path in the policy)',
-    });
-  }
-  if (access === 'not-executable') {
-    return new RotorError(`Rotation script is not executable: ${path}`, { hint: `chmod +x ${path}` });
-  }
-  return new UsageError(`Rotation script ${path} is not trusted: ${access.problem}`, access.fix);
-}
-
 /** Runs the script with `values` (never on its command line); resolves with its exit code 0 or throws. */
 async function runScript(
   p: ScriptParams,
@@ -133,5 +116,3 @@ async function runScript(
   }
   return result.exitCode;
 }
-
-export const scriptActions: readonly ActionDefinition[] = [scriptRun];

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { RotorError, UsageError } from '../../errors.js';
 import type { Secret } from '../../engine/secret.js';
-import { generateValue } from '../generate/password.js';
+import { generateValue } from '../generate/value.js';
 import { asSecret, secretParam } from '../secret-param.js';
-import { defineAction, type ActionDefinition } from '../types.js';
+import { defineAction } from '../types.js';
 import {
   casConflict,
   kvLocationParams,
@@ -153,5 +153,3 @@ export const kvRotate = defineAction({
     };
   },
 });
-
-export const vaultKvRotateActions: readonly ActionDefinition[] = [kvRotate];

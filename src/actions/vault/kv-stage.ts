@@ -6,35 +6,14 @@ import {
   casConflict,
   describeKeys,
   kvDataParam,
-  kvLocationParams,
   locate,
-  restoreVersion,
   shown,
   versionParam,
   vaultPort,
   wrapData,
 } from './common.js';
-import { kvPathParam } from './params.js';
-import type { KvData, KvLocation } from '../../ports/vault-port.js';
-
-/**
- * Staged rotation. The new value goes to a pending path in Vault before any target is touched,
- * and reaches the path External Secrets reads only after the target accepted and verified it.
- * A crash in between therefore never leaves a credential that only the target knows.
- */
-
-const stagingParams = {
-  ...kvLocationParams,
-  /** Where the staged value waits; default `<path>.pending` beside the secret. */
-  pending_path: kvPathParam.optional(),
-};
-
-function pendingOf(p: { path: string; mount?: string; pending_path?: string }): KvLocation {
-  const at = locate(p);
-  return p.pending_path
-    ? locate({ path: p.pending_path, mount: at.mount })
-    : { mount: at.mount, path: `${at.path}.pending` };
-}
+import type { KvData } from '../../ports/vault-port.js';
+import { stagingParams, pendingOf } from './stage-common.js';
 
 /** RFC 7386 merge of the staged fields into the current data: `null` removes a key. */
 function merge(base: Record<string, unknown>, change: KvData): KvData {
@@ -164,67 +143,3 @@ async function recoverPromoted(
     data: wrapData(promoted.data, ctx, `steps.${ctx.stepId}.data`),
   };
 }
-
-export const kvPromote = defineAction({
-  id: 'vault.kv-promote',
-  summary: 'Move the staged value to the path External Secrets reads, once the target verified it',
-  params: z.object({
-    ...stagingParams,
-    cas: versionParam.optional(),
-    keep_pending: z.boolean().default(false),
-  }),
-  outputs: ['version', 'previous_version'],
-  changes: true,
-  class: 'guarded',
-  describe: (p) =>
-    `write the staged value from ${shown(pendingOf(p))} to ${shown(locate(p))} as a new version${p.cas !== undefined ? `, only if it is still version ${p.cas}` : ''}`,
-  async run(p, ctx) {
-    const port = vaultPort(ctx);
-    const at = locate(p);
-    const pending = pendingOf(p);
-    const pendingMeta = await port.kvMetadata(pending, { signal: ctx.signal });
-    if (!pendingMeta)
-      throw new RotorError(`nothing is staged at ${shown(pending)}`, {
-        hint: 'run vault.kv-stage first (or point pending_path at the staged secret)',
-      });
-    const recorded = Number(pendingMeta.customMetadata?.base_version ?? NaN);
-    const base = p.cas ?? recorded;
-    if (!Number.isInteger(base))
-      throw new RotorError(
-        `${shown(pending)} does not say which version of ${shown(at)} it was staged against`,
-        { hint: 'give the step a cas: the version recorded by vault.kv-snapshot' },
-      );
-    const staged = await port.kvRead(pending, { signal: ctx.signal });
-    const { version } = await port.kvWrite(at, wrapData(staged.data, ctx, shown(pending)), {
-      cas: base,
-      signal: ctx.signal,
-    });
-    if (!p.keep_pending) await port.kvDeleteAll(pending, { signal: ctx.signal });
-    ctx.log(`${shown(at)}: version ${base} → ${version} (promoted from ${shown(pending)})`);
-    return { version, previous_version: base };
-  },
-  async undo(p, outputs, ctx) {
-    await restoreVersion(
-      vaultPort(ctx),
-      locate(p),
-      Number(outputs.previous_version),
-      Number(outputs.version),
-      ctx,
-    );
-  },
-  async check(p, ctx) {
-    return (await vaultPort(ctx).kvMetadata(pendingOf(p), { signal: ctx.signal })) ? 'not-done' : 'done';
-  },
-  async recover(p, recorded, ctx) {
-    if (recorded.version !== undefined) return recorded;
-    // Interrupted right after promoting: the write was checked-and-set on `cas`, so it is cas + 1.
-    const at = locate(p);
-    const meta = await vaultPort(ctx).kvMetadata(at, { signal: ctx.signal });
-    if (p.cas === undefined || !meta || meta.currentVersion <= p.cas) {
-      throw new RotorError(`cannot tell which version of ${shown(at)} the interrupted promotion wrote`, {
-        hint: `vault kv metadata get ${shown(at)} shows its versions; compare with the target, then rotate again`,
-      });
-    }
-    return { version: p.cas + 1, previous_version: p.cas };
-  },
-});

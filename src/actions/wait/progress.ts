@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, type ActionDefinition } from '../types.js';
+import { defineAction } from '../types.js';
 
 const waitParams = z.object({
   seconds: z.coerce.number().min(0).max(3600),
@@ -28,5 +28,3 @@ export const waitProgress = defineAction({
     return { waited_ms: ctx.ports.clock.now() - started };
   },
 });
-
-export const waitActions: readonly ActionDefinition[] = [waitProgress];

@@ -4,58 +4,6 @@ import { Secret, reveal } from '../../engine/secret.js';
 import { defineAction } from '../types.js';
 import { asSecret, secretParam } from '../secret-param.js';
 import { vaultPort } from './common.js';
-import { VaultError } from '../../ports/vault-port.js';
-
-export const health = defineAction({
-  id: 'vault.health',
-  summary: 'Check that Vault is initialised, unsealed and active',
-  params: z.object({ allow_standby: z.boolean().default(false) }),
-  outputs: ['sealed', 'initialized', 'standby', 'version', 'status'],
-  changes: false,
-  class: 'safe',
-  describe: () => "check Vault's health (sys/health); changes nothing",
-  async run(p, ctx) {
-    const port = vaultPort(ctx);
-    const h = await port.health({ signal: ctx.signal });
-    const outputs = {
-      sealed: h.sealed,
-      initialized: h.initialized,
-      standby: h.standby,
-      version: h.version,
-      status: h.status,
-    };
-    if (!h.initialized)
-      throw new RotorError(`Vault at ${port.address} is not initialised (501)`, {
-        hint: 'initialise it (vault operator init) before any rotation',
-      });
-    if (h.sealed)
-      throw new VaultError('sealed', `Vault at ${port.address} is sealed (503)`, {
-        status: 503,
-        hint: 'unseal it with the key holders (the vault.unseal step, or the Vault-sealed emergency runbook)',
-      });
-    if (h.standby && !p.allow_standby)
-      throw new RotorError(`Vault at ${port.address} is a standby node (429)`, {
-        hint: 'point VAULT_ADDR at the active node',
-      });
-    ctx.log(`Vault ${h.version} at ${port.address}: active, unsealed`);
-    return outputs;
-  },
-});
-
-export const sealStatus = defineAction({
-  id: 'vault.seal-status',
-  summary: 'Show whether Vault is sealed and the unseal progress',
-  params: z.object({}),
-  outputs: ['sealed', 'threshold', 'shares', 'progress'],
-  changes: false,
-  class: 'safe',
-  describe: () => "read Vault's seal status; changes nothing",
-  async run(_p, ctx) {
-    const s = await vaultPort(ctx).sealStatus({ signal: ctx.signal });
-    ctx.log(s.sealed ? `sealed: ${s.progress}/${s.threshold} shares given (of ${s.shares})` : 'unsealed');
-    return { sealed: s.sealed, threshold: s.threshold, shares: s.shares, progress: s.progress };
-  },
-});
 
 export const unseal = defineAction({
   id: 'vault.unseal',

@@ -1,15 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
-import { reveal } from '../../engine/secret.js';
 import { RotorError } from '../../errors.js';
-import { secretParam } from '../secret-param.js';
-import { defineAction, type ActionContext, type ActionDefinition } from '../types.js';
+import { defineAction } from '../types.js';
 import { vaultPort } from './common.js';
 import { isVaultError } from '../../ports/vault-port.js';
 import { engineNameParam, mountParam } from './params.js';
+import { seg, revoke } from './pki-common.js';
 
 const name = z.string().min(1);
-const seg = (s: string) => s.split('/').map(encodeURIComponent).join('/');
 /** Lists come from inputs as comma-separated text. */
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -21,15 +19,6 @@ const list = z
       .map((s) => s.trim())
       .filter(Boolean),
   );
-
-async function revoke(mount: string, serial: string, ctx: ActionContext): Promise<string> {
-  const answer = await vaultPort(ctx).write(
-    `${seg(mount)}/revoke`,
-    { serial_number: serial },
-    { signal: ctx.signal },
-  );
-  return String(answer.revocation_time_rfc3339 ?? answer.revocation_time ?? '');
-}
 
 /** The subject's CN of a PEM certificate (undefined when it has none or is no certificate). */
 function commonName(pem: string): string | undefined {
@@ -119,41 +108,3 @@ export const pkiIssue = defineAction({
     return 'not-done';
   },
 });
-
-export const pkiCa = defineAction({
-  id: 'vault.pki-ca',
-  summary: "Read a Vault PKI mount's CA certificate (the trust anchor to validate against)",
-  params: z.object({ mount: mountParam.default('pki') }),
-  outputs: ['certificate'],
-  changes: false,
-  class: 'safe',
-  describe: (p) => `read the CA certificate of ${p.mount}/; changes nothing`,
-  async run(p, ctx) {
-    const data = await vaultPort(ctx).read(`${seg(p.mount)}/cert/ca`, { signal: ctx.signal });
-    if (typeof data.certificate !== 'string' || !data.certificate)
-      throw new RotorError(`${p.mount}/ has no CA certificate`, {
-        hint: `configure a root or intermediate: vault write ${p.mount}/root/generate/internal …`,
-      });
-    return { certificate: data.certificate };
-  },
-});
-
-export const pkiRevoke = defineAction({
-  id: 'vault.pki-revoke',
-  summary: 'Revoke a certificate by serial (it goes on the CRL; cannot be undone)',
-  params: z.object({ mount: mountParam.default('pki'), serial: secretParam }),
-  outputs: ['serial', 'revoked_at'],
-  changes: true,
-  class: 'point-of-no-return',
-  describe: (p) =>
-    `revoke certificate ${reveal(p.serial)} at ${p.mount}/: clients checking the CRL refuse it from then on; cannot be undone`,
-  async run(p, ctx) {
-    // A serial is public (it is printed in the certificate), even when it came out of a KV snapshot.
-    const serial = reveal(p.serial).trim();
-    const at = await revoke(p.mount, serial, ctx);
-    ctx.log(`revoked ${serial} at ${at}`);
-    return { serial, revoked_at: at };
-  },
-});
-
-export const vaultPkiActions: readonly ActionDefinition[] = [pkiIssue, pkiCa, pkiRevoke];

@@ -1,61 +1,13 @@
 import { z } from 'zod';
 import { Secret, reveal } from '../../engine/secret.js';
 import { RotorError } from '../../errors.js';
-import { secretParam } from '../secret-param.js';
 import { defineAction, type ActionDefinition } from '../types.js';
-import type { CertificateFacts, X509Port } from '../../ports/x509-port.js';
+import type { X509Port } from '../../ports/x509-port.js';
+import { DAY, covers, facts, list, pem, summary } from './common.js';
 
-const DAY = 86_400_000;
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .default([])
-  .transform((v) =>
-    [v]
-      .flat()
-      .flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-/** A PEM given as text, or masked because it came out of a KV snapshot (every value there is). */
-const pem = secretParam;
-
-/** A name a certificate covers: exactly, or through a `*.` wildcard one level deep. */
-function covers(names: string[], wanted: string): boolean {
-  const w = wanted.toLowerCase();
-  return names.some((n) => {
-    const name = n.toLowerCase();
-    return (
-      name === w ||
-      (name.startsWith('*.') && w.endsWith(name.slice(1)) && !w.slice(0, -name.length + 1).includes('.'))
-    );
-  });
-}
-
-function facts(x509: X509Port, certificate: string | Secret, what: string): CertificateFacts {
-  try {
-    return x509.inspect(reveal(certificate));
-  } catch (error) {
-    throw new RotorError(`${what} is unreadable: ${(error as Error).message}`, {
-      hint: 'check which step or KV field the certificate comes from',
-    });
-  }
-}
-
-const summary = (f: CertificateFacts) => ({
-  serial: f.serial,
-  common_name: f.subjectCommonName,
-  names: f.names,
-  not_before: f.notBefore.toISOString(),
-  not_after: f.notAfter.toISOString(),
-  fingerprint: f.fingerprint,
-});
-
-/**
- * The certificate steps. Parsing is pure computation, so the port is given once when the registry
- * is built (src/actions/index.ts) rather than per environment.
- */
-export function certificateActions(x509: X509Port): readonly ActionDefinition[] {
-  const validate = defineAction({
+/** `certificate.validate`; parsing is pure computation, so the port is given when the registry is built. */
+export function certificateValidate(x509: X509Port): ActionDefinition {
+  return defineAction({
     id: 'certificate.validate',
     summary:
       'Check a certificate before deploying it: chain to the CA, validity dates, names, private key match',
@@ -132,40 +84,4 @@ export function certificateActions(x509: X509Port): readonly ActionDefinition[] 
       return summary(f);
     },
   });
-
-  const inspect = defineAction({
-    id: 'certificate.inspect',
-    summary: 'Read the serial, names and dates of the certificate currently deployed (if any)',
-    params: z.object({
-      /** The data of a KV snapshot (`{{ steps.backup.data }}`); absent fields mean "no certificate yet". */
-      data: z.record(z.string(), z.unknown()).default({}),
-      field: z.string().min(1).default('tls.crt'),
-    }),
-    outputs: ['present', 'serial', 'common_name', 'names', 'not_before', 'not_after', 'fingerprint'],
-    changes: false,
-    class: 'safe',
-    describe: (p) => `read the certificate in field ${p.field}, if there is one; changes nothing`,
-    async run(p, ctx) {
-      const value = p.data[p.field];
-      if (value === undefined || value === null || reveal(value as string | Secret) === '') {
-        ctx.log(`no certificate in ${p.field} yet: nothing will need revoking`);
-        return {
-          present: false,
-          serial: '',
-          common_name: '',
-          names: [],
-          not_before: '',
-          not_after: '',
-          fingerprint: '',
-        };
-      }
-      const f = facts(x509, value as string | Secret, `the certificate in ${p.field}`);
-      ctx.log(
-        `deployed now: serial ${f.serial} for ${f.subjectCommonName}, valid until ${f.notAfter.toISOString()}`,
-      );
-      return { present: true, ...summary(f) };
-    },
-  });
-
-  return [validate, inspect];
 }

@@ -1,0 +1,3 @@
+import { writeAction } from './kv-write-action.js';
+
+export const kvPatch = writeAction('vault.kv-patch');
