@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { RotorError, describeError } from '../../errors.js';
 import { flag, kubeName, pollMs, timeoutSeconds } from './common.js';
 import { forceSync } from './force-sync.js';
-import { paramsFor } from '../rotate/common.js';
 import { defineAction } from '../types.js';
+import { compose } from '../compose.js';
+
+/** The action this composite is made of. */
+const syncOne = compose(forceSync);
 
 const params = z.object({
   namespace: kubeName,
@@ -44,8 +47,8 @@ export const forceSyncAll = defineAction({
     await Promise.all(
       p.names.map(async (name) => {
         try {
-          await forceSync.run(
-            paramsFor(forceSync, {
+          await syncOne.run(
+            syncOne.params({
               namespace: p.namespace,
               name,
               timeout_seconds: p.timeout_seconds,

@@ -3,9 +3,13 @@ import { RotorError, describeError } from '../../errors.js';
 import type { Secret } from '../../engine/secret.js';
 import { drawLike, shapeOf, describeShape, looksSecret } from './value-shape.js';
 import { kvWrittenSince } from '../vault/kv-version-check.js';
-import type { ActionContext, ActionDefinition, CheckResult, Outputs } from '../types.js';
+import type { ActionContext, CheckResult, Outputs } from '../types.js';
 import { kvLocationParams, locate, shown, vaultPort } from '../vault/common.js';
 import { kvPatch } from '../vault/kv-patch.js';
+import { compose } from '../compose.js';
+
+/** vault.kv-patch, which every composite writes Vault with. */
+const patch = compose(kvPatch);
 
 /**
  * Shared by the composite rotations (`rotate.*`, `vault.kv-rotate-random`): each is ONE step that
@@ -19,11 +23,6 @@ export const targetRotationParams = {
   field: z.string().min(1).default('password'),
   timeout_ms: z.coerce.number().int().positive().default(10_000),
 };
-
-/** Validates and defaults parameters for an existing action called from a composite. */
-export function paramsFor<P>(action: ActionDefinition<P>, raw: Record<string, unknown>): P {
-  return action.params.parse(raw);
-}
 
 export interface Snapshot {
   version: number;
@@ -68,7 +67,7 @@ export function writeVault(
   data: Record<string, Secret>,
   ctx: ActionContext,
 ): Promise<Outputs> {
-  return kvPatch.run(paramsFor(kvPatch, { path: p.path, mount: p.mount, cas, data }), ctx);
+  return patch.run(patch.params({ path: p.path, mount: p.mount, cas, data }), ctx);
 }
 
 /** vault.kv-patch's undo: the snapshot's data written back as a new version (never a delete). */
@@ -77,7 +76,7 @@ export async function restoreVault(
   written: Outputs,
   ctx: ActionContext,
 ): Promise<void> {
-  await kvPatch.undo!(paramsFor(kvPatch, { path: p.path, mount: p.mount, data: {} }), written, ctx);
+  await patch.undo(patch.params({ path: p.path, mount: p.mount, data: {} }), written, ctx);
 }
 
 /** One part of a composite change. */

@@ -8,7 +8,6 @@ import {
   allOrNothing,
   compositeCheck,
   drawFor,
-  paramsFor,
   restoreVault,
   snapshot,
   targetRotationParams,
@@ -19,6 +18,11 @@ import { kvVersionBefore } from '../vault/kv-version-check.js';
 import { secretParam } from '../secret-param.js';
 import { defineAction, type Outputs } from '../types.js';
 import { locate, shown } from '../vault/common.js';
+import { compose } from '../compose.js';
+
+/** The actions this composite is made of. */
+const setPassword = compose(postgresSetPassword);
+const checkLogin = compose(postgresCheckLogin);
 
 export const rotatePostgresParams = z.object({
   ...targetRotationParams,
@@ -40,7 +44,7 @@ function where(url: string | Secret): string {
 }
 
 const setParams = (p: Params, role: string, password: Secret) =>
-  paramsFor(postgresSetPassword, { url: p.url, role, password, timeout_ms: p.timeout_ms });
+  setPassword.params({ url: p.url, role, password, timeout_ms: p.timeout_ms });
 
 /**
  * A PostgreSQL credential in one step: Vault first (so no password ever exists only in the
@@ -76,16 +80,13 @@ export const rotatePostgres = defineAction({
         },
         {
           what: `ALTER ROLE ${role}`,
-          run: async () => (target = await postgresSetPassword.run(setParams(p, role, password), ctx)),
-          undo: () => postgresSetPassword.undo!(setParams(p, role, password), target, ctx),
+          run: async () => (target = await setPassword.run(setParams(p, role, password), ctx)),
+          undo: () => setPassword.undo(setParams(p, role, password), target, ctx),
         },
         {
           what: `login as ${role}`,
           run: () =>
-            postgresCheckLogin.run(
-              paramsFor(postgresCheckLogin, { url: p.url, role, password, timeout_ms: p.timeout_ms }),
-              ctx,
-            ),
+            checkLogin.run(checkLogin.params({ url: p.url, role, password, timeout_ms: p.timeout_ms }), ctx),
         },
       ],
       ctx,
@@ -97,12 +98,7 @@ export const rotatePostgres = defineAction({
     const password =
       outputs.password instanceof Secret ? outputs.password : new Secret('', 'not needed to undo');
     await undoBoth(
-      () =>
-        postgresSetPassword.undo!(
-          setParams(p, String(outputs.role), password),
-          outputs.target as Outputs,
-          ctx,
-        ),
+      () => setPassword.undo(setParams(p, String(outputs.role), password), outputs.target as Outputs, ctx),
       () => restoreVault(p, outputs, ctx),
     );
   },
@@ -113,7 +109,7 @@ export const rotatePostgres = defineAction({
       atomic: true,
       check: async (password, data) => {
         const role = p.role ?? (typeof data.username === 'string' ? data.username : undefined);
-        return role ? postgresSetPassword.check!(setParams(p, role, password), ctx) : 'cannot-tell';
+        return role ? setPassword.check(setParams(p, role, password), ctx) : 'cannot-tell';
       },
     }),
 });

@@ -8,7 +8,6 @@ import {
   allOrNothing,
   compositeCheck,
   drawFor,
-  paramsFor,
   restoreVault,
   snapshot,
   targetRotationParams,
@@ -18,6 +17,11 @@ import {
 import { kvVersionBefore } from '../vault/kv-version-check.js';
 import { defineAction, type Outputs } from '../types.js';
 import { locate, shown } from '../vault/common.js';
+import { compose } from '../compose.js';
+
+/** The actions this composite is made of. */
+const setPassword = compose(rabbitmqSetPassword);
+const checkLogin = compose(rabbitmqCheckLogin);
 
 export const rotateRabbitParams = z.object({
   ...targetRotationParams,
@@ -36,7 +40,7 @@ export const rotateRabbitParams = z.object({
 type Params = z.infer<typeof rotateRabbitParams>;
 
 const setParams = (p: Params, user: string, password: Secret, current?: Secret) =>
-  paramsFor(rabbitmqSetPassword, {
+  setPassword.params({
     api_url: p.api_url,
     admin_username: p.admin_username,
     admin_password: p.admin_password,
@@ -81,17 +85,16 @@ export const rotateRabbitmq = defineAction({
         },
         {
           what: `RabbitMQ user ${user}`,
-          run: async () =>
-            (target = await rabbitmqSetPassword.run(setParams(p, user, password, current), ctx)),
-          undo: () => rabbitmqSetPassword.undo!(setParams(p, user, password, current), target, ctx),
+          run: async () => (target = await setPassword.run(setParams(p, user, password, current), ctx)),
+          undo: () => setPassword.undo(setParams(p, user, password, current), target, ctx),
         },
         ...(check
           ? [
               {
                 what: `AMQP login as ${user}`,
                 run: () =>
-                  rabbitmqCheckLogin.run(
-                    paramsFor(rabbitmqCheckLogin, {
+                  checkLogin.run(
+                    checkLogin.params({
                       amqp_url: check,
                       user,
                       password,
@@ -112,12 +115,7 @@ export const rotateRabbitmq = defineAction({
     const password =
       outputs.password instanceof Secret ? outputs.password : new Secret('', 'not needed to undo');
     await undoBoth(
-      () =>
-        rabbitmqSetPassword.undo!(
-          setParams(p, String(outputs.user), password),
-          outputs.target as Outputs,
-          ctx,
-        ),
+      () => setPassword.undo(setParams(p, String(outputs.user), password), outputs.target as Outputs, ctx),
       () => restoreVault(p, outputs, ctx),
     );
   },
@@ -128,7 +126,7 @@ export const rotateRabbitmq = defineAction({
       atomic: true,
       check: async (password, data) => {
         const user = p.user ?? (typeof data.username === 'string' ? data.username : undefined);
-        return user ? rabbitmqSetPassword.check!(setParams(p, user, password), ctx) : 'cannot-tell';
+        return user ? setPassword.check(setParams(p, user, password), ctx) : 'cannot-tell';
       },
     }),
 });

@@ -8,7 +8,6 @@ import {
   allOrNothing,
   compositeCheck,
   drawFor,
-  paramsFor,
   restoreVault,
   snapshot,
   targetRotationParams,
@@ -18,6 +17,11 @@ import {
 import { kvVersionBefore } from '../vault/kv-version-check.js';
 import { defineAction, type Outputs } from '../types.js';
 import { locate, shown } from '../vault/common.js';
+import { compose } from '../compose.js';
+
+/** The actions this composite is made of. */
+const setPassword = compose(redisSetPassword);
+const checkAuth = compose(redisCheckAuth);
 
 /** Nodes as a list, or as the `nodes` input writes them: "host:port,host:port". */
 const nodesParam = z.preprocess(
@@ -42,7 +46,7 @@ type Params = z.infer<typeof rotateRedisParams>;
 
 /** requirepass mode, logged in with the password Vault holds now (the one every node accepts). */
 const setParams = (p: Params, password: Secret, current?: Secret) =>
-  paramsFor(redisSetPassword, {
+  setPassword.params({
     nodes: p.nodes,
     mode: 'requirepass',
     password,
@@ -89,16 +93,13 @@ export const rotateRedis = defineAction({
         },
         {
           what: 'Redis requirepass',
-          run: async () => (target = await redisSetPassword.run(setParams(p, password, current), ctx)),
-          undo: () => redisSetPassword.undo!(setParams(p, password), target, ctx),
+          run: async () => (target = await setPassword.run(setParams(p, password, current), ctx)),
+          undo: () => setPassword.undo(setParams(p, password), target, ctx),
         },
         {
           what: 'Redis AUTH with the new password',
           run: () =>
-            redisCheckAuth.run(
-              paramsFor(redisCheckAuth, { nodes: p.nodes, password, timeout_ms: p.timeout_ms }),
-              ctx,
-            ),
+            checkAuth.run(checkAuth.params({ nodes: p.nodes, password, timeout_ms: p.timeout_ms }), ctx),
         },
       ],
       ctx,
@@ -115,7 +116,7 @@ export const rotateRedis = defineAction({
           },
         );
       }
-      await redisSetPassword.undo!(setParams(p, outputs.password), outputs.target as Outputs, ctx);
+      await setPassword.undo(setParams(p, outputs.password), outputs.target as Outputs, ctx);
     };
     await undoBoth(putBackNodes, () => restoreVault(p, outputs, ctx));
   },
@@ -125,6 +126,6 @@ export const rotateRedis = defineAction({
   check: (p, ctx, before) =>
     compositeCheck(p, ctx, before, {
       atomic: false,
-      check: (password) => redisSetPassword.check!(setParams(p, password), ctx),
+      check: (password) => setPassword.check(setParams(p, password), ctx),
     }),
 });

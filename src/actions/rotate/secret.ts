@@ -3,7 +3,8 @@ import { kvRotateParams, kvRotateRandom } from '../vault/kv-rotate-random.js';
 import { rotatePostgres, rotatePostgresParams } from './postgres.js';
 import { rotateRabbitmq, rotateRabbitParams } from './rabbitmq.js';
 import { rotateRedis, rotateRedisParams } from './redis.js';
-import { defineAction, type ActionDefinition } from '../types.js';
+import { compose, type Composed } from '../compose.js';
+import { defineAction } from '../types.js';
 import { locate, shown } from '../vault/common.js';
 
 const params = kvRotateParams.extend({
@@ -16,7 +17,15 @@ const params = kvRotateParams.extend({
 });
 
 type Params = z.infer<typeof params>;
-type Route = { kind: 'kv' | 'postgres' | 'redis' | 'rabbitmq'; action: ActionDefinition; params: unknown };
+type Route = { kind: 'kv' | 'postgres' | 'redis' | 'rabbitmq'; action: Composed<unknown>; params: unknown };
+
+/** The rotations a secret may need, by what backs it. */
+const rotations = {
+  kv: compose(kvRotateRandom),
+  postgres: compose(rotatePostgres),
+  redis: compose(rotateRedis),
+  rabbitmq: compose(rotateRabbitmq),
+} as Record<Route['kind'], Composed<unknown>>;
 
 const samePath = (a: { path: string; mount?: string }, b: { path: string; mount?: string }) =>
   shown(locate(a)) === shown(locate(b));
@@ -24,11 +33,11 @@ const samePath = (a: { path: string; mount?: string }, b: { path: string; mount?
 /** Which rotation a path needs: its data store's when it backs one, else a new random value. */
 function route(p: Params): Route {
   if (p.postgres && samePath(p, p.postgres))
-    return { kind: 'postgres', action: rotatePostgres, params: p.postgres };
-  if (p.redis && samePath(p, p.redis)) return { kind: 'redis', action: rotateRedis, params: p.redis };
+    return { kind: 'postgres', action: rotations.postgres, params: p.postgres };
+  if (p.redis && samePath(p, p.redis)) return { kind: 'redis', action: rotations.redis, params: p.redis };
   if (p.rabbitmq && samePath(p, p.rabbitmq))
-    return { kind: 'rabbitmq', action: rotateRabbitmq, params: p.rabbitmq };
-  return { kind: 'kv', action: kvRotateRandom, params: { path: p.path, mount: p.mount, fields: p.fields } };
+    return { kind: 'rabbitmq', action: rotations.rabbitmq, params: p.rabbitmq };
+  return { kind: 'kv', action: rotations.kv, params: { path: p.path, mount: p.mount, fields: p.fields } };
 }
 
 /**
@@ -53,16 +62,16 @@ export const rotateSecret = defineAction({
   },
   async undo(p, outputs, ctx) {
     const r = route(p);
-    await r.action.undo!(r.params, outputs, ctx);
+    await r.action.undo(r.params, outputs, ctx);
   },
   // Whatever backs the secret, its own rotation knows how to tell.
   before: async (p, ctx) => {
     const r = route(p);
-    return (await r.action.before?.(r.params, ctx)) ?? {};
+    return r.action.before(r.params, ctx);
   },
   check: (p, ctx, before) => {
     const r = route(p);
-    return r.action.check ? r.action.check(r.params, ctx, before) : Promise.resolve('cannot-tell');
+    return r.action.check(r.params, ctx, before);
   },
   async recover(p, recorded, ctx) {
     const r = route(p);
