@@ -1,14 +1,6 @@
 #!/usr/bin/env node
-// React's development build checks every render; an operator's terminal wants the production one.
-process.env.NODE_ENV ??= 'production';
-// Ink draws only a final frame when it sees CI set. An operator at a real terminal (a shell that
-// happens to export CI, a pipeline's debug session) still needs the live TUI; runs without a
-// terminal are headless and never load Ink. Ink reads this when it loads, after this line.
-if (process.stdin.isTTY && process.stdout.isTTY) {
-  delete process.env.CI;
-  delete process.env.CONTINUOUS_INTEGRATION;
-}
 import { Command, CommanderError, Option } from 'commander';
+import { prepareForTerminal, processEnvironment } from './environment.js';
 import { RotorError, UsageError, describeErrorOnOneLine } from './errors.js';
 import { processIo, type Io } from './commands/io.js';
 import { faultHelp } from './sandbox/faults.js';
@@ -16,6 +8,9 @@ import { closest } from './runbook/closest.js';
 import { withoutArgvValues } from './commands/journalled-command.js';
 import type { RotorContext } from './commands/context.js';
 import type { StoreHost } from './commands/policy-vault.js';
+
+// Before anything loads React or Ink (both load lazily, after this line).
+prepareForTerminal(Boolean(process.stdin.isTTY && process.stdout.isTTY));
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -130,7 +125,9 @@ export function buildProgram(
   const light =
     <T extends unknown[]>(fn: (host: StoreHost, ...args: T) => Promise<number>) =>
     async (...args: T) =>
-      setExit(await fn((await import('./commands/policy-vault.js')).lightHost(process.env), ...args));
+      setExit(
+        await fn((await import('./commands/policy-vault.js')).lightHost(processEnvironment()), ...args),
+      );
   const policy = program
     .command('policy')
     .description("rotation policies: which secrets rotate when, kept in the environment's Vault");
@@ -468,7 +465,7 @@ export async function main(io: Io = processIo()): Promise<number> {
 /** Bad usage changes nothing, but the attempt is journalled for the record. */
 async function recordRefusalOf(io: Io, error: unknown): Promise<void> {
   const { recordRefusal } = await import('./commands/refusal.js');
-  recordRefusal(process.env, io.argv, error);
+  recordRefusal(processEnvironment(), io.argv, error);
 }
 
 const fastVersion =

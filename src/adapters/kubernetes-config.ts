@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { RotorError, UsageError } from '../errors.js';
 import { clusterTlsMode, type TlsMode } from './tls-mode.js';
+import { processEnvironment } from '../environment.js';
 
 /** Where the Kubernetes connection comes from, as kubectl finds it. */
 export interface KubeConnectionOptions {
@@ -40,7 +41,7 @@ const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
  * else the pod's service account. Then picks `--context` or the current context.
  */
 export function resolveKubeConfig(options: KubeConnectionOptions = {}): ResolvedKubeConfig {
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnvironment();
   let files: string[];
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig))

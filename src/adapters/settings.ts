@@ -1,5 +1,6 @@
 import Conf from 'conf';
 import { join } from 'node:path';
+import { processEnvironment } from '../environment.js';
 
 /** A named environment an operator configured (`rotor env add`). */
 export interface Profile {
@@ -30,7 +31,7 @@ interface SettingsShape {
 export class Settings {
   private readonly store: Conf<SettingsShape>;
 
-  constructor(env: Readonly<Record<string, string | undefined>> = process.env) {
+  constructor(env: Readonly<Record<string, string | undefined>> = processEnvironment()) {
     this.store = new Conf<SettingsShape>({
       projectName: 'rotor',
       projectSuffix: '',

@@ -18,6 +18,7 @@ import {
 } from '../policy/rotation-queries.js';
 import { canonicalSecretPath } from '../policy/secret-path.js';
 import { parseDuration } from '../runbook/duration.js';
+import { processEnvironment } from '../environment.js';
 
 /** Where the library works: the same environments, variables and Vault as the CLI. */
 export interface RotationClientOptions {
@@ -27,7 +28,7 @@ export interface RotationClientOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-const envOf = (options: RotationClientOptions) => options.env ?? process.env;
+const envOf = (options: RotationClientOptions) => options.env ?? processEnvironment();
 
 /** Adds or replaces a secret's rotation policy after the same checks as `rotor policy add`. */
 export async function configurePolicy(

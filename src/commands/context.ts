@@ -14,6 +14,7 @@ export function isBuiltInEnvironment(name: string): boolean {
 import { rotorVersion } from './version.js';
 import { createSessionStarter } from '../session/start-session.js';
 import type { EnvironmentInfo, StartSession } from '../session/types.js';
+import { processEnvironment } from '../environment.js';
 
 /** What every command works from, built once per process and lazily where it costs. */
 export class RotorContext {
@@ -22,7 +23,7 @@ export class RotorContext {
   #settings?: Settings;
   #catalog?: Map<string, LoadedRunbook>;
 
-  constructor(env: Readonly<Record<string, string | undefined>> = process.env) {
+  constructor(env: Readonly<Record<string, string | undefined>> = processEnvironment()) {
     this.env = env;
   }
 

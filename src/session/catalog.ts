@@ -8,9 +8,12 @@ import { closest } from '../runbook/closest.js';
 import { packageRoot } from './package-root.js';
 import { prebuiltRunbook } from './prebuilt-runbooks.js';
 import type { RunbookInfo } from './types.js';
+import { processEnvironment } from '../environment.js';
 
 /** The shipped runbooks folder, plus any folders named in ROTOR_RUNBOOKS (colon-separated). */
-export function runbookDirs(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+export function runbookDirs(
+  env: Readonly<Record<string, string | undefined>> = processEnvironment(),
+): string[] {
   const extra = (env.ROTOR_RUNBOOKS ?? '').split(':').filter(Boolean);
   return [join(packageRoot(), 'runbooks'), ...extra];
 }

@@ -23,6 +23,7 @@ import type { EndedSession } from '../policy/session-history.js';
 import { storeLocationFromEnv } from '../policy/store-layout.js';
 import { SANDBOX } from './environments.js';
 import { checkPlanTargets } from '../sandbox/plan-targets.js';
+import { processEnvironment } from '../environment.js';
 
 /**
  * Called once a session has ended, before its world closes (so the environment's Vault is still
@@ -58,7 +59,7 @@ function recordHistoryHook(env: Readonly<Record<string, string | undefined>>): S
     // The sandbox world's Vault starts fresh on every run; a rotor process (its env is the
     // process's own) keeps sandbox history in the persisted store `rotor history --env sandbox`
     // reads (src/commands/policy-vault.ts). Harnesses that pass their own env keep it in the world.
-    if (session.environment !== SANDBOX.name || env !== process.env) {
+    if (session.environment !== SANDBOX.name || env !== processEnvironment()) {
       await recordSession(session, world.ports.vault, { location, warn });
       return;
     }
