@@ -1,4 +1,5 @@
 import type { HttpPort, HttpRequest, HttpResponse } from '../ports/http-port.js';
+import { redirectNote, safeOrigin } from '../ports/http-text.js';
 import { RotorError } from '../errors.js';
 import { reveal } from '../engine/secret.js';
 
@@ -82,21 +83,5 @@ export function urlOrigin(url: string): string {
     return `${u.protocol}//${u.host}`;
   } catch {
     return url.replace(/\/\/[^/@]*@/, '//').replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*).*$/i, '$1');
-  }
-}
-
-/** For a 3xx: what the operator reads, " (redirected to <origin>, not followed)"; else "". */
-export function redirectNote(response: Pick<HttpResponse, 'redirectedTo'>): string {
-  return response.redirectedTo ? ` (redirected to ${response.redirectedTo}, not followed)` : '';
-}
-
-/** The URL without credentials or query, safe to print. */
-export function safeOrigin(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    // Not a URL yet (a dry run's ‹placeholder›): still drop anything that could be credentials.
-    return url.replace(/\/\/[^/@]*@/, '//').split(/[?#]/)[0];
   }
 }

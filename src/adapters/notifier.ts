@@ -2,7 +2,8 @@ import nodemailer from 'nodemailer';
 import { RotorError } from '../errors.js';
 import type { HttpPort } from '../ports/http-port.js';
 import type { NotifierPort } from '../ports/notifier-port.js';
-import { redirectNote, safeOrigin, urlOrigin } from './http.js';
+import { urlOrigin } from './http.js';
+import { redirectNote, safeOrigin } from '../ports/http-text.js';
 
 /** Where notices go: `ROTOR_SMTP_URL` (smtp://user:pass@host:port), `ROTOR_SMTP_FROM`, `ROTOR_WEBHOOK_URL`. */
 export interface NotifierConfig {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { DatabaseAdmin, DatabaseConnection } from '../sandbox/vault/database-admin.js';
+import type { DatabaseAdmin, DatabaseConnection } from '../ports/database-admin-port.js';
 import { scrubPgMessage } from './postgres-errors.js';
 import { scramVerifier } from './scram.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RotorError } from '../../errors.js';
-import { redirectNote, safeOrigin } from '../../adapters/http.js';
+import { redirectNote, safeOrigin } from '../../ports/http-text.js';
 import { defineAction } from '../types.js';
 import { headers, statusError } from './common.js';
 

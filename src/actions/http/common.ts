@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RotorError } from '../../errors.js';
 import { secretParam as secretOrString } from '../secret-param.js';
-import { redirectNote, safeOrigin } from '../../adapters/http.js';
+import { redirectNote, safeOrigin } from '../../ports/http-text.js';
 import type { HttpResponse } from '../../ports/http-port.js';
 
 export const headers = z.record(z.string(), secretOrString).default({});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RotorError } from '../../errors.js';
 import { secretParam as secretOrString } from '../secret-param.js';
-import { safeOrigin } from '../../adapters/http.js';
+import { safeOrigin } from '../../ports/http-text.js';
 import { defineAction } from '../types.js';
 import { statusError } from './common.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redirectNote, safeOrigin } from '../../adapters/http.js';
+import { redirectNote, safeOrigin } from '../../ports/http-text.js';
 import { defineAction } from '../types.js';
 import { headers, statusError } from './common.js';
 
