@@ -20,7 +20,9 @@ function firstFrame(home) {
       clearTimeout(timer);
       try {
         process.kill(-child.pid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // Already gone.
+      }
       if (error) reject(error);
       else resolve(ms);
     }

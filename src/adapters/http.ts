@@ -1,5 +1,5 @@
 import type { HttpPort, HttpRequest, HttpResponse } from '../ports/http-port.js';
-import { redirectNote, safeOrigin } from '../ports/http-text.js';
+import { safeOrigin } from '../ports/http-text.js';
 import { RotorError } from '../errors.js';
 import { reveal } from '../engine/secret.js';
 

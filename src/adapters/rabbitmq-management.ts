@@ -81,7 +81,7 @@ async function call(
       },
     );
   }
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

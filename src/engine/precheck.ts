@@ -2,14 +2,7 @@ import type { ActionRegistry } from '../actions/index.js';
 import { UsageError, describeError } from '../errors.js';
 import { inputRemedy, type RemedyWhere } from '../runbook/input-remedy.js';
 import { isGroupStep, type Runbook } from '../runbook/schema.js';
-import {
-  expressionsIn,
-  parseExpression,
-  resolveString,
-  stringsIn,
-  truthy,
-  type Lookup,
-} from '../runbook/template.js';
+import { expressionsIn, parseExpression, stringsIn, truthy, type Lookup } from '../runbook/template.js';
 import { sessionLookup } from './lookup.js';
 import { NOT_YET_KNOWN, UNKNOWN, checkKnown, resolveKnown } from './partial-params.js';
 import type { Plan, PlannedStep } from './types.js';

@@ -80,7 +80,7 @@ class PlanRun {
       return 'next';
     }
     if (step.when !== undefined) {
-      let run = false;
+      let run: boolean;
       try {
         run = truthy(resolveString(step.when, this.lookup()));
       } catch (error) {

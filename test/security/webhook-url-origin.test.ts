@@ -1,6 +1,6 @@
 // Finding 10 of the security review: "notice not sent" printed the whole webhook URL, and the path
 // of a Slack or Teams hook is its credential. Only the origin may reach output, journal or errors.
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier } from '../../src/adapters/notifier.js';

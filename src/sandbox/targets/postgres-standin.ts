@@ -70,6 +70,8 @@ export class PostgresStandin implements PostgresPort {
     }
     const verifiers = this.#verifiers;
     const log = this.log;
+    // The handlers below are pg-protocol callbacks with their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const standin = this;
     const exists = (role: string) => {
       if (!verifiers.has(role))
