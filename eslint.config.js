@@ -140,6 +140,8 @@ export default tseslint.config(
   layer(['src/engine/**', 'src/runbook/**'], rules.adapters, ...ABOVE, rules.io, rules.otherLibraries),
   layer(['src/ports/**'], rules.actions, rules.adapters, ...ABOVE, rules.io),
   { ...layer(['src/actions/**'], rules.adapters, ...ABOVE), ignores: ['src/actions/index.ts'] },
+  // The UI renders what the engine and the session give it; it never reaches a system itself.
+  layer(['src/ui/**'], rules.adapters, rules.sandbox),
   // The registry wires the one pure-computation adapter (X.509 parsing) once, not per environment.
   layer(['src/actions/index.ts'], ...ABOVE),
   {

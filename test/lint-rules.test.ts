@@ -95,6 +95,12 @@ const wrong: Array<[string, string, string, RegExp]> = [
     /through ports/,
   ],
   [
+    'the ui imports an adapter',
+    'src/ui/x.ts',
+    "import { createVaultPort } from '../adapters/vault.js';\ncreateVaultPort;",
+    /through ports/,
+  ],
+  [
     'the ui imports commands',
     'src/ui/x.ts',
     "import { runCommand } from '../commands/run.js';\nrunCommand;",
