@@ -285,3 +285,33 @@ describe('Vault emulator: answers that need their own server state', () => {
     }
   });
 });
+
+describe('the request shapes of the Vault CLI (command/kv_*.go over the Go api client)', () => {
+  it('kv put, get, patch and list as the CLI sends them', async () => {
+    const cli = (method: string, path: string, options: RawOptions = {}) =>
+      raw(vault.url, method, path, {
+        token: vault.rootToken,
+        ...options,
+        headers: { 'X-Vault-Request': 'true', ...options.headers },
+      });
+    const preflight = await cli('GET', 'sys/internal/ui/mounts/secret/cli/app');
+    expect(preflight.body.data).toMatchObject({ path: 'secret/', options: { version: '2' } });
+    const put = await cli('PUT', 'secret/data/cli/app', { body: { data: { user: 'app' }, options: {} } });
+    expect([put.status, put.body.data.version]).toEqual([200, 1]);
+    const patch = await cli('PATCH', 'secret/data/cli/app', {
+      body: { data: { pass: 'x' }, options: {} },
+      contentType: 'application/merge-patch+json',
+    });
+    expect([patch.status, patch.body.data.version]).toEqual([200, 2]);
+    const get = await cli('GET', 'secret/data/cli/app');
+    expect(get.body.data.data).toEqual({ user: 'app', pass: 'x' });
+    const list = await cli('GET', 'secret/metadata/cli?list=true');
+    expect(list.body.data).toEqual({ keys: ['app'] });
+    const form = await cli('PUT', 'secret/config', {
+      body: 'max_versions=7',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(204);
+    expect((await cli('GET', 'secret/config')).body.data.max_versions).toBe(7);
+  });
+});
