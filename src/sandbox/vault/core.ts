@@ -7,6 +7,7 @@ import {
   type Reply,
 } from './envelope.js';
 import type { FaultTable } from './faults.js';
+import { checkPatchContentType, parseBody } from './request-body.js';
 import { capabilitiesFor, type Policy } from './policies.js';
 import {
   matchRoute,
@@ -75,17 +76,19 @@ function operationOf(method: string, query: URLSearchParams): Operation | undefi
   }
 }
 
-function parseBody(raw: RawRequest): Record<string, unknown> {
-  const text = raw.body.toString('utf8').trim();
-  if (text === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch (error) {
-    throw new VaultHttpError(400, [`failed to parse JSON input: ${(error as Error).message}`]);
-  }
-  throw new VaultHttpError(400, ['failed to parse JSON input: expected an object']);
+/**
+ * sdk/logical/response_util.go (RespondErrorCommon): a list whose answer has no data, or empty
+ * `keys`, is a 404 `{"errors":[]}` on every mount, whatever the backend returned.
+ */
+function isEmptyList(reply: Reply): boolean {
+  if (reply.status !== 200 || !reply.body || typeof reply.body !== 'object') return false;
+  const data = (reply.body as { data?: unknown }).data;
+  if (!data || typeof data !== 'object') return true;
+  const entries = Object.keys(data);
+  if (entries.length === 0) return true;
+  const keys = (data as { keys?: unknown }).keys;
+  if (keys === undefined || keys === null) return false;
+  return Array.isArray(keys) && keys.length === 0;
 }
 
 /**
@@ -103,17 +106,19 @@ export async function handleRequest(deps: CoreDeps, raw: RawRequest): Promise<Re
     if (!op) return { status: 405, body: { errors: [] } };
     if (op === 'list' && !path.endsWith('/')) path += '/';
     const contentType = header(raw, 'content-type') ?? '';
-    if (op === 'patch' && contentType.split(';')[0].trim().toLowerCase() !== 'application/merge-patch+json') {
-      throw new VaultHttpError(415, [
-        `PATCH requires Content-Type of application/merge-patch+json, provided ${contentType}`,
-      ]);
-    }
-    const body = op === 'read' || op === 'list' ? {} : parseBody(raw);
+    if (op === 'patch') checkPatchContentType(contentType);
+    const body =
+      op === 'read' || op === 'list' || op === 'delete'
+        ? {}
+        : parseBody(raw.body, contentType, op === 'update');
     const namespace = header(raw, 'x-vault-namespace');
     if (namespace) deps.namespacesSeen.add(namespace);
 
     const { mount, match } = matchRoute(deps.mounts, path);
     if (deps.seal.sealed && !match?.route.whileSealed) throw new VaultHttpError(503, [SEALED]);
+    // vault/request_handling.go refuses this before the token is even looked at.
+    if (path.endsWith('/') && (op === 'update' || op === 'patch'))
+      throw new VaultHttpError(400, ["cannot write to a path ending in '/'"]);
 
     const req: VaultRequest = {
       method: raw.method,
@@ -139,6 +144,7 @@ export async function handleRequest(deps: CoreDeps, raw: RawRequest): Promise<Re
       ) as string[];
       const allowed =
         caps.includes('root') ||
+        match?.route.aclExempt === true ||
         (caps.includes(req.operation) && (!match?.route.sudo || caps.includes('sudo')));
       if (!allowed) throw new VaultHttpError(403, [PERMISSION_DENIED]);
     }
@@ -148,7 +154,8 @@ export async function handleRequest(deps: CoreDeps, raw: RawRequest): Promise<Re
       match.route.handlers[req.operation] ??
       (req.operation === 'create' ? match.route.handlers.update : undefined);
     if (!handler) throw unsupportedOperation();
-    return await handler(req, match.params);
+    const reply = await handler(req, match.params);
+    return op === 'list' && isEmptyList(reply) ? { status: 404, body: { errors: [] } } : reply;
   } catch (error) {
     if (error instanceof VaultHttpError) return error.reply();
     return { status: 500, body: { errors: [multierror(['internal error'])] } };

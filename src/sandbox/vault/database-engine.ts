@@ -88,7 +88,12 @@ export class DatabaseEngine implements LeaseBackend {
 
   connection(name: string): DbConfig {
     const conn = this.connections.get(name);
-    if (!conn) throw badRequest(`failed to find entry for connection with name: "${name}"`);
+    // builtin/logical/database/backend.go DatabaseConfig returns a plain error, not an
+    // ErrorResponse: the HTTP layer answers 500 with the core's multierror around it.
+    if (!conn)
+      throw new VaultHttpError(500, [
+        multierror([`failed to find entry for connection with name: ${JSON.stringify(name)}`]),
+      ]);
     return conn;
   }
 

@@ -16,6 +16,7 @@ import { listen } from './server.js';
 import { sysRoutes } from './sys-routes.js';
 import { tokenMount } from './token-routes.js';
 import { transitMount } from './transit.js';
+import { uiMountRoutes } from './ui-mounts.js';
 import { kvHelpers, type KvHelpers } from './helpers.js';
 import { postgresAdmin } from '../../adapters/postgres-admin.js';
 
@@ -127,6 +128,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         routes: [
           ...sysRoutes({ seal: state.seal, policies: state.policies, now, changed: persist }),
           ...leaseRoutes(state.leases, now, persist),
+          ...uiMountRoutes(() => deps.mounts, state.policies),
         ],
       },
       tokenMount(state.tokens, persist),

@@ -6,11 +6,20 @@ import { route, type Mount, type VaultRequest } from './routes.js';
 
 const SECRET = '(?<path>.*[^/])';
 
-function versionsParam(req: VaultRequest): number[] {
+/**
+ * `versions` as the framework's TypeCommaIntSlice reads it. An empty list is refused with the
+ * plugin's words: "No version number provided" for delete and undelete (path_delete.go), lower
+ * case for destroy (path_destroy.go).
+ */
+function versionsParam(req: VaultRequest, missing: string): number[] {
   const raw = req.body.versions;
-  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : [];
+  const list = Array.isArray(raw)
+    ? raw
+    : typeof raw === 'string'
+      ? raw.split(',').filter((v) => v !== '')
+      : [];
   const versions = list.map((v) => intField(v, 'versions') ?? 0);
-  if (versions.length === 0) throw badRequest('no versions provided');
+  if (versions.length === 0) throw badRequest(missing);
   return versions;
 }
 
@@ -83,13 +92,22 @@ export function kvMount(path: string, store: KvStore, changed: () => void): Moun
         { exists },
       ),
       route(`delete/${SECRET}`, {
-        update: (req, p) => mutate(() => (store.softDelete(p.path, versionsParam(req)), noContent())),
+        update: (req, p) =>
+          mutate(
+            () => (store.softDelete(p.path, versionsParam(req, 'No version number provided')), noContent()),
+          ),
       }),
       route(`undelete/${SECRET}`, {
-        update: (req, p) => mutate(() => (store.undelete(p.path, versionsParam(req)), noContent())),
+        update: (req, p) =>
+          mutate(
+            () => (store.undelete(p.path, versionsParam(req, 'No version number provided')), noContent()),
+          ),
       }),
       route(`destroy/${SECRET}`, {
-        update: (req, p) => mutate(() => (store.destroy(p.path, versionsParam(req)), noContent())),
+        update: (req, p) =>
+          mutate(
+            () => (store.destroy(p.path, versionsParam(req, 'no version number provided')), noContent()),
+          ),
       }),
       route(
         'metadata/(?<path>.*)',

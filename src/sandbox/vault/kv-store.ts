@@ -158,11 +158,17 @@ export class KvStore {
     }
   }
 
+  /**
+   * Restores versions; as the plugin does, an undeleted version is armed again with the
+   * deletion time `delete_version_after` gives it from now (the smaller non-zero of mount and key).
+   */
   undelete(path: string, versions: number[]): void {
     const key = this.keys.get(path);
+    if (!key) return;
+    const dva = [this.config.deleteVersionAfter, key.deleteVersionAfter].filter((d) => d > 0);
     for (const n of versions) {
-      const v = key?.versions[n];
-      if (v && !v.destroyed) v.deletionTime = 0;
+      const v = key.versions[n];
+      if (v && !v.destroyed) v.deletionTime = dva.length ? this.now() + Math.min(...dva) * 1000 : 0;
     }
   }
 

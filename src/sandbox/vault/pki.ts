@@ -1,5 +1,5 @@
 import { badRequest, noContent, notFound, ok } from './envelope.js';
-import { boolField, durationSeconds, listField, rfc3339 } from './fields.js';
+import { boolField, durationSeconds, goDuration, listField, rfc3339 } from './fields.js';
 import { issueCertificate, rsaKeyPair } from './pki-certs.js';
 import { route, type Mount, type VaultRequest } from './routes.js';
 import { SYSTEM_TTL } from './database-engine.js';
@@ -75,8 +75,17 @@ export function pkiMount(state: PkiState, now: () => number, changed: () => void
           `${name === cn ? 'common name' : 'subject alternate name'} ${name} not allowed by this role`,
         );
     if (!state.ca) throw badRequest('no default issuer currently configured');
+    // builtin/logical/pki/issuing/issue_common.go: the request's ttl, else the role's, else the
+    // mount default; above the role's max (else the mount max) it is capped with a warning.
     const maxTtl = role.maxTtl || SYSTEM_TTL;
-    const ttl = Math.min(durationSeconds(req.body.ttl, 'ttl') ?? (role.ttl || maxTtl), maxTtl);
+    const requested = durationSeconds(req.body.ttl, 'ttl') || role.ttl || SYSTEM_TTL;
+    const ttl = Math.min(requested, maxTtl);
+    const warnings =
+      requested > maxTtl
+        ? [
+            `TTL "${goDuration(requested)}" is longer than permitted maxTTL "${goDuration(maxTtl)}", so maxTTL is being used`,
+          ]
+        : undefined;
     const notAfter = Math.min(now() + ttl * 1000, state.ca.notAfter);
     const keys = rsaKeyPair();
     const { pem, serial } = issueCertificate({
@@ -89,15 +98,18 @@ export function pkiMount(state: PkiState, now: () => number, changed: () => void
     });
     state.certs[serial] = { pem, revokedAt: 0 };
     changed();
-    return ok({
-      ca_chain: [state.ca.certPem],
-      certificate: pem,
-      expiration: Math.floor(notAfter / 1000),
-      issuing_ca: state.ca.certPem,
-      private_key: keys.privatePem,
-      private_key_type: 'rsa',
-      serial_number: serial,
-    });
+    return ok(
+      {
+        ca_chain: [state.ca.certPem],
+        certificate: pem,
+        expiration: Math.floor(notAfter / 1000),
+        issuing_ca: state.ca.certPem,
+        private_key: keys.privatePem,
+        private_key_type: 'rsa',
+        serial_number: serial,
+      },
+      warnings ? { warnings } : undefined,
+    );
   };
   const revoke = (req: VaultRequest) => {
     const serial =

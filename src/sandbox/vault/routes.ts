@@ -37,6 +37,8 @@ export interface Route {
   unauthenticated?: boolean;
   /** Served while sealed (health, seal status, unseal). */
   whileSealed?: boolean;
+  /** Needs a valid token but no ACL grant on the path itself (the handler checks access). */
+  aclExempt?: boolean;
   /** Also needs the `sudo` capability (sys/seal, root-protected paths). */
   sudo?: boolean;
 }

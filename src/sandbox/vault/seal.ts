@@ -32,10 +32,20 @@ export function initSeal(shares: number, threshold: number): SealConfig {
   };
 }
 
-/** Decodes a share as Vault does: hex first, then standard base64; anything else is a 400. */
+/** The barrier key's length limits; a share is one byte longer (shamir.ShareOverhead). */
+const MIN_KEY = 16;
+const MAX_SHARE = 32 + 1;
+
+/**
+ * Decodes a share as http/sys_seal.go does: hex when it decodes to a plausible length, else
+ * standard base64 (padding required, as Go's StdEncoding); anything else is a 400.
+ */
 function decodeKey(key: string): Buffer {
-  if (/^[0-9a-fA-F]+$/.test(key) && key.length % 2 === 0) return Buffer.from(key, 'hex');
-  if (/^[A-Za-z0-9+/]+={0,2}$/.test(key) && key.length % 4 === 0) return Buffer.from(key, 'base64');
+  if (/^[0-9a-fA-F]*$/.test(key) && key.length % 2 === 0) {
+    const hex = Buffer.from(key, 'hex');
+    if (hex.length >= MIN_KEY && hex.length <= MAX_SHARE) return hex;
+  }
+  if (/^[A-Za-z0-9+/]*={0,2}$/.test(key) && key.length % 4 === 0) return Buffer.from(key, 'base64');
   throw badRequest("'key' must be a valid hex or base64 string");
 }
 
@@ -62,15 +72,18 @@ export class SealState {
     this.nonce = '';
   }
 
-  /** Adds one share; unseals when `threshold` distinct shares recombine the root key. */
+  /**
+   * Adds one share; unseals when `threshold` distinct shares recombine the root key. A share of
+   * the wrong size is refused before it counts (vault/seal_manager unsealFragment), keeping the
+   * progress made so far; parts that cannot be combined fail the attempt with a 500.
+   */
   submit(key: string): void {
     const share = decodeKey(key);
     if (!this.sealed) return;
+    if (share.length < MIN_KEY) throw badRequest(`invalid key: key is shorter than minimum ${MIN_KEY} bytes`);
+    if (share.length > MAX_SHARE)
+      throw badRequest(`invalid key: key is longer than maximum ${MAX_SHARE} bytes`);
     if (this.parts.some((p) => p.equals(share))) return; // Vault ignores a share given twice
-    if (share.length !== 33) {
-      this.reset();
-      throw badRequest('Unseal failed, invalid key');
-    }
     if (this.parts.length === 0) this.nonce = randomUUID();
     this.parts.push(share);
     if (this.parts.length < this.config.threshold) return;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleRequest, type CoreDeps } from './core.js';
+import { answerListVerb } from './list-verb.js';
 
 const MAX_BODY = 32 * 1024 * 1024;
 
@@ -48,6 +49,11 @@ export async function listen(
         res.writeHead(reply.status, headers).end(req.method === 'HEAD' ? undefined : json);
       });
     });
+  });
+  server.on('clientError', (error: Error & { code?: string }, socket) => {
+    if (answerListVerb(deps, error, socket)) return;
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
   // Keep-alive sockets from clients would otherwise hold close() open.
   server.keepAliveTimeout = 1000;

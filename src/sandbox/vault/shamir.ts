@@ -52,6 +52,10 @@ export function split(secret: Buffer, parts: number, threshold: number): Buffer[
 
 /** Recombines shares by Lagrange interpolation at x = 0. */
 export function combine(shares: readonly Buffer[]): Buffer {
+  // shamir.Combine's own checks, in its words (a single part only reaches here with threshold 1,
+  // where this emulator still splits the key and Vault uses the key as is).
+  if (shares[0].length < 2) throw new Error('parts must be at least two bytes');
+  if (shares.some((s) => s.length !== shares[0].length)) throw new Error('all parts must be the same length');
   const length = shares[0].length - 1;
   const xs = shares.map((s) => s[length]);
   // Vault's shamir.Combine refuses two parts with the same x coordinate before interpolating.

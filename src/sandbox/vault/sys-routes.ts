@@ -61,8 +61,11 @@ export function sysRoutes(deps: SysDeps): Route[] {
       'unseal',
       {
         update: (req) => {
-          if (boolField(req.body.reset, 'reset')) deps.seal.reset();
-          else if (typeof req.body.key !== 'string' || req.body.key === '') {
+          if (boolField(req.body.reset, 'reset')) {
+            // http/sys_seal.go: resetting an unsealed Vault is refused, not ignored.
+            if (!deps.seal.sealed) throw badRequest('vault is unsealed');
+            deps.seal.reset();
+          } else if (typeof req.body.key !== 'string' || req.body.key === '') {
             throw badRequest("'key' must be specified in request body as JSON, or 'reset' set to true");
           } else deps.seal.submit(req.body.key);
           return { status: 200, body: deps.seal.status() };

@@ -1,4 +1,4 @@
-import { badRequest, noContent, ok } from './envelope.js';
+import { badRequest, noContent, ok, VaultHttpError } from './envelope.js';
 import { boolField, durationSeconds, listField, rfc3339 } from './fields.js';
 import { route, type Mount, type VaultRequest } from './routes.js';
 import type { TokenEntry, TokenStore } from './tokens.js';
@@ -69,9 +69,13 @@ export function tokenMount(tokens: TokenStore, changed: () => void): Mount {
       route('create', { update: create }),
       route('revoke-self', { update: (req) => (tokens.revoke(self(req).id), changed(), noContent()) }),
       route('lookup', {
+        // vault/token_store.go handleLookup: no token given means the caller's own; an unknown one
+        // is ErrPermissionDenied with the message "bad token", which the HTTP layer sends as 403.
         update: (req) => {
-          const t = tokens.lookup(typeof req.body.token === 'string' ? req.body.token : undefined);
-          if (!t) throw badRequest('bad token');
+          const given =
+            typeof req.body.token === 'string' && req.body.token !== '' ? req.body.token : undefined;
+          const t = given === undefined ? self(req) : tokens.lookup(given);
+          if (!t) throw new VaultHttpError(403, ['bad token']);
           return ok(lookupData(tokens, t));
         },
       }),

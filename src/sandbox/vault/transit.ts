@@ -139,19 +139,10 @@ export function transitMount(keys: Map<string, TransitKey>, now: () => number, c
       route(`keys/${name}/config`, {
         update: (req: VaultRequest, p) => {
           const k = existing(p.name, 'no existing key named ' + p.name + ' could be found');
-          const min = intField(req.body.min_decryption_version, 'min_decryption_version');
-          if (min !== undefined) {
-            if (min > k.latestVersion)
-              throw badRequest(
-                `cannot set min decryption version of ${min}, latest key version is ${k.latestVersion}`,
-              );
-            k.minDecryptionVersion = Math.max(min, 1);
-          }
-          k.minEncryptionVersion =
-            intField(req.body.min_encryption_version, 'min_encryption_version') ?? k.minEncryptionVersion;
-          k.deletionAllowed = boolField(req.body.deletion_allowed, 'deletion_allowed') ?? k.deletionAllowed;
+          const { key, warning } = configuredKey(k, req.body);
+          keys.set(p.name, key);
           changed();
-          return ok(keyInfo(p.name, k));
+          return ok(keyInfo(p.name, key), warning ? { warnings: [warning] } : undefined);
         },
       }),
       route(`encrypt/${name}`, {
@@ -177,4 +168,46 @@ export function transitMount(keys: Map<string, TransitKey>, now: () => number, c
       }),
     ],
   };
+}
+
+/**
+ * The key's new settings as builtin/logical/transit/path_keys_config.go decides them: each
+ * minimum is checked against the latest version only when it changes, then the pair against each
+ * other; any refusal leaves the key as it was (the handler works on a copy).
+ */
+function configuredKey(k: TransitKey, body: Record<string, unknown>): { key: TransitKey; warning?: string } {
+  const next = { ...k };
+  let warning: string | undefined;
+  let minDecryption = intField(body.min_decryption_version, 'min_decryption_version');
+  if (minDecryption !== undefined) {
+    if (minDecryption < 0) throw badRequest('min decryption version cannot be negative');
+    if (minDecryption === 0) {
+      minDecryption = 1;
+      warning = 'since Vault 0.3, transit key numbering starts at 1; forcing minimum to 1';
+    }
+    if (minDecryption !== next.minDecryptionVersion) {
+      if (minDecryption > next.latestVersion)
+        throw badRequest(
+          `cannot set min decryption version of ${minDecryption}, latest key version is ${next.latestVersion}`,
+        );
+      next.minDecryptionVersion = minDecryption;
+    }
+  }
+  const minEncryption = intField(body.min_encryption_version, 'min_encryption_version');
+  if (minEncryption !== undefined) {
+    if (minEncryption < 0) throw badRequest('min encryption version cannot be negative');
+    if (minEncryption !== next.minEncryptionVersion) {
+      if (minEncryption > next.latestVersion)
+        throw badRequest(
+          `cannot set min encryption version of ${minEncryption}, latest key version is ${next.latestVersion}`,
+        );
+      next.minEncryptionVersion = minEncryption;
+    }
+  }
+  if (next.minEncryptionVersion > 0 && next.minEncryptionVersion < next.minDecryptionVersion)
+    throw badRequest(
+      `cannot set min encryption/decryption values; min encryption version of ${next.minEncryptionVersion} must be greater than or equal to min decryption version of ${next.minDecryptionVersion}`,
+    );
+  next.deletionAllowed = boolField(body.deletion_allowed, 'deletion_allowed') ?? next.deletionAllowed;
+  return { key: next, warning };
 }
