@@ -9,8 +9,8 @@ export interface DatabaseConnection {
 
 /**
  * What the database engine needs from a real database server. Injected, so the emulator stays
- * free of client libraries; rotor's PostgreSQL implementation is src/adapters/postgres-admin.ts; the sandbox's
- * stand-in is src/sandbox/standin-database-admin.ts.
+ * free of client libraries. rotor's PostgreSQL implementation is src/adapters/postgres-admin.ts;
+ * the sandbox's stand-in is src/sandbox/standin-database-admin.ts.
  */
 export interface DatabaseAdmin {
   /** Connects with the connection's credentials and disconnects; throws when that fails. */

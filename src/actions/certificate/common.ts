@@ -4,7 +4,9 @@ import { RotorError } from '../../errors.js';
 import { secretParam } from '../secret-param.js';
 import type { CertificateFacts, X509Port } from '../../ports/x509-port.js';
 
+/** A day in milliseconds, for the minimum remaining life. */
 export const DAY = 86_400_000;
+/** Names as a list or "a,b,c". */
 export const list = z
   .union([z.string(), z.array(z.string())])
   .default([])
@@ -30,6 +32,7 @@ export function covers(names: string[], wanted: string): boolean {
   });
 }
 
+/** The certificate's facts, or an error naming which certificate could not be read. */
 export function facts(x509: X509Port, certificate: string | Secret, what: string): CertificateFacts {
   try {
     return x509.inspect(reveal(certificate));
@@ -40,6 +43,7 @@ export function facts(x509: X509Port, certificate: string | Secret, what: string
   }
 }
 
+/** The outputs both certificate steps publish. */
 export const summary = (f: CertificateFacts) => ({
   serial: f.serial,
   common_name: f.subjectCommonName,

@@ -8,6 +8,7 @@ function describeEncoding(p: PasswordParams): string {
   return `${p.bytes} random bytes as ${p.encoding}${p.strip ? ` without "${p.strip}"` : ''}${cut}`;
 }
 
+/** `generate.password`: Draw a new random secret value (kept in memory only, masked everywhere). */
 export const generatePassword = defineAction({
   id: 'generate.password',
   summary: 'Draw a new random secret value (kept in memory only, masked everywhere)',

@@ -14,6 +14,7 @@ const checkParams = z.object({
   timeout_ms: z.coerce.number().int().positive().default(5000),
 });
 
+/** `http.check`: Call an HTTP endpoint and check its status (and body). */
 export const httpCheck = defineAction({
   id: 'http.check',
   summary: 'Call an HTTP endpoint and check its status (and body)',

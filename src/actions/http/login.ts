@@ -15,6 +15,7 @@ const loginParams = z.object({
   timeout_ms: z.coerce.number().int().positive().default(5000),
 });
 
+/** `http.login`: Log in with a JSON POST and expect a token back (the token stays masked). */
 export const httpLogin = defineAction({
   id: 'http.login',
   summary: 'Log in with a JSON POST and expect a token back (the token stays masked)',

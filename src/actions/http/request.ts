@@ -12,6 +12,7 @@ const requestParams = z.object({
   timeout_ms: z.coerce.number().int().positive().default(10000),
 });
 
+/** `http.request`: Send an HTTP request that changes something (revoke all sessions). */
 export const httpRequest = defineAction({
   id: 'http.request',
   summary: 'Send an HTTP request that changes something (revoke all sessions)',

@@ -10,7 +10,10 @@ import { restartAll } from './restart-all.js';
 import { rolloutRestart } from './rollout-restart.js';
 import { secretHash } from './secret-hash.js';
 
-/** The `kubernetes.*` step kinds: External Secrets sync, rolling restarts, checks, the rotation CronJob. A new one gets its own file, named after its id, and a line here. */
+/**
+ * The `kubernetes.*` step kinds: External Secrets sync, rolling restarts, checks, the rotation
+ * CronJob. A new one gets its own file, named after its id, and a line here.
+ */
 export const kubernetesActions: readonly ActionDefinition[] = [
   forceSync,
   rolloutRestart,

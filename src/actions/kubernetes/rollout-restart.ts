@@ -15,6 +15,10 @@ const restartParams = z.object({
   reloader_grace_seconds: z.coerce.number().min(0).max(600).default(15),
 });
 
+/**
+ * `kubernetes.rollout-restart`: Restart a Deployment or StatefulSet as `kubectl rollout restart`
+ * does and follow the rollout.
+ */
 export const rolloutRestart = defineAction({
   id: 'kubernetes.rollout-restart',
   summary: 'Restart a Deployment or StatefulSet as `kubectl rollout restart` does and follow the rollout',

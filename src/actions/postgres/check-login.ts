@@ -15,6 +15,7 @@ const checkLoginParams = z.object({
   timeout_ms: z.coerce.number().int().positive().default(10_000),
 });
 
+/** `postgres.check-login`: Log in as a role with the new password (and prove the old one is refused). */
 export const postgresCheckLogin = defineAction({
   id: 'postgres.check-login',
   summary: 'Log in as a role with the new password (and prove the old one is refused)',

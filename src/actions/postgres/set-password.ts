@@ -18,6 +18,7 @@ const setPasswordParams = z.object({
   password: secretParam,
 });
 
+/** The `postgres.set-password` step kind. */
 export const postgresSetPassword = defineAction({
   id: 'postgres.set-password',
   summary:

@@ -47,6 +47,10 @@ export function idleRole(p: Pick<SwitchUserParams, 'roles' | 'current'>): string
   );
 }
 
+/**
+ * `postgres.switch-user`: Alternating roles: give the idle role the new password; publish it as
+ * the role to switch the application to.
+ */
 export const postgresSwitchUser = defineAction({
   id: 'postgres.switch-user',
   summary:

@@ -14,6 +14,10 @@ const checkLoginParams = z.object({
   timeout_ms: z.coerce.number().int().positive().default(10_000),
 });
 
+/**
+ * `rabbitmq.check-login`: Open an AMQP connection with the new password (and prove the old one is
+ * refused).
+ */
 export const rabbitmqCheckLogin = defineAction({
   id: 'rabbitmq.check-login',
   summary: 'Open an AMQP connection with the new password (and prove the old one is refused)',

@@ -50,6 +50,7 @@ async function fallBack(
   await port.changePasswordLocally(p.user, password, { timeoutMs: p.timeout_ms, signal: ctx.signal });
 }
 
+/** The `rabbitmq.set-password` step kind. */
 export const rabbitmqSetPassword = defineAction({
   id: 'rabbitmq.set-password',
   summary:

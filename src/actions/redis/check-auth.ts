@@ -15,6 +15,10 @@ const checkAuthParams = z.object({
   timeout_ms: connectionParams.timeout_ms,
 });
 
+/**
+ * `redis.check-auth`: Log in to every Redis node with the new password (and prove the old one is
+ * refused).
+ */
 export const redisCheckAuth = defineAction({
   id: 'redis.check-auth',
   summary: 'Log in to every Redis node with the new password (and prove the old one is refused)',

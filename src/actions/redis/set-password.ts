@@ -46,6 +46,10 @@ function authAfter(p: SetPasswordParams, password: Secret, ctx: ActionContext): 
     : auth;
 }
 
+/**
+ * `redis.set-password`: Change the Redis password on every node (requirepass, or an ACL user with
+ * two passwords for a while); a failing node puts the earlier ones back.
+ */
 export const redisSetPassword = defineAction({
   id: 'redis.set-password',
   summary:

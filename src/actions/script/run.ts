@@ -26,6 +26,10 @@ const params = z.object({
 
 type ScriptParams = z.infer<typeof params>;
 
+/**
+ * `script.run`: Run a custom rotation script (secret path as its argument, new values on stdin or
+ * in its environment).
+ */
 export const scriptRun = defineAction({
   id: 'script.run',
   summary:

@@ -4,6 +4,7 @@ import { defineAction } from '../types.js';
 import { vaultPort } from './common.js';
 import { engineNameParam as name, mountParam } from './params.js';
 
+/** The `vault.db-rotate-role` step kind. */
 export const dbRotateRole = defineAction({
   id: 'vault.db-rotate-role',
   summary: "Have Vault rotate a database static role's password now",

@@ -3,6 +3,7 @@ import { defineAction } from '../types.js';
 import { vaultPort } from './common.js';
 import { engineNameParam as name, mountParam } from './params.js';
 
+/** The `vault.db-rotate-root` step kind. */
 export const dbRotateRoot = defineAction({
   id: 'vault.db-rotate-root',
   summary: "Have Vault rotate a database connection's root password (nobody can read the new one)",

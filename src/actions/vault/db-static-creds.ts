@@ -3,6 +3,7 @@ import { defineAction } from '../types.js';
 import { vaultPort } from './common.js';
 import { engineNameParam as name, mountParam } from './params.js';
 
+/** The `vault.db-static-creds` step kind. */
 export const dbStaticCreds = defineAction({
   id: 'vault.db-static-creds',
   summary: "Read a database static role's current credentials (password stays masked)",

@@ -4,6 +4,7 @@ import { defineAction } from '../types.js';
 import { vaultPort } from './common.js';
 import { VaultError } from '../../ports/vault-port.js';
 
+/** `vault.health`: Check that Vault is initialised, unsealed and active. */
 export const health = defineAction({
   id: 'vault.health',
   summary: 'Check that Vault is initialised, unsealed and active',

@@ -24,7 +24,10 @@ import { transitRewrap } from './transit-rewrap.js';
 import { transitRotate } from './transit-rotate.js';
 import { unseal } from './unseal.js';
 
-/** The `vault.*` step kinds: KV, transit, database, PKI and sys. A new one gets its own file, named after its id, and a line here. */
+/**
+ * The `vault.*` step kinds: KV, transit, database, PKI and sys. A new one gets its own file, named
+ * after its id, and a line here.
+ */
 export const vaultActions: readonly ActionDefinition[] = [
   kvRead,
   kvSnapshot,

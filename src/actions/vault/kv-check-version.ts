@@ -3,6 +3,7 @@ import { RotorError } from '../../errors.js';
 import { defineAction } from '../types.js';
 import { casConflict, kvLocationParams, locate, shown, versionParam, vaultPort } from './common.js';
 
+/** `vault.kv-check-version`: Check that a KV v2 secret is still at the version the run started from. */
 export const kvCheckVersion = defineAction({
   id: 'vault.kv-check-version',
   summary: 'Check that a KV v2 secret is still at the version the run started from',

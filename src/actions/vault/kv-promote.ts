@@ -4,6 +4,10 @@ import { defineAction } from '../types.js';
 import { locate, restoreVersion, shown, versionParam, vaultPort, wrapData } from './common.js';
 import { stagingParams, pendingOf } from './stage-common.js';
 
+/**
+ * `vault.kv-promote`: Move the staged value to the path External Secrets reads, once the target
+ * verified it.
+ */
 export const kvPromote = defineAction({
   id: 'vault.kv-promote',
   summary: 'Move the staged value to the path External Secrets reads, once the target verified it',

@@ -3,6 +3,7 @@ import { RotorError } from '../../errors.js';
 import { defineAction } from '../types.js';
 import { kvLocationParams, locate, shown, versionParam, vaultPort, wrapData } from './common.js';
 
+/** `vault.kv-read`: Read a KV v2 secret (values stay masked). */
 export const kvRead = defineAction({
   id: 'vault.kv-read',
   summary: 'Read a KV v2 secret (values stay masked)',

@@ -11,6 +11,7 @@ import {
 } from './common.js';
 import { kvCurrentVersion, kvVersionBefore, kvWrittenSince } from './kv-version-check.js';
 
+/** The `vault.kv-restore` step kind. */
 export const kvRestore = defineAction({
   id: 'vault.kv-restore',
   summary: "Write an earlier version's data back as a new version (vault kv rollback; never a soft-delete)",

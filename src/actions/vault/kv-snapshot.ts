@@ -3,6 +3,10 @@ import { defineAction } from '../types.js';
 import { kvLocationParams, locate, shown, vaultPort, wrapData } from './common.js';
 import { isVaultError } from '../../ports/vault-port.js';
 
+/**
+ * `vault.kv-snapshot`: Record the current version of a KV v2 secret (for check-and-set and
+ * rollback; no copy is made).
+ */
 export const kvSnapshot = defineAction({
   id: 'vault.kv-snapshot',
   summary: 'Record the current version of a KV v2 secret (for check-and-set and rollback; no copy is made)',

@@ -34,6 +34,7 @@ const stageParams = z.object({
   mode: z.enum(['merge', 'replace']).default('merge'),
 });
 
+/** `vault.kv-stage`: Write the new value to a pending path in Vault before any target is touched. */
 export const kvStage = defineAction({
   id: 'vault.kv-stage',
   summary: 'Write the new value to a pending path in Vault before any target is touched',

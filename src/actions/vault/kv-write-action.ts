@@ -21,6 +21,7 @@ async function baseVersion(p: WriteParams, ctx: ActionContext): Promise<number> 
   return (await vaultPort(ctx).kvMetadata(locate(p), { signal: ctx.signal }))?.currentVersion ?? 0;
 }
 
+/** vault.kv-write and vault.kv-patch: the same step, replacing the data or merging into it. */
 export function writeAction(id: 'vault.kv-write' | 'vault.kv-patch') {
   const patch = id === 'vault.kv-patch';
   return defineAction({

@@ -5,6 +5,7 @@ import { vaultPort } from './common.js';
 import { mountParam } from './params.js';
 import { seg } from './pki-common.js';
 
+/** The `vault.pki-ca` step kind. */
 export const pkiCa = defineAction({
   id: 'vault.pki-ca',
   summary: "Read a Vault PKI mount's CA certificate (the trust anchor to validate against)",

@@ -30,6 +30,7 @@ function commonName(pem: string): string | undefined {
   }
 }
 
+/** `vault.pki-issue`: Issue a certificate and private key from a Vault PKI role (the key stays masked). */
 export const pkiIssue = defineAction({
   id: 'vault.pki-issue',
   summary: 'Issue a certificate and private key from a Vault PKI role (the key stays masked)',

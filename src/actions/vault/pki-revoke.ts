@@ -5,6 +5,7 @@ import { defineAction } from '../types.js';
 import { mountParam } from './params.js';
 import { revoke } from './pki-common.js';
 
+/** `vault.pki-revoke`: Revoke a certificate by serial (it goes on the CRL; cannot be undone). */
 export const pkiRevoke = defineAction({
   id: 'vault.pki-revoke',
   summary: 'Revoke a certificate by serial (it goes on the CRL; cannot be undone)',

@@ -4,6 +4,7 @@ import { vaultPort } from './common.js';
 
 const DURATION = /^(\d+)(s|m|h)?$/;
 
+/** `vault.renew-leases`: Renew leases of dynamic credentials (vault lease renew). */
 export const renewLeases = defineAction({
   id: 'vault.renew-leases',
   summary: 'Renew leases of dynamic credentials (vault lease renew)',

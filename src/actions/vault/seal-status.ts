@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction } from '../types.js';
 import { vaultPort } from './common.js';
 
+/** `vault.seal-status`: Show whether Vault is sealed and the unseal progress. */
 export const sealStatus = defineAction({
   id: 'vault.seal-status',
   summary: 'Show whether Vault is sealed and the unseal progress',

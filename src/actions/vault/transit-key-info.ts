@@ -3,6 +3,7 @@ import { defineAction } from '../types.js';
 import { vaultPort } from './common.js';
 import { engineNameParam as name, mountParam } from './params.js';
 
+/** The `vault.transit-key-info` step kind. */
 export const transitKeyInfo = defineAction({
   id: 'vault.transit-key-info',
   summary: "Show a transit key's versions",

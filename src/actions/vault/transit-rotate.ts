@@ -3,6 +3,7 @@ import { defineAction } from '../types.js';
 import { vaultPort } from './common.js';
 import { engineNameParam as name, mountParam } from './params.js';
 
+/** `vault.transit-rotate`: Add a new version to a transit key (older versions still decrypt). */
 export const transitRotate = defineAction({
   id: 'vault.transit-rotate',
   summary: 'Add a new version to a transit key (older versions still decrypt)',

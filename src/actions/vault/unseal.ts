@@ -5,6 +5,7 @@ import { defineAction } from '../types.js';
 import { asSecret, secretParam } from '../secret-param.js';
 import { vaultPort } from './common.js';
 
+/** `vault.unseal`: Unseal Vault: each key holder types a share, masked; progress t/n on screen. */
 export const unseal = defineAction({
   id: 'vault.unseal',
   summary: 'Unseal Vault: each key holder types a share, masked; progress t/n on screen',
