@@ -1,11 +1,12 @@
 import { UsageError } from '../errors.js';
 import { checkFaults } from '../sandbox/faults.js';
 import { followHeadless } from './headless.js';
-import type { RotorContext } from './context.js';
-import { headlessDecider } from './decide-headless.js';
-import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
+import { givenInputs } from '../services/given-inputs.js';
+import { confirmingDecider, requireHeadlessConfirmation } from '../services/headless-confirmation.js';
+import { headlessDecider } from '../services/headless-decider.js';
+import type { RotorContext } from '../services/rotor-context.js';
 import { dryRun, formatDryRun } from './dry-run.js';
-import { commandWithoutValues, givenInputs } from './given-inputs.js';
+import { commandWithoutValues } from './journalled-command.js';
 import type { Io } from './io.js';
 
 /** Options of `rotor run`. */

@@ -2,7 +2,7 @@ import { readJournal, listSessionIds } from '../journal/journal-reader.js';
 import { markdownReport } from '../journal/markdown-report.js';
 import { replay, summarizeSession } from '../journal/session-summary.js';
 import { RotorError } from '../errors.js';
-import type { RotorContext } from './context.js';
+import type { RotorContext } from '../services/rotor-context.js';
 import type { Io } from './io.js';
 
 function time(ms?: number): string {
