@@ -18,7 +18,7 @@ export async function addPolicy(
   io: Io,
 ): Promise<number> {
   const policy = parsePolicy(policyInput(secretPath, flags, explicit), flags.file ?? 'policy');
-  checkPolicy(ctx, policy, { sandbox: ctx.environment(flags.env ?? ctx.defaultEnvironment()).sandbox });
+  checkPolicy(ctx, policy, { sandbox: (await ctx.resolve(flags.env)).environment.sandbox });
   const { created, policy: stored, environment } = await savePolicy(ctx, flags.env, policy);
   if (flags.json) io.stdout(JSON.stringify(stored, null, 2));
   else
