@@ -29,7 +29,7 @@ const [
   dist('policy/policy-codec.js'),
   dist('policy/shard-codec.js'),
   dist('policy/store-layout.js'),
-  dist('commands/policy-vault.js'),
+  dist('services/stores.js'),
   dist('policy/secret-status.js'),
 ]);
 

@@ -6,8 +6,8 @@ import { processIo, type Io } from './commands/io.js';
 import { faultHelp } from './sandbox/faults.js';
 import { closest } from './runbook/closest.js';
 import { withoutArgvValues } from './commands/journalled-command.js';
-import type { RotorContext } from './commands/context.js';
-import type { StoreHost } from './commands/policy-vault.js';
+import type { RotorContext } from './services/rotor-context.js';
+import type { StoreHost } from './services/stores.js';
 
 // Before anything loads React or Ink (both load lazily, after this line).
 prepareForTerminal(Boolean(process.stdin.isTTY && process.stdout.isTTY));
@@ -61,7 +61,7 @@ export function buildProgram(
     run(async (ctx) => {
       const opts = program.opts<{ env?: string; rehearse?: boolean; version?: boolean }>();
       if (opts.version) {
-        io.stdout((await import('./commands/version.js')).rotorVersion());
+        io.stdout((await import('./services/version.js')).rotorVersion());
         return 0;
       }
       if (program.args.length) unknownCommand(program, program.args);
@@ -126,7 +126,7 @@ export function buildProgram(
     <T extends unknown[]>(fn: (host: StoreHost, ...args: T) => Promise<number>) =>
     async (...args: T) =>
       setExit(
-        await fn((await import('./commands/policy-vault.js')).lightHost(processEnvironment()), ...args),
+        await fn((await import('./services/stores.js')).lightHost(processEnvironment()), ...args),
       );
   const policy = program
     .command('policy')
@@ -437,7 +437,7 @@ export async function main(io: Io = processIo()): Promise<number> {
   const program = buildProgram(
     io,
     (c) => (code = c),
-    async () => new (await import('./commands/context.js')).RotorContext(),
+    async () => new (await import('./services/rotor-context.js')).RotorContext(),
   );
   try {
     await program.parseAsync([...io.argv], { from: 'user' });
@@ -471,7 +471,7 @@ async function recordRefusalOf(io: Io, error: unknown): Promise<void> {
 const fastVersion =
   process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === '-V');
 if (fastVersion) {
-  const { rotorVersion } = await import('./commands/version.js');
+  const { rotorVersion } = await import('./services/version.js');
   process.stdout.write(`${rotorVersion()}\n`);
 } else if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/rotor')) {
   process.exitCode = await main();

@@ -17,7 +17,7 @@ export {
   type RotationClientOptions,
   type RotationOutcome,
 } from './api/rotation-api.js';
-export type { DueLine } from './commands/due.js';
+export type { DueLine } from './services/due-rotations.js';
 export type { HistoryEntry, RotationStats, RotationStatus } from './policy/history.js';
 export type { Policy, PolicyInput } from './policy/policy.js';
 export type { RotationVerdict } from './policy/rotate-policy.js';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JournalWriter, newSessionId } from '../src/journal/journal-writer.js';
 import { readJournal, listSessionIds } from '../src/journal/journal-reader.js';
 import { summarizeSession } from '../src/journal/session-summary.js';
-import { markdownReport } from '../src/journal/markdown-report.js';
+import { markdownReport } from '../src/ui/markdown-report.js';
 import { sessionsDir } from '../src/journal/state-dir.js';
 import { Secret } from '../src/engine/secret.js';
 import { runFake } from './support/fake-engine.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../src/adapters/settings.js';
-import { connectStores } from '../src/commands/policy-vault.js';
+import { connectStores } from '../src/services/stores.js';
 import { startVaultEmulator, type VaultEmulator } from '../src/sandbox/vault/index.js';
 import { connectEnvironment } from '../src/session/connect.js';
 import { connectionSettings } from '../src/session/profile-connection.js';

@@ -270,7 +270,7 @@ steps:
   it('log lines carry durations and decisions', async () => {
     const { events } = await runFake(yaml);
     const state = events.reduce(reduce, initialViewState);
-    const done = state.log.find((l) => l.text.startsWith('✔ Set a'));
+    const done = state.log.find((l) => l.kind === 'step-succeeded' && l.stepId === 'a');
     expect(done?.durationMs).toBeTypeOf('number');
     expect(state.log.find((l) => l.kind === 'decision')?.decision).toEqual({
       request: 'approve',

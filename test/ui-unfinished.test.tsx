@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UnfinishedPicker } from '../src/ui/unfinished-picker.js';
-import { unfinishedLabel, type UnfinishedSession } from '../src/commands/unfinished.js';
+import { unfinishedLabel } from '../src/ui/unfinished-label.js';
+import type { UnfinishedSession } from '../src/services/unfinished-sessions.js';
 import { keys, renderTui, settle, waitForFrame, type Rendered } from './support/ui-render.js';
 
 let screen: Rendered | undefined;

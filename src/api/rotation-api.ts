@@ -1,24 +1,18 @@
-import { RotorContext } from '../commands/context.js';
-import { dueLine, type DueLine } from '../commands/due.js';
-import { rotateOne } from '../commands/due-run.js';
-import { requireHeadlessConfirmation } from '../commands/headless-confirmation.js';
-import type { Io } from '../commands/io.js';
-import { hostOf, lightHost, withStores } from '../commands/policy-vault.js';
 import type { HistoryEntry, RotationStats, RotationStatus } from '../policy/history.js';
+import { processEnvironment } from '../environment.js';
 import { parsePolicy, runbookFor, type Policy, type PolicyInput } from '../policy/policy.js';
 import { checkRunbookFits } from '../policy/policy-runbook.js';
-import { refuseBadVaultInputs } from '../engine/plan-vault-params.js';
 import { VERDICT_EXIT, type RotationVerdict } from '../policy/rotate-policy.js';
-import {
-  dueReport,
-  rotationHistory,
-  rotationStatistics,
-  rotationStatus,
-  type RotationStatusReport,
-} from '../policy/rotation-queries.js';
+import type { RotationStatusReport } from '../policy/rotation-queries.js';
 import { canonicalSecretPath } from '../policy/secret-path.js';
-import { parseDuration } from '../runbook/duration.js';
-import { processEnvironment } from '../environment.js';
+import { dueLines, type DueLine } from '../services/due-rotations.js';
+import { requireHeadlessConfirmation } from '../services/headless-confirmation.js';
+import { checkPolicy, savePolicy } from '../services/policies.js';
+import { readHistory, readStats, readStatus } from '../services/rotation-reports.js';
+import { rotatePolicyNow, rotationNotices } from '../services/rotate-policy-now.js';
+import { RotorContext } from '../services/rotor-context.js';
+import { lightHost, withStores } from '../services/stores.js';
+import { createPlainReporter } from '../ui/plain-reporter.js';
 
 /** Where the library works: the same environments, variables and Vault as the CLI. */
 export interface RotationClientOptions {
@@ -37,14 +31,8 @@ export async function configurePolicy(
 ): Promise<Policy> {
   const ctx = new RotorContext(envOf(options));
   const parsed = parsePolicy(policy);
-  const { runbook } = ctx.findRunbook(runbookFor(parsed));
-  checkRunbookFits(parsed, runbook.inputs);
-  refuseBadVaultInputs(runbook, { ...parsed.inputs, secret_path: parsed.secret_path }, ctx.actions);
-  return withStores(
-    hostOf(ctx),
-    options.environment,
-    async (stores) => (await stores.policies.put(parsed)).policy,
-  );
+  checkPolicy(ctx, parsed);
+  return (await savePolicy(ctx, options.environment, parsed)).policy;
 }
 
 /** What rotateSecretNow did. */
@@ -87,13 +75,11 @@ export async function rotateSecretNow(
   options: RotateNowOptions = {},
 ): Promise<RotationOutcome> {
   const ctx = new RotorContext(envOf(options));
-  await ctx.prepareEnvironment(options.environment);
-  const envName = options.environment ?? ctx.defaultEnvironment();
-  const environment = ctx.environment(envName);
+  const { environment } = await ctx.resolve(options.environment);
+  const envName = environment.name;
   const confirmed = requireHeadlessConfirmation(environment, options.confirmEnvironment, 'option');
   const path = canonicalSecretPath(secretPath);
-  const host = hostOf(ctx);
-  const stored = await withStores(host, envName, (stores) => stores.policies.get(path));
+  const stored = await withStores(ctx, envName, (stores) => stores.policies.get(path));
   const overrides = Object.fromEntries(
     Object.entries({
       secret_type: options.secretType,
@@ -105,28 +91,18 @@ export async function rotateSecretNow(
   const policy = parsePolicy({ ...(stored ?? { secret_path: path, rotation_type: 'manual' }), ...overrides });
   checkRunbookFits(policy, ctx.findRunbook(runbookFor(policy)).runbook.inputs);
   const log = options.onLog ?? (() => undefined);
-  const io: Io = {
-    argv: ['rotateSecretNow', path],
-    stdout: log,
-    stderr: log,
-    isTTY: false,
-    onSignal: () => () => undefined,
-  };
-  const { createNotifier, notifierConfigFromEnv } = await import('../adapters/notifier.js');
-  const { fetchHttp } = await import('../adapters/http.js');
-  const result = await rotateOne(
+  const result = await rotatePolicyNow(
     ctx,
-    host,
     policy,
     envName,
+    { command: `rotateSecretNow ${path}`, confirmEnv: confirmed, ...(await rotationNotices(ctx.env)) },
     {
-      set: [],
-      yes: true,
-      confirmEnv: confirmed,
-      notifier: createNotifier(notifierConfigFromEnv(ctx.env), fetchHttp),
-      backoffMs: parseDuration(ctx.env.ROTOR_RETRY_DELAY ?? '30s') ?? 30_000,
+      attempt: (handle) => createPlainReporter(log, handle),
+      retry: log,
+      warn: (message) => log(`rotor: ${message}`),
+      // A library does not own the process's signals: its caller decides how to stop.
+      onInterrupt: () => () => undefined,
     },
-    io,
   );
   const entry = result.last.entry;
   return {
@@ -144,13 +120,11 @@ export async function rotateSecretNow(
 }
 
 /** `rotor status`: scheduled, last_rotated, next_rotation, and why. */
-export function getRotationStatus(
+export async function getRotationStatus(
   secretPath: string,
   options: RotationClientOptions = {},
 ): Promise<RotationStatusReport> {
-  return withStores(lightHost(envOf(options)), options.environment, (stores) =>
-    rotationStatus(stores, canonicalSecretPath(secretPath), new Date()),
-  );
+  return (await readStatus(lightHost(envOf(options)), options.environment, secretPath, new Date())).report;
 }
 
 /** Every secret that has a rotation policy, active or not. */
@@ -161,32 +135,21 @@ export function listSecretsForRotation(options: RotationClientOptions = {}): Pro
 }
 
 /** `rotor history`: one secret's rotations, or the newest across all; newest first. */
-export function getRotationHistory(
+export async function getRotationHistory(
   options: RotationClientOptions & { secretPath?: string; limit?: number } = {},
 ): Promise<HistoryEntry[]> {
-  const secretPath = options.secretPath === undefined ? undefined : canonicalSecretPath(options.secretPath);
-  return withStores(lightHost(envOf(options)), options.environment, (stores) =>
-    rotationHistory(stores, { secretPath, limit: options.limit }),
-  );
+  const host = lightHost(envOf(options));
+  return (await readHistory(host, options.environment, options.secretPath, options.limit)).entries;
 }
 
 /** `rotor stats`: total_rotations, success_count, failed_count, success_rate, avg_duration_seconds. */
-export function getRotationStats(
+export async function getRotationStats(
   options: RotationClientOptions & { secretPath?: string } = {},
 ): Promise<RotationStats> {
-  return withStores(lightHost(envOf(options)), options.environment, (stores) =>
-    rotationStatistics(
-      stores,
-      options.secretPath === undefined ? undefined : canonicalSecretPath(options.secretPath),
-    ),
-  );
+  return (await readStats(lightHost(envOf(options)), options.environment, options.secretPath)).stats;
 }
 
 /** `rotor due --json`: the secrets due now (or at `now`), and why. */
 export function dueRotations(options: RotationClientOptions & { now?: Date } = {}): Promise<DueLine[]> {
-  return withStores(lightHost(envOf(options)), options.environment, async (stores) =>
-    (await dueReport(stores, options.now ?? new Date(), { onlyDue: true })).items
-      .filter((i) => i.state.due)
-      .map(dueLine),
-  );
+  return dueLines(lightHost(envOf(options)), options.environment, options.now ?? new Date());
 }

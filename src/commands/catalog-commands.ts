@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { runbookSchema } from '../runbook/schema.js';
 import { brokenRunbooks, loadRunbookFile, runbookInfo } from '../session/catalog.js';
-import type { RotorContext } from './context.js';
+import type { RotorContext } from '../services/rotor-context.js';
 import type { Io } from './io.js';
 
 /** `rotor runbooks`: every runbook with its inputs and defaults. */

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
-import type { RotorContext } from './context.js';
+import type { RotorContext } from '../services/rotor-context.js';
 import { cronJobManifest, type CronJobOptions } from './cronjob-manifest.js';
 import type { Io } from './io.js';
-import { rotorVersion } from './version.js';
+import { rotorVersion } from '../services/version.js';
 
 /** Flags of `rotor cronjob`, as commander hands them over. */
 export interface CronJobFlags extends Partial<Omit<CronJobOptions, 'tokenFrom'>> {

@@ -2,7 +2,8 @@ import { UsageError } from '../errors.js';
 import { storeLocationFromEnv } from '../policy/store-layout.js';
 import { diagnoseToken, type DoctorCheck } from '../policy/token-doctor.js';
 import type { PolicyRole } from '../policy/vault-policy.js';
-import type { RotorContext } from './context.js';
+import { connectWorld } from '../services/environment.js';
+import type { RotorContext } from '../services/rotor-context.js';
 import type { Io } from './io.js';
 
 const LABEL: Record<DoctorCheck['status'], string> = {
@@ -43,14 +44,9 @@ export async function doctorCommand(
     throw new UsageError(`unknown role "${options.role}"`, 'use --role operator or --role cronjob');
   const teamPrefix = checkName(options.prefix ?? 'harmonyflow', '--prefix', 'harmonyflow');
   const transitKey = checkName(options.transitKey ?? 'session-state', '--transit-key', 'session-state');
-  await ctx.prepareEnvironment(options.env);
-  const environment = ctx.environment(options.env ?? ctx.defaultEnvironment());
-  const { connectEnvironment } = await import('../session/connect.js');
-  const world = await connectEnvironment(
-    environment,
-    environment.name === 'local' ? [] : ctx.settings.profiles(),
-    ctx.env,
-  );
+  const resolved = await ctx.resolve(options.env);
+  const { environment } = resolved;
+  const world = await connectWorld(resolved, ctx.env);
   try {
     if (!world.ports.vault)
       throw new UsageError(

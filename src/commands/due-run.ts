@@ -1,27 +1,14 @@
 import { UsageError, describeErrorOnOneLine } from '../errors.js';
-import type { Decider, EngineEvent } from '../engine/types.js';
-import type { HistoryEntry } from '../policy/history.js';
-import type { NotifierPort } from '../ports/notifier-port.js';
-import type { Policy } from '../policy/policy.js';
-import {
-  VERDICT_EXIT,
-  rotatePolicy,
-  type AttemptResult,
-  type RotationResult,
-} from '../policy/rotate-policy.js';
-import { rotationInputs } from '../policy/policy-runbook.js';
-import { dueReport } from '../policy/rotation-queries.js';
-import { runbookFor } from '../policy/runbook-choice.js';
-import { historyEntriesOf } from '../policy/session-history.js';
-import { parseDuration } from '../runbook/duration.js';
+import type { EngineEvent } from '../engine/types.js';
+import { VERDICT_EXIT, type RotationResult } from '../policy/rotate-policy.js';
+import { duePolicies, planRotations } from '../services/due-rotations.js';
+import { requireHeadlessConfirmation } from '../services/headless-confirmation.js';
+import { rotatePolicyNow, rotationNotices, type RotationReporter } from '../services/rotate-policy-now.js';
+import type { RotorContext } from '../services/rotor-context.js';
 import { createPlainReporter } from '../ui/plain-reporter.js';
-import type { RotorContext } from './context.js';
-import { policyStarter } from './due-starter.js';
-import { commandWithoutValues, givenInputs } from './given-inputs.js';
-import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
 import { jsonEvent } from './headless.js';
 import type { Io } from './io.js';
-import { hostOf, withStores, type StoreHost } from './policy-vault.js';
+import { commandWithoutValues } from './journalled-command.js';
 
 /** Options of `rotor run --due`. */
 export interface DueRunOptions {
@@ -36,11 +23,6 @@ export interface DueRunOptions {
   fault?: string[];
   /** Sandbox only: let the drills dial real servers named in the policies' inputs. */
   allowRealTargets?: boolean;
-}
-
-/** The decider of a policy's rotation: approve all; on failure, roll back or stop as the policy says. */
-export function policyDecider(onFailure: 'rollback' | 'abort'): Decider {
-  return async (request) => (request.kind === 'approve' ? 'approve' : onFailure);
 }
 
 const RANK: Record<RotationResult['verdict'], number> = {
@@ -61,9 +43,8 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
       '--set does not apply to --due: each policy carries its own inputs',
       `change them in the policy: rotor policy show <path>${options.env ? ` --env ${options.env}` : ''} --json > policy.json, then rotor policy add <path>${options.env ? ` --env ${options.env}` : ''} --file policy.json --input name=value`,
     );
-  await ctx.prepareEnvironment(options.env);
-  const envName = options.env ?? ctx.defaultEnvironment();
-  const environment = ctx.environment(envName);
+  const { environment } = await ctx.resolve(options.env);
+  const envName = environment.name;
   if (!options.yes && !options.dryRun)
     throw new UsageError(
       'rotor run --due runs headless',
@@ -83,12 +64,7 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
       'outside the sandbox every target is real already; drop the flag',
     );
   if (options.yes) requireHeadlessConfirmation(environment, options.confirmEnv);
-  const host = hostOf(ctx);
-  const due = await withStores(host, envName, async (stores) =>
-    (await dueReport(stores, new Date(), { onlyDue: true })).items
-      .filter((i) => i.state.due)
-      .map((i) => i.policy),
-  );
+  const due = await duePolicies(ctx, envName, new Date());
   if (options.dryRun) return printPlan(ctx, due, envName, options, io);
   if (due.length === 0) {
     io.stdout(
@@ -98,15 +74,19 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
     );
     return 0;
   }
-  const { createNotifier, notifierConfigFromEnv } = await import('../adapters/notifier.js');
-  const { fetchHttp } = await import('../adapters/http.js');
-  const notifier = createNotifier(notifierConfigFromEnv(ctx.env), fetchHttp);
-  const backoffMs = parseDuration(ctx.env.ROTOR_RETRY_DELAY ?? '30s') ?? 30_000;
+  const notices = await rotationNotices(ctx.env);
+  const command = commandWithoutValues(io.argv);
   const results: RotationResult[] = [];
   for (const policy of due) {
     let result: RotationResult;
     try {
-      result = await rotateOne(ctx, host, policy, envName, { ...options, notifier, backoffMs }, io);
+      result = await rotatePolicyNow(
+        ctx,
+        policy,
+        envName,
+        { ...options, ...notices, command },
+        cliReporter(policy.secret_path, options, io),
+      );
     } catch (error) {
       // A policy whose runbook is gone or whose inputs no longer fit: nothing ran, the others still do.
       io.stderr(
@@ -141,83 +121,21 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
   ];
 }
 
-type RotateOptions = DueRunOptions & { notifier: NotifierPort; backoffMs: number };
-
-/** One policy's rotation: sessions per attempt, history per attempt, then the verdict. */
-export async function rotateOne(
-  ctx: RotorContext,
-  host: StoreHost,
-  policy: Policy,
-  envName: string,
-  options: RotateOptions,
-  io: Io,
-): Promise<RotationResult> {
-  const loaded = ctx.findRunbook(runbookFor(policy));
-  const given = {
-    ...givenInputs(loaded.runbook, [], ctx.env, {
-      sandbox: ctx.environment(envName).sandbox,
-      warn: (m) => io.stderr(`rotor: ${m}`),
-    }),
-    ...rotationInputs(policy, loaded.runbook.inputs),
-  };
-  const command = `${commandWithoutValues(io.argv)} (${policy.secret_path})`;
-  const confirmed = requireHeadlessConfirmation(ctx.environment(envName), options.confirmEnv);
-  const runAttempt = async (attempt: number, onFailure: 'rollback' | 'abort'): Promise<AttemptResult> => {
-    let entry: HistoryEntry | undefined;
-    let rotates: readonly string[] | undefined;
-    const start = policyStarter(
-      ctx,
-      command,
-      { rehearse: options.rehearse, faults: options.fault, allowRealTargets: options.allowRealTargets },
-      async (session) => {
-        const entries = historyEntriesOf(session, attempt);
-        // The policy's verdict and notice speak of its own secret; history learns of every one rotated.
-        entry = entries.find((e) => e.secret_path === policy.secret_path) ?? entries[0];
-        if (!entry) return;
-        rotates = session.rotates;
-        // The policy's own store, not the world's Vault: in the sandbox they differ (see policy-vault.ts).
-        await withStores(host, envName, async (stores) => {
-          for (const recorded of entries) await stores.history.append(recorded);
-        }).catch((error: unknown) =>
-          io.stderr(
-            `rotor: rotation history not recorded for ${entries.map((e) => e.secret_path).join(', ')}: ${(error as Error).message}`,
-          ),
-        );
-      },
-    );
-    // rollback_on_failure false: the runbook's own on_failure gives way to the policy's rule.
-    const handle = await start({
-      runbookId: loaded.file,
-      environment: envName,
-      inputs: given,
-      decide: confirmingDecider(policyDecider(onFailure), confirmed),
-      onFailure: policy.rollback_on_failure ? undefined : 'stop',
-    });
-    const report = options.json
-      ? (e: EngineEvent) =>
-          io.stdout(JSON.stringify({ secret_path: policy.secret_path, attempt, ...jsonEvent(e, handle) }))
-      : createPlainReporter(io.stdout, handle);
-    handle.subscribe(report);
-    const stop = io.onSignal(() => handle.interrupt());
-    try {
-      const outcome = await handle.done;
-      return { outcome, sessionId: handle.sessionId, entry, rotates };
-    } finally {
-      stop();
-    }
-  };
-  return rotatePolicy(policy, {
-    runAttempt,
-    notifier: options.notifier,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    backoffMs: options.backoffMs,
-    report: (line) =>
+/** A policy rotation's events and retries as `rotor run --due` prints them: plain lines or JSON. */
+function cliReporter(secretPath: string, options: { json?: boolean }, io: Io): RotationReporter {
+  return {
+    attempt: (handle, attempt) =>
       options.json
-        ? io.stdout(
-            JSON.stringify({ type: 'rotation-retry', secret_path: policy.secret_path, message: line }),
-          )
+        ? (e: EngineEvent) =>
+            io.stdout(JSON.stringify({ secret_path: secretPath, attempt, ...jsonEvent(e, handle) }))
+        : createPlainReporter(io.stdout, handle),
+    retry: (line) =>
+      options.json
+        ? io.stdout(JSON.stringify({ type: 'rotation-retry', secret_path: secretPath, message: line }))
         : io.stdout(line),
-  });
+    warn: (message) => io.stderr(`rotor: ${message}`),
+    onInterrupt: (handler) => io.onSignal(handler),
+  };
 }
 
 function summary(result: RotationResult) {
@@ -251,21 +169,12 @@ function summaryLine(result: RotationResult): string {
 
 function printPlan(
   ctx: RotorContext,
-  due: Policy[],
+  due: Parameters<typeof planRotations>[1],
   envName: string,
   options: DueRunOptions,
   io: Io,
 ): number {
-  const plan = due.map((policy) => {
-    const loaded = ctx.findRunbook(runbookFor(policy));
-    return {
-      secret_path: policy.secret_path,
-      runbook: loaded.runbook.id,
-      inputs: rotationInputs(policy, loaded.runbook.inputs),
-      max_retries: policy.max_retries,
-      rollback_on_failure: policy.rollback_on_failure,
-    };
-  });
+  const plan = planRotations(ctx, due);
   if (options.json) io.stdout(JSON.stringify({ environment: envName, rotations: plan }));
   else if (plan.length === 0) io.stdout(`nothing is due in ${envName}`);
   else

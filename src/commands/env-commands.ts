@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { RotorContext } from './context.js';
+import type { RotorContext } from '../services/rotor-context.js';
 import type { Io } from './io.js';
 
 /** `rotor env list`. */

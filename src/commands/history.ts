@@ -1,10 +1,9 @@
 import { UsageError } from '../errors.js';
 import { historyCells } from '../policy/policy-text.js';
-import { rotationHistory } from '../policy/rotation-queries.js';
-import { canonicalSecretPath } from '../policy/secret-path.js';
+import { readHistory } from '../services/rotation-reports.js';
+import type { StoreHost } from '../services/stores.js';
 import type { Io } from './io.js';
 import { table } from './policy-table.js';
-import { withStores, type StoreHost } from './policy-vault.js';
 
 /** `rotor history [path] [--limit N]`: rotations as runs recorded them, newest first. */
 export async function historyCommand(
@@ -16,20 +15,16 @@ export async function historyCommand(
   const limit = options.limit === undefined ? 20 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new UsageError(`--limit ${options.limit}: expected a whole number of at least 1`);
-  // Checked before connecting: a refused spelling reads nothing.
-  const path = secretPath === undefined ? undefined : canonicalSecretPath(secretPath);
-  return withStores(host, options.env, async (stores) => {
-    const entries = await rotationHistory(stores, { secretPath: path, limit });
-    if (options.json) {
-      io.stdout(JSON.stringify(entries, null, 2));
-    } else if (entries.length === 0) {
-      io.stdout(`no rotations recorded${path ? ` for ${path}` : ''} in ${stores.environment.name}`);
-    } else {
-      table(
-        ['TIME (UTC)', 'SECRET', 'STATUS', 'DURATION', 'ATTEMPT', 'OPERATOR', 'SESSION', 'ERROR'],
-        entries.map(historyCells),
-      ).forEach((l) => io.stdout(l));
-    }
-    return 0;
-  });
+  const { environment, secretPath: path, entries } = await readHistory(host, options.env, secretPath, limit);
+  if (options.json) {
+    io.stdout(JSON.stringify(entries, null, 2));
+  } else if (entries.length === 0) {
+    io.stdout(`no rotations recorded${path ? ` for ${path}` : ''} in ${environment}`);
+  } else {
+    table(
+      ['TIME (UTC)', 'SECRET', 'STATUS', 'DURATION', 'ATTEMPT', 'OPERATOR', 'SESSION', 'ERROR'],
+      entries.map(historyCells),
+    ).forEach((l) => io.stdout(l));
+  }
+  return 0;
 }

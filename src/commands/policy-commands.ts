@@ -1,14 +1,13 @@
 import { UsageError } from '../errors.js';
 import { parsePolicy, runbookFor, type Policy } from '../policy/policy.js';
-import { checkRunbookFits } from '../policy/policy-runbook.js';
-import { refuseBadVaultInputs } from '../engine/plan-vault-params.js';
 import { describeSchedule, policyLines } from '../policy/policy-text.js';
 import { canonicalSecretPath } from '../policy/policy.js';
-import type { RotorContext } from './context.js';
+import { checkPolicy, savePolicy } from '../services/policies.js';
+import type { RotorContext } from '../services/rotor-context.js';
+import { withStores } from '../services/stores.js';
 import type { Io } from './io.js';
 import { policyInput, type PolicyFlags } from './policy-flags.js';
 import { table } from './policy-table.js';
-import { hostOf, withStores } from './policy-vault.js';
 
 /** `rotor policy add`: checks the policy and its runbook, then writes it to the environment's Vault. */
 export async function addPolicy(
@@ -19,21 +18,14 @@ export async function addPolicy(
   io: Io,
 ): Promise<number> {
   const policy = parsePolicy(policyInput(secretPath, flags, explicit), flags.file ?? 'policy');
-  const loaded = ctx.findRunbook(runbookFor(policy));
-  checkRunbookFits(policy, loaded.runbook.inputs, {
-    sandbox: ctx.environment(flags.env ?? ctx.defaultEnvironment()).sandbox,
-  });
-  // `--input connection=../../sys/seal` is refused now, not when the CronJob runs it.
-  refuseBadVaultInputs(loaded.runbook, { ...policy.inputs, secret_path: policy.secret_path }, ctx.actions);
-  return withStores(hostOf(ctx), flags.env, async (stores) => {
-    const { created, policy: stored } = await stores.policies.put(policy);
-    if (flags.json) io.stdout(JSON.stringify(stored, null, 2));
-    else
-      io.stdout(
-        `${created ? 'added' : 'replaced'} the rotation policy of ${stored.secret_path} in ${stores.environment.name}: ${describeSchedule(stored)}, runbook ${runbookFor(stored)}`,
-      );
-    return 0;
-  });
+  checkPolicy(ctx, policy, { sandbox: (await ctx.resolve(flags.env)).environment.sandbox });
+  const { created, policy: stored, environment } = await savePolicy(ctx, flags.env, policy);
+  if (flags.json) io.stdout(JSON.stringify(stored, null, 2));
+  else
+    io.stdout(
+      `${created ? 'added' : 'replaced'} the rotation policy of ${stored.secret_path} in ${environment}: ${describeSchedule(stored)}, runbook ${runbookFor(stored)}`,
+    );
+  return 0;
 }
 
 /** `rotor policy list`. */
@@ -42,7 +34,7 @@ export async function listPolicies(
   options: { env?: string; json?: boolean },
   io: Io,
 ): Promise<number> {
-  return withStores(hostOf(ctx), options.env, async (stores) => {
+  return withStores(ctx, options.env, async (stores) => {
     const { policies, broken } = await stores.policies.list();
     if (options.json) {
       io.stdout(JSON.stringify(policies, null, 2));
@@ -72,7 +64,7 @@ export async function showPolicy(
   options: { env?: string; json?: boolean },
   io: Io,
 ): Promise<number> {
-  return withStores(hostOf(ctx), options.env, async (stores) => {
+  return withStores(ctx, options.env, async (stores) => {
     const policy = await stores.policies.require(canonicalSecretPath(secretPath));
     if (options.json) {
       io.stdout(JSON.stringify(policy, null, 2));
@@ -93,7 +85,7 @@ export async function removePolicy(
   io: Io,
 ): Promise<number> {
   const path = canonicalSecretPath(secretPath);
-  return withStores(hostOf(ctx), options.env, async (stores) => {
+  return withStores(ctx, options.env, async (stores) => {
     if (!(await stores.policies.remove(path))) await stores.policies.require(path);
     io.stdout(`removed the rotation policy of ${path} from ${stores.environment.name}; its history stays`);
     return 0;
@@ -108,7 +100,7 @@ export async function setPolicyActive(
   options: { env?: string },
   io: Io,
 ): Promise<number> {
-  return withStores(hostOf(ctx), options.env, async (stores) => {
+  return withStores(ctx, options.env, async (stores) => {
     const policy = await stores.policies.setActive(canonicalSecretPath(secretPath), active);
     io.stdout(
       `${policy.secret_path}: rotation ${active ? 'enabled' : 'disabled'} in ${stores.environment.name}`,
@@ -124,8 +116,8 @@ export async function browsePolicies(ctx: RotorContext, options: { env?: string 
       'rotor policy browse needs a terminal',
       'rotor due --all and rotor history show the same without one',
     );
-  const { loadPoliciesScreen } = await import('./policy-screen-data.js');
-  const data = await loadPoliciesScreen(hostOf(ctx), options.env);
+  const { loadPoliciesScreen } = await import('../services/policy-screen-data.js');
+  const data = await loadPoliciesScreen(ctx, options.env);
   const { browsePolicies: browse } = await import('../ui/policies-app.js');
   await browse(data);
   return 0;

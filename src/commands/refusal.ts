@@ -2,8 +2,8 @@ import { JournalWriter, newSessionId } from '../journal/journal-writer.js';
 import { RotorError, describeError } from '../errors.js';
 import { sessionsDir } from '../journal/state-dir.js';
 import { commandWithoutValues, journalledWord, withoutArgvValues } from './journalled-command.js';
-import { operatorName } from './operator.js';
-import { rotorVersion } from './version.js';
+import { operatorName } from '../services/operator.js';
+import { rotorVersion } from '../services/version.js';
 
 /** The runbook and environment a refused `run` named, as far as the words say. */
 function refusedCommand(argv: readonly string[]): { runbookId?: string; environment: string } {

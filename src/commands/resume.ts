@@ -1,9 +1,9 @@
 import { UsageError } from '../errors.js';
-import { readResumeInfo } from '../session/resume-session.js';
-import type { RotorContext } from './context.js';
-import { headlessDecider } from './decide-headless.js';
-import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
-import { commandWithoutValues, givenInputs } from './given-inputs.js';
+import { confirmingDecider, requireHeadlessConfirmation } from '../services/headless-confirmation.js';
+import { headlessDecider } from '../services/headless-decider.js';
+import { prepareResume } from '../services/prepare-resume.js';
+import type { RotorContext } from '../services/rotor-context.js';
+import { commandWithoutValues } from './journalled-command.js';
 import { followHeadless } from './headless.js';
 import type { Io } from './io.js';
 
@@ -48,15 +48,4 @@ export async function resumeCommand(
     resumeSessionId: sessionId,
   });
   return followHeadless(handle, options, io);
-}
-
-/** What resuming a session needs: its journal's facts, its runbook, and its inputs again. */
-export async function prepareResume(ctx: RotorContext, sessionId: string, warn?: (message: string) => void) {
-  const info = readResumeInfo(ctx.journalDir, sessionId);
-  await ctx.prepareEnvironment(info.environment);
-  const loaded = ctx.findRunbook(info.runbookRef);
-  // Secret inputs were journalled as hashes only: they come again from ROTOR_INPUT_* (or the TUI).
-  const sandbox = ctx.environment(info.environment).sandbox;
-  const inputs = { ...info.inputs, ...givenInputs(loaded.runbook, [], ctx.env, { sandbox, warn }) };
-  return { info, loaded, inputs };
 }

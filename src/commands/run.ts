@@ -1,11 +1,13 @@
 import { UsageError } from '../errors.js';
 import { checkFaults } from '../sandbox/faults.js';
 import { followHeadless } from './headless.js';
-import type { RotorContext } from './context.js';
-import { headlessDecider } from './decide-headless.js';
-import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
+import { givenInputs } from '../services/given-inputs.js';
+import { confirmingDecider, requireHeadlessConfirmation } from '../services/headless-confirmation.js';
+import { headlessDecider } from '../services/headless-decider.js';
+import type { RotorContext } from '../services/rotor-context.js';
+import type { EnvironmentInfo } from '../session/types.js';
 import { dryRun, formatDryRun } from './dry-run.js';
-import { commandWithoutValues, givenInputs } from './given-inputs.js';
+import { commandWithoutValues } from './journalled-command.js';
 import type { Io } from './io.js';
 
 /** Options of `rotor run`. */
@@ -46,9 +48,8 @@ export async function runCommand(
       '`rotor runbooks` lists them; `rotor due` shows what policies say is due',
     );
   const command = commandWithoutValues(io.argv);
-  await ctx.prepareEnvironment(options.env);
-  const environmentName = options.env ?? ctx.defaultEnvironment();
-  const { loaded, environment, given, confirmed } = prepare(ctx, ref, options, io, environmentName);
+  const resolved = await ctx.resolve(options.env);
+  const { loaded, environment, given, confirmed } = prepare(ctx, ref, options, io, resolved.environment);
   if (options.dryRun) {
     const steps = dryRun(loaded, given, environment, ctx.actions, ctx.env);
     io.stdout(
@@ -84,8 +85,7 @@ export async function runCommand(
   return followHeadless(handle, options, io);
 }
 
-function prepare(ctx: RotorContext, ref: string, options: RunOptions, io: Io, environmentName: string) {
-  const environment = ctx.environment(environmentName);
+function prepare(ctx: RotorContext, ref: string, options: RunOptions, io: Io, environment: EnvironmentInfo) {
   const loaded = ctx.findRunbook(ref);
   const given = givenInputs(loaded.runbook, options.set, ctx.env, {
     sandbox: environment.sandbox,

@@ -1,8 +1,9 @@
 import { readJournal, listSessionIds } from '../journal/journal-reader.js';
-import { markdownReport } from '../journal/markdown-report.js';
+import { logLineText } from '../ui/log-words.js';
+import { markdownReport } from '../ui/markdown-report.js';
 import { replay, summarizeSession } from '../journal/session-summary.js';
 import { RotorError } from '../errors.js';
-import type { RotorContext } from './context.js';
+import type { RotorContext } from '../services/rotor-context.js';
 import type { Io } from './io.js';
 
 function time(ms?: number): string {
@@ -51,7 +52,7 @@ export function showSession(
     `started ${time(s.startedAt)}, ended ${time(s.endedAt)}: ${s.status}${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''}`,
   );
   if (s.reason) io.stdout(`reason: ${s.reason}`);
-  for (const l of view.log) io.stdout(`  ${time(l.at)}  ${l.text}`);
+  for (const l of view.log) io.stdout(`  ${time(l.at)}  ${logLineText(l, view.steps)}`);
   if (!s.intact) io.stdout(`journal damaged: ${journal.problem}`);
   return 0;
 }

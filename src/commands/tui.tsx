@@ -2,9 +2,10 @@ import { render } from 'ink';
 import { App } from '../ui/app.js';
 import { runbookInfo } from '../session/catalog.js';
 import type { GivenInputs } from '../runbook/inputs.js';
-import type { RotorContext } from './context.js';
+import type { RotorContext } from '../services/rotor-context.js';
+import { unfinishedSessions, type UnfinishedSession } from '../services/unfinished-sessions.js';
+import { unfinishedLabel } from '../ui/unfinished-label.js';
 import { UnfinishedPicker, type UnfinishedAnswer } from '../ui/unfinished-picker.js';
-import { unfinishedLabel, unfinishedSessions, type UnfinishedSession } from './unfinished.js';
 
 /** What the CLI already knows when the TUI opens; screens for these are skipped. */
 export interface TuiOptions {
@@ -29,7 +30,7 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
     const answer = sessions.length > 0 ? await askUnfinished(sessions) : 'new';
     if (answer === 'quit') return 130;
     if (answer !== 'new') {
-      const { prepareResume } = await import('./resume.js');
+      const { prepareResume } = await import('../services/prepare-resume.js');
       const { info, inputs } = await prepareResume(ctx, answer.resume);
       return runTui(ctx, {
         runbookId: info.runbookRef,

@@ -2,8 +2,9 @@ import { UsageError } from '../errors.js';
 import { JournalWriter, newSessionId } from '../journal/journal-writer.js';
 import { VaultLocks } from '../session/locks.js';
 import { parseKvPath } from '../vault-path/index.js';
-import type { RotorContext } from './context.js';
-import { commandWithoutValues } from './given-inputs.js';
+import { connectWorld } from '../services/environment.js';
+import type { RotorContext } from '../services/rotor-context.js';
+import { commandWithoutValues } from './journalled-command.js';
 import type { Io } from './io.js';
 
 /**
@@ -19,19 +20,14 @@ export async function unlockCommand(
   // The lock's own key: a spelling that is refused here could never have been locked.
   const path = parseKvPath(text);
   const secretPath = path.path;
-  await ctx.prepareEnvironment(options.env);
-  const environment = ctx.environment(options.env ?? ctx.defaultEnvironment());
+  const resolved = await ctx.resolve(options.env);
+  const { environment } = resolved;
   if (environment.sandbox)
     throw new UsageError(
       'the sandbox keeps its locks in its own process',
       'locks matter in a shared environment: rotor unlock <path> --env <name> (rotor env list shows them)',
     );
-  const { connectEnvironment } = await import('../session/connect.js');
-  const world = await connectEnvironment(
-    environment,
-    environment.name === 'local' ? [] : ctx.settings.profiles(),
-    ctx.env,
-  );
+  const world = await connectWorld(resolved, ctx.env);
   try {
     if (!world.ports.vault)
       throw new UsageError(
@@ -58,7 +54,7 @@ export async function unlockCommand(
       operator: ctx.operator(),
       environment: environment.name,
       drill: false,
-      rotorVersion: (await import('./version.js')).rotorVersion(),
+      rotorVersion: (await import('../services/version.js')).rotorVersion(),
       command: commandWithoutValues(io.argv),
     });
     if (holder) journal.record({ type: 'lock-broken', secretPath, holder });

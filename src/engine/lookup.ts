@@ -1,6 +1,7 @@
 import { RotorError } from '../errors.js';
 import type { Lookup, Reference } from '../runbook/template.js';
 import type { Outputs } from '../actions/types.js';
+import { isHashedValue } from '../journal/hashed-value.js';
 
 /** Where references are looked up during a run. */
 export interface LookupSources {
@@ -20,7 +21,7 @@ function dig(value: unknown, path: string[], ref: Reference, allowHashed = false
     }
     current = (current as Record<string, unknown>)[key];
   }
-  if (!allowHashed && typeof current === 'string' && current.startsWith('hmac-sha256:')) {
+  if (!allowHashed && isHashedValue(current)) {
     throw new RotorError(
       `{{ ${ref.text} }} was a secret the journal holds only as a hash, so it cannot be used after a resume`,
       {

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { reveal, type Secret } from './secret.js';
+import { hashedValue } from '../journal/hashed-value.js';
 
 /** Bytes of a session key: as long as the SHA-256 block needs, so HMAC uses it whole. */
 export const SESSION_KEY_BYTES = 32;
@@ -31,7 +32,7 @@ export class SessionKey {
 
   /** How the journal stores a secret value: comparable within the session, never reversible without the key. */
   hmac(value: string): string {
-    return `hmac-sha256:${createHmac('sha256', this.#key).update(value, 'utf8').digest('hex')}`;
+    return hashedValue(createHmac('sha256', this.#key).update(value, 'utf8').digest('hex'));
   }
 
   /** A short keyed name for a password (`hmac:1a2b3c4d5e6f`), so results can say which node holds which. */

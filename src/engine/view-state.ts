@@ -1,4 +1,5 @@
 import type { Decision, DecisionRequest, EngineEvent, Outcome, PlanSummary, StepStatus } from './types.js';
+import { isHashedValue } from '../journal/hashed-value.js';
 
 /** One step as screens and reports show it. */
 export interface StepView {
@@ -24,18 +25,33 @@ export interface StepView {
   outputs?: Record<string, string | number | boolean>;
 }
 
-/** A line for the scrolling log (append-only, so the TUI can keep it in `<Static>`). */
-export interface LogLine {
+/**
+ * What a line of the scrolling log says, as data: the UI and the reports choose the words and
+ * marks (src/ui/log-words.ts). Append-only, so the TUI can keep the lines in `<Static>`.
+ */
+export type LogEntry =
+  /** A line of a step's own output. */
+  | { kind: 'log'; text: string }
+  | { kind: 'step-started'; attempt: number }
+  | { kind: 'step-succeeded' }
+  | { kind: 'step-failed'; error: string; willRetry: boolean }
+  | { kind: 'step-skipped'; reason: string }
+  | { kind: 'rollback-started'; steps: number; reason: string }
+  | { kind: 'step-rolled-back' }
+  | { kind: 'step-undo-failed'; error: string }
+  | { kind: 'warning'; message: string }
+  /** What was asked and the answer. */
+  | { kind: 'decision'; decision: { request: DecisionRequest['kind']; decision: Decision } }
+  | { kind: 'session-ended'; outcome: Outcome };
+
+/** A line for the scrolling log: when, which step, what (see LogEntry). */
+export type LogLine = LogEntry & {
   seq: number;
   at: number;
   stepId?: string;
-  kind: 'log' | 'status' | 'error' | 'decision';
-  text: string;
   /** On a step's end (succeeded, failed, rolled back): how long that attempt or undo took. */
   durationMs?: number;
-  /** On a decision line: what was asked and the answer, for wording that does not parse `text`. */
-  decision?: { request: DecisionRequest['kind']; decision: Decision };
-}
+};
 
 /** Everything a screen needs, derived only from events: the same fold serves TUI, plain output and replay. */
 export interface ViewState {
@@ -77,15 +93,13 @@ function step(state: ViewState, id: string, patch: Partial<StepView>): ViewState
 function line(
   state: ViewState,
   event: EngineEvent,
-  kind: LogLine['kind'],
-  text: string,
+  entry: LogEntry,
   stepId?: string,
-  extra: Partial<LogLine> = {},
+  durationMs?: number,
 ): ViewState {
-  return {
-    ...state,
-    log: [...state.log, { seq: state.log.length, at: event.at, stepId, kind, text, ...extra }],
-  };
+  const logged = { ...entry, seq: state.log.length, at: event.at, stepId } as LogLine;
+  if (durationMs !== undefined) logged.durationMs = durationMs;
+  return { ...state, log: [...state.log, logged] };
 }
 
 /** Outputs that are safe to keep for screens: primitives only, never a secret or its hash. */
@@ -93,7 +107,7 @@ function plainOutputs(outputs: Record<string, unknown>): Record<string, string |
   const out: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(outputs)) {
     if (typeof v === 'number' || typeof v === 'boolean') out[k] = v;
-    else if (typeof v === 'string' && !v.startsWith('hmac-sha256:') && v.length <= 200) out[k] = v;
+    else if (typeof v === 'string' && !isHashedValue(v) && v.length <= 200) out[k] = v;
   }
   return out;
 }
@@ -148,9 +162,12 @@ export function reduce(state: ViewState, event: EngineEvent): ViewState {
         awaiting: undefined,
         interrupted: event.request === 'interrupt' ? false : state.interrupted,
       };
-      return line(next, event, 'decision', `${event.request}: ${event.decision}`, event.stepId, {
-        decision: { request: event.request, decision: event.decision },
-      });
+      return line(
+        next,
+        event,
+        { kind: 'decision', decision: { request: event.request, decision: event.decision } },
+        event.stepId,
+      );
     }
     case 'step-started': {
       const next = step(state, event.stepId, {
@@ -163,8 +180,7 @@ export function reduce(state: ViewState, event: EngineEvent): ViewState {
       return line(
         event.parentId ? next : { ...next, current: event.stepId },
         event,
-        'status',
-        `▶ ${state.steps[event.stepId]?.title ?? event.stepId}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`,
+        { kind: 'step-started', attempt: event.attempt },
         event.stepId,
       );
     }
@@ -172,8 +188,7 @@ export function reduce(state: ViewState, event: EngineEvent): ViewState {
       return line(
         step(state, event.stepId, { lastLine: event.line }),
         event,
-        'log',
-        event.line,
+        { kind: 'log', text: event.line },
         event.stepId,
       );
     case 'step-progress':
@@ -188,10 +203,9 @@ export function reduce(state: ViewState, event: EngineEvent): ViewState {
           outputs: plainOutputs(event.outputs),
         }),
         event,
-        'status',
-        `✔ ${state.steps[event.stepId]?.title ?? event.stepId}`,
+        { kind: 'step-succeeded' },
         event.stepId,
-        { durationMs: event.durationMs },
+        event.durationMs,
       );
     case 'step-failed':
       return line(
@@ -201,55 +215,49 @@ export function reduce(state: ViewState, event: EngineEvent): ViewState {
           durationMs: event.durationMs,
         }),
         event,
-        'error',
-        `✘ ${state.steps[event.stepId]?.title ?? event.stepId}: ${event.error}${event.willRetry ? ' (will retry)' : ''}`,
+        { kind: 'step-failed', error: event.error, willRetry: event.willRetry },
         event.stepId,
-        { durationMs: event.durationMs },
+        event.durationMs,
       );
     case 'step-skipped':
       return line(
         step(state, event.stepId, { status: 'skipped', reason: event.reason }),
         event,
-        'status',
-        `↷ ${state.steps[event.stepId]?.title ?? event.stepId}: ${event.reason}`,
+        { kind: 'step-skipped', reason: event.reason },
         event.stepId,
       );
     case 'rollback-started':
-      return line(
-        { ...state, rollingBack: true },
-        event,
-        'status',
-        `↺ rolling back ${event.steps.length} step(s): ${event.reason}`,
-      );
+      return line({ ...state, rollingBack: true }, event, {
+        kind: 'rollback-started',
+        steps: event.steps.length,
+        reason: event.reason,
+      });
     case 'step-undoing':
       return { ...step(state, event.stepId, { status: 'undoing' }), current: event.stepId };
     case 'step-rolled-back':
       return line(
         step(state, event.stepId, { status: 'rolled-back' }),
         event,
-        'status',
-        `↺ undone: ${state.steps[event.stepId]?.title ?? event.stepId}`,
+        { kind: 'step-rolled-back' },
         event.stepId,
-        { durationMs: event.durationMs },
+        event.durationMs,
       );
     case 'step-undo-failed':
       return line(
         step(state, event.stepId, { status: 'undo-failed', error: event.error }),
         event,
-        'error',
-        `✘ undo failed: ${state.steps[event.stepId]?.title ?? event.stepId}: ${event.error}`,
+        { kind: 'step-undo-failed', error: event.error },
         event.stepId,
       );
     case 'interrupt-requested':
       return { ...state, interrupted: true };
     case 'session-warning':
-      return line(state, event, 'error', `⚠ warning: ${event.message}`);
+      return line(state, event, { kind: 'warning', message: event.message });
     case 'session-ended':
       return line(
         { ...state, outcome: event.outcome, current: undefined, awaiting: undefined, endedAt: event.at },
         event,
-        event.outcome.status === 'succeeded' ? 'status' : 'error',
-        `session ${event.outcome.status}${'reason' in event.outcome ? `: ${event.outcome.reason}` : ''}`,
+        { kind: 'session-ended', outcome: event.outcome },
       );
   }
 }

@@ -29,7 +29,7 @@ export function writeAgedSecrets(
 }
 
 /**
- * `--env sandbox` keeps policies and history in a Vault of their own (commands/policy-vault.ts),
+ * `--env sandbox` keeps policies and history in a Vault of their own (services/stores.ts),
  * apart from the world each run starts fresh. It holds the guide's secrets too, aged as the world
  * seeds them, so `rotor due --env sandbox` reads their age from Vault as it would anywhere else.
  * Only absent ones are written (a store from before this was added gets them too); their values

@@ -21,9 +21,7 @@ import { checkSameRunbook, readResumeInfo } from './resume-session.js';
 import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
 import { storeLocationFromEnv } from '../policy/store-layout.js';
-import { SANDBOX } from './environments.js';
 import { checkPlanTargets } from '../sandbox/plan-targets.js';
-import { processEnvironment } from '../environment.js';
 
 /**
  * Called once a session has ended, before its world closes (so the environment's Vault is still
@@ -47,7 +45,10 @@ export interface SessionFactoryDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Marks sessions as drills even outside the sandbox (`--rehearse`). */
   rehearse?: boolean;
-  /** Default: append the rotation to its secret's history in the environment's Vault. */
+  /**
+   * Default: append the rotation to its secret's history in the environment's Vault (rotor's own
+   * processes pass src/services/session-starter.ts's, which knows where the sandbox keeps it).
+   */
   onEnded?: SessionEndHook;
 }
 
@@ -55,25 +56,7 @@ export interface SessionFactoryDeps {
 function recordHistoryHook(env: Readonly<Record<string, string | undefined>>): SessionEndHook {
   const warn = (m: string) => process.stderr.write(`rotor: ${m}\n`);
   return async (session, world) => {
-    const location = storeLocationFromEnv(env);
-    // The sandbox world's Vault starts fresh on every run; a rotor process (its env is the
-    // process's own) keeps sandbox history in the persisted store `rotor history --env sandbox`
-    // reads (src/commands/policy-vault.ts). Harnesses that pass their own env keep it in the world.
-    if (session.environment !== SANDBOX.name || env !== processEnvironment()) {
-      await recordSession(session, world.ports.vault, { location, warn });
-      return;
-    }
-    try {
-      const { connectStores, lightHost } = await import('../commands/policy-vault.js');
-      const stores = await connectStores(lightHost(env), SANDBOX.name);
-      try {
-        await recordSession(session, stores.vault, { location, warn });
-      } finally {
-        await stores.close();
-      }
-    } catch (error) {
-      warn(`rotation history not recorded for the sandbox: ${(error as Error).message}`);
-    }
+    await recordSession(session, world.ports.vault, { location: storeLocationFromEnv(env), warn });
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Decision, DecisionRequest } from '../engine/types.js';
 import type { LogLine, StepView } from '../engine/view-state.js';
 import { formatDuration } from './format.js';
+import { logLineText } from './log-words.js';
 
 function decisionWord(request: DecisionRequest['kind'], decision: Decision): string {
   if (decision === 'abort') return request === 'interrupt' ? 'leave as is' : 'abort';
@@ -21,13 +22,13 @@ export function formatLogLine(line: LogLine, steps: Readonly<Record<string, Step
   if (line.kind === 'log') return `  │ ${child ? `[${step!.id}] ` : ''}${line.text}`;
   if (line.kind === 'decision') {
     const d = line.decision;
-    const what = d ? decisionWord(d.request, d.decision) : line.text;
-    if (d?.request === 'interrupt') return `■ after Ctrl+C: ${what}`;
-    return `· ${step?.title ?? line.stepId ?? 'operator'}: ${what}${d?.request === 'failure' ? ' after the failure' : ''}`;
+    const what = decisionWord(d.request, d.decision);
+    if (d.request === 'interrupt') return `■ after Ctrl+C: ${what}`;
+    return `· ${step?.title ?? line.stepId ?? 'operator'}: ${what}${d.request === 'failure' ? ' after the failure' : ''}`;
   }
-  if (line.kind === 'status' && child && line.text.startsWith('▶')) return undefined;
+  if (line.kind === 'step-started' && child) return undefined;
   const indent = child ? '  ' : '';
   const duration = line.durationMs !== undefined ? ` (${formatDuration(line.durationMs)})` : '';
-  const [first, ...rest] = line.text.split('\n');
+  const [first, ...rest] = logLineText(line, steps).split('\n');
   return [`${indent}${first}${duration}`, ...rest.map((r) => `${indent}  ${r}`)].join('\n');
 }

@@ -33,7 +33,7 @@ export function createPlainReporter(
       if (session) write(`session ${session.sessionId} · journal ${session.journalPath}`);
     }
     for (const line of state.log.slice(before)) {
-      if (line.decision?.decision === 'approve') continue;
+      if (line.kind === 'decision' && line.decision.decision === 'approve') continue;
       const text = formatLogLine(line, state.steps);
       if (text !== undefined) write(text);
     }

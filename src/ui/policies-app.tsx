@@ -1,5 +1,5 @@
 import { render, useInput } from 'ink';
-import type { PoliciesScreenData } from '../commands/policy-screen-data.js';
+import type { PoliciesScreenData } from '../services/policy-screen-data.js';
 import { PoliciesScreen } from './policies-screen.js';
 
 /** Ctrl+C and q leave the standalone screen; Esc on the list does too. */

@@ -8,7 +8,7 @@ import { PoliciesList } from './policies-list.js';
 /**
  * The policies screen: what is due or due soon with each secret's last status, and one secret's
  * history on Enter. It renders plain data; the caller reads Vault (see loadPoliciesScreen in
- * src/commands/policy-screen-data.ts) and passes `loadHistory` for the one secret opened.
+ * src/services/policy-screen-data.ts) and passes `loadHistory` for the one secret opened.
  */
 export interface PoliciesScreenProps {
   environment: string;

@@ -2,6 +2,7 @@ import { Static, Text } from 'ink';
 import { useRef } from 'react';
 import type { ViewState } from '../engine/view-state.js';
 import { formatLogLine } from './log-format.js';
+import { isTroubleLine } from './log-words.js';
 import { sessionHeading } from './plain-reporter.js';
 import { tone } from './tone.js';
 
@@ -28,7 +29,7 @@ export function Scrollback({ state }: { state: ViewState }) {
       const line = state.log[c.seen];
       const text = formatLogLine(line, state.steps);
       if (text !== undefined)
-        added.push({ key: String(line.seq), text, color: line.kind === 'error' ? 'red' : undefined });
+        added.push({ key: String(line.seq), text, color: isTroubleLine(line) ? 'red' : undefined });
     }
     if (added.length > 0) c.items = [...c.items, ...added];
   }

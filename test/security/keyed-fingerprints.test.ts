@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SessionKey } from '../../src/engine/session-key.js';
 import { readJournal } from '../../src/journal/journal-reader.js';
-import { markdownReport } from '../../src/journal/markdown-report.js';
+import { markdownReport } from '../../src/ui/markdown-report.js';
 import { guideSecrets } from '../../src/sandbox/guide-secrets.js';
 import { dataHash } from '../../src/sandbox/kubernetes/eso-hash.js';
 import { startSandboxWorld } from '../../src/sandbox/world.js';

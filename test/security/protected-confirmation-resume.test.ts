@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RotorContext } from '../../src/commands/context.js';
+import { RotorContext } from '../../src/services/rotor-context.js';
 import type { Answer, DecisionRequest } from '../../src/engine/types.js';
 import { rotateSecretNow } from '../../src/index.js';
 import { startVaultEmulator, type VaultEmulator } from '../../src/sandbox/vault/index.js';

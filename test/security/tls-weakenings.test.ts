@@ -6,7 +6,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../src/adapters/settings.js';
-import { connectStores } from '../../src/commands/policy-vault.js';
+import { connectStores } from '../../src/services/stores.js';
 import { UsageError } from '../../src/errors.js';
 import { servingCertificate } from '../../src/sandbox/kubernetes/tls.js';
 import { startSandboxWorld, type SandboxHandles } from '../../src/sandbox/world.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineEvent, Outcome } from '../../src/engine/types.js';
 import { Secret } from '../../src/engine/secret.js';
-import { markdownReport } from '../../src/journal/markdown-report.js';
+import { markdownReport } from '../../src/ui/markdown-report.js';
 import type { JournalRecord } from '../../src/journal/record.js';
 import type { GivenInputs } from '../../src/runbook/inputs.js';
 import type { SandboxHandles } from '../../src/sandbox/world.js';

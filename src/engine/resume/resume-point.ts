@@ -1,5 +1,6 @@
 import type { Outputs } from '../../actions/types.js';
 import type { EngineEvent } from '../types.js';
+import { isHashedValue } from '../../journal/hashed-value.js';
 
 /** What a journal says each step had reached when the session stopped. */
 export type StepMark =
@@ -40,7 +41,7 @@ export function resumePoint(events: readonly EngineEvent[]): ResumePoint {
 
 /** True when a recorded value is a journal hash standing in for a secret. */
 export function hasHashedSecret(value: unknown): boolean {
-  if (typeof value === 'string') return value.startsWith('hmac-sha256:');
+  if (typeof value === 'string') return isHashedValue(value);
   if (Array.isArray(value)) return value.some(hasHashedSecret);
   if (value && typeof value === 'object') return Object.values(value).some(hasHashedSecret);
   return false;

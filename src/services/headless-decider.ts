@@ -11,3 +11,8 @@ export function headlessDecider(onFailure: 'rollback' | 'stop' | 'ask'): Decider
     return onFailure === 'stop' ? 'abort' : 'rollback';
   };
 }
+
+/** The decider of a policy's rotation: approve all; on failure, roll back or stop as the policy says. */
+export function policyDecider(onFailure: 'rollback' | 'abort'): Decider {
+  return async (request) => (request.kind === 'approve' ? 'approve' : onFailure);
+}

@@ -1,7 +1,7 @@
 import type { HistoryEntry } from '../policy/history.js';
 import { dueSoonFirst, policyRow, type PolicyRow } from '../policy/policy-rows.js';
 import { dueReport } from '../policy/rotation-queries.js';
-import { withStores, type StoreHost } from './policy-vault.js';
+import { withStores, type StoreHost } from './stores.js';
 
 /** What the policies screen shows, read from an environment's Vault. */
 export interface PoliciesScreenData {
@@ -13,7 +13,7 @@ export interface PoliciesScreenData {
 
 /**
  * Reads the policies screen's data: every policy's due state and last status, due-soon first.
- * Mount it as `<PoliciesScreen {...await loadPoliciesScreen(hostOf(ctx), env)} onBack={…} />`.
+ * Mount it as `<PoliciesScreen {...await loadPoliciesScreen(ctx, env)} onBack={…} />`.
  */
 export async function loadPoliciesScreen(
   host: StoreHost,

@@ -7,56 +7,23 @@ import { HistoryStore } from '../policy/history-store.js';
 import { PolicyStore } from '../policy/policy-store.js';
 import type { RotationStores } from '../policy/rotation-queries.js';
 import { storeLocationFromEnv, type StoreVault } from '../policy/store-layout.js';
-import { LOCAL, SANDBOX, findEnvironment } from '../session/environments.js';
 import type { EnvironmentInfo } from '../session/types.js';
+import { Environments, type ResolvedEnvironment } from './environment.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * What the policy commands need from the process: its variables, and environments by name.
- * RotorContext provides it; `rotor due` uses a lighter one that reads the operator's settings
- * (conf) only when a profile or the default environment is asked for.
+ * What the stores are opened from: the process's variables, and environments by name. A
+ * RotorContext is one; `rotor due` and the library use a lighter one (no actions, no runbooks).
  */
 export interface StoreHost {
   env: Env;
-  resolve(name: string | undefined): Promise<{ environment: EnvironmentInfo; profiles: readonly Profile[] }>;
+  resolve(name: string | undefined): Promise<ResolvedEnvironment>;
 }
 
-/** A host over a RotorContext-like object, loading its settings when the environment needs them. */
-export function hostOf(ctx: {
-  env: Env;
-  prepareEnvironment(name?: string): Promise<void>;
-  defaultEnvironment(): string;
-  environment(name: string): EnvironmentInfo;
-  settings: { profiles(): Profile[] };
-}): StoreHost {
-  return {
-    env: ctx.env,
-    async resolve(name) {
-      await ctx.prepareEnvironment(name);
-      const environment = ctx.environment(name ?? ctx.defaultEnvironment());
-      const builtIn = environment.name === SANDBOX.name || environment.name === LOCAL.name;
-      return { environment, profiles: builtIn ? [] : ctx.settings.profiles() };
-    },
-  };
-}
-
-/** A host that loads the settings only when it must: sandbox and local need none. */
+/** A host that loads the operator's settings only when it must: sandbox and local need none. */
 export function lightHost(env: Env): StoreHost {
-  return {
-    env,
-    async resolve(name) {
-      if (name === SANDBOX.name) return { environment: SANDBOX, profiles: [] };
-      if (name === LOCAL.name) return { environment: LOCAL, profiles: [] };
-      const { Settings } = await import('../adapters/settings.js');
-      const settings = new Settings(env);
-      const profiles = settings.profiles();
-      return {
-        environment: findEnvironment(name ?? settings.defaultEnvironment ?? LOCAL.name, profiles),
-        profiles,
-      };
-    },
-  };
+  return new Environments(env);
 }
 
 /** An environment's policy and history stores, open until closed. */

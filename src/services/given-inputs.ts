@@ -46,6 +46,3 @@ export function givenInputs(
   }
   return given;
 }
-
-// Kept here for the commands that import it from here; the rules live in journalled-command.ts.
-export { commandWithoutValues } from './journalled-command.js';

@@ -1,5 +1,6 @@
-import type { JournalContents } from './journal-reader.js';
-import { replay, summarizeSession } from './session-summary.js';
+import type { JournalContents } from '../journal/journal-reader.js';
+import { replay, summarizeSession } from '../journal/session-summary.js';
+import { logLineText } from './log-words.js';
 
 function time(ms?: number): string {
   return ms === undefined
@@ -43,7 +44,7 @@ export function markdownReport(sessionId: string, journal: JournalContents): str
   }
   if (view.log.length) {
     out.push('## Log', '', '```');
-    for (const l of view.log) out.push(`${time(l.at)}  ${l.text}`);
+    for (const l of view.log) out.push(`${time(l.at)}  ${logLineText(l, view.steps)}`);
     out.push('```', '');
   }
   return out.join('\n');

@@ -1,0 +1,93 @@
+import type { Profile, Settings } from '../adapters/settings.js';
+import { processEnvironment } from '../environment.js';
+import { LOCAL, SANDBOX, findEnvironment, listEnvironments } from '../session/environments.js';
+import type { World } from '../session/world.js';
+import type { EnvironmentInfo } from '../session/types.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** An environment as every operation uses it: its facts and the profiles it may be one of. */
+export interface ResolvedEnvironment {
+  environment: EnvironmentInfo;
+  /** Empty for the built-in environments, which never read the operator's settings. */
+  profiles: readonly Profile[];
+}
+
+/** sandbox and local: known without settings. */
+export function isBuiltInEnvironment(name: string): boolean {
+  return name === SANDBOX.name || name === LOCAL.name;
+}
+
+/**
+ * The environments an operator can name: the built-in ones and the profiles in their settings.
+ * The one place `--env NAME` (or none: the configured default, else local) becomes an
+ * environment. Settings (`conf`, among the slowest modules to load) are read only when a profile
+ * may be meant, so the sandbox and the shell's own environment start without them.
+ */
+export class Environments {
+  readonly env: Env;
+  #settings?: Settings;
+
+  constructor(env: Env = processEnvironment()) {
+    this.env = env;
+  }
+
+  /** Loads the operator's settings (`conf`), once. */
+  async loadSettings(): Promise<Settings> {
+    if (!this.#settings) {
+      const { Settings } = await import('../adapters/settings.js');
+      this.#settings = new Settings(this.env);
+    }
+    return this.#settings;
+  }
+
+  /** Loads settings unless the environment is built in. */
+  async prepareEnvironment(name?: string): Promise<void> {
+    if (name === undefined || !isBuiltInEnvironment(name)) await this.loadSettings();
+  }
+
+  get settings(): Settings {
+    if (!this.#settings) throw new Error('settings used before loadSettings()');
+    return this.#settings;
+  }
+
+  environments(): EnvironmentInfo[] {
+    return listEnvironments(this.settings.profiles());
+  }
+
+  environment(name: string): EnvironmentInfo {
+    // Built-in environments need no settings: skipping `conf` keeps the sandbox's start fast.
+    const builtIn = [SANDBOX, LOCAL].find((e) => e.name === name);
+    return builtIn ?? findEnvironment(name, this.settings.profiles());
+  }
+
+  /** The environment used when none is named: the configured default, else the shell's own. */
+  defaultEnvironment(): string {
+    return this.#settings?.defaultEnvironment ?? LOCAL.name;
+  }
+
+  /** The profiles an environment's connection may use; none for a built-in one. */
+  profilesFor(environment: EnvironmentInfo): readonly Profile[] {
+    return isBuiltInEnvironment(environment.name) ? [] : this.settings.profiles();
+  }
+
+  /** `--env NAME`, or none given: the environment and the profiles its connection may use. */
+  async resolve(name: string | undefined): Promise<ResolvedEnvironment> {
+    await this.prepareEnvironment(name);
+    const environment = this.environment(name ?? this.defaultEnvironment());
+    return { environment, profiles: this.profilesFor(environment) };
+  }
+}
+
+/**
+ * Connects a resolved environment's systems (the sandbox starts its world). Loaded on first use:
+ * the adapters pull in client libraries a first frame does not need.
+ */
+export async function connectWorld(
+  resolved: ResolvedEnvironment,
+  env: Env,
+  options: { faults?: readonly string[]; allowRealTargets?: boolean } = {},
+): Promise<World> {
+  const { connectEnvironment } = await import('../session/connect.js');
+  return connectEnvironment(resolved.environment, resolved.profiles, env, options);
+}
