@@ -5,6 +5,7 @@ import { headlessDecider } from './decide-headless.js';
 import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
 import { commandWithoutValues, givenInputs } from './given-inputs.js';
 import { followHeadless } from './headless.js';
+import { givenSources } from './input-sources.js';
 import type { Io } from './io.js';
 
 /**
@@ -18,7 +19,9 @@ export async function resumeCommand(
   options: { yes?: boolean; json?: boolean; allowRealTargets?: boolean; confirmEnv?: string },
   io: Io,
 ): Promise<number> {
-  const { info, loaded, inputs } = await prepareResume(ctx, sessionId, (m) => io.stderr(`rotor: ${m}`));
+  const { info, loaded, inputs, sources } = await prepareResume(ctx, sessionId, (m) =>
+    io.stderr(`rotor: ${m}`),
+  );
   if (options.allowRealTargets && !ctx.environment(info.environment).sandbox)
     throw new UsageError(
       '--allow-real-targets only applies to sandbox sessions',
@@ -32,6 +35,7 @@ export async function resumeCommand(
       runbookId: info.runbookRef,
       environment: info.environment,
       inputs,
+      sources,
       command,
       resumeSessionId: sessionId,
       allowRealTargets: options.allowRealTargets,
@@ -57,6 +61,8 @@ export async function prepareResume(ctx: RotorContext, sessionId: string, warn?:
   const loaded = ctx.findRunbook(info.runbookRef);
   // Secret inputs were journalled as hashes only: they come again from ROTOR_INPUT_* (or the TUI).
   const sandbox = ctx.environment(info.environment).sandbox;
-  const inputs = { ...info.inputs, ...givenInputs(loaded.runbook, [], ctx.env, { sandbox, warn }) };
-  return { info, loaded, inputs };
+  const fromEnv = givenInputs(loaded.runbook, [], ctx.env, { sandbox, warn });
+  const inputs = { ...info.inputs, ...fromEnv };
+  const sources = givenSources([], fromEnv, { values: info.inputs, source: 'session' });
+  return { info, loaded, inputs, sources };
 }

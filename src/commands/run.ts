@@ -6,6 +6,7 @@ import { headlessDecider } from './decide-headless.js';
 import { confirmingDecider, requireHeadlessConfirmation } from './headless-confirmation.js';
 import { dryRun, formatDryRun } from './dry-run.js';
 import { commandWithoutValues, givenInputs } from './given-inputs.js';
+import { givenSources } from './input-sources.js';
 import type { Io } from './io.js';
 
 /** Options of `rotor run`. */
@@ -64,6 +65,7 @@ export async function runCommand(
       runbookId: loaded.file,
       environment: environment.name,
       inputs: given,
+      sources: givenSources(options.set, given),
       command,
       rehearse: options.rehearse,
       faults: options.fault,

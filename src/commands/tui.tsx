@@ -2,6 +2,7 @@ import { render } from 'ink';
 import { App } from '../ui/app.js';
 import { runbookInfo } from '../session/catalog.js';
 import type { GivenInputs } from '../runbook/inputs.js';
+import type { InputSources } from '../runbook/input-source.js';
 import type { RotorContext } from './context.js';
 import { UnfinishedPicker, type UnfinishedAnswer } from '../ui/unfinished-picker.js';
 import { unfinishedLabel, unfinishedSessions, type UnfinishedSession } from './unfinished.js';
@@ -12,6 +13,8 @@ export interface TuiOptions {
   runbookId?: string;
   environment?: string;
   inputs?: GivenInputs;
+  /** Where each given input came from, for the inputs screen. */
+  sources?: InputSources;
   command: string;
   rehearse?: boolean;
   faults?: readonly string[];
@@ -30,11 +33,12 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
     if (answer === 'quit') return 130;
     if (answer !== 'new') {
       const { prepareResume } = await import('./resume.js');
-      const { info, inputs } = await prepareResume(ctx, answer.resume);
+      const { info, inputs, sources } = await prepareResume(ctx, answer.resume);
       return runTui(ctx, {
         runbookId: info.runbookRef,
         environment: info.environment,
         inputs,
+        sources,
         command: options.command,
         resumeSessionId: answer.resume,
       });
@@ -64,6 +68,7 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
         runbookId: extra?.runbook.id,
         environment: options.environment,
         inputs: plain,
+        sources: options.sources,
         resuming: options.resumeSessionId !== undefined,
       }}
       start={(request) =>

@@ -1,5 +1,6 @@
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { EnvironmentInfo, RunbookInfo } from '../session/types.js';
+import type { InputSources } from '../runbook/input-source.js';
 
 /** What the operator has chosen so far; `undefined` means not yet. */
 export interface Choices {
@@ -18,13 +19,10 @@ export interface InitialChoices {
   environment?: string;
   /** Plain text from `--set`, or Secrets (from the environment): either way not asked again. */
   inputs?: GivenInputs;
+  /** Where each given input came from (`--set`, ROTOR_INPUT_*, a policy, the resumed session). */
+  sources?: InputSources;
   /** Resuming an interrupted session: its checklist was confirmed when it started. */
   resuming?: boolean;
-}
-
-/** The inputs the operator still has to be asked for. */
-export function inputsToAsk(runbook: RunbookInfo, given: GivenInputs = {}): RunbookInfo['inputs'] {
-  return runbook.inputs.filter((i) => !(i.name in given));
 }
 
 /** Starting choices from the command line; a name that matches nothing leaves that screen to ask. */
@@ -42,7 +40,8 @@ export function initialChoices(
 export function screenFor(choices: Choices, initial: InitialChoices = {}): Screen {
   if (!choices.environment) return 'environment';
   if (!choices.runbook) return 'runbook';
-  if (!choices.inputs && inputsToAsk(choices.runbook, initial.inputs).length > 0) return 'inputs';
+  // Every input is reviewed, given or not: one key accepts them all when they are right.
+  if (!choices.inputs && choices.runbook.inputs.length > 0) return 'inputs';
   if (!choices.checked && choices.runbook.checklist.length > 0) return 'checklist';
   return 'start';
 }
@@ -53,7 +52,7 @@ export function back(choices: Choices, initial: InitialChoices = {}): Choices {
   const order: Screen[] = ['environment', 'runbook', 'inputs', 'checklist'];
   for (let i = order.indexOf(screen) - 1; i >= 0; i--) {
     const step = order[i];
-    if (step === 'inputs' && choices.inputs && inputsToAsk(choices.runbook!, initial.inputs).length > 0)
+    if (step === 'inputs' && choices.inputs && choices.runbook!.inputs.length > 0)
       return { ...choices, inputs: undefined, checked: false };
     if (step === 'runbook' && choices.runbook && choices.runbook.id !== initial.runbookId)
       return { ...choices, runbook: undefined, inputs: undefined, checked: false };

@@ -4,18 +4,12 @@ import { RotorError, describeError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import type { Answer, DecisionRequest } from '../engine/types.js';
 import type { GivenInputs } from '../runbook/inputs.js';
+import type { InputSources } from '../runbook/input-source.js';
 import type { EnvironmentInfo, RunbookInfo, SessionHandle, StartSession } from '../session/types.js';
-import {
-  back,
-  initialChoices,
-  inputsToAsk,
-  screenFor,
-  type Choices,
-  type InitialChoices,
-} from './app-flow.js';
+import { back, initialChoices, screenFor, type Choices, type InitialChoices } from './app-flow.js';
 import { Checklist } from './checklist.js';
 import { EnvironmentPicker } from './environment-picker.js';
-import { InputsForm } from './inputs-form.js';
+import { InputReview } from './input-review.js';
 import { createPromptStore } from './prompt-store.js';
 import { RunbookPicker } from './runbook-picker.js';
 import { RunScreen } from './run-screen.js';
@@ -48,6 +42,19 @@ function givenInputs(runbook: RunbookInfo, values: GivenInputs): GivenInputs {
       typeof value === 'string' && secret.has(name) ? new Secret(value, `inputs.${name}`) : value,
     ]),
   );
+}
+
+/** The given inputs the screen may show: plain text only, a Secret never reaches it. */
+function plainInputs(given: GivenInputs = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(given).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+}
+
+/** A Secret given without a named source came from ROTOR_INPUT_* (the only way one arrives). */
+function givenSources(initial: InitialChoices): InputSources {
+  const secrets = Object.entries(initial.inputs ?? {}).filter(([, v]) => typeof v !== 'string');
+  return { ...Object.fromEntries(secrets.map(([name]) => [name, 'environment'])), ...initial.sources };
 }
 
 function Refused({
@@ -174,10 +181,10 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
     }
     case 'inputs':
       return (
-        <InputsForm
+        <InputReview
           runbook={choices.runbook!}
-          fields={inputsToAsk(choices.runbook!, initial.inputs)}
-          given={initial.inputs}
+          given={{ plain: plainInputs(initial.inputs), sources: givenSources(initial) }}
+          resuming={initial.resuming}
           onBack={goBack}
           onDone={(inputs) => setChoices((c) => ({ ...c, inputs }))}
         />
