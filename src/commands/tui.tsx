@@ -3,6 +3,8 @@ import { App } from '../ui/app.js';
 import { runbookInfo } from '../session/catalog.js';
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { InputSources } from '../runbook/input-source.js';
+import type { StartSession } from '../session/types.js';
+import type { PolicyRun } from '../ui/app-flow.js';
 import type { RotorContext } from './context.js';
 import { UnfinishedPicker, type UnfinishedAnswer } from '../ui/unfinished-picker.js';
 import { unfinishedLabel, unfinishedSessions, type UnfinishedSession } from './unfinished.js';
@@ -22,6 +24,10 @@ export interface TuiOptions {
   allowRealTargets?: boolean;
   /** Continue an interrupted session (`rotor resume`). */
   resumeSessionId?: string;
+  /** A policy's run from the policies screen: its edits may be saved to it. */
+  policy?: PolicyRun;
+  /** Starts the session instead of the context's own starter (a policy's run records its history). */
+  starter?: StartSession;
 }
 
 /** Opens the TUI and resolves with the exit code once the operator leaves the summary. */
@@ -48,11 +54,13 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
   const extra = options.runbookId ? ctx.findRunbook(options.runbookId) : undefined;
   if (extra && !runbooks.some((r) => r.id === extra.runbook.id)) runbooks.push(runbookInfo(extra));
   const refs = new Map(runbooks.map((r) => [r.id, r.file]));
-  const starter = ctx.starter(options.command, {
-    rehearse: options.rehearse,
-    faults: options.faults,
-    allowRealTargets: options.allowRealTargets,
-  });
+  const starter =
+    options.starter ??
+    ctx.starter(options.command, {
+      rehearse: options.rehearse,
+      faults: options.faults,
+      allowRealTargets: options.allowRealTargets,
+    });
   const plain: Record<string, string> = {};
   const secrets: GivenInputs = {};
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
@@ -69,6 +77,7 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
         environment: options.environment,
         inputs: plain,
         sources: options.sources,
+        policy: options.policy,
         resuming: options.resumeSessionId !== undefined,
       }}
       start={(request) =>

@@ -8,6 +8,8 @@ export interface Choices {
   runbook?: RunbookInfo;
   /** Typed inputs (empty ones left out, so defaults apply). */
   inputs?: Record<string, string>;
+  /** A policy's run: the operator asked to keep the typed inputs in the policy too. */
+  saveToPolicy?: boolean;
   checked: boolean;
 }
 
@@ -23,6 +25,17 @@ export interface InitialChoices {
   sources?: InputSources;
   /** Resuming an interrupted session: its checklist was confirmed when it started. */
   resuming?: boolean;
+  /** A policy's run (from the policies screen): edits are for this run unless saved to it. */
+  policy?: PolicyRun;
+}
+
+/** The policy a run comes from, and how to keep edited inputs in it. */
+export interface PolicyRun {
+  secretPath: string;
+  /** Inputs that belong to the policy itself and cannot change here, with the reason. */
+  fixed?: Readonly<Record<string, string>>;
+  /** Writes the typed inputs into the policy; rejects with the reason when it cannot. */
+  save: (inputs: Record<string, string>) => Promise<void>;
 }
 
 /** Starting choices from the command line; a name that matches nothing leaves that screen to ask. */
@@ -53,7 +66,7 @@ export function back(choices: Choices, initial: InitialChoices = {}): Choices {
   for (let i = order.indexOf(screen) - 1; i >= 0; i--) {
     const step = order[i];
     if (step === 'inputs' && choices.inputs && choices.runbook!.inputs.length > 0)
-      return { ...choices, inputs: undefined, checked: false };
+      return { ...choices, inputs: undefined, saveToPolicy: undefined, checked: false };
     if (step === 'runbook' && choices.runbook && choices.runbook.id !== initial.runbookId)
       return { ...choices, runbook: undefined, inputs: undefined, checked: false };
     if (step === 'environment' && choices.environment && choices.environment.name !== initial.environment)

@@ -107,23 +107,30 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
   useEffect(() => {
     if (screen !== 'start' || session !== undefined || !choices.runbook || !choices.environment) return;
     setSession({ state: 'starting' });
+    const request = { runbookId: choices.runbook.id, environment: choices.environment.name };
     const inputs = givenInputs(choices.runbook, { ...initial.inputs, ...choices.inputs });
-    start({
-      runbookId: choices.runbook.id,
-      environment: choices.environment.name,
-      inputs,
-      decide: stores.decisions.ask,
-      askSecret: stores.secrets.ask,
-    }).then(
-      (handle) => setSession({ state: 'running', handle }),
-      (error: unknown) =>
-        setSession({
-          state: 'refused',
-          message: describeError(error),
-          exitCode: error instanceof RotorError ? error.exitCode : 1,
+    // Kept in the policy only now, once the checklist is done and the run is starting.
+    const saved =
+      choices.saveToPolicy && initial.policy ? initial.policy.save(choices.inputs ?? {}) : Promise.resolve();
+    saved
+      .then(() =>
+        start({
+          ...request,
+          inputs,
+          decide: stores.decisions.ask,
+          askSecret: stores.secrets.ask,
         }),
-    );
-  }, [screen, session, choices, initial.inputs, start, stores]);
+      )
+      .then(
+        (handle) => setSession({ state: 'running', handle }),
+        (error: unknown) =>
+          setSession({
+            state: 'refused',
+            message: describeError(error),
+            exitCode: error instanceof RotorError ? error.exitCode : 1,
+          }),
+      );
+  }, [screen, session, choices, initial.inputs, initial.policy, start, stores]);
 
   if (runbooks.length === 0 || environments.length === 0)
     return (
@@ -185,8 +192,10 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
           runbook={choices.runbook!}
           given={{ plain: plainInputs(initial.inputs), sources: givenSources(initial) }}
           resuming={initial.resuming}
+          saveTo={initial.policy?.secretPath}
+          fixed={initial.policy?.fixed}
           onBack={goBack}
-          onDone={(inputs) => setChoices((c) => ({ ...c, inputs }))}
+          onDone={(inputs, { save }) => setChoices((c) => ({ ...c, inputs, saveToPolicy: save }))}
         />
       );
     case 'checklist':

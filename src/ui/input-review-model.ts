@@ -23,6 +23,8 @@ export interface ReviewContext {
   inputs: InputSpec[];
   /** Resuming: non-secret inputs are the session's and read-only; secret ones are typed again. */
   resuming?: boolean;
+  /** Inputs that cannot change here, by name, with the reason (a policy's own secret path). */
+  fixed?: Readonly<Record<string, string>>;
 }
 
 /** Values given before the screen opened: plain text by name, and where each came from. */
@@ -57,6 +59,7 @@ export function currentValues(entries: Readonly<Record<string, ReviewEntry>>): R
 
 /** Why an input is read-only here, or undefined when it can be edited. */
 export function lockedReason(ctx: ReviewContext, spec: InputSpec): string | undefined {
+  if (ctx.fixed?.[spec.name]) return ctx.fixed[spec.name];
   return ctx.resuming && !spec.secret
     ? `${spec.name} is read-only when resuming: the session started with this value.`
     : undefined;

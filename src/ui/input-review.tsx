@@ -25,6 +25,8 @@ export interface InputReviewProps extends ReviewHandlers {
   resuming?: boolean;
   /** A policy's run: names the policy that `s` saves the edits to (absent: no saving). */
   saveTo?: string;
+  /** Inputs that cannot change on this screen, with the reason shown when Enter is pressed. */
+  fixed?: Readonly<Record<string, string>>;
 }
 
 /** Lines around the list: the title, the detail area, a notice, the key legend, and one spare. */
@@ -35,11 +37,12 @@ function legend(editing: boolean, choices: boolean, saveTo: string | undefined):
     return choices
       ? '←/→ or ↑/↓ choose · Enter keep · Esc cancel'
       : 'type the value · Enter keep (empty: the default) · Ctrl+U clear · Esc cancel';
+  // A policy's run needs the words "this run" and "save": the legend stays within 80 columns.
   return [
-    '↑/↓ move',
+    saveTo ? '↑/↓' : '↑/↓ move',
     'Enter edit',
-    `${ACCEPT_KEY} accept all${saveTo ? ' (this run)' : ''}`,
-    saveTo ? `${SAVE_KEY} accept and save to the policy` : undefined,
+    saveTo ? `${ACCEPT_KEY} accept for this run` : `${ACCEPT_KEY} accept all`,
+    saveTo ? `${SAVE_KEY} accept + save to policy` : undefined,
     'Esc back',
     saveTo ? undefined : 'Ctrl+C quit',
   ]
@@ -47,9 +50,9 @@ function legend(editing: boolean, choices: boolean, saveTo: string | undefined):
     .join(' · ');
 }
 
-export function InputReview({ runbook, given, resuming, saveTo, onDone, onBack }: InputReviewProps) {
+export function InputReview({ runbook, given, resuming, saveTo, fixed, onDone, onBack }: InputReviewProps) {
   const { rows, columns } = useTerminalSize();
-  const [ctx] = useState<ReviewContext>(() => ({ inputs: runbook.inputs, resuming }));
+  const [ctx] = useState<ReviewContext>(() => ({ inputs: runbook.inputs, resuming, fixed }));
   const room = Math.max(3, rows - FRAME);
   const state = useInputReview(
     ctx,
