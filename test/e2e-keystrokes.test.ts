@@ -72,7 +72,7 @@ async function toFirstApproval(id: string): Promise<number> {
       term.type(REQUIRED[field]);
       await term.waitFor(`${field}: ${REQUIRED[field]}▌`);
       keys.press('Enter');
-      await term.waitFor(re(field), 10_000);
+      await term.waitFor(editorClosed(field), 10_000);
     }
     const items = catalog.get(id)!.runbook.checklist.length;
     if (items > 0) {
@@ -92,7 +92,7 @@ async function toFirstApproval(id: string): Promise<number> {
 }
 
 /** The screen once Enter has kept a typed value: that field's editor has closed. */
-function re(field: string): RegExp {
+function editorClosed(field: string): RegExp {
   return new RegExp(`^(?![\\s\\S]*${field}: .*▌)`);
 }
 
