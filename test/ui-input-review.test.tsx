@@ -3,7 +3,7 @@ import { createActionRegistry } from '../src/actions/index.js';
 import { findRunbook, loadCatalog, runbookInfo } from '../src/session/catalog.js';
 import type { RunbookInfo } from '../src/session/types.js';
 import { InputReview, type InputReviewProps } from '../src/ui/input-review.js';
-import { keys, renderTui, settle, waitForFrame, type Rendered } from './support/ui-render.js';
+import { keys, renderTui, waitForFrame, type Rendered } from './support/ui-render.js';
 
 const actions = createActionRegistry();
 const catalog = loadCatalog(actions);
@@ -21,6 +21,14 @@ function review(runbook: RunbookInfo, props: Partial<InputReviewProps> = {}) {
   const onBack = vi.fn();
   screen = renderTui(<InputReview runbook={runbook} onDone={onDone} onBack={onBack} {...props} />);
   return { screen, onDone, onBack };
+}
+
+/** Moves the cursor to `name`: to the top, then exact key presses down, then the frame that shows it. */
+async function moveTo(s: Rendered, runbook: RunbookInfo, name: string): Promise<void> {
+  const index = runbook.inputs.findIndex((i) => i.name === name);
+  for (let i = 0; i < runbook.inputs.length; i++) s.stdin.write(keys.up);
+  for (let i = 0; i < index; i++) s.stdin.write(keys.down);
+  await waitForFrame(s.lastFrame, (f) => new RegExp(`› [ ✘·] ${name} `).test(f));
 }
 
 /** Every frame fits the terminal, keeps its title on top and its key legend at the bottom. */
@@ -128,10 +136,7 @@ describe('inputs review screen (80x24)', () => {
   it('a later value that makes another input required (required_when) sends accept all there', async () => {
     const { screen, onDone } = review(shipped('generic'));
     await waitForFrame(screen.lastFrame, 'all set');
-    for (let i = 0; i < 12 && !/› {3}kubernetes/.test(screen.lastFrame()); i++) {
-      screen.stdin.write(keys.down);
-      await settle(20);
-    }
+    await moveTo(screen, shipped('generic'), 'kubernetes');
     screen.stdin.write(keys.enter);
     let frame = await waitForFrame(screen.lastFrame, '[false]');
     screen.stdin.write(keys.up);
@@ -154,10 +159,7 @@ describe('inputs review screen (80x24)', () => {
   it('masks secret inputs, typed or given: the canary is in no frame', async () => {
     const { screen, onDone } = review(shipped('postgres'));
     await waitForFrame(screen.lastFrame, 'Inputs for');
-    for (let i = 0; i < 12 && !/› [ ✘] admin_url/.test(screen.lastFrame()); i++) {
-      screen.stdin.write(keys.down);
-      await settle(20);
-    }
+    await moveTo(screen, shipped('postgres'), 'admin_url');
     screen.stdin.write(keys.enter);
     await waitForFrame(screen.lastFrame, 'admin_url: ▌');
     // In pieces, as a paste arrives.

@@ -57,10 +57,9 @@ function openRun(run: PolicyRun) {
 
 /** Edits sync_timeout_seconds (a policy input) to `value` on the review screen. */
 async function editGrace(s: Rendered, value: string) {
-  for (let i = 0; i < 12 && !/› {3}sync_timeout_seconds/.test(s.lastFrame()); i++) {
-    s.stdin.write(keys.down);
-    await settle(20);
-  }
+  const index = apiKey.inputs.findIndex((i) => i.name === 'sync_timeout_seconds');
+  for (let i = 0; i < index; i++) s.stdin.write(keys.down);
+  await waitForFrame(s.lastFrame, (f) => /› {3}sync_timeout_seconds/.test(f));
   s.stdin.write(keys.enter);
   await waitForFrame(s.lastFrame, 'sync_timeout_seconds: 50▌');
   s.stdin.write('\u0015');
