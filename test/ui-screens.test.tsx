@@ -220,6 +220,33 @@ describe('inputs', () => {
     expect(requests[0].inputs.admin_url).toBeInstanceOf(Secret);
   });
 
+  it('Esc on the checklist goes back to the inputs with what was typed still there', async () => {
+    const { start } = recordingStart();
+    const given = { environment: 'sandbox', runbookId: 'postgres', inputs: { admin_url: 'postgres://x' } };
+    screen = renderTui(
+      <App
+        runbooks={runbooks}
+        environments={environments}
+        start={start}
+        initial={given}
+        onExit={() => undefined}
+      />,
+    );
+    await waitForFrame(screen.lastFrame, '› ');
+    screen.stdin.write(keys.enter); // role, under the cursor
+    await waitForFrame(screen.lastFrame, 'role: harmonyflow▌');
+    screen.stdin.write('\u0015');
+    screen.stdin.write('app');
+    screen.stdin.write(keys.enter);
+    await waitForFrame(screen.lastFrame, (f) => /role +app +typed/.test(f));
+    screen.stdin.write('a');
+    await waitForFrame(screen.lastFrame, 'Before you start');
+    screen.stdin.write(keys.escape);
+    const frame = await waitForFrame(screen.lastFrame, 'Inputs for PostgreSQL');
+    expect(frame).toMatch(/role +app +typed/);
+    expect(frame).toMatch(/admin_url +•••••• +--set/);
+  });
+
   it('does not ask again for a secret the command line already holds as a Secret', async () => {
     const { start, requests } = recordingStart();
     const fromEnv = new Secret('postgres://from-env', 'inputs.admin_url');

@@ -10,6 +10,8 @@ export interface Choices {
   inputs?: Record<string, string>;
   /** A policy's run: the operator asked to keep the typed inputs in the policy too. */
   saveToPolicy?: boolean;
+  /** Inputs typed before going back to the inputs screen: shown again there, not lost. */
+  typedBefore?: Record<string, string>;
   checked: boolean;
 }
 
@@ -66,9 +68,15 @@ export function back(choices: Choices, initial: InitialChoices = {}): Choices {
   for (let i = order.indexOf(screen) - 1; i >= 0; i--) {
     const step = order[i];
     if (step === 'inputs' && choices.inputs && choices.runbook!.inputs.length > 0)
-      return { ...choices, inputs: undefined, saveToPolicy: undefined, checked: false };
+      return {
+        ...choices,
+        inputs: undefined,
+        typedBefore: choices.inputs,
+        saveToPolicy: undefined,
+        checked: false,
+      };
     if (step === 'runbook' && choices.runbook && choices.runbook.id !== initial.runbookId)
-      return { ...choices, runbook: undefined, inputs: undefined, checked: false };
+      return { ...choices, runbook: undefined, inputs: undefined, typedBefore: undefined, checked: false };
     if (step === 'environment' && choices.environment && choices.environment.name !== initial.environment)
       return { ...choices, environment: undefined, checked: false };
   }

@@ -52,9 +52,13 @@ function plainInputs(given: GivenInputs = {}): Record<string, string> {
 }
 
 /** A Secret given without a named source came from ROTOR_INPUT_* (the only way one arrives). */
-function givenSources(initial: InitialChoices): InputSources {
+function givenSources(initial: InitialChoices, typed: Record<string, string> = {}): InputSources {
   const secrets = Object.entries(initial.inputs ?? {}).filter(([, v]) => typeof v !== 'string');
-  return { ...Object.fromEntries(secrets.map(([name]) => [name, 'environment'])), ...initial.sources };
+  return {
+    ...Object.fromEntries(secrets.map(([name]) => [name, 'environment'])),
+    ...initial.sources,
+    ...Object.fromEntries(Object.keys(typed).map((name) => [name, 'typed'])),
+  };
 }
 
 function Refused({
@@ -190,7 +194,10 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
       return (
         <InputReview
           runbook={choices.runbook!}
-          given={{ plain: plainInputs(initial.inputs), sources: givenSources(initial) }}
+          given={{
+            plain: { ...plainInputs(initial.inputs), ...choices.typedBefore },
+            sources: givenSources(initial, choices.typedBefore),
+          }}
           resuming={initial.resuming}
           saveTo={initial.policy?.secretPath}
           fixed={initial.policy?.fixed}

@@ -39,7 +39,12 @@ export function initialEntries(ctx: ReviewContext, given: GivenValues = {}): Rec
   for (const spec of ctx.inputs) {
     const plain = given.plain?.[spec.name];
     const source = given.sources?.[spec.name];
-    if (plain !== undefined) entries[spec.name] = { value: plain, source: source ?? 'set' };
+    if (plain !== undefined)
+      // Typed before (the operator went back from the checklist): already entered here.
+      entries[spec.name] =
+        source === 'typed'
+          ? { value: plain, source, entered: true }
+          : { value: plain, source: source ?? 'set' };
     else if (source !== undefined) entries[spec.name] = { value: '', source, opaque: true };
     else if (spec.default !== undefined)
       entries[spec.name] = { value: String(spec.default), source: 'default' };
