@@ -4,6 +4,7 @@ import { Secret } from '../src/engine/secret.js';
 import type { EnvironmentInfo, RunbookInfo, StartRequest, StartSession } from '../src/session/types.js';
 import { keys, renderTui, settle, waitForFrame, type Rendered } from './support/ui-render.js';
 import { UsageError } from '../src/errors.js';
+import type { GivenInputs } from '../src/runbook/inputs.js';
 
 const environments: EnvironmentInfo[] = [
   {
@@ -51,6 +52,23 @@ const runbooks: RunbookInfo[] = [
 
 let screen: Rendered | undefined;
 afterEach(() => screen?.unmount());
+
+/** The App on the postgres runbook with `inputs` given on the command line; the start requests. */
+function openPostgres(inputs: GivenInputs): { rendered: Rendered; requests: StartRequest[] } {
+  const { start, requests } = recordingStart();
+  const given = { environment: 'sandbox', runbookId: 'postgres', inputs };
+  const rendered = renderTui(
+    <App
+      runbooks={runbooks}
+      environments={environments}
+      start={start}
+      initial={given}
+      onExit={() => undefined}
+    />,
+  );
+  screen = rendered;
+  return { rendered, requests };
+}
 
 /** A StartSession that records the request and never resolves (the run screen is tested elsewhere). */
 function recordingStart(): { start: StartSession; requests: StartRequest[] } {
@@ -194,17 +212,7 @@ describe('inputs', () => {
   });
 
   it('wraps secret inputs given on the command line too, and leaves out empty answers so defaults apply', async () => {
-    const { start, requests } = recordingStart();
-    const given = { environment: 'sandbox', runbookId: 'postgres', inputs: { admin_url: 'postgres://x' } };
-    screen = renderTui(
-      <App
-        runbooks={runbooks}
-        environments={environments}
-        start={start}
-        initial={given}
-        onExit={() => undefined}
-      />,
-    );
+    const { rendered: screen, requests } = openPostgres({ admin_url: 'postgres://x' });
     // A secret given as plain text is still masked; accepting all leaves defaults to the runbook.
     const frame = await waitForFrame(screen.lastFrame, 'Inputs for PostgreSQL');
     expect(frame).toMatch(/admin_url +•••••• +--set/);
@@ -221,17 +229,7 @@ describe('inputs', () => {
   });
 
   it('Esc on the checklist goes back to the inputs with what was typed still there', async () => {
-    const { start } = recordingStart();
-    const given = { environment: 'sandbox', runbookId: 'postgres', inputs: { admin_url: 'postgres://x' } };
-    screen = renderTui(
-      <App
-        runbooks={runbooks}
-        environments={environments}
-        start={start}
-        initial={given}
-        onExit={() => undefined}
-      />,
-    );
+    const { rendered: screen } = openPostgres({ admin_url: 'postgres://x' });
     await waitForFrame(screen.lastFrame, '› ');
     screen.stdin.write(keys.enter); // role, under the cursor
     await waitForFrame(screen.lastFrame, 'role: harmonyflow▌');
@@ -248,22 +246,8 @@ describe('inputs', () => {
   });
 
   it('does not ask again for a secret the command line already holds as a Secret', async () => {
-    const { start, requests } = recordingStart();
     const fromEnv = new Secret('postgres://from-env', 'inputs.admin_url');
-    const given = {
-      environment: 'sandbox',
-      runbookId: 'postgres',
-      inputs: { admin_url: fromEnv, role: 'app', mode: 'single' },
-    };
-    screen = renderTui(
-      <App
-        runbooks={runbooks}
-        environments={environments}
-        start={start}
-        initial={given}
-        onExit={() => undefined}
-      />,
-    );
+    const { rendered: screen, requests } = openPostgres({ admin_url: fromEnv, role: 'app', mode: 'single' });
     // Shown masked, never asked again: one key accepts it with the rest.
     const frame = await waitForFrame(screen.lastFrame, 'Inputs for PostgreSQL');
     expect(frame).toMatch(/admin_url +•••••• +ROTOR_INPUT/);
