@@ -72,7 +72,18 @@ describe('inputs review reducer', () => {
     expect(step.state.cursor).toBe(2);
     expect(step.state.notice).toMatch(/^token is secret and the journal does not keep it: type it again/);
     step = press(resuming, ['a', { return: true }], given);
-    expect(step.done).toEqual({});
+    expect(step.done).toEqual({ token: '' }); // empty: the runbook's default
+  });
+
+  it('an input given before the screen and emptied on it goes as empty, so the default replaces it', () => {
+    const given = { plain: { path: 'p', count: '7' }, sources: { count: 'set' } };
+    const step = press(
+      ctx,
+      [{ downArrow: true }, { return: true }, { ctrl: true, input: 'u' }, { return: true }, 'a'],
+      given,
+    );
+    expect(step.state.entries.count).toMatchObject({ value: '3', source: 'default' });
+    expect(step.done).toEqual({ count: '' });
   });
 
   it('s saves only when the screen offers it', () => {

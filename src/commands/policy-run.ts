@@ -48,7 +48,13 @@ export async function runPolicyInTui(
       const keep = Object.entries(typed).filter(([name]) => !declared[name]?.secret && !(name in fixed));
       await withStores(host, envName, async (stores) => {
         const current = await stores.policies.require(secretPath);
-        const next = { ...current, inputs: { ...current.inputs, ...Object.fromEntries(keep) } };
+        // An input emptied on the screen goes back to the runbook's default: out of the policy.
+        const inputs = { ...current.inputs };
+        for (const [name, value] of keep) {
+          if (value === '') delete inputs[name];
+          else inputs[name] = value;
+        }
+        const next = { ...current, inputs };
         checkRunbookFits(next, declared, { sandbox: environment.sandbox });
         await stores.policies.put(next);
       });

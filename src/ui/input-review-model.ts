@@ -92,11 +92,15 @@ export function shownValue(spec: InputSpec, entry: ReviewEntry): string {
   return entry.value === '' ? '(none)' : entry.value;
 }
 
-/** The values typed on the screen (non-empty), which go to the session over what was given. */
+/**
+ * The values entered on the screen, which go to the session over what was given. An input
+ * entered and left empty goes as '' (the runbook's default, as on the command line), so it also
+ * replaces a value given before the screen opened.
+ */
 export function typedValues(entries: Readonly<Record<string, ReviewEntry>>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(entries)
-      .filter(([, e]) => e.source === 'typed' && e.value !== '')
-      .map(([name, e]) => [name, e.value]),
+      .filter(([, e]) => (e.source === 'typed' ? e.value !== '' : e.entered === true))
+      .map(([name, e]) => [name, e.source === 'typed' ? e.value : '']),
   );
 }
