@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createActionRegistry } from '../src/actions/index.js';
+import { findRunbook, loadCatalog } from '../src/session/catalog.js';
 import { CLI, runCli, tempHome } from './support/cli.js';
 import { TmuxTerminal } from './support/tmux.js';
 
@@ -6,6 +8,8 @@ const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 const PATH = 'harmonyflow/session-state-service';
+const actions = createActionRegistry();
+const apiKey = findRunbook('api-key', loadCatalog(actions), actions);
 
 describe("a policy's run from `rotor policy browse` in a real terminal (tmux, 80x24, NO_COLOR)", () => {
   it('r runs the policy with its inputs; s keeps an edit in the policy; the run reaches its first approval', async () => {
@@ -38,10 +42,10 @@ describe("a policy's run from `rotor policy browse` in a real terminal (tmux, 80
     let screen = await term.waitFor('Inputs for Admin API key');
     expect(screen).toMatch(/secret_path +harmonyflow\/session-state-service +policy/);
     expect(screen).toMatch(/sync_timeout_seconds +50 +policy/);
-    for (let i = 0; i < 10 && !/› {3}sync_timeout_seconds/.test(term.screen()); i++) {
-      term.press('Down');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The cursor starts on the first input (all set): exactly as many Downs as inputs before it.
+    const index = Object.keys(apiKey.runbook.inputs).indexOf('sync_timeout_seconds');
+    for (let i = 0; i < index; i++) term.press('Down');
+    await term.waitFor(/› {3}sync_timeout_seconds/);
     term.press('Enter');
     await term.waitFor('sync_timeout_seconds: 50▌');
     term.press('C-u');
