@@ -190,7 +190,9 @@ export function buildProgram(
     );
   policy
     .command('browse')
-    .description("the policies screen: what is due soon, last status, one secret's history")
+    .description(
+      "the policies screen: what is due soon, last status, one secret's history; r runs a policy now (exit code: that run's)",
+    )
     .option('--env <name>')
     .action(
       run(async (ctx, opts) => (await import('./commands/policy-commands.js')).browsePolicies(ctx, opts, io)),

@@ -37,8 +37,10 @@ async function approveUntil(terminal: TmuxTerminal, done: RegExp, timeoutMs: num
     screen = terminal.screen();
     if (done.test(screen)) return screen;
     if (screen.includes('y approve')) terminal.press('y');
-    else if (screen.includes('Enter accept · Esc back'))
+    else if (screen.includes('Enter keep (empty: the default)'))
       terminal.press('Enter'); // a secret input asked again: its default
+    else if (screen.includes('a accept all'))
+      terminal.press('a'); // the inputs review at resume
     else if (screen.includes('Enter or q to exit')) terminal.press('Enter');
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -14,15 +14,10 @@ function open(args: string): { term: TmuxTerminal; home: string } {
   return { term, home };
 }
 
-/** Enter on every input (each keeps its default, secret ones too), then ticks the whole checklist. */
+/** Accepts every input as it stands (defaults, secret ones too) with one key, then ticks the whole checklist. */
 async function acceptDefaultsAndChecklist(term: TmuxTerminal, title: string): Promise<void> {
-  const form = new RegExp(`Inputs for ${title}[^\\n]*\\(1 of (\\d+)\\)`);
-  const total = Number(form.exec(await term.waitFor(form))![1]);
-  for (let i = 1; i < total; i++) {
-    term.press('Enter');
-    await term.waitFor(`(${i + 1} of ${total})`);
-  }
-  term.press('Enter');
+  await term.waitFor(new RegExp(`Inputs for ${title}[^\\n]*· all set`));
+  term.press('a');
   const checklist = await term.waitFor(/0 of (\d+) checked/);
   const items = Number(/0 of (\d+) checked/.exec(checklist)![1]);
   for (let i = 1; i <= items; i++) {

@@ -26,18 +26,17 @@ describe('the TUI in a real terminal (tmux, 80x24, NO_COLOR)', () => {
     await term.waitFor('› Demo rotation');
     term.press('Enter');
     await term.waitFor('Inputs for Demo rotation');
-    term.press('Enter'); // service_url: empty means the sandbox's own address
-    await term.waitFor('grace_seconds');
-    // The field takes keys once it is the active one; under load that can lag the screen.
-    await term.waitFor(/› grace_seconds: /);
-    for (let i = 0; i < 10 && !/grace_seconds: ▌/.test(term.screen()); i++) {
-      term.press('C-u');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    await term.waitFor(/grace_seconds: ▌/);
-    term.type('1');
-    await term.waitFor('grace_seconds: 1');
+    // service_url keeps its default (the sandbox's own address); grace_seconds is edited to 1.
+    term.press('Down');
+    await term.waitFor(/› {3}grace_seconds/);
     term.press('Enter');
+    await term.waitFor('grace_seconds: 3▌');
+    term.press('C-u');
+    term.type('1');
+    await term.waitFor('grace_seconds: 1▌');
+    term.press('Enter');
+    await term.waitFor(/grace_seconds +1 +typed/);
+    term.press('a');
     await term.waitFor('Before you start');
     term.press('Enter');
     await term.waitFor('1 of 2 checked');
@@ -65,8 +64,9 @@ describe('the TUI in a real terminal (tmux, 80x24, NO_COLOR)', () => {
 
   it('Ctrl+C at an approval asks what to do, and leaving as is exits 130', async () => {
     const { term } = open('run demo --env sandbox --set grace_seconds=0');
-    await term.waitFor('Inputs for Demo rotation');
-    term.press('Enter');
+    const inputs = await term.waitFor('Inputs for Demo rotation');
+    expect(inputs).toMatch(/grace_seconds +0 +--set/);
+    term.press('a');
     await term.waitFor('Before you start');
     term.press('Enter');
     await term.waitFor('1 of 2 checked');

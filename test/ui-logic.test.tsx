@@ -239,9 +239,13 @@ describe('app flow', () => {
     expect(screenFor(initialChoices(runbooks, environments, {}))).toBe('environment');
     const given = { environment: 'sandbox', runbookId: 'pg', inputs: { role: 'app' } };
     const c = initialChoices(runbooks, environments, given);
-    expect(screenFor(c, given)).toBe('checklist');
+    // Inputs given on the command line are still reviewed (one key accepts them): never skipped.
+    expect(screenFor(c, given)).toBe('inputs');
     expect(back(c, given)).toEqual(c);
-    expect(screenFor({ ...c, checked: true }, given)).toBe('start');
+    const reviewed = { ...c, inputs: {} };
+    expect(screenFor(reviewed, given)).toBe('checklist');
+    expect(screenFor(back(reviewed, given), given)).toBe('inputs');
+    expect(screenFor({ ...reviewed, checked: true }, given)).toBe('start');
     const picked = {
       ...initialChoices(runbooks, environments, {}),
       environment: environments[0],
@@ -252,9 +256,11 @@ describe('app flow', () => {
     expect(screenFor({ ...picked, runbook: runbooks[1] })).toBe('start');
   });
 
-  it('a resumed session skips the checklist its operator confirmed when it started', () => {
+  it('a resumed session reviews its inputs, then skips the checklist its operator confirmed when it started', () => {
     const given = { environment: 'sandbox', runbookId: 'pg', inputs: { role: 'app' }, resuming: true };
-    expect(screenFor(initialChoices(runbooks, environments, given), given)).toBe('start');
+    const c = initialChoices(runbooks, environments, given);
+    expect(screenFor(c, given)).toBe('inputs');
+    expect(screenFor({ ...c, inputs: {} }, given)).toBe('start');
   });
 });
 

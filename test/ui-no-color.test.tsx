@@ -8,6 +8,10 @@ vi.hoisted(() => {
 import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink';
+import type { ReactElement } from 'react';
+import { createActionRegistry } from '../src/actions/index.js';
+import { findRunbook, loadCatalog, runbookInfo } from '../src/session/catalog.js';
+import { InputReview } from '../src/ui/input-review.js';
 import { RunLive } from '../src/ui/run-live.js';
 import { initialViewState, reduce } from '../src/engine/view-state.js';
 import type { EngineEvent } from '../src/engine/types.js';
@@ -47,8 +51,8 @@ const events: EngineEvent[] = [
   },
 ];
 
-/** The raw frame, escape codes and all. */
-function rawFrame(): string {
+/** The raw frame, escape codes and all (the run screen unless told). */
+function rawFrame(tree?: ReactElement): string {
   const stdout = Object.assign(new EventEmitter(), {
     columns: 80,
     rows: 24,
@@ -70,15 +74,17 @@ function rawFrame(): string {
   });
   const state = events.reduce(reduce, initialViewState);
   const app = render(
-    <RunLive
-      state={state}
-      interruptPending={false}
-      protectedEnvironment
-      width={80}
-      rows={24}
-      tick={0}
-      now={t + 500}
-    />,
+    tree ?? (
+      <RunLive
+        state={state}
+        interruptPending={false}
+        protectedEnvironment
+        width={80}
+        rows={24}
+        tick={0}
+        now={t + 500}
+      />
+    ),
     { stdout: stdout as never, stdin: stdin as never, debug: true, patchConsole: false, exitOnCtrlC: false },
   );
   const frame = stdout.frames.at(-1) ?? '';
@@ -104,5 +110,21 @@ describe('NO_COLOR', () => {
     expect(frame).toMatch(/✔ +Write Vault/);
     expect(frame).toMatch(/✘ +Sync +failed/);
     expect(frame).toMatch(/○ +Verify/);
+  });
+
+  it('the inputs review: no colour, and the marks and words still say what needs a value', () => {
+    const actions = createActionRegistry();
+    const runbook = runbookInfo(findRunbook('custom-script', loadCatalog(actions), actions));
+    const review = () => <InputReview runbook={runbook} onDone={() => undefined} onBack={() => undefined} />;
+    expect(rawFrame(review())).toMatch(COLOUR);
+    process.env.NO_COLOR = '1';
+    const raw = rawFrame(review());
+    expect(raw).not.toMatch(COLOUR);
+    const frame = stripVTControlCharacters(raw);
+    expect(frame).toContain('· 2 to fill in');
+    expect(frame).toMatch(/› ✘ secret_path +\(none\)/);
+    expect(frame).toMatch(/ {2}✘ script_path +\(none\)/);
+    expect(frame).toMatch(/ {4}pass +stdin +default/);
+    expect(frame).toContain('✘ secret_path is required');
   });
 });

@@ -4,6 +4,7 @@ import { Secret } from '../src/engine/secret.js';
 import type { EnvironmentInfo, RunbookInfo, StartRequest, StartSession } from '../src/session/types.js';
 import { keys, renderTui, settle, waitForFrame, type Rendered } from './support/ui-render.js';
 import { UsageError } from '../src/errors.js';
+import type { GivenInputs } from '../src/runbook/inputs.js';
 
 const environments: EnvironmentInfo[] = [
   {
@@ -51,6 +52,23 @@ const runbooks: RunbookInfo[] = [
 
 let screen: Rendered | undefined;
 afterEach(() => screen?.unmount());
+
+/** The App on the postgres runbook with `inputs` given on the command line; the start requests. */
+function openPostgres(inputs: GivenInputs): { rendered: Rendered; requests: StartRequest[] } {
+  const { start, requests } = recordingStart();
+  const given = { environment: 'sandbox', runbookId: 'postgres', inputs };
+  const rendered = renderTui(
+    <App
+      runbooks={runbooks}
+      environments={environments}
+      start={start}
+      initial={given}
+      onExit={() => undefined}
+    />,
+  );
+  screen = rendered;
+  return { rendered, requests };
+}
 
 /** A StartSession that records the request and never resolves (the run screen is tested elsewhere). */
 function recordingStart(): { start: StartSession; requests: StartRequest[] } {
@@ -129,11 +147,17 @@ describe('inputs', () => {
       />,
     );
     let frame = await waitForFrame(screen.lastFrame, 'Inputs for PostgreSQL');
-    expect(frame).toContain('› role: harmonyflow');
-    expect(frame).toContain('the role to rotate');
+    // The cursor starts on the one input that needs a value; the others show theirs.
+    expect(frame).toMatch(/› ✘ admin_url +\(none\)/);
+    expect(frame).toMatch(/ role +harmonyflow +default/);
+    expect(frame).toContain('admin_url is required: connection URL of a role allowed to ALTER ROLE.');
+    screen.stdin.write(keys.up);
+    frame = await waitForFrame(screen.lastFrame, 'the role to rotate');
     expect(frame).toContain('pattern [a-z_]+');
-    // Clear the default, type a value that fails the pattern.
-    for (let i = 0; i < 'harmonyflow'.length; i++) screen.stdin.write(keys.backspace);
+    // Edit the default into a value that fails the pattern.
+    screen.stdin.write(keys.enter);
+    await waitForFrame(screen.lastFrame, 'role: harmonyflow▌');
+    screen.stdin.write('\u0015');
     screen.stdin.write('App-1');
     await waitForFrame(screen.lastFrame, 'role: App-1');
     screen.stdin.write(keys.enter);
@@ -143,20 +167,26 @@ describe('inputs', () => {
     screen.stdin.write('app');
     await waitForFrame(screen.lastFrame, 'role: app▌');
     screen.stdin.write(keys.enter);
-    frame = await waitForFrame(screen.lastFrame, '› admin_url');
-    expect(frame).toContain('✔ role = app');
-    expect(frame).toContain('secret: typed characters are hidden');
+    frame = await waitForFrame(screen.lastFrame, (f) => /› {3}role +app +typed/.test(f));
+    // A list input: Enter opens its choices, ↓ picks the next.
+    screen.stdin.write(keys.down);
+    await settle();
+    screen.stdin.write(keys.down);
+    await waitForFrame(screen.lastFrame, (f) => /› {3}mode/.test(f));
     screen.stdin.write(keys.enter);
-    await waitForFrame(screen.lastFrame, 'admin_url is required');
+    await waitForFrame(screen.lastFrame, '[alternate]');
+    screen.stdin.write(keys.down);
+    await waitForFrame(screen.lastFrame, '[single]');
+    screen.stdin.write(keys.enter);
+    await waitForFrame(screen.lastFrame, (f) => /mode +single +typed/.test(f));
+    // Accept all: admin_url still has no value, so it is opened, and the run goes on once typed.
+    screen.stdin.write('a');
+    await waitForFrame(screen.lastFrame, 'admin_url: ▌');
+    expect(screen.lastFrame()).toContain('secret: never shown');
     // Typed in pieces and pasted in one go, as terminals deliver it.
     screen.stdin.write(canary.slice(0, 10));
     screen.stdin.write(canary.slice(10));
     frame = await waitForFrame(screen.lastFrame, `admin_url: ${'•'.repeat(canary.length)}▌`);
-    screen.stdin.write(keys.enter);
-    frame = await waitForFrame(screen.lastFrame, '› mode');
-    expect(frame).toContain('✔ admin_url = ••••••');
-    screen.stdin.write(keys.down);
-    await settle();
     screen.stdin.write(keys.enter);
     frame = await waitForFrame(screen.lastFrame, 'Before you start');
     for (const f of screen.frames()) expect(f).not.toContain('CANARY');
@@ -182,23 +212,11 @@ describe('inputs', () => {
   });
 
   it('wraps secret inputs given on the command line too, and leaves out empty answers so defaults apply', async () => {
-    const { start, requests } = recordingStart();
-    const given = { environment: 'sandbox', runbookId: 'postgres', inputs: { admin_url: 'postgres://x' } };
-    screen = renderTui(
-      <App
-        runbooks={runbooks}
-        environments={environments}
-        start={start}
-        initial={given}
-        onExit={() => undefined}
-      />,
-    );
-    await waitForFrame(screen.lastFrame, '› role');
-    for (let i = 0; i < 'harmonyflow'.length; i++) screen.stdin.write(keys.backspace);
-    await waitForFrame(screen.lastFrame, 'role: ▌');
-    screen.stdin.write(keys.enter);
-    await waitForFrame(screen.lastFrame, '› mode');
-    screen.stdin.write(keys.enter);
+    const { rendered: screen, requests } = openPostgres({ admin_url: 'postgres://x' });
+    // A secret given as plain text is still masked; accepting all leaves defaults to the runbook.
+    const frame = await waitForFrame(screen.lastFrame, 'Inputs for PostgreSQL');
+    expect(frame).toMatch(/admin_url +•••••• +--set/);
+    screen.stdin.write('a');
     await waitForFrame(screen.lastFrame, 'Before you start');
     screen.stdin.write(' ');
     await waitForFrame(screen.lastFrame, '1 of 2');
@@ -206,27 +224,35 @@ describe('inputs', () => {
     await waitForFrame(screen.lastFrame, 'All checked');
     screen.stdin.write(keys.enter);
     await vi.waitFor(() => expect(requests).toHaveLength(1));
-    expect(Object.keys(requests[0].inputs).sort()).toEqual(['admin_url', 'mode']);
+    expect(Object.keys(requests[0].inputs).sort()).toEqual(['admin_url']);
     expect(requests[0].inputs.admin_url).toBeInstanceOf(Secret);
   });
 
+  it('Esc on the checklist goes back to the inputs with what was typed still there', async () => {
+    const { rendered: screen } = openPostgres({ admin_url: 'postgres://x' });
+    await waitForFrame(screen.lastFrame, '› ');
+    screen.stdin.write(keys.enter); // role, under the cursor
+    await waitForFrame(screen.lastFrame, 'role: harmonyflow▌');
+    screen.stdin.write('\u0015');
+    screen.stdin.write('app');
+    screen.stdin.write(keys.enter);
+    await waitForFrame(screen.lastFrame, (f) => /role +app +typed/.test(f));
+    screen.stdin.write('a');
+    await waitForFrame(screen.lastFrame, 'Before you start');
+    screen.stdin.write(keys.escape);
+    const frame = await waitForFrame(screen.lastFrame, 'Inputs for PostgreSQL');
+    expect(frame).toMatch(/role +app +typed/);
+    expect(frame).toMatch(/admin_url +•••••• +--set/);
+  });
+
   it('does not ask again for a secret the command line already holds as a Secret', async () => {
-    const { start, requests } = recordingStart();
     const fromEnv = new Secret('postgres://from-env', 'inputs.admin_url');
-    const given = {
-      environment: 'sandbox',
-      runbookId: 'postgres',
-      inputs: { admin_url: fromEnv, role: 'app', mode: 'single' },
-    };
-    screen = renderTui(
-      <App
-        runbooks={runbooks}
-        environments={environments}
-        start={start}
-        initial={given}
-        onExit={() => undefined}
-      />,
-    );
+    const { rendered: screen, requests } = openPostgres({ admin_url: fromEnv, role: 'app', mode: 'single' });
+    // Shown masked, never asked again: one key accepts it with the rest.
+    const frame = await waitForFrame(screen.lastFrame, 'Inputs for PostgreSQL');
+    expect(frame).toMatch(/admin_url +•••••• +ROTOR_INPUT/);
+    expect(frame).toContain('all set');
+    screen.stdin.write('a');
     await waitForFrame(screen.lastFrame, 'Before you start');
     screen.stdin.write(' ');
     await waitForFrame(screen.lastFrame, '1 of 2');

@@ -119,6 +119,7 @@ export async function browsePolicies(ctx: RotorContext, options: { env?: string 
   const { loadPoliciesScreen } = await import('../services/policy-screen-data.js');
   const data = await loadPoliciesScreen(ctx, options.env);
   const { browsePolicies: browse } = await import('../ui/policies-app.js');
-  await browse(data);
-  return 0;
+  const run = await browse(data);
+  if (run === undefined) return 0;
+  return (await import('./policy-run.js')).runPolicyInTui(ctx, options.env, run, io);
 }

@@ -5,6 +5,7 @@ import { prepareResume } from '../services/prepare-resume.js';
 import type { RotorContext } from '../services/rotor-context.js';
 import { commandWithoutValues } from './journalled-command.js';
 import { followHeadless } from './headless.js';
+import { givenSources } from '../services/input-sources.js';
 import type { Io } from './io.js';
 
 /**
@@ -18,7 +19,9 @@ export async function resumeCommand(
   options: { yes?: boolean; json?: boolean; allowRealTargets?: boolean; confirmEnv?: string },
   io: Io,
 ): Promise<number> {
-  const { info, loaded, inputs } = await prepareResume(ctx, sessionId, (m) => io.stderr(`rotor: ${m}`));
+  const { info, loaded, inputs, sources } = await prepareResume(ctx, sessionId, (m) =>
+    io.stderr(`rotor: ${m}`),
+  );
   if (options.allowRealTargets && !ctx.environment(info.environment).sandbox)
     throw new UsageError(
       '--allow-real-targets only applies to sandbox sessions',
@@ -32,6 +35,7 @@ export async function resumeCommand(
       runbookId: info.runbookRef,
       environment: info.environment,
       inputs,
+      sources,
       command,
       resumeSessionId: sessionId,
       allowRealTargets: options.allowRealTargets,

@@ -8,6 +8,7 @@ import type { RotorContext } from '../services/rotor-context.js';
 import type { EnvironmentInfo } from '../session/types.js';
 import { dryRun, formatDryRun } from './dry-run.js';
 import { commandWithoutValues } from './journalled-command.js';
+import { givenSources } from '../services/input-sources.js';
 import type { Io } from './io.js';
 
 /** Options of `rotor run`. */
@@ -65,6 +66,7 @@ export async function runCommand(
       runbookId: loaded.file,
       environment: environment.name,
       inputs: given,
+      sources: givenSources(options.set, given),
       command,
       rehearse: options.rehearse,
       faults: options.fault,

@@ -5,6 +5,9 @@ import type { GivenInputs } from '../runbook/inputs.js';
 import type { RotorContext } from '../services/rotor-context.js';
 import { unfinishedSessions, type UnfinishedSession } from '../services/unfinished-sessions.js';
 import { unfinishedLabel } from '../ui/unfinished-label.js';
+import type { InputSources } from '../runbook/input-source.js';
+import type { StartSession } from '../session/types.js';
+import type { PolicyRun } from '../ui/app-flow.js';
 import { UnfinishedPicker, type UnfinishedAnswer } from '../ui/unfinished-picker.js';
 
 /** What the CLI already knows when the TUI opens; screens for these are skipped. */
@@ -13,6 +16,8 @@ export interface TuiOptions {
   runbookId?: string;
   environment?: string;
   inputs?: GivenInputs;
+  /** Where each given input came from, for the inputs screen. */
+  sources?: InputSources;
   command: string;
   rehearse?: boolean;
   faults?: readonly string[];
@@ -20,6 +25,10 @@ export interface TuiOptions {
   allowRealTargets?: boolean;
   /** Continue an interrupted session (`rotor resume`). */
   resumeSessionId?: string;
+  /** A policy's run from the policies screen: its edits may be saved to it. */
+  policy?: PolicyRun;
+  /** Starts the session instead of the context's own starter (a policy's run records its history). */
+  starter?: StartSession;
 }
 
 /** Opens the TUI and resolves with the exit code once the operator leaves the summary. */
@@ -31,11 +40,12 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
     if (answer === 'quit') return 130;
     if (answer !== 'new') {
       const { prepareResume } = await import('../services/prepare-resume.js');
-      const { info, inputs } = await prepareResume(ctx, answer.resume);
+      const { info, inputs, sources } = await prepareResume(ctx, answer.resume);
       return runTui(ctx, {
         runbookId: info.runbookRef,
         environment: info.environment,
         inputs,
+        sources,
         command: options.command,
         resumeSessionId: answer.resume,
       });
@@ -45,11 +55,13 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
   const extra = options.runbookId ? ctx.findRunbook(options.runbookId) : undefined;
   if (extra && !runbooks.some((r) => r.id === extra.runbook.id)) runbooks.push(runbookInfo(extra));
   const refs = new Map(runbooks.map((r) => [r.id, r.file]));
-  const starter = ctx.starter(options.command, {
-    rehearse: options.rehearse,
-    faults: options.faults,
-    allowRealTargets: options.allowRealTargets,
-  });
+  const starter =
+    options.starter ??
+    ctx.starter(options.command, {
+      rehearse: options.rehearse,
+      faults: options.faults,
+      allowRealTargets: options.allowRealTargets,
+    });
   const plain: Record<string, string> = {};
   const secrets: GivenInputs = {};
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
@@ -65,6 +77,8 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
         runbookId: extra?.runbook.id,
         environment: options.environment,
         inputs: plain,
+        sources: options.sources,
+        policy: options.policy,
         resuming: options.resumeSessionId !== undefined,
       }}
       start={(request) =>

@@ -1,5 +1,6 @@
 import { readResumeInfo } from '../session/resume-session.js';
 import { givenInputs } from './given-inputs.js';
+import { givenSources } from './input-sources.js';
 import type { RotorContext } from './rotor-context.js';
 
 /**
@@ -12,6 +13,8 @@ export async function prepareResume(ctx: RotorContext, sessionId: string, warn?:
   const loaded = ctx.findRunbook(info.runbookRef);
   // Secret inputs were journalled as hashes only: they come again from ROTOR_INPUT_* (or the TUI).
   const sandbox = ctx.environment(info.environment).sandbox;
-  const inputs = { ...info.inputs, ...givenInputs(loaded.runbook, [], ctx.env, { sandbox, warn }) };
-  return { info, loaded, inputs };
+  const fromEnv = givenInputs(loaded.runbook, [], ctx.env, { sandbox, warn });
+  const inputs = { ...info.inputs, ...fromEnv };
+  const sources = givenSources([], fromEnv, { values: info.inputs, source: 'session' });
+  return { info, loaded, inputs, sources };
 }

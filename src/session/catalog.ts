@@ -105,6 +105,7 @@ export function runbookInfo(loaded: LoadedRunbook): RunbookInfo {
       pattern: spec.pattern,
       choices: spec.choices,
       requiredWhen: spec.required_when,
+      defaultFrom: envDefault(spec.default),
     })),
   };
 }

@@ -19,6 +19,8 @@ export interface RunbookInfo {
     choices?: string[];
     /** Required only under this condition on another input (`kubernetes`, `mode == acl`). */
     requiredWhen?: string;
+    /** The environment variable a default names (`{{ env.ROTOR_SERVICE_URL }}`), known only once connected. */
+    defaultFrom?: string;
   }>;
 }
 

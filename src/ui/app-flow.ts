@@ -1,5 +1,6 @@
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { EnvironmentInfo, RunbookInfo } from '../session/types.js';
+import type { InputSources } from '../runbook/input-source.js';
 
 /** What the operator has chosen so far; `undefined` means not yet. */
 export interface Choices {
@@ -7,6 +8,10 @@ export interface Choices {
   runbook?: RunbookInfo;
   /** Typed inputs (empty ones left out, so defaults apply). */
   inputs?: Record<string, string>;
+  /** A policy's run: the operator asked to keep the typed inputs in the policy too. */
+  saveToPolicy?: boolean;
+  /** Inputs typed before going back to the inputs screen: shown again there, not lost. */
+  typedBefore?: Record<string, string>;
   checked: boolean;
 }
 
@@ -18,13 +23,21 @@ export interface InitialChoices {
   environment?: string;
   /** Plain text from `--set`, or Secrets (from the environment): either way not asked again. */
   inputs?: GivenInputs;
+  /** Where each given input came from (`--set`, ROTOR_INPUT_*, a policy, the resumed session). */
+  sources?: InputSources;
   /** Resuming an interrupted session: its checklist was confirmed when it started. */
   resuming?: boolean;
+  /** A policy's run (from the policies screen): edits are for this run unless saved to it. */
+  policy?: PolicyRun;
 }
 
-/** The inputs the operator still has to be asked for. */
-export function inputsToAsk(runbook: RunbookInfo, given: GivenInputs = {}): RunbookInfo['inputs'] {
-  return runbook.inputs.filter((i) => !(i.name in given));
+/** The policy a run comes from, and how to keep edited inputs in it. */
+export interface PolicyRun {
+  secretPath: string;
+  /** Inputs that belong to the policy itself and cannot change here, with the reason. */
+  fixed?: Readonly<Record<string, string>>;
+  /** Writes the typed inputs into the policy; rejects with the reason when it cannot. */
+  save: (inputs: Record<string, string>) => Promise<void>;
 }
 
 /** Starting choices from the command line; a name that matches nothing leaves that screen to ask. */
@@ -42,7 +55,8 @@ export function initialChoices(
 export function screenFor(choices: Choices, initial: InitialChoices = {}): Screen {
   if (!choices.environment) return 'environment';
   if (!choices.runbook) return 'runbook';
-  if (!choices.inputs && inputsToAsk(choices.runbook, initial.inputs).length > 0) return 'inputs';
+  // Every input is reviewed, given or not: one key accepts them all when they are right.
+  if (!choices.inputs && choices.runbook.inputs.length > 0) return 'inputs';
   if (!choices.checked && choices.runbook.checklist.length > 0) return 'checklist';
   return 'start';
 }
@@ -53,10 +67,16 @@ export function back(choices: Choices, initial: InitialChoices = {}): Choices {
   const order: Screen[] = ['environment', 'runbook', 'inputs', 'checklist'];
   for (let i = order.indexOf(screen) - 1; i >= 0; i--) {
     const step = order[i];
-    if (step === 'inputs' && choices.inputs && inputsToAsk(choices.runbook!, initial.inputs).length > 0)
-      return { ...choices, inputs: undefined, checked: false };
+    if (step === 'inputs' && choices.inputs && choices.runbook!.inputs.length > 0)
+      return {
+        ...choices,
+        inputs: undefined,
+        typedBefore: choices.inputs,
+        saveToPolicy: undefined,
+        checked: false,
+      };
     if (step === 'runbook' && choices.runbook && choices.runbook.id !== initial.runbookId)
-      return { ...choices, runbook: undefined, inputs: undefined, checked: false };
+      return { ...choices, runbook: undefined, inputs: undefined, typedBefore: undefined, checked: false };
     if (step === 'environment' && choices.environment && choices.environment.name !== initial.environment)
       return { ...choices, environment: undefined, checked: false };
   }

@@ -4,18 +4,12 @@ import { RotorError, describeError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import type { Answer, DecisionRequest } from '../engine/types.js';
 import type { GivenInputs } from '../runbook/inputs.js';
+import type { InputSources } from '../runbook/input-source.js';
 import type { EnvironmentInfo, RunbookInfo, SessionHandle, StartSession } from '../session/types.js';
-import {
-  back,
-  initialChoices,
-  inputsToAsk,
-  screenFor,
-  type Choices,
-  type InitialChoices,
-} from './app-flow.js';
+import { back, initialChoices, screenFor, type Choices, type InitialChoices } from './app-flow.js';
 import { Checklist } from './checklist.js';
 import { EnvironmentPicker } from './environment-picker.js';
-import { InputsForm } from './inputs-form.js';
+import { InputReview } from './input-review.js';
 import { createPromptStore } from './prompt-store.js';
 import { RunbookPicker } from './runbook-picker.js';
 import { RunScreen } from './run-screen.js';
@@ -48,6 +42,23 @@ function givenInputs(runbook: RunbookInfo, values: GivenInputs): GivenInputs {
       typeof value === 'string' && secret.has(name) ? new Secret(value, `inputs.${name}`) : value,
     ]),
   );
+}
+
+/** The given inputs the screen may show: plain text only, a Secret never reaches it. */
+function plainInputs(given: GivenInputs = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(given).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+}
+
+/** A Secret given without a named source came from ROTOR_INPUT_* (the only way one arrives). */
+function givenSources(initial: InitialChoices, typed: Record<string, string> = {}): InputSources {
+  const secrets = Object.entries(initial.inputs ?? {}).filter(([, v]) => typeof v !== 'string');
+  return {
+    ...Object.fromEntries(secrets.map(([name]) => [name, 'environment'])),
+    ...initial.sources,
+    ...Object.fromEntries(Object.keys(typed).map((name) => [name, 'typed'])),
+  };
 }
 
 function Refused({
@@ -100,23 +111,30 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
   useEffect(() => {
     if (screen !== 'start' || session !== undefined || !choices.runbook || !choices.environment) return;
     setSession({ state: 'starting' });
+    const request = { runbookId: choices.runbook.id, environment: choices.environment.name };
     const inputs = givenInputs(choices.runbook, { ...initial.inputs, ...choices.inputs });
-    start({
-      runbookId: choices.runbook.id,
-      environment: choices.environment.name,
-      inputs,
-      decide: stores.decisions.ask,
-      askSecret: stores.secrets.ask,
-    }).then(
-      (handle) => setSession({ state: 'running', handle }),
-      (error: unknown) =>
-        setSession({
-          state: 'refused',
-          message: describeError(error),
-          exitCode: error instanceof RotorError ? error.exitCode : 1,
+    // Kept in the policy only now, once the checklist is done and the run is starting.
+    const saved =
+      choices.saveToPolicy && initial.policy ? initial.policy.save(choices.inputs ?? {}) : Promise.resolve();
+    saved
+      .then(() =>
+        start({
+          ...request,
+          inputs,
+          decide: stores.decisions.ask,
+          askSecret: stores.secrets.ask,
         }),
-    );
-  }, [screen, session, choices, initial.inputs, start, stores]);
+      )
+      .then(
+        (handle) => setSession({ state: 'running', handle }),
+        (error: unknown) =>
+          setSession({
+            state: 'refused',
+            message: describeError(error),
+            exitCode: error instanceof RotorError ? error.exitCode : 1,
+          }),
+      );
+  }, [screen, session, choices, initial.inputs, initial.policy, start, stores]);
 
   if (runbooks.length === 0 || environments.length === 0)
     return (
@@ -174,12 +192,17 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
     }
     case 'inputs':
       return (
-        <InputsForm
+        <InputReview
           runbook={choices.runbook!}
-          fields={inputsToAsk(choices.runbook!, initial.inputs)}
-          given={initial.inputs}
+          given={{
+            plain: { ...plainInputs(initial.inputs), ...choices.typedBefore },
+            sources: givenSources(initial, choices.typedBefore),
+          }}
+          resuming={initial.resuming}
+          saveTo={initial.policy?.secretPath}
+          fixed={initial.policy?.fixed}
           onBack={goBack}
-          onDone={(inputs) => setChoices((c) => ({ ...c, inputs }))}
+          onDone={(inputs, { save }) => setChoices((c) => ({ ...c, inputs, saveToPolicy: save }))}
         />
       );
     case 'checklist':

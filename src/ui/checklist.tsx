@@ -35,8 +35,13 @@ export function Checklist({ runbook, environment, onDone, onBack }: ChecklistPro
       </Text>
       {runbook.checklist.map((item, i) => (
         <Box key={i}>
-          <Text color={tone('cyan')}>{i === state.cursor ? '› ' : '  '}</Text>
-          <Text color={tone(state.ticked[i] ? 'green' : undefined)}>{state.ticked[i] ? '[x] ' : '[ ] '}</Text>
+          {/* The marks never shrink: a long item would squeeze them and draw its row a column left. */}
+          <Box flexShrink={0}>
+            <Text color={tone('cyan')}>{i === state.cursor ? '› ' : '  '}</Text>
+            <Text color={tone(state.ticked[i] ? 'green' : undefined)}>
+              {state.ticked[i] ? '[x] ' : '[ ] '}
+            </Text>
+          </Box>
           <Text wrap="wrap">{item}</Text>
         </Box>
       ))}

@@ -18,6 +18,8 @@ export interface PoliciesScreenProps {
   loadHistory: (secretPath: string) => Promise<HistoryEntry[]>;
   /** Esc on the list; absent when there is nowhere to go back to. */
   onBack?: () => void;
+  /** `r` on a row: run that policy's rotation now, inputs reviewed first (absent: not offered). */
+  onRun?: (secretPath: string) => void;
   /** Rows shown at once (the terminal's height minus the frame). */
   limit?: number;
   width?: number;
@@ -31,6 +33,7 @@ export function PoliciesScreen({
   now,
   loadHistory,
   onBack,
+  onRun,
   limit = 12,
   width = 80,
 }: PoliciesScreenProps) {
@@ -62,6 +65,7 @@ export function PoliciesScreen({
       else if (key.pageDown) setSelected((s) => Math.min(rows.length - 1, s + limit));
       else if (key.pageUp) setSelected((s) => Math.max(0, s - limit));
       else if (key.return && rows[selected]) setOpened({ path: rows[selected].secret_path });
+      else if (input === 'r' && onRun && rows[selected]) onRun(rows[selected].secret_path);
       else if (key.escape) onBack?.();
     },
     { isActive: isRawModeSupported },
@@ -88,7 +92,9 @@ export function PoliciesScreen({
         <PoliciesList rows={rows} selected={selected} limit={limit} now={now} width={width} />
       )}
       <Text dimColor>
-        {opened ? 'Esc back to the policies' : `↑/↓ move · Enter history${onBack ? ' · Esc back' : ''}`}
+        {opened
+          ? 'Esc back to the policies'
+          : `↑/↓ move · Enter history${onRun && rows.length > 0 ? ' · r run now' : ''}${onBack ? ' · Esc back' : ''}`}
       </Text>
     </Box>
   );

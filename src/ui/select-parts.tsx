@@ -4,7 +4,8 @@ import { tone } from './tone.js';
 /** ink-select-input's pointer and item, with colour through `tone` so NO_COLOR is honoured. */
 export function Pointer({ isSelected = false }: { isSelected?: boolean }) {
   return (
-    <Box marginRight={1}>
+    // Never shrunk by a long label: its wrapped lines would start a column left of the others.
+    <Box marginRight={1} flexShrink={0}>
       <Text color={tone('cyan')}>{isSelected ? '›' : ' '}</Text>
     </Box>
   );

@@ -67,7 +67,9 @@ export function Summary({ state, outcome, journalPath, sessionId, width, rows, o
           <Box flexGrow={1} flexShrink={1}>
             <Text wrap="truncate-end">{`  ${STATUS_MARK[s.status].padEnd(2)} ${s.title}`}</Text>
           </Box>
-          <Text>{` ${stepLineTail(s, state.endedAt ?? 0)}`}</Text>
+          <Box flexShrink={0}>
+            <Text>{` ${stepLineTail(s, state.endedAt ?? 0)}`}</Text>
+          </Box>
         </Box>
       ))}
       <Text bold>Next</Text>
