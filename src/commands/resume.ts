@@ -5,7 +5,6 @@ import { prepareResume } from '../services/prepare-resume.js';
 import type { RotorContext } from '../services/rotor-context.js';
 import { commandWithoutValues } from './journalled-command.js';
 import { followHeadless } from './headless.js';
-import { givenSources } from '../services/input-sources.js';
 import type { Io } from './io.js';
 
 /**

@@ -52,7 +52,7 @@ export function initialChoices(
 }
 
 /** The first screen that still needs an answer. */
-export function screenFor(choices: Choices, initial: InitialChoices = {}): Screen {
+export function screenFor(choices: Choices, _initial: InitialChoices = {}): Screen {
   if (!choices.environment) return 'environment';
   if (!choices.runbook) return 'runbook';
   // Every input is reviewed, given or not: one key accepts them all when they are right.
