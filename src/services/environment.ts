@@ -25,10 +25,13 @@ export function isBuiltInEnvironment(name: string): boolean {
  */
 export class Environments {
   readonly env: Env;
+  /** Where operations tell what they passed over (a weakened TLS check, history not recorded). */
+  readonly warn: (message: string) => void;
   #settings?: Settings;
 
-  constructor(env: Env = process.env) {
+  constructor(env: Env = process.env, options: { warn?: (message: string) => void } = {}) {
     this.env = env;
+    this.warn = options.warn ?? ((message) => process.stderr.write(`rotor: ${message}\n`));
   }
 
   /** Loads the operator's settings (`conf`), once. */
