@@ -26,10 +26,13 @@ export function isBuiltInEnvironment(name: string): boolean {
  */
 export class Environments {
   readonly env: Env;
+  /** Where operations tell what they passed over (a weakened TLS check, history not recorded). */
+  readonly warn: (message: string) => void;
   #settings?: Settings;
 
-  constructor(env: Env = processEnvironment()) {
+  constructor(env: Env = processEnvironment(), options: { warn?: (message: string) => void } = {}) {
     this.env = env;
+    this.warn = options.warn ?? ((message) => process.stderr.write(`rotor: ${message}\n`));
   }
 
   /** Loads the operator's settings (`conf`), once. */

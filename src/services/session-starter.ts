@@ -43,7 +43,7 @@ export function sessionStarter(
     rotorVersion: rotorVersion(),
     env: ctx.env,
     rehearse: options.rehearse,
-    onEnded: options.onEnded ?? sandboxAwareHistory(ctx.env),
+    onEnded: options.onEnded ?? sandboxAwareHistory(ctx.env, ctx.warn),
   });
 }
 
@@ -53,8 +53,10 @@ export function sessionStarter(
  * `rotor history --env sandbox` reads (src/services/stores.ts). Harnesses that pass their own env
  * keep it in the world.
  */
-export function sandboxAwareHistory(env: Readonly<Record<string, string | undefined>>): SessionEndHook {
-  const warn = (m: string) => process.stderr.write(`rotor: ${m}\n`);
+export function sandboxAwareHistory(
+  env: Readonly<Record<string, string | undefined>>,
+  warn: (message: string) => void,
+): SessionEndHook {
   return async (session, world) => {
     const location = storeLocationFromEnv(env);
     if (session.environment !== SANDBOX.name || env !== processEnvironment()) {

@@ -19,6 +19,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface StoreHost {
   env: Env;
   resolve(name: string | undefined): Promise<ResolvedEnvironment>;
+  /** Where a warning about the connection goes; default: stderr, as the CLI prints it. */
+  warn?(message: string): void;
 }
 
 /** A host that loads the operator's settings only when it must: sandbox and local need none. */
@@ -45,7 +47,7 @@ export async function connectStores(host: StoreHost, name: string | undefined): 
   const location = storeLocationFromEnv(host.env);
   const opened = environment.sandbox
     ? await sandboxVault(host.env)
-    : await environmentVault(environment, profiles, host.env);
+    : await environmentVault(environment, profiles, host);
   return {
     environment,
     vault: opened.vault,
@@ -70,7 +72,8 @@ export async function withStores<T>(
   }
 }
 
-async function environmentVault(environment: EnvironmentInfo, profiles: readonly Profile[], env: Env) {
+async function environmentVault(environment: EnvironmentInfo, profiles: readonly Profile[], host: StoreHost) {
+  const env = host.env;
   const profile = profiles.find((p) => p.name === environment.name);
   const { connectionSettings } = await import('../session/profile-connection.js');
   // The same settings a session of this environment connects with, so policies sit beside its locks.
@@ -78,7 +81,8 @@ async function environmentVault(environment: EnvironmentInfo, profiles: readonly
     requireVault: true,
     renewToken: false,
   });
-  for (const warning of settings.warnings) process.stderr.write(`rotor: warning: ${warning}\n`);
+  const warn = host.warn ?? ((m: string) => process.stderr.write(`rotor: ${m}\n`));
+  for (const warning of settings.warnings) warn(`warning: ${warning}`);
   const config = settings.vault!;
   const { storeVault } = await import('../adapters/vault-store-reads.js');
   const vault = storeVault(config, async () =>
