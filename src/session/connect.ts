@@ -75,6 +75,9 @@ export async function connectEnvironment(
     notes,
     tls,
     warnings,
-    close: async () => ports.vault?.close(),
+    close: async () => {
+      ports.vault?.close();
+      ports.kube?.close?.();
+    },
   };
 }

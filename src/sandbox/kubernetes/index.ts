@@ -47,6 +47,8 @@ export interface KubeEmulatorOptions {
 export interface KubeEmulator {
   /** `https://127.0.0.1:<port>` */
   readonly url: string;
+  /** TCP connections and TLS handshakes the API server has accepted so far. */
+  readonly counts: Readonly<{ connections: number; handshakes: number }>;
   /** The PEM certificate the server presents, to trust as the cluster CA. */
   readonly caPem: string;
   /** A kubeconfig (mode 0600) whose context `rotor-sandbox` points here with the token. */
@@ -136,6 +138,9 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
     },
     tls,
   );
+  const counts = { connections: 0, handshakes: 0 };
+  server.on('connection', () => counts.connections++);
+  server.on('secureConnection', () => counts.handshakes++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -145,6 +150,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
 
   return {
     url,
+    counts,
     caPem: tls.certPem,
     kubeconfigPath: kubeconfig.path,
     context: SANDBOX_CONTEXT,
