@@ -65,14 +65,14 @@ export async function appRoleLogin(client: NodeVaultClient, config: VaultConfig)
 
 /**
  * Keeps the token alive during long runs: renewed at 80% of its TTL (see renewToken). A token that
- * can no longer be renewed is replaced by a new AppRole login when AppRole is configured. Returns
- * the stop function.
+ * can no longer be renewed is replaced by a new AppRole login when AppRole is configured. Resolves
+ * to the stop function.
  */
-export function startRenewal(
+export async function startRenewal(
   client: NodeVaultClient,
   config: VaultConfig,
   warn: (message: string) => void,
-): () => void {
+): Promise<() => void> {
   if (!config.renewToken) return () => undefined;
   let stop = () => {};
   const relogin = () => {
@@ -81,13 +81,13 @@ export function startRenewal(
       return;
     }
     appRoleLogin(client, config)
-      .then(() => {
+      .then(async () => {
         stop();
-        stop = renewToken(client, { expired: relogin, failed: relogin });
+        stop = await renewToken(client, { expired: relogin, failed: relogin });
       })
       .catch(() => warn('the Vault token could not be renewed and the AppRole login failed'));
   };
-  stop = renewToken(client, { expired: relogin, failed: relogin });
+  stop = await renewToken(client, { expired: relogin, failed: relogin });
   return () => stop();
 }
 

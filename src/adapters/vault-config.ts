@@ -93,6 +93,7 @@ export function vaultConfigFromEnv(
     tokenSource,
     namespace: overrides.namespace ?? (env.VAULT_NAMESPACE || undefined),
     caCertFile,
+    caCertPem: overrides.caCertPem,
     skipVerify:
       overrides.skipVerify ??
       (env.VAULT_SKIP_VERIFY ? parseBool('VAULT_SKIP_VERIFY', env.VAULT_SKIP_VERIFY) : false),

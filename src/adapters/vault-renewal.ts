@@ -22,9 +22,11 @@ export interface RenewalEvents {
 /**
  * Renews the client's token in the background for as long as it can (one lookup-self to learn the
  * TTL, then a renew-self at 80 % of each new TTL). node-vault's own startTokenRenewal does the
- * same without capping the delay. Returns the stop function; timers never hold the process open.
+ * same without capping the delay. Resolves, once the TTL is known, to the stop function; awaited
+ * so the lookup does not race the session's first request onto a second connection. Timers
+ * never hold the process open.
  */
-export function renewToken(client: NodeVaultClient, events: RenewalEvents): () => void {
+export async function renewToken(client: NodeVaultClient, events: RenewalEvents): Promise<() => void> {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const schedule = (ttlSeconds: number) => {
@@ -44,7 +46,7 @@ export function renewToken(client: NodeVaultClient, events: RenewalEvents): () =
     timer.unref();
   };
   // A token without lookup-self (or a root token, TTL 0) simply is not renewed.
-  client.tokenLookupSelf().then(
+  await client.tokenLookupSelf().then(
     (result: { data?: { ttl?: number } }) => {
       const ttl = Number(result?.data?.ttl ?? 0);
       if (ttl > 0) schedule(ttl);

@@ -46,7 +46,7 @@ function sealStatus(body: Record<string, unknown>): SealStatus {
 export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks = {}): Promise<VaultPort> {
   const { client, closeConnections } = buildClient(config);
   if (!config.token && config.appRole) await appRoleLogin(client, config);
-  const stopRenewal = startRenewal(client, config, (m) => hooks.onWarning?.(m));
+  const stopRenewal = await startRenewal(client, config, (m) => hooks.onWarning?.(m));
   const ctx = (doing: string, apiPath: string, needs: string[]) => ({
     doing,
     apiPath,

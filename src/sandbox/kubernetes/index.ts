@@ -140,6 +140,9 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
   );
   const counts = { connections: 0, handshakes: 0 };
   server.on('connection', () => counts.connections++);
+  // The API server (Go) keeps an idle connection open; Node's default would close it after 5 s,
+  // in the middle of a rollout wait. close() ends kept connections itself.
+  server.keepAliveTimeout = 90_000;
   server.on('secureConnection', () => counts.handshakes++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -62,6 +62,8 @@ export interface VaultEmulator extends KvHelpers {
   readonly unsealKeys: string[];
   readonly threshold: number;
   close(): Promise<void>;
+  /** Closes every open client connection, as a restarted load balancer would. */
+  dropConnections(): void;
   seal(): void;
   /** Unseals with the first `threshold` shares. */
   unseal(): void;
@@ -174,6 +176,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         flush();
         closed = true;
       }),
+    dropConnections: () => server.closeAllConnections(),
     seal: () => state.seal.seal(),
     unseal: () => seal.keysB64.slice(0, seal.threshold).forEach((k) => state.seal.submit(k)),
     isSealed: () => state.seal.sealed,
