@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,14 @@ import { MAX_TIMER_MS, renewalDelayMs } from '../src/adapters/vault-renewal.js';
 import { startVaultEmulator, type VaultEmulator } from '../src/sandbox/vault/index.js';
 import { startSandboxWorld } from '../src/sandbox/world.js';
 import { runCli, tempHome } from './support/cli.js';
+
+/** The `requests` schema of docs/events.md. */
+function requestsSchema(): { properties: Record<string, unknown> } {
+  const doc = readFileSync(new URL('../docs/events.md', import.meta.url), 'utf8');
+  const block = /<!-- schema: step-requests -->\s*```json\n([\s\S]*?)```/.exec(doc);
+  if (!block) throw new Error('docs/events.md has no step-requests schema block');
+  return JSON.parse(block[1]);
+}
 
 const closing: Array<() => unknown> = [];
 afterEach(async () => {
@@ -66,7 +75,20 @@ describe('connections to the servers of a session', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     const steps = events.filter((e) => e.type === 'step-succeeded');
-    expect(steps.every((e) => typeof e.requests === 'object')).toBe(true);
+    const schema = requestsSchema();
+    for (const e of steps)
+      for (const [server, n] of Object.entries(e.requests)) {
+        expect(Object.keys(schema.properties), `${e.stepId}: ${server}`).toContain(server);
+        expect(Number.isInteger(n) && (n as number) >= 0, `${e.stepId}: ${server}=${n}`).toBe(true);
+      }
+    // The journal's step records carry the same counts.
+    const journalPath = events[0].journalPath as string;
+    const records = readFileSync(journalPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const restart = records.find((r) => r.type === 'step-succeeded' && r.stepId === 'restart');
+    expect(restart.requests).toEqual(steps.find((e) => e.stepId === 'restart').requests);
     const stepVault = steps.reduce((n, e) => n + (e.requests.vault ?? 0), 0);
     expect(stepVault).toBeGreaterThan(0);
     expect(stepVault).toBeLessThan(seen.vaultRequests);
