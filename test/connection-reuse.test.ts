@@ -171,3 +171,23 @@ describe('token renewal', () => {
     expect(vault.counts.requests - start).toBe(1);
   });
 });
+
+describe('round trips of a KV read that finds nothing', () => {
+  it('a path never written costs one request; a deleted version one request, named deleted', async () => {
+    const vault = await tlsVault();
+    const port = await portOver(vault);
+    let start = vault.counts.requests;
+    await expect(port.kvRead({ mount: 'secret', path: 'never/written' })).rejects.toMatchObject({
+      kind: 'not-found',
+    });
+    expect(vault.counts.requests - start).toBe(1);
+    vault.kvWrite('app/gone', { v: '1' });
+    await vault.call('DELETE', 'secret/data/app/gone');
+    start = vault.counts.requests;
+    await expect(port.kvRead({ mount: 'secret', path: 'app/gone' })).rejects.toMatchObject({
+      kind: 'deleted',
+      message: expect.stringContaining('version 1 is deleted'),
+    });
+    expect(vault.counts.requests - start).toBe(1);
+  });
+});
