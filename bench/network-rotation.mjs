@@ -16,7 +16,7 @@ const RUNBOOKS = ['api-key', 'jwt', 'redis'];
 const rounds = Number(process.env.BENCH_ROUNDS_NETWORK ?? process.env.BENCH_ROUNDS ?? 2);
 const cli = process.env.ROTOR_CLI ?? CLI;
 
-const world = await serveSandbox();
+const world = await serveSandbox(Number(process.env.BENCH_READINESS_MS ?? 200));
 const { vault, kube } = world.sandbox;
 const vaultPort = Number(new URL(vault.url).port);
 const redis = await startRedisServers(
