@@ -95,6 +95,19 @@ describe('connections to the servers of a session', () => {
     expect(steps.find((e) => e.stepId === 'restart')?.requests.kubernetes).toBeGreaterThan(0);
   }, 120_000);
 
+  it('ROTOR_SANDBOX_TLS=1 serves the in-process sandbox Vault over HTTPS, and the journal says verified-ca', async () => {
+    const { home, cleanup } = tempHome();
+    closing.push(cleanup);
+    const result = await runCli(['run', 'generic', '--env', 'sandbox', '--yes', '--json'], {
+      ROTOR_HOME: home,
+      ROTOR_SANDBOX_TLS: '1',
+    });
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const first = JSON.parse(result.stdout.split('\n')[0]);
+    const opened = JSON.parse(readFileSync(first.journalPath, 'utf8').split('\n')[0]);
+    expect(opened.tls).toMatchObject({ vault: 'verified-ca' });
+  }, 120_000);
+
   it('replaces a connection the server closed: one new connection, the read answered', async () => {
     const vault = await tlsVault();
     const port = await portOver(vault);

@@ -40,6 +40,9 @@ export function runRotor(world, vaultAddr, runbook, sets = [], { cli = CLI, time
       cwd: home,
       env: {
         ...process.env,
+        // The sandbox's own demo values (service URL, admin token), as `rotor sandbox` users export.
+        ...world.env,
+        ROTOR_INPUT_ADMIN_TOKEN: world.env.ROTOR_SANDBOX_ADMIN_TOKEN,
         NO_COLOR: '1',
         ROTOR_HOME: home,
         VAULT_ADDR: vaultAddr,
