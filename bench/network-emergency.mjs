@@ -9,7 +9,7 @@ import { startLatencyProxy } from './support/latency-proxy.mjs';
 import { runRotor, serveSandbox } from './support/served-sandbox.mjs';
 import { withDeadline } from './support/net.mjs';
 
-const RTT = 50;
+const RTT = Number(process.env.BENCH_RTT ?? 50);
 const CONCURRENCY = 16;
 const SIZES = (process.env.BENCH_EMERGENCY_SIZES ?? '10,100,1000').split(',').map(Number);
 const cli = process.env.ROTOR_CLI ?? CLI;
