@@ -114,6 +114,7 @@ export function buildProgram(
     )
     .option('--state <file>', 'keep the sandbox Vault state in this file (mode 0600) across restarts')
     .option('--fault <fault>', 'a failure to rehearse (repeatable, see below)', collect, [])
+    .option('--tls', 'serve Vault over HTTPS with a CA generated for this run (prints VAULT_CACERT)')
     .addHelpText(
       'after',
       () => `\nFaults (--fault, also accepted by \`rotor run --env sandbox\`):\n${faultHelp()}`,

@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempHome } from './support/cli.js';
 
@@ -71,6 +72,37 @@ describe('rotor sandbox, as a new user would use it', () => {
       expect(JSON.parse(health)).toEqual({ status: 'ok' });
       sandbox.child.kill('SIGINT');
       expect(await sandbox.exit).toBe(0);
+    } finally {
+      sandbox.child.kill('SIGKILL');
+      sandbox.cleanup();
+    }
+  });
+
+  it('serves Vault over HTTPS with --tls: curl trusts VAULT_CACERT, refuses without it; the file goes on Ctrl+C', async () => {
+    const sandbox = startSandbox(['--tls']);
+    try {
+      const vars = await sandbox.vars;
+      expect(vars.VAULT_ADDR).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(existsSync(vars.VAULT_CACERT)).toBe(true);
+      const body = execFileSync(
+        'curl',
+        [
+          '-fsS',
+          '--cacert',
+          vars.VAULT_CACERT,
+          '-H',
+          `X-Vault-Token: ${vars.VAULT_TOKEN}`,
+          `${vars.VAULT_ADDR}/v1/secret/data/harmonyflow/redis`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(JSON.parse(body).data.metadata.version).toBe(1);
+      // Without the CA the certificate is not trusted: the same refusal a production Vault gets.
+      const untrusted = spawnSync('curl', ['-sS', `${vars.VAULT_ADDR}/v1/sys/health`], { encoding: 'utf8' });
+      expect(untrusted.status).toBe(60);
+      sandbox.child.kill('SIGINT');
+      expect(await sandbox.exit).toBe(0);
+      expect(existsSync(vars.VAULT_CACERT)).toBe(false);
     } finally {
       sandbox.child.kill('SIGKILL');
       sandbox.cleanup();

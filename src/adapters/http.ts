@@ -2,6 +2,7 @@ import type { HttpPort, HttpRequest, HttpResponse } from '../ports/http-port.js'
 import { safeOrigin } from '../ports/http-text.js';
 import { RotorError } from '../errors.js';
 import { reveal } from '../engine/secret.js';
+import { countRequest } from './request-meter.js';
 
 /** Serialises a JSON body, revealing secrets only here, at the moment of sending. */
 function revealDeep(value: unknown): unknown {
@@ -37,6 +38,7 @@ export const fetchHttp: HttpPort = {
     const timeout = AbortSignal.timeout(request.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const where = request.printAs ?? safeOrigin(request.url);
+    countRequest('http');
     try {
       const response = await fetch(request.url, {
         method: request.method,

@@ -21,7 +21,7 @@ import {
   namespaceNotFound,
   type KubeOperation,
 } from './kubernetes-errors.js';
-import { makeApiClient } from './kubernetes-transport.js';
+import { kubeTransport } from './kubernetes-transport.js';
 
 export type { KubeConnectionOptions } from './kubernetes-config.js';
 export { resolveKubeConfig } from './kubernetes-config.js';
@@ -46,10 +46,11 @@ export function createKubePort(options: KubeConnectionOptions = {}): KubePort {
 
 /** A KubePort for an already resolved configuration. */
 export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
-  const core = makeApiClient(resolved.kc, CoreV1Api);
-  const apps = makeApiClient(resolved.kc, AppsV1Api);
-  const batch = makeApiClient(resolved.kc, BatchV1Api);
-  const custom = makeApiClient(resolved.kc, CustomObjectsApi);
+  const transport = kubeTransport();
+  const core = transport.makeApiClient(resolved.kc, CoreV1Api);
+  const apps = transport.makeApiClient(resolved.kc, AppsV1Api);
+  const batch = transport.makeApiClient(resolved.kc, BatchV1Api);
+  const custom = transport.makeApiClient(resolved.kc, CustomObjectsApi);
   const where = { context: resolved.context, server: resolved.server };
   // Newer External Secrets serve v1, older ones only v1beta1: try v1 first, remember what answered.
   let esoVersions = ['v1', 'v1beta1'];
@@ -129,6 +130,7 @@ export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
 
   return {
     where: `context ${resolved.context} (${resolved.server})`,
+    close: () => transport.close(),
 
     getExternalSecret: (ref) =>
       call(op('get', 'ExternalSecret', ref), async () =>

@@ -1,4 +1,5 @@
 import { RotorError } from '../errors.js';
+import { countRequest } from './request-meter.js';
 import { Secret } from '../engine/secret.js';
 import {
   RabbitApiUnreachable,
@@ -53,6 +54,7 @@ async function call(
   };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
+  countRequest('rabbitmq');
   try {
     response = await fetch(new URL(path, api.url), {
       method,

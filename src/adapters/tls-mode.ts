@@ -13,10 +13,12 @@ export function isWeakTls(mode: TlsMode): boolean {
 }
 
 /** The TLS mode of a resolved Vault configuration. */
-export function vaultTlsMode(config: Pick<VaultConfig, 'address' | 'skipVerify' | 'caCertFile'>): TlsMode {
+export function vaultTlsMode(
+  config: Pick<VaultConfig, 'address' | 'skipVerify' | 'caCertFile' | 'caCertPem'>,
+): TlsMode {
   if (config.address.startsWith('http:')) return 'plain-http';
   if (config.skipVerify) return 'skip-verify';
-  return config.caCertFile ? 'verified-ca' : 'system-cas';
+  return config.caCertFile || config.caCertPem ? 'verified-ca' : 'system-cas';
 }
 
 /** The TLS mode of a kubeconfig cluster entry. */

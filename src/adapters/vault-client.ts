@@ -1,29 +1,37 @@
-import { readFileSync } from 'node:fs';
 import vault from 'node-vault';
 import { VaultError } from '../ports/vault-port.js';
-import type { VaultConfig } from './vault-config.js';
+import { vaultCa, type VaultConfig } from './vault-config.js';
 import { vaultTransport } from './vault-transport.js';
+import { renewToken } from './vault-renewal.js';
 import { mapVaultError, statusOf, vaultMessage, type CallContext } from './vault-errors.js';
 
 export type NodeVaultClient = vault.client;
+
+/** A client and the end of its connections. */
+export interface BuiltClient {
+  client: NodeVaultClient;
+  /** Closes the session's kept-alive connections to Vault. */
+  closeConnections(): void;
+}
 
 /**
  * A node-vault client from a resolved config. node-vault falls back to process.env for the token,
  * namespace and TLS verification; rotor sets each explicitly so only the config decides.
  * `noCustomHTTPVerbs`: Node's HTTP servers (and some proxies) refuse the LIST verb.
  */
-export function buildClient(config: VaultConfig): NodeVaultClient {
-  const ca = config.caCertFile ? readFileSync(config.caCertFile) : undefined;
+export function buildClient(config: VaultConfig): BuiltClient {
+  const ca = vaultCa(config);
+  const transport = vaultTransport(config);
   const client = vault({
     endpoint: config.address,
     noCustomHTTPVerbs: true,
     // node:http(s) that never follows a redirect (node-vault's own would resend the token).
-    'request-promise': vaultTransport(config),
+    'request-promise': transport,
     requestOptions: { timeout: config.timeoutMs, strictSSL: !config.skipVerify, ...(ca ? { ca } : {}) },
   });
   client.token = config.token?.reveal() ?? '';
   (client as unknown as { namespace: string }).namespace = config.namespace ?? '';
-  return client;
+  return { client, closeConnections: () => transport.close() };
 }
 
 /** Logs in with AppRole; node-vault keeps the token it answers. */
@@ -56,28 +64,31 @@ export async function appRoleLogin(client: NodeVaultClient, config: VaultConfig)
 }
 
 /**
- * Keeps the token alive during long runs: node-vault renews at 80% of its TTL. A token that can
- * no longer be renewed is replaced by a new AppRole login when AppRole is configured.
+ * Keeps the token alive during long runs: renewed at 80% of its TTL (see renewToken). A token that
+ * can no longer be renewed is replaced by a new AppRole login when AppRole is configured. Resolves
+ * to the stop function.
  */
-export function startRenewal(
+export async function startRenewal(
   client: NodeVaultClient,
   config: VaultConfig,
   warn: (message: string) => void,
-): void {
-  if (!config.renewToken) return;
+): Promise<() => void> {
+  if (!config.renewToken) return () => undefined;
+  let stop = () => {};
   const relogin = () => {
     if (!config.appRole) {
       warn('the Vault token could not be renewed; it will stop working when its TTL ends');
       return;
     }
     appRoleLogin(client, config)
-      .then(() => client.startTokenRenewal().catch(() => undefined))
+      .then(async () => {
+        stop();
+        stop = await renewToken(client, { expired: relogin, failed: relogin });
+      })
       .catch(() => warn('the Vault token could not be renewed and the AppRole login failed'));
   };
-  client.on('token:expired', relogin);
-  client.on('token:error:renew', relogin);
-  // A token without lookup-self (or a root token, TTL 0) simply is not renewed.
-  client.startTokenRenewal().catch(() => undefined);
+  stop = await renewToken(client, { expired: relogin, failed: relogin });
+  return () => stop();
 }
 
 function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {

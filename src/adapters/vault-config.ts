@@ -13,6 +13,8 @@ export interface VaultConfig {
   namespace?: string;
   /** `VAULT_CACERT`: a PEM file of CA certificates to trust. */
   caCertFile?: string;
+  /** CA certificates to trust, as PEM text (the in-process sandbox's own CA); wins over caCertFile. */
+  caCertPem?: string;
   /** `VAULT_SKIP_VERIFY`: no TLS verification (rehearsals against a self-signed sandbox only). */
   skipVerify: boolean;
   /** AppRole credentials, used when there is no token (and again when the token cannot be renewed). */
@@ -91,6 +93,7 @@ export function vaultConfigFromEnv(
     tokenSource,
     namespace: overrides.namespace ?? (env.VAULT_NAMESPACE || undefined),
     caCertFile,
+    caCertPem: overrides.caCertPem,
     skipVerify:
       overrides.skipVerify ??
       (env.VAULT_SKIP_VERIFY ? parseBool('VAULT_SKIP_VERIFY', env.VAULT_SKIP_VERIFY) : false),
@@ -98,6 +101,12 @@ export function vaultConfigFromEnv(
     timeoutMs: overrides.timeoutMs ?? 30_000,
     renewToken: overrides.renewToken ?? true,
   };
+}
+
+/** The CA certificates to trust for Vault, if the configuration names any. */
+export function vaultCa(config: Pick<VaultConfig, 'caCertFile' | 'caCertPem'>): string | Buffer | undefined {
+  if (config.caCertPem) return config.caCertPem;
+  return config.caCertFile ? readFileSync(config.caCertFile) : undefined;
 }
 
 /** `host:port` of the address, with the scheme's default port spelled out, for messages. */

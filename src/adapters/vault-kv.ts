@@ -97,11 +97,21 @@ export function kvMethods(client: NodeVaultClient, address: string): KvMethods {
     async kvRead(at, options = {}) {
       const path = options.version ? `${dataPath(at)}?version=${options.version}` : dataPath(at);
       const doing = `reading ${name(at)}${options.version ? ` version ${options.version}` : ''}`;
+      // Vault answers a deleted or destroyed version's 404 with that version's metadata, and a
+      // path never written with none: either way no second request is needed to tell which.
+      let answered: { version?: number; deletion_time?: string; destroyed?: boolean } | undefined;
+      let plain404 = false;
       try {
         const res = await call(
           client,
           ctx(doing, dataPath(at), ['read']),
-          () => client.read(path),
+          () =>
+            client.read(path).catch((error: { response?: { statusCode?: number; body?: any } }) => {
+              const body = error?.response?.body;
+              answered = body?.data?.metadata ?? undefined;
+              plain404 = error?.response?.statusCode === 404 && !body?.data;
+              throw error;
+            }),
           options.signal,
         );
         return {
@@ -111,21 +121,17 @@ export function kvMethods(client: NodeVaultClient, address: string): KvMethods {
         };
       } catch (error) {
         if (!isVaultError(error, 'not-found')) throw error;
+        if (answered && (answered.destroyed || answered.deletion_time))
+          throw deletedVersion(name(at), Number(answered.version), answered.destroyed === true, doing);
+        if (plain404 && !options.version)
+          throw new VaultError('not-found', `${name(at)} not found (404) while ${doing}`, {
+            status: 404,
+            hint: `check the path and the mount ("${at.mount}")`,
+          });
         const meta = await metadata(at).catch(() => null);
         const n = options.version ?? meta?.currentVersion;
         const v = n !== undefined ? meta?.versions[n] : undefined;
-        if (v?.destroyed || v?.deleted) {
-          throw new VaultError(
-            'deleted',
-            `${name(at)} version ${n} is ${v.destroyed ? 'destroyed' : 'deleted'} (404) while ${doing}`,
-            {
-              status: 404,
-              hint: v.destroyed
-                ? 'a destroyed version is gone: restore an earlier one with vault.kv-restore'
-                : `undelete it (vault kv undelete -versions=${n} ${name(at)}) or restore an earlier version with vault.kv-restore`,
-            },
-          );
-        }
+        if (v?.destroyed || v?.deleted) throw deletedVersion(name(at), n!, v.destroyed, doing);
         throw new VaultError(
           'not-found',
           `${name(at)}${options.version ? ` version ${options.version}` : ''} not found (404) while ${doing}`,
@@ -158,4 +164,18 @@ export function kvMethods(client: NodeVaultClient, address: string): KvMethods {
       );
     },
   };
+}
+
+/** A version that is deleted (undeletable) or destroyed (gone): the 404's words for the operator. */
+function deletedVersion(name: string, n: number, destroyed: boolean, doing: string): VaultError {
+  return new VaultError(
+    'deleted',
+    `${name} version ${n} is ${destroyed ? 'destroyed' : 'deleted'} (404) while ${doing}`,
+    {
+      status: 404,
+      hint: destroyed
+        ? 'a destroyed version is gone: restore an earlier one with vault.kv-restore'
+        : `undelete it (vault kv undelete -versions=${n} ${name}) or restore an earlier version with vault.kv-restore`,
+    },
+  );
 }

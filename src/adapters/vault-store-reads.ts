@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { VaultError, type KvLocation, type KvSecret, type VaultPort } from '../ports/vault-port.js';
-import type { VaultConfig } from './vault-config.js';
+import { vaultCa, type VaultConfig } from './vault-config.js';
+import { keepAliveAgent } from './keep-alive.js';
 import type { SecretMetadataReader } from '../policy/secret-age.js';
 import type { StoreVault } from '../policy/store-layout.js';
 import { metadataOf } from './vault-metadata.js';
@@ -26,13 +26,7 @@ export function storeVault(
   let loaded: Promise<VaultPort> | undefined;
   const full = () => (loaded ??= adapter());
   const https = config.address.startsWith('https:');
-  const agent = https
-    ? new HttpsAgent({
-        keepAlive: true,
-        ca: config.caCertFile ? readFileSync(config.caCertFile) : undefined,
-        rejectUnauthorized: !config.skipVerify,
-      })
-    : new HttpAgent({ keepAlive: true });
+  const agent = keepAliveAgent(config.address, { ca: vaultCa(config), skipVerify: config.skipVerify });
 
   /** One GET; undefined when anything but 200 or a plain 404 came back, so the adapter retries it. */
   const get = (

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { VaultError } from '../ports/vault-port.js';
-import type { VaultConfig } from './vault-config.js';
+import { keepAliveAgent, retriesOnFreshSocket } from './keep-alive.js';
+import { countRequest } from './request-meter.js';
+import { vaultCa, type VaultConfig } from './vault-config.js';
 
 /** One request as node-vault hands it to its transport. */
 interface NodeVaultRequest {
@@ -21,24 +22,27 @@ interface NodeVaultResponse {
   request: { path: string };
 }
 
+/** node-vault's transport, and the end of its connections. */
+export interface VaultTransport {
+  defaults: () => (r: NodeVaultRequest) => Promise<NodeVaultResponse>;
+  /** Closes the kept-alive connections. */
+  close(): void;
+}
+
 /**
  * node-vault's HTTP transport (its `request-promise` option) over node:http(s), which never
  * follows a redirect. node-vault's own transport does: it would resend X-Vault-Token to whatever
  * origin a 3xx names, https or not. A 3xx is refused here instead, naming where it pointed.
+ * Every request of the session goes over one keep-alive agent (one TCP and TLS handshake, not one
+ * per request); a kept connection the server had closed is replaced, see retriesOnFreshSocket.
  */
-export function vaultTransport(config: VaultConfig): {
-  defaults: () => (r: NodeVaultRequest) => Promise<NodeVaultResponse>;
-} {
-  const https = config.address.startsWith('https:');
-  const agent = https
-    ? new HttpsAgent({
-        keepAlive: true,
-        ca: config.caCertFile ? readFileSync(config.caCertFile) : undefined,
-        rejectUnauthorized: !config.skipVerify,
-      })
-    : new HttpAgent({ keepAlive: true });
+export function vaultTransport(config: VaultConfig): VaultTransport {
+  const agent = keepAliveAgent(config.address, { ca: vaultCa(config), skipVerify: config.skipVerify });
   const send = (r: NodeVaultRequest): Promise<NodeVaultResponse> =>
+    retriesOnFreshSocket(r.method, () => sendOnce(r));
+  const sendOnce = (r: NodeVaultRequest): Promise<NodeVaultResponse> =>
     new Promise((resolve, reject) => {
+      countRequest('vault');
       const url = new URL(r.uri);
       const headers: Record<string, string> = { ...r.headers };
       const body = r.json !== undefined && typeof r.json === 'object' ? JSON.stringify(r.json) : undefined;
@@ -83,8 +87,8 @@ export function vaultTransport(config: VaultConfig): {
         },
       );
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
+      req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
       req.end(body);
     });
-  return { defaults: () => send };
+  return { defaults: () => send, close: () => agent.destroy() };
 }

@@ -7,7 +7,7 @@ import {
   type VaultPort,
 } from '../ports/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
-import { appRoleLogin, buildClient, call, startRenewal, type NodeVaultClient } from './vault-client.js';
+import { appRoleLogin, buildClient, call, startRenewal } from './vault-client.js';
 import { kvMethods } from './vault-kv.js';
 import { checkedApiPath, engineApiPath } from './vault-api-path.js';
 
@@ -44,9 +44,9 @@ function sealStatus(body: Record<string, unknown>): SealStatus {
  * with AppRole when there is no token, and renews the token in the background.
  */
 export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks = {}): Promise<VaultPort> {
-  const client: NodeVaultClient = buildClient(config);
+  const { client, closeConnections } = buildClient(config);
   if (!config.token && config.appRole) await appRoleLogin(client, config);
-  startRenewal(client, config, (m) => hooks.onWarning?.(m));
+  const stopRenewal = await startRenewal(client, config, (m) => hooks.onWarning?.(m));
   const ctx = (doing: string, apiPath: string, needs: string[]) => ({
     doing,
     apiPath,
@@ -279,8 +279,8 @@ export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks
     },
 
     close() {
-      client.stopAllRenewals?.();
-      client.stopTokenRenewal?.();
+      stopRenewal();
+      closeConnections();
     },
   } satisfies VaultPort;
 }

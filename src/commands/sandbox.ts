@@ -6,10 +6,17 @@ import type { Io } from './io.js';
  * another `rotor run --env local` can look at it, and prints the variables to point them there.
  * The token printed is the sandbox's own root token: it opens nothing but this process.
  */
-export async function serveSandbox(options: { state?: string; fault: string[] }, io: Io): Promise<number> {
+export async function serveSandbox(
+  options: { state?: string; fault: string[]; tls?: boolean },
+  io: Io,
+): Promise<number> {
   checkFaults(options.fault);
   const { startSandboxWorld } = await import('../sandbox/world.js');
-  const world = await startSandboxWorld({ vaultStateFile: options.state, readinessDelayMs: 1500 });
+  const world = await startSandboxWorld({
+    vaultStateFile: options.state,
+    readinessDelayMs: 1500,
+    vaultTls: options.tls === true,
+  });
   try {
     applyFaults(world.sandbox, options.fault);
   } catch (error) {
@@ -18,6 +25,7 @@ export async function serveSandbox(options: { state?: string; fault: string[] },
   }
   const { vault, kube } = world.sandbox;
   io.stdout(`VAULT_ADDR=${vault.url}`);
+  if (world.sandbox.vaultCaCertFile) io.stdout(`VAULT_CACERT=${world.sandbox.vaultCaCertFile}`);
   io.stdout(`VAULT_TOKEN=${vault.rootToken}`);
   io.stdout(`KUBECONFIG=${kube.kubeconfigPath}`);
   io.stdout(`ROTOR_SERVICE_URL=${world.env.ROTOR_SERVICE_URL}`);

@@ -6,7 +6,7 @@ import type { ResumePoint } from './resume/resume-point.js';
 import type { Secret } from './secret.js';
 import type { SecretRegistry } from './secret-registry.js';
 import type { SessionKey } from './session-key.js';
-import type { Decider, EngineEvent } from './types.js';
+import type { Decider, EngineEvent, StepRequests } from './types.js';
 
 /** Distributes an event without its timestamp; the engine stamps it. */
 type Unstamped = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'at'> : never) : never;
@@ -32,6 +32,14 @@ export interface EngineDeps {
   resume?: ResumePoint;
   /** Where the session runs, for remedies that must work there (no ROTOR_INPUT_* in the sandbox). */
   where?: RemedyWhere;
+  /**
+   * Resolves once every record emitted so far is on disk. The engine awaits it after a record
+   * that guards a side effect (step-started), so records emitted together (the children of a
+   * parallel group) share one fsync. Absent: emit itself made each record durable.
+   */
+  durable?: () => Promise<void>;
+  /** Runs `work`, tallying the requests it sends into `counts`; absent: requests are not counted. */
+  countRequests?: <T>(counts: StepRequests, work: () => Promise<T>) => Promise<T>;
   /** How actions ask the operator for a masked value; absent in headless runs. */
   askSecret?: (prompt: string) => Promise<Secret>;
 }

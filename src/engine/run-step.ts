@@ -4,7 +4,7 @@ import { inputRemedy } from '../runbook/input-remedy.js';
 import { expressionsIn, parseExpression, resolveDeep, stringsIn, type Lookup } from '../runbook/template.js';
 import type { EngineDeps, EventInput } from './engine-deps.js';
 import { Secret } from './secret.js';
-import type { PlannedStep } from './types.js';
+import type { PlannedStep, StepRequests } from './types.js';
 
 /** A step that ran to success, remembered for undo. */
 export interface CompletedStep {
@@ -122,6 +122,10 @@ export async function runActionStep(
   if (!action) return { ok: false, error: `unknown action ${step.action}` };
   for (let attempt = 1; ; attempt++) {
     const started = deps.ports.clock.now();
+    const requests: StepRequests = {};
+    const counted = <T>(work: () => Promise<T>): Promise<T> =>
+      deps.countRequests ? deps.countRequests(requests, work) : work();
+    const tally = deps.countRequests ? { requests } : {};
     // Read where the system stands before the change, so a resume after a kill inside the step
     // can tell whether the change happened; a failure to read fails the attempt like the run would.
     let params: unknown;
@@ -131,16 +135,18 @@ export async function runActionStep(
       params = resolveParams(step, action, lookup);
       if (action.before)
         before = await withTimeout(step.timeoutMs, `step ${step.id}`, (signal) =>
-          action.before!(params, actionContext(step, deps, emit, signal)),
+          counted(() => action.before!(params, actionContext(step, deps, emit, signal))),
         );
     } catch (error) {
       early = error;
     }
     emit({ type: 'step-started', stepId: step.id, attempt, parentId, ...(before && { before }) });
     try {
+      // The record of the start is on disk before the change it announces begins.
+      await deps.durable?.();
       if (early !== undefined) throw early;
       const outputs = await withTimeout(step.timeoutMs, `step ${step.id}`, (signal) =>
-        action.run(params, actionContext(step, deps, emit, signal)),
+        counted(() => action.run(params, actionContext(step, deps, emit, signal))),
       );
       deps.secrets.addFrom(outputs);
       emit({
@@ -148,6 +154,7 @@ export async function runActionStep(
         stepId: step.id,
         outputs,
         durationMs: deps.ports.clock.now() - started,
+        ...tally,
       });
       return { ok: true, completed: { step, action, params, outputs } };
     } catch (error) {
@@ -161,6 +168,7 @@ export async function runActionStep(
         attempt,
         willRetry,
         durationMs: deps.ports.clock.now() - started,
+        ...tally,
       });
       if (!willRetry) return { ok: false, error: message };
       await deps.ports.clock.sleep(step.retryDelayMs * 2 ** (attempt - 1));

@@ -136,7 +136,13 @@ export type EngineEvent = Base &
       }
     | { type: 'step-log'; stepId: string; line: string }
     | { type: 'step-progress'; stepId: string; done: number; total: number; label?: string }
-    | { type: 'step-succeeded'; stepId: string; outputs: Outputs; durationMs: number }
+    | {
+        type: 'step-succeeded';
+        stepId: string;
+        outputs: Outputs;
+        durationMs: number;
+        requests?: StepRequests;
+      }
     | {
         type: 'step-failed';
         stepId: string;
@@ -144,6 +150,7 @@ export type EngineEvent = Base &
         attempt: number;
         willRetry: boolean;
         durationMs: number;
+        requests?: StepRequests;
       }
     | { type: 'step-skipped'; stepId: string; reason: string }
     | { type: 'rollback-started'; reason: string; steps: string[] }
@@ -176,3 +183,9 @@ export interface PlanSummary {
     children?: Array<{ id: string; title: string; action?: string }>;
   }>;
 }
+
+/**
+ * Requests one attempt of a step sent, per server (`vault`, `kubernetes`, `http`, `rabbitmq`):
+ * each a round trip over the network. A server the step did not call is absent.
+ */
+export type StepRequests = Partial<Record<string, number>>;

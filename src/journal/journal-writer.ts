@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret } from '../engine/secret.js';
 import { SessionKey } from '../engine/session-key.js';
@@ -8,8 +8,11 @@ import type { LockBroken, SessionOpened, SessionRefused, SessionResumed } from '
 
 /**
  * Records after which rotor is about to change something (a step or an undo starting), and the
- * ones that open or close a session: these are fsynced before the call returns, so the journal
- * on disk always shows a side effect as started before it happens. Every other record is written
+ * ones that open or close a session: these are fsynced before the side effect, so the journal
+ * on disk always shows a side effect as started before it happens. A `step-started` is made
+ * durable by `durable()`, which the engine awaits before the step's action runs: the children of
+ * a parallel group that start together (as others finish) share one fsync. The others are
+ * fsynced before record() returns. Every other record is written
  * at once (a crash of rotor cannot lose it: the kernel holds it) and reaches the disk with the
  * next synced one. A parallel group of 1,000 secrets would otherwise spend most of its time in
  * fsync, since each call blocks every running step. After a power loss a finished step may look
@@ -41,13 +44,27 @@ export class JournalWriter {
   private seq = 0;
   private prev = '';
   private closed = false;
+  /** Records written since the last fsync began: `durable()` must sync again. */
+  private unsynced = false;
+  /** The fsync running now, and the one queued behind it for records written meanwhile. */
+  private syncing?: Promise<void>;
+  private queued?: Promise<void>;
+  private readonly sync: (fd: number, done: (error: Error | null) => void) => void;
+  /** fsyncs done, and the seq of the last record the latest one covered (for tests and benches). */
+  readonly syncs = { count: 0, through: -1 };
 
   constructor(
     dir: string,
     readonly sessionId: string,
-    options: { key?: SessionKey; continueFrom?: { seq: number; prev: string } } = {},
+    options: {
+      key?: SessionKey;
+      continueFrom?: { seq: number; prev: string };
+      /** fsync(2), replaceable by tests that observe when records become durable. */
+      fsync?: (fd: number, done: (error: Error | null) => void) => void;
+    } = {},
   ) {
     const continueFrom = options.continueFrom;
+    this.sync = options.fsync ?? fsync;
     this.key = options.key ?? SessionKey.random();
     this.path = join(dir, `${sessionId}.jsonl`);
     this.fd = openSync(this.path, continueFrom ? 'a' : 'wx', 0o600);
@@ -78,8 +95,48 @@ export class JournalWriter {
     const at = typeof hashed.at === 'number' ? hashed.at : Date.now();
     const line = JSON.stringify({ seq: this.seq++, prev: this.prev, ...hashed, at });
     writeSync(this.fd, `${line}\n`);
-    if (SYNCED.has(String(hashed.type))) fsyncSync(this.fd);
+    this.unsynced = true;
+    const type = String(hashed.type);
+    if (SYNCED.has(type) && type !== 'step-started') {
+      fsyncSync(this.fd);
+      this.synced(this.seq - 1);
+    }
     this.prev = createHash('sha256').update(line).digest('hex');
+  }
+
+  /**
+   * Resolves once every record written so far is on disk. One fsync covers all records written
+   * before it starts; records written while it runs wait for the next one, which starts as soon
+   * as it ends (group commit). Rejects when the disk refuses, so the side effect does not start.
+   */
+  durable(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (!this.unsynced) return this.syncing ?? Promise.resolve();
+    this.queued ??= (this.syncing ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        if (this.closed) return;
+        this.unsynced = false;
+        const through = this.seq - 1;
+        const running = new Promise<void>((resolve, reject) =>
+          this.sync(this.fd, (error) => (error ? reject(error) : resolve())),
+        ).then(() => this.synced(through));
+        this.syncing = running;
+        void running
+          .finally(() => {
+            if (this.syncing === running) this.syncing = undefined;
+          })
+          .catch(() => undefined);
+        return running;
+      });
+    return this.queued;
+  }
+
+  private synced(through: number): void {
+    this.syncs.count++;
+    this.syncs.through = Math.max(this.syncs.through, through);
+    if (through === this.seq - 1) this.unsynced = false;
   }
 
   /** Hash a secret the way this journal does (for tests and for comparing with a known value). */

@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { casUpdate, readVersioned, type CasOptions } from './cas-update.js';
 import type { HistoryEntry, RotationStats } from './history.js';
 import {
@@ -39,6 +40,8 @@ function decodeEntries(text: unknown): HistoryEntry[] {
 const newestFirst = (a: HistoryEntry, b: HistoryEntry) =>
   a.ended_at < b.ended_at ? 1 : a.ended_at > b.ended_at ? -1 : 0;
 
+/** History entries written at once: as many as the connections kept to Vault. */
+const APPEND_CONCURRENCY = 16;
 /**
  * Rotation history in Vault KV: per secret, the newest HISTORY_LIMIT entries in one KV entry,
  * and a status (last rotation, counts) in SHARDS shard entries. Appends use check-and-set, so two
@@ -57,10 +60,66 @@ export class HistoryStore {
    * between leaves the status one rotation behind, never the history.
    */
   async append(entry: HistoryEntry): Promise<void> {
-    const kept: HistoryEntry =
-      entry.error && entry.error.length > ERROR_LIMIT
-        ? { ...entry, error: `${entry.error.slice(0, ERROR_LIMIT)}…` }
-        : entry;
+    const [failure] = await this.appendAll([entry]);
+    if (failure) throw failure.error;
+  }
+
+  /**
+   * Records many rotations (an emergency's secrets) as append does each, in as few round trips
+   * as it can: the history entries a few at a time, then each status shard once with all of its
+   * secrets. Returns the entries that could not be recorded, with why.
+   */
+  async appendAll(entries: readonly HistoryEntry[]): Promise<Array<{ entry: HistoryEntry; error: unknown }>> {
+    const failures: Array<{ entry: HistoryEntry; error: unknown }> = [];
+    const recorded: HistoryEntry[] = [];
+    await pMap(
+      entries.map((e) => this.trimmed(e)),
+      async (kept) => {
+        try {
+          await this.appendHistory(kept);
+          recorded.push(kept);
+        } catch (error) {
+          failures.push({ entry: kept, error });
+        }
+      },
+      { concurrency: APPEND_CONCURRENCY },
+    );
+    const byShard = new Map<number, HistoryEntry[]>();
+    for (const e of recorded) {
+      const shard = shardOf(e.secret_path);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), e]);
+    }
+    await Promise.all(
+      [...byShard].map(async ([shard, kept]) => {
+        const at = statusShard(this.location, shard);
+        try {
+          await casUpdate(
+            this.vault,
+            at,
+            ({ data }) => {
+              const map = { ...decodeShard(data, `${at.mount}/${at.path}`) };
+              for (const e of kept)
+                map[e.secret_path] = applyEntry(decodeStatus(e.secret_path, map[e.secret_path]), e);
+              return { data: encodeShard(map, { last: lastView(map) }), result: undefined };
+            },
+            this.cas,
+          );
+        } catch (error) {
+          failures.push(...kept.map((entry) => ({ entry, error })));
+        }
+      }),
+    );
+    return failures;
+  }
+
+  /** An entry with an overlong error text cut down. */
+  private trimmed(entry: HistoryEntry): HistoryEntry {
+    return entry.error && entry.error.length > ERROR_LIMIT
+      ? { ...entry, error: `${entry.error.slice(0, ERROR_LIMIT)}…` }
+      : entry;
+  }
+
+  private async appendHistory(kept: HistoryEntry): Promise<void> {
     await casUpdate(
       this.vault,
       historyLocation(this.location, kept.secret_path),
@@ -73,17 +132,6 @@ export class HistoryStore {
           text = JSON.stringify(entries);
         }
         return { data: { entries: text }, result: undefined };
-      },
-      this.cas,
-    );
-    const at = statusShard(this.location, shardOf(kept.secret_path));
-    await casUpdate(
-      this.vault,
-      at,
-      ({ data }) => {
-        const map = { ...decodeShard(data, `${at.mount}/${at.path}`) };
-        map[kept.secret_path] = applyEntry(decodeStatus(kept.secret_path, map[kept.secret_path]), kept);
-        return { data: encodeShard(map, { last: lastView(map) }), result: undefined };
       },
       this.cas,
     );

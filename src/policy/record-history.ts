@@ -32,14 +32,9 @@ export async function recordSession(
     return entries;
   }
   const store = new HistoryStore(vault, options.location);
-  for (const entry of entries) {
-    try {
-      await store.append(entry);
-    } catch (error) {
-      options.warn(
-        `rotation history not recorded for ${entry.secret_path} (session ${session.sessionId}): ${describeError(error)}`,
-      );
-    }
-  }
+  for (const { entry, error } of await store.appendAll(entries))
+    options.warn(
+      `rotation history not recorded for ${entry.secret_path} (session ${session.sessionId}): ${describeError(error)}`,
+    );
   return entries;
 }

@@ -98,6 +98,8 @@ export interface PodState {
 export interface KubePort {
   /** "context <name> (<host:port>)", for messages. */
   readonly where: string;
+  /** Closes the connections kept alive for the session. */
+  close?(): void;
   getExternalSecret(ref: KubeRef): Promise<ExternalSecretState>;
   /** Merge-patches annotations (null removes one). */
   annotate(kind: AnnotatableKind, ref: KubeRef, annotations: Record<string, string | null>): Promise<void>;

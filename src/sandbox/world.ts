@@ -1,4 +1,6 @@
-import { homedir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fetchHttp } from '../adapters/http.js';
 import { createKubePort } from '../adapters/kubernetes.js';
 import { pgPostgres } from '../adapters/postgres.js';
@@ -31,6 +33,8 @@ export interface SandboxOptions {
   secrets?: GuideSecrets;
   /** `--allow-real-targets`: real servers a trainee names are dialled (default: refused). */
   allowRealTargets?: boolean;
+  /** Serve Vault over HTTPS with a CA of its own, so a rehearsal takes production's TLS path. */
+  vaultTls?: boolean;
 }
 
 /**
@@ -69,6 +73,7 @@ export async function startSandboxWorld(
     },
   });
   const vault = await startVaultEmulator({
+    tls: options.vaultTls === true,
     stateFile: options.vaultStateFile,
     databaseAdmin: standinDatabaseAdmin(postgres),
     seed: (emulator) => seedVault(emulator, secrets),
@@ -90,9 +95,11 @@ export async function startSandboxWorld(
   };
   const service = await startSessionService(async () => secretsFromCluster(kube, initial));
   const stopReloading = reloadOnRollout(kube, service, initial);
+  const vaultCa = vault.caCertPem ? writeCaFile(vault.caCertPem) : undefined;
   const vaultPort = await createVaultPort(
     vaultConfigFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken }, homedir(), {
       renewToken: false,
+      caCertPem: vault.caCertPem,
     }),
   );
   const targets: SandboxTargets = {
@@ -100,7 +107,7 @@ export async function startSandboxWorld(
     allowReal: options.allowRealTargets === true,
   };
   const pgAdminUrl = `postgresql://postgres:${encodeURIComponent(secrets.postgresSuperuserPassword)}@${SANDBOX_HOSTS.postgres}/postgres`;
-  return {
+  const world: World & { sandbox: SandboxHandles } = {
     environment: 'sandbox',
     ports: {
       clock: systemClock,
@@ -124,7 +131,7 @@ export async function startSandboxWorld(
     },
     targets,
     // In-process emulators on loopback: the Vault one speaks plain http, Kubernetes its own CA.
-    tls: { vault: 'plain-http', kubernetes: 'verified-ca' },
+    tls: { vault: vaultCa ? 'verified-ca' : 'plain-http', kubernetes: 'verified-ca' },
     notes: [
       `Vault (sandbox emulator) at ${vault.url}`,
       `Kubernetes (sandbox emulator) at ${kube.url}`,
@@ -141,14 +148,18 @@ export async function startSandboxWorld(
       postgres,
       redis,
       rabbit,
+      vaultCaCertFile: vaultCa?.file,
       secrets: (path) => new Secret(JSON.stringify(vault.kvRead(path)?.data ?? {}), path),
     },
     close: async () => {
       stopReloading();
       vaultPort.close();
+      world.ports.kube?.close?.();
+      vaultCa?.remove();
       await Promise.allSettled([service.close(), kube.close(), vault.close()]);
     },
   };
+  return world;
 }
 
 /** The emulators and stand-ins behind a sandbox world, for tests and `rotor sandbox`. */
@@ -159,6 +170,16 @@ export interface SandboxHandles {
   postgres: PostgresStandin;
   redis: RedisStandin;
   rabbit: RabbitStandin;
+  /** With `vaultTls`: a PEM file of the CA Vault's certificate chains to, for VAULT_CACERT. */
+  vaultCaCertFile?: string;
   /** A path's current data, wrapped, for assertions that must not print it. */
   secrets: (path: string) => Secret;
+}
+
+/** The sandbox CA in a file of its own (0600, in a 0700 folder), removed when the world closes. */
+function writeCaFile(pem: string): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'rotor-vault-ca-'));
+  const file = join(dir, 'ca.pem');
+  writeFileSync(file, pem, { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

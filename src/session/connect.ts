@@ -29,7 +29,11 @@ export async function connectEnvironment(
   options: { faults?: readonly string[]; allowRealTargets?: boolean } = {},
 ): Promise<World> {
   if (environment.sandbox) {
-    const world = await startSandboxWorld({ allowRealTargets: options.allowRealTargets });
+    // ROTOR_SANDBOX_TLS=1: the in-process Vault speaks HTTPS too, so a rehearsal takes the TLS path.
+    const world = await startSandboxWorld({
+      allowRealTargets: options.allowRealTargets,
+      vaultTls: env.ROTOR_SANDBOX_TLS === '1',
+    });
     try {
       applyFaults(world.sandbox, options.faults ?? []);
     } catch (error) {
@@ -75,6 +79,9 @@ export async function connectEnvironment(
     notes,
     tls,
     warnings,
-    close: async () => ports.vault?.close(),
+    close: async () => {
+      ports.vault?.close();
+      ports.kube?.close?.();
+    },
   };
 }

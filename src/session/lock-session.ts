@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { ActionRegistry } from '../actions/index.js';
 import { writtenKvPaths } from '../engine/written-kv-paths.js';
 import type { Plan } from '../engine/types.js';
@@ -27,6 +28,8 @@ export function lockedPaths(plan: Plan, written: readonly string[] = []): KvPath
   return [...paths.keys()].sort().map((k) => paths.get(k)!);
 }
 
+/** Locks taken or released at once: as many as the connections kept to Vault. */
+const LOCK_CONCURRENCY = 16;
 /**
  * Takes the rotation locks of a session in the environment's Vault before anything runs, renews
  * them while it runs, and returns how to release them. Read-only plans take no lock; a world
@@ -48,12 +51,28 @@ export async function lockSession(
   const locks = new VaultLocks(vault, env.ROTOR_VAULT_PREFIX || 'rotor');
   const taken: KvPath[] = [];
   try {
-    for (const path of paths) {
-      await locks.acquire(path, { ...holder, runbook: plan.runbookId }, ttlMs, nonce);
-      taken.push(path);
-    }
+    // A few at a time (each is a read and a write): an emergency over 1,000 secrets across a
+    // network would otherwise wait 2,000 round trips before its first step. After a refusal no
+    // new one starts; those in flight finish, and every lock taken is released below.
+    let refused: unknown;
+    await pMap(
+      paths,
+      async (path) => {
+        if (refused !== undefined) return;
+        try {
+          await locks.acquire(path, { ...holder, runbook: plan.runbookId }, ttlMs, nonce);
+          taken.push(path);
+        } catch (error) {
+          refused ??= error;
+        }
+      },
+      { concurrency: LOCK_CONCURRENCY },
+    );
+    if (refused !== undefined) throw refused;
   } catch (error) {
-    await Promise.allSettled(taken.map((p) => locks.release(p, nonce)));
+    await pMap(taken, (p) => locks.release(p, nonce).catch(() => undefined), {
+      concurrency: LOCK_CONCURRENCY,
+    });
     if (error instanceof LockHeldError)
       throw new LockHeldError(error.secretPath, error.holder, world.environment);
     // Nothing has run yet: say so, and say why, rather than a bare Vault error.
@@ -77,6 +96,8 @@ export async function lockSession(
   return async () => {
     clearInterval(timer);
     // Releasing is cleanup: a failure here leaves a lock that expires by itself.
-    await Promise.allSettled(taken.map((p) => locks.release(p, nonce)));
+    await pMap(taken, (p) => locks.release(p, nonce).catch(() => undefined), {
+      concurrency: LOCK_CONCURRENCY,
+    });
   };
 }

@@ -7,6 +7,7 @@ import { SecretRegistry } from '../engine/secret-registry.js';
 import type { SessionKey } from '../engine/session-key.js';
 import type { EngineEvent, Outcome } from '../engine/types.js';
 import { JournalWriter, newSessionId } from '../journal/journal-writer.js';
+import { countingRequests } from '../adapters/request-meter.js';
 import { createSessionKey, resumeSessionKey } from '../journal/session-key-file.js';
 import type { SessionOpened } from '../journal/record.js';
 import { resolveInputs } from '../runbook/inputs.js';
@@ -218,6 +219,8 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       ports: world.ports,
       decide: request.decide,
       emit,
+      durable: () => journal.durable(),
+      countRequests: countingRequests,
       secrets: new SecretRegistry(),
       key,
       interrupts,

@@ -26,6 +26,8 @@ export interface FakeWorld {
   /** Fail the named key's set this many more times. */
   failures: Record<string, number>;
   hang: Set<string>;
+  /** Called as a `fake.set` begins its change (before touching `values`). */
+  beforeSet?: (key: string, stepId: string) => void;
 }
 
 export function fakeWorld(): FakeWorld {
@@ -43,6 +45,7 @@ export function fakeActions(world: FakeWorld): ActionDefinition[] {
     class: 'guarded',
     describe: (p) => `set ${p.key}`,
     async run(p, ctx) {
+      world.beforeSet?.(p.key, ctx.stepId);
       world.calls.push(`set ${p.key}`);
       if (world.hang.has(p.key))
         await new Promise((_, reject) =>
@@ -114,6 +117,7 @@ export async function runFake(
     onEvent?: (e: EngineEvent) => void;
     protectedEnvironment?: string;
     resume?: ResumePoint;
+    durable?: () => Promise<void>;
   } = {},
 ): Promise<FakeRun> {
   const world = options.world ?? fakeWorld();
@@ -143,6 +147,7 @@ export async function runFake(
     key: SessionKey.random(),
     interrupts: options.interrupts ?? new Interrupts(),
     resume: options.resume,
+    durable: options.durable,
   });
   return { outcome, events, world };
 }

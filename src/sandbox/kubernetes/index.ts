@@ -47,6 +47,8 @@ export interface KubeEmulatorOptions {
 export interface KubeEmulator {
   /** `https://127.0.0.1:<port>` */
   readonly url: string;
+  /** TCP connections, TLS handshakes and requests the API server has accepted so far. */
+  readonly counts: Readonly<{ connections: number; handshakes: number; requests: number }>;
   /** The PEM certificate the server presents, to trust as the cluster CA. */
   readonly caPem: string;
   /** A kubeconfig (mode 0600) whose context `rotor-sandbox` points here with the token. */
@@ -136,6 +138,13 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
     },
     tls,
   );
+  const counts = { connections: 0, handshakes: 0, requests: 0 };
+  server.on('connection', () => counts.connections++);
+  server.on('request', () => counts.requests++);
+  // The API server (Go) keeps an idle connection open; Node's default would close it after 5 s,
+  // in the middle of a rollout wait. close() ends kept connections itself.
+  server.keepAliveTimeout = 90_000;
+  server.on('secureConnection', () => counts.handshakes++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -145,6 +154,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
 
   return {
     url,
+    counts,
     caPem: tls.certPem,
     kubeconfigPath: kubeconfig.path,
     context: SANDBOX_CONTEXT,

@@ -12,7 +12,8 @@ import { loadState, saveState } from './persistence.js';
 import { pkiMount } from './pki.js';
 import { parsePolicy } from './policies.js';
 import { initSeal } from './seal.js';
-import { listen } from './server.js';
+import { listen, type ListenerCounts } from './server.js';
+import { servingCertificate } from '../kubernetes/tls.js';
 import { sysRoutes } from './sys-routes.js';
 import { tokenMount } from './token-routes.js';
 import { transitMount } from './transit.js';
@@ -45,17 +46,25 @@ export interface VaultEmulatorOptions {
   seed?: (admin: VaultEmulator) => void | Promise<void>;
   /** Clock, for tests of TTLs and leases. */
   now?: () => number;
+  /** Serve HTTPS with a certificate that is its own CA (see `caCertPem`), as a production Vault would. */
+  tls?: boolean;
 }
 
 /** A running emulator: its address, its root token and keys, and helpers for the sandbox and tests. */
 export interface VaultEmulator extends KvHelpers {
-  /** `http://127.0.0.1:<port>`, for VAULT_ADDR. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`), for VAULT_ADDR. */
   readonly url: string;
+  /** With `tls`: the PEM of the CA that signed the listener's certificate, for VAULT_CACERT. */
+  readonly caCertPem?: string;
+  /** Connections, TLS handshakes and requests the listener has accepted so far. */
+  readonly counts: Readonly<ListenerCounts>;
   readonly rootToken: string;
   /** The unseal key shares, base64, as `vault operator init` prints them. */
   readonly unsealKeys: string[];
   readonly threshold: number;
   close(): Promise<void>;
+  /** Closes every open client connection, as a restarted load balancer would. */
+  dropConnections(): void;
   seal(): void;
   /** Unseals with the first `threshold` shares. */
   unseal(): void;
@@ -139,7 +148,13 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       pkiMount(state.pki, now, persist),
     ],
   };
-  const { server, url } = await listen(deps, options.host ?? '127.0.0.1', options.port ?? 0);
+  const certificate = options.tls ? servingCertificate() : undefined;
+  const { server, url, counts } = await listen(
+    deps,
+    options.host ?? '127.0.0.1',
+    options.port ?? 0,
+    certificate,
+  );
   const timer = setInterval(() => {
     if (state.seal.sealed) return;
     void state.leases
@@ -151,6 +166,8 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
 
   const emulator: VaultEmulator = {
     url,
+    caCertPem: certificate?.certPem,
+    counts,
     rootToken: state.rootToken,
     unsealKeys: seal.keysB64,
     threshold: seal.threshold,
@@ -161,6 +178,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         flush();
         closed = true;
       }),
+    dropConnections: () => server.closeAllConnections(),
     seal: () => state.seal.seal(),
     unseal: () => seal.keysB64.slice(0, seal.threshold).forEach((k) => state.seal.submit(k)),
     isSealed: () => state.seal.sealed,
