@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { Access, type DenyRule } from './access.js';
 import { ExternalSecretsController, type ReadSecret } from './external-secrets.js';
+import { EventRecorder } from './events.js';
 import { Failures, type InjectedFailure } from './failures.js';
 import { writeKubeconfig, SANDBOX_CONTEXT } from './kubeconfig.js';
 import { PodLifecycle } from './pod-lifecycle.js';
@@ -74,6 +75,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
   const timers = new Timers();
   const failures = new Failures();
   const logs = new PodLogs();
+  const events = new EventRecorder(store);
   const token = options.token ?? randomBytes(24).toString('base64url');
   const access = new Access(token);
   const seed =
@@ -93,6 +95,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
     timers,
     failures,
     options.syncRetryMs ?? 1000,
+    events,
   );
   const create = (object: KubeObject) =>
     createObject(store, findKind(object.kind), object.metadata.namespace, structuredClone(object), false);

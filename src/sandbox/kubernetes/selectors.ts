@@ -60,10 +60,30 @@ const POD_FIELDS: Record<string, (o: KubeObject) => string | undefined> = {
   'spec.nodeName': (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName,
 };
 
+const involved = (field: string) => (o: KubeObject) =>
+  (o.involvedObject as Record<string, string | undefined> | undefined)?.[field] ?? '';
+const EVENT_FIELDS: Record<string, (o: KubeObject) => string | undefined> = {
+  ...FIELDS,
+  ...Object.fromEntries(
+    ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f) => [
+      `involvedObject.${f}`,
+      involved(f),
+    ]),
+  ),
+  reason: (o) => (o.reason as string | undefined) ?? '',
+  reportingComponent: (o) => (o.reportingComponent as string | undefined) ?? '',
+  source: (o) => (o.source as { component?: string } | undefined)?.component ?? '',
+  type: (o) => (o.type as string | undefined) ?? '',
+};
+const KIND_FIELDS: Record<string, Record<string, (o: KubeObject) => string | undefined>> = {
+  Pod: POD_FIELDS,
+  Event: EVENT_FIELDS,
+};
+
 /** Field selectors support what the API server supports for these kinds; others are 400. */
 export function parseFieldSelector(selector: string | undefined, kind: string): (o: KubeObject) => boolean {
   if (!selector || !selector.trim()) return () => true;
-  const fields = kind === 'Pod' ? POD_FIELDS : FIELDS;
+  const fields = KIND_FIELDS[kind] ?? FIELDS;
   const tests = selector.split(',').map((raw) => {
     const m = /^\s*([^=!\s]+)\s*(==|!=|=)\s*(.*?)\s*$/.exec(raw);
     if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${raw}'`);
