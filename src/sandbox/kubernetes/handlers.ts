@@ -5,6 +5,7 @@ import type { ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, notFound, noSuchResource } from './status.js';
 import type { KubeObject, ObjectStore } from './store.js';
+import { checkPreconditions, readDeleteOptions } from './delete.js';
 import { serveWatch } from './watch.js';
 import { commitUpdate, createObject } from './write.js';
 
@@ -29,6 +30,8 @@ export interface HandlerDeps {
   store: ObjectStore;
   readLog: PodLogReader;
   openWatches: Set<ServerResponse>;
+  /** Graceful pod deletion (the kubelet's part); answers the pod as the DELETE returns it. */
+  deletePod: (pod: KubeObject, gracePeriodSeconds?: number) => KubeObject;
 }
 
 /** The RBAC verb of a request, which is also what the deny list matches. */
@@ -142,8 +145,12 @@ export async function handleResource(
       );
     }
     case 'delete': {
+      const options = await readDeleteOptions(req, query);
       const old = existing();
+      checkPreconditions(type, old, options);
       if (dryRun) return sendJson(res, 200, present(old));
+      if (type.kind === 'Pod')
+        return sendJson(res, 200, present(deps.deletePod(old, options.gracePeriodSeconds)));
       const deleted = store.delete(type.kind, r.namespace, r.name!)!;
       // Pods and custom resources answer with the object; other built-in kinds with a Status.
       if (type.kind === 'Pod' || !type.strategicMerge) return sendJson(res, 200, present(deleted));

@@ -7,6 +7,7 @@ import { EventRecorder } from './events.js';
 import { Failures, type InjectedFailure } from './failures.js';
 import { writeKubeconfig, SANDBOX_CONTEXT } from './kubeconfig.js';
 import { PodLifecycle } from './pod-lifecycle.js';
+import { PodTermination } from './pod-termination.js';
 import { PodLogs } from './pods.js';
 import { findKind } from './resources.js';
 import { guideSeed, type SeedSpec } from './seed.js';
@@ -36,6 +37,12 @@ export interface KubeEmulatorOptions {
   seed?: boolean | SeedSpec;
   /** How long a new pod takes to become ready (default 1500 ms; tests use a few ms). */
   readinessDelayMs?: number;
+  /**
+   * Emulator milliseconds per real-world millisecond for the kubelet's and controllers' timings
+   * (container shutdown within the grace period, minReadySeconds). Default readinessDelayMs / 1500:
+   * real time at the sandbox's default, a hundredth in tests that start pods in 15 ms.
+   */
+  timeScale?: number;
   /** How soon a failed ExternalSecret sync is retried (default 1000 ms). */
   syncRetryMs?: number;
   /** Where to write the kubeconfig; default a new temp dir, removed on close. */
@@ -84,11 +91,14 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
       : options.seed === true || options.seed === undefined
         ? guideSeed()
         : options.seed;
+  const readinessDelayMs = options.readinessDelayMs ?? 1500;
   const lifecycle = new PodLifecycle(store, logs, timers, failures, {
-    readinessDelayMs: options.readinessDelayMs ?? 1500,
+    readinessDelayMs,
     startupLogs: seed.startupLogs ?? {},
   });
-  const workloads = new WorkloadController(store, lifecycle, timers);
+  const timeScale = options.timeScale ?? readinessDelayMs / 1500;
+  const termination = new PodTermination(store, timers, events, logs, 1000 * timeScale);
+  const workloads = new WorkloadController(store, lifecycle, timers, termination);
   const externalSecrets = new ExternalSecretsController(
     store,
     options.readSecret,
@@ -136,6 +146,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
       access,
       openWatches,
       readLog: (namespace, pod, opts) => logs.read(store.get('Pod', namespace, pod)!, opts),
+      deletePod: (pod, grace) => termination.delete(pod, grace),
     },
     tls,
   );

@@ -38,7 +38,7 @@ export class PodLifecycle {
     attempt: number,
   ): void {
     const pod = this.store.get('Pod', namespace, name);
-    if (!pod || pod.metadata.uid !== uid) return;
+    if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp) return;
     const missing = referencedSecrets(pod).find((s) => !this.store.get('Secret', namespace, s));
     if (missing) {
       this.#write(

@@ -7,6 +7,7 @@ import {
   invalid,
   type FieldCause,
 } from './status.js';
+import { secretRules } from './validate-secret.js';
 import { validateLabels, validateMeta } from './meta.js';
 import type { ResourceType } from './resources.js';
 import type { KubeObject } from './store.js';
@@ -171,7 +172,7 @@ function kindRules(object: KubeObject, old: KubeObject | undefined): FieldCause[
       }
       if (old && old.type !== object.type)
         causes.push(fieldInvalid('type', object.type, 'field is immutable'));
-      return causes;
+      return [...causes, ...secretRules(object, old)];
     }
     case 'CronJob':
       return cronJobRules(object, spec);

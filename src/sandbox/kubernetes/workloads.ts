@@ -1,4 +1,5 @@
 import type { PodLifecycle } from './pod-lifecycle.js';
+import { isTerminating, type PodTermination } from './pod-termination.js';
 import { newPod, randomSuffix, templateHash } from './pods.js';
 import { rfc3339, type KubeObject, type ObjectStore, type StoreEvent } from './store.js';
 import type { Timers } from './timers.js';
@@ -7,7 +8,9 @@ import { rollStatefulSet } from './statefulset-rollout.js';
 
 type Obj = Record<string, any>;
 
+/** Ready and not terminating: what the workload controllers count (a terminating pod is on its way out). */
 export const isReady = (pod: KubeObject): boolean =>
+  !isTerminating(pod) &&
   ((pod.status as Obj)?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
 
 /** What the rollout functions may do to pods; the controller records and applies it. */
@@ -28,6 +31,7 @@ export class WorkloadController {
     private readonly store: ObjectStore,
     private readonly lifecycle: PodLifecycle,
     private readonly timers: Timers,
+    private readonly termination: PodTermination,
   ) {}
 
   start(): void {
@@ -80,8 +84,7 @@ export class WorkloadController {
   }
 
   #cascade(workload: KubeObject): void {
-    for (const pod of this.podsOf(workload))
-      this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name);
+    for (const pod of this.podsOf(workload)) if (!isTerminating(pod)) this.termination.delete(pod);
   }
 
   reconcile(kind: string, namespace: string, name: string): void {
@@ -102,16 +105,19 @@ export class WorkloadController {
         );
         this.lifecycle.started(pod, name);
       },
-      remove: (pod) => this.store.delete('Pod', namespace, pod.metadata.name),
+      remove: (pod) => void this.termination.delete(pod),
     };
-    const pods = this.podsOf(workload);
+    // The ReplicaSet controller counts only active pods; a StatefulSet waits for a terminating
+    // pod to be gone before it creates that ordinal again.
+    const pods = this.podsOf(workload).filter((p) => kind === 'StatefulSet' || !isTerminating(p));
     const outcome =
       kind === 'Deployment'
         ? rollDeployment(workload, pods, hash, actions, () => `${name}-${hash}-${randomSuffix()}`)
         : rollStatefulSet(workload, pods, `${name}-${hash}`, actions);
     const fresh = this.store.get(kind, namespace, name);
     if (!fresh) return;
-    const status = outcome.status(this.podsOf(fresh), (fresh.status as Obj | undefined) ?? {}, rfc3339());
+    const active = this.podsOf(fresh).filter((p) => kind === 'StatefulSet' || !isTerminating(p));
+    const status = outcome.status(active, (fresh.status as Obj | undefined) ?? {}, rfc3339());
     if (JSON.stringify(status) !== JSON.stringify(fresh.status)) this.store.replace({ ...fresh, status });
     // A later look (the progress deadline) in its own timer, so it never delays an event-driven pass.
     const recheck = `workload-deadline:${kind}/${namespace}/${name}`;
