@@ -101,7 +101,12 @@ export async function api(
         ca: emulator.caPem,
         headers: {
           ...(init.token === null ? {} : { authorization: `Bearer ${init.token ?? emulator.token}` }),
-          ...(payload !== undefined ? { 'content-type': init.contentType ?? 'application/json' } : {}),
+          ...(payload !== undefined
+            ? {
+                'content-type': init.contentType ?? 'application/json',
+                'content-length': String(Buffer.byteLength(payload)),
+              }
+            : {}),
         },
       },
       (res) => {

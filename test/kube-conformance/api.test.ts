@@ -1,0 +1,208 @@
+// Kubernetes API conformance: answers the API server gives, each fixture citing where
+// kubernetes/kubernetes writes that answer.
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { KubeEmulator } from '../../src/sandbox/kubernetes/index.js';
+import { api, eventually, guideVault, startTestKube } from '../support/kube.js';
+import { K8S, fixture } from './fixture.js';
+
+const NS = 'harmonyflow-production';
+const SECRETS = `/api/v1/namespaces/${NS}/secrets`;
+const CORE_VALIDATION = `${K8S}:pkg/apis/core/validation/validation.go`;
+let kube: KubeEmulator;
+
+beforeAll(async () => {
+  kube = await startTestKube(guideVault());
+  await eventually(
+    'the app to be ready',
+    () => (kube.get('Deployment', NS, 'session-state-service')?.status as any)?.availableReplicas === 3,
+  );
+});
+afterAll(() => kube.close());
+
+const secret = (name: string, data: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name },
+  data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  ...extra,
+});
+
+describe('Secrets', () => {
+  fixture(
+    'an immutable Secret refuses a data change and un-setting immutable with 422',
+    `${CORE_VALIDATION} (ValidateSecretUpdate)`,
+    async () => {
+      expect(
+        (
+          await api(kube, SECRETS, {
+            method: 'POST',
+            body: secret('frozen', { a: '1' }, { immutable: true }),
+          })
+        ).status,
+      ).toBe(201);
+      const res = await api(kube, `${SECRETS}/frozen`, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { data: { a: Buffer.from('2').toString('base64') }, immutable: false },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ reason: 'Invalid', code: 422 });
+      expect(res.body.message).toBe(
+        'Secret "frozen" is invalid: [immutable: Forbidden: field is immutable when `immutable` is set, data: Forbidden: field is immutable when `immutable` is set]',
+      );
+      const labelsOnly = await api(kube, `${SECRETS}/frozen`, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { metadata: { labels: { still: 'allowed' } } },
+      });
+      expect(labelsOnly.status).toBe(200);
+    },
+  );
+
+  fixture(
+    'a Secret over 1 MiB (decoded) is 422 "Too long"',
+    `${CORE_VALIDATION} (ValidateSecret: totalSize > core.MaxSecretSize) and staging/src/k8s.io/apimachinery/pkg/util/validation/field/errors.go (TooLong)`,
+    async () => {
+      const big = 'x'.repeat(1024 * 1024 + 1);
+      const res = await api(kube, SECRETS, { method: 'POST', body: secret('too-big', { blob: big }) });
+      expect(res.status).toBe(422);
+      expect(res.body.details.causes).toEqual([
+        {
+          reason: 'FieldValueTooLong',
+          field: 'data',
+          message: 'Too long: may not be more than 1048576 bytes',
+        },
+      ]);
+      const exact = await api(kube, SECRETS, {
+        method: 'POST',
+        body: secret('just-fits', { blob: 'x'.repeat(1024 * 1024) }),
+      });
+      expect(exact.status).toBe(201);
+    },
+  );
+});
+
+describe('DELETE preconditions', () => {
+  fixture(
+    'a stale preconditions.resourceVersion is 409 Conflict and the object stays',
+    `${K8S}:staging/src/k8s.io/apiserver/pkg/storage/interfaces.go (Preconditions.Check)`,
+    async () => {
+      const created = await api(kube, SECRETS, { method: 'POST', body: secret('guarded', { a: '1' }) });
+      const rv = created.body.metadata.resourceVersion;
+      await api(kube, `${SECRETS}/guarded`, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { metadata: { labels: { touched: 'yes' } } },
+      });
+      const res = await api(kube, `${SECRETS}/guarded`, {
+        method: 'DELETE',
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: rv } },
+      });
+      expect(res.body.reason).toBe('Conflict');
+      expect(res.status).toBe(409);
+      expect(res.body.message).toMatch(
+        new RegExp(
+          `^Operation cannot be fulfilled on secrets "guarded": Precondition failed: ResourceVersion in precondition: ${rv}, ResourceVersion in object meta: \\d+$`,
+        ),
+      );
+      expect(kube.get('Secret', NS, 'guarded')).toBeDefined();
+      const uid = await api(kube, `${SECRETS}/guarded`, {
+        method: 'DELETE',
+        body: { preconditions: { uid: 'not-its-uid' } },
+      });
+      expect(uid.status).toBe(409);
+      expect(uid.body.message).toContain(
+        'Precondition failed: UID in precondition: not-its-uid, UID in object meta: ',
+      );
+    },
+  );
+});
+
+describe('label selectors', () => {
+  fixture(
+    'an invalid value is 400 with NewRequirement’s field error',
+    `${K8S}:staging/src/k8s.io/apimachinery/pkg/labels/selector.go (parse, validateLabelValue)`,
+    async () => {
+      const res = await api(
+        kube,
+        `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent('app=bad!value')}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.reason).toBe('BadRequest');
+      expect(res.body.message).toMatch(
+        /^unable to parse requirement: values\[0\]\[app\]: Invalid value: "bad!value": a valid label must be an empty string/,
+      );
+      const key = await api(
+        kube,
+        `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent('-app=x')}`,
+      );
+      expect(key.status).toBe(400);
+      expect(key.body.message).toMatch(
+        /^unable to parse requirement: key: Invalid value: "-app": name part must/,
+      );
+    },
+  );
+
+  fixture(
+    '`app in ()` is the set {""}, as the real parser reads it: 200, matching only an empty app label (deliberately not 400)',
+    `${K8S}:staging/src/k8s.io/apimachinery/pkg/labels/selector.go (parseValues: case ClosedParToken)`,
+    async () => {
+      const res = await api(
+        kube,
+        `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent('app in ()')}`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([]);
+      const syntax = await api(
+        kube,
+        `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent('app in (a')}`,
+      );
+      expect(syntax.status).toBe(400);
+    },
+  );
+});
+
+describe('pods', () => {
+  fixture(
+    'DELETE leaves the pod Terminating (deletionTimestamp, deletionGracePeriodSeconds) until the kubelet removes it',
+    `${K8S}:staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go (BeforeDelete) and pkg/kubelet/status/status_manager.go (canBeDeleted)`,
+    async () => {
+      const pod = kube.list('Pod', NS).find((p) => p.metadata.labels?.app === 'session-state-service')!;
+      const res = await api(kube, `/api/v1/namespaces/${NS}/pods/${pod.metadata.name}`, { method: 'DELETE' });
+      expect(res.status).toBe(200);
+      expect(res.body.metadata.deletionGracePeriodSeconds).toBe(30);
+      expect(Date.parse(res.body.metadata.deletionTimestamp)).toBeGreaterThan(Date.now() + 25_000);
+      expect(kube.get('Pod', NS, pod.metadata.name)?.metadata.deletionTimestamp).toBeDefined();
+      const events = await api(
+        kube,
+        `/api/v1/namespaces/${NS}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${pod.metadata.name},reason=Killing`)}`,
+      );
+      expect(events.body.items[0]).toMatchObject({
+        type: 'Normal',
+        message: 'Stopping container session-state-service',
+        source: { component: 'kubelet' },
+      });
+      await eventually('the pod to be gone', () => !kube.get('Pod', NS, pod.metadata.name));
+      // The ReplicaSet's replacement came while the old pod was still terminating.
+      await eventually(
+        'three ready pods again',
+        () => (kube.get('Deployment', NS, 'session-state-service')?.status as any)?.readyReplicas === 3,
+      );
+    },
+  );
+
+  fixture(
+    'gracePeriodSeconds=0 removes the pod at once',
+    `${K8S}:staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go (Delete: graceful == false)`,
+    async () => {
+      const pod = kube
+        .list('Pod', NS)
+        .find((p) => p.metadata.labels?.app === 'session-state-service' && !p.metadata.deletionTimestamp)!;
+      const res = await api(kube, `/api/v1/namespaces/${NS}/pods/${pod.metadata.name}?gracePeriodSeconds=0`, {
+        method: 'DELETE',
+      });
+      expect(res.status).toBe(200);
+      expect(kube.get('Pod', NS, pod.metadata.name)).toBeUndefined();
+    },
+  );
+});
