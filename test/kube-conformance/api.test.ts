@@ -2,6 +2,7 @@
 // kubernetes/kubernetes writes that answer.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { KubeEmulator } from '../../src/sandbox/kubernetes/index.js';
+import { request } from 'node:https';
 import { api, eventually, guideVault, startTestKube } from '../support/kube.js';
 import { K8S, fixture } from './fixture.js';
 
@@ -203,6 +204,102 @@ describe('pods', () => {
       });
       expect(res.status).toBe(200);
       expect(kube.get('Pod', NS, pod.metadata.name)).toBeUndefined();
+    },
+  );
+});
+
+/** The events of a watch that replays from a resourceVersion and ends after timeoutSeconds. */
+function watchLines(path: string): Promise<Array<{ type: string; object: any }>> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, kube.url),
+      { ca: kube.caPem, headers: { authorization: `Bearer ${kube.token}` } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () =>
+          resolve(
+            text
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l)),
+          ),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('watch', () => {
+  fixture(
+    'a label-selected watch sends ADDED when an object enters the selector and DELETED (its last matching state) when it leaves',
+    `${K8S}:staging/src/k8s.io/apiserver/pkg/storage/cacher/cache_watcher.go (convertToWatchEvent)`,
+    async () => {
+      const created = await api(kube, SECRETS, {
+        method: 'POST',
+        body: secret('watched', { a: '1' }, {}),
+      });
+      const from = created.body.metadata.resourceVersion;
+      const label = (tier: string) =>
+        api(kube, `${SECRETS}/watched`, {
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
+          body: { metadata: { labels: { tier } } },
+        });
+      await label('a');
+      const left = await label('b');
+      await label('a');
+      await api(kube, `${SECRETS}/watched`, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { data: { a: Buffer.from('2').toString('base64') } },
+      });
+      await api(kube, `${SECRETS}/watched`, { method: 'DELETE' });
+      const events = await watchLines(
+        `${SECRETS}?watch=1&labelSelector=tier%3Da&resourceVersion=${from}&timeoutSeconds=1`,
+      );
+      expect(events.map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED', 'MODIFIED', 'DELETED']);
+      expect(events[1].object.metadata.labels.tier).toBe('a');
+      expect(events[1].object.metadata.resourceVersion).toBe(left.body.metadata.resourceVersion);
+    },
+  );
+});
+
+describe('scale subresource', () => {
+  fixture(
+    'GET/PATCH deployments/scale answer autoscaling/v1 Scale and set spec.replicas',
+    `${K8S}:pkg/registry/apps/deployment/storage/storage.go (ScaleREST) and https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/#get-read-scale-of-the-specified-deployment`,
+    async () => {
+      const path = `/apis/apps/v1/namespaces/${NS}/deployments/session-state-service/scale`;
+      const scale = await api(kube, path);
+      expect(scale.status).toBe(200);
+      expect(scale.body).toMatchObject({
+        kind: 'Scale',
+        apiVersion: 'autoscaling/v1',
+        spec: { replicas: 3 },
+        status: { selector: 'app=session-state-service' },
+      });
+      const patched = await api(kube, path, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { spec: { replicas: 2 } },
+      });
+      expect(patched.body.spec.replicas).toBe(2);
+      expect((kube.get('Deployment', NS, 'session-state-service')!.spec as any).replicas).toBe(2);
+      const negative = await api(kube, path, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { spec: { replicas: -1 } },
+      });
+      expect(negative.status).toBe(422);
+      await api(kube, path, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { spec: { replicas: 3 } },
+      });
     },
   );
 });

@@ -6,6 +6,7 @@ import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, notFound, noSuchResource } from './status.js';
 import type { KubeObject, ObjectStore } from './store.js';
 import { checkPreconditions, readDeleteOptions } from './delete.js';
+import { handleScale } from './scale.js';
 import { serveWatch } from './watch.js';
 import { commitUpdate, createObject } from './write.js';
 
@@ -64,6 +65,7 @@ export async function handleResource(
     apiVersion: type.group ? `${type.group}/${r.version}` : r.version,
   });
   const dryRun = query.get('dryRun') === 'All';
+  if (r.subresource === 'scale') return handleScale(req, res, type, r.namespace!, r.name!, store, dryRun);
   const existing = () => {
     const found = store.get(type.kind, r.namespace, r.name!);
     if (!found) throw notFound(type, r.name!);
