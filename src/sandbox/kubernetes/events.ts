@@ -4,7 +4,8 @@ import { rfc3339, type KubeObject, type ObjectStore } from './store.js';
 import { commitUpdate, createObject } from './write.js';
 
 /** Who reports an event: the `source.component` and `reportingComponent` kubectl shows in "From". */
-export type EventSource = 'external-secrets' | 'kubelet' | 'deployment-controller' | 'replicaset-controller';
+export type EventSource =
+  'external-secrets' | 'kubelet' | 'default-scheduler' | 'deployment-controller' | 'replicaset-controller';
 
 /** What a controller reports about an object. */
 export interface EventReport {

@@ -6,6 +6,7 @@ import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, notFound, noSuchResource } from './status.js';
 import type { KubeObject, ObjectStore } from './store.js';
 import { checkPreconditions, readDeleteOptions } from './delete.js';
+import { validateFields } from './field-validation.js';
 import { handleScale } from './scale.js';
 import { serveWatch } from './watch.js';
 import { commitUpdate, createObject } from './write.js';
@@ -115,11 +116,15 @@ export async function handleResource(
         list(type, r.version, store, store.list(type.kind, r.namespace).filter(matches).map(present), query),
       );
     }
-    case 'create':
-      return sendJson(res, 201, present(createObject(store, type, r.namespace, await readJson(req), dryRun)));
+    case 'create': {
+      const body = await readJson(req);
+      validateFields(type, body, query.get('fieldValidation'), res, true);
+      return sendJson(res, 201, present(createObject(store, type, r.namespace, body, dryRun)));
+    }
     case 'update': {
       // The body first: an object read before awaiting it may be stale by the time it arrives.
       const body = await readJson(req);
+      validateFields(type, body, query.get('fieldValidation'), res, false);
       const old = existing();
       const requireVersion = !type.strategicMerge;
       return sendJson(
@@ -134,6 +139,7 @@ export async function handleResource(
       const body = await readJson(req);
       const old = existing();
       const patched = applyPatch(req.headers['content-type'] ?? '', present(old), body, type.strategicMerge);
+      validateFields(type, patched, query.get('fieldValidation'), res, false);
       return sendJson(
         res,
         200,

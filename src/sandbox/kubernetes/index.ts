@@ -92,10 +92,17 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
         ? guideSeed()
         : options.seed;
   const readinessDelayMs = options.readinessDelayMs ?? 1500;
-  const lifecycle = new PodLifecycle(store, logs, timers, failures, {
-    readinessDelayMs,
-    startupLogs: seed.startupLogs ?? {},
-  });
+  const lifecycle = new PodLifecycle(
+    store,
+    logs,
+    timers,
+    failures,
+    {
+      readinessDelayMs,
+      startupLogs: seed.startupLogs ?? {},
+    },
+    events,
+  );
   const timeScale = options.timeScale ?? readinessDelayMs / 1500;
   const termination = new PodTermination(store, timers, events, logs, 1000 * timeScale);
   const workloads = new WorkloadController(store, lifecycle, timers, termination);

@@ -1,3 +1,4 @@
+import type { EventRecorder } from './events.js';
 import type { Failures, PodFailure } from './failures.js';
 import { failingStatus, referencedSecrets, runningStatus, type PodLogs } from './pods.js';
 import type { KubeObject, ObjectStore } from './store.js';
@@ -18,6 +19,7 @@ export class PodLifecycle {
     private readonly timers: Timers,
     private readonly failures: Failures,
     private readonly options: { readinessDelayMs: number; startupLogs: StartupLogs },
+    private readonly events: EventRecorder,
   ) {}
 
   /** Starts the clock for a pod just created by the workload `workload`. */
@@ -64,12 +66,32 @@ export class PodLifecycle {
         );
       return;
     }
-    const container = (pod.spec as { containers: Array<{ name: string; image: string }> }).containers[0];
+    const containers = (pod.spec as { containers: Array<{ name: string; image: string }> }).containers;
+    this.#started(pod, containers);
+    const container = containers[0];
     this.logs.append(namespace, name, `INFO starting ${container.name} (${container.image})`);
     for (const line of this.options.startupLogs[`${namespace}/${workload}`] ?? [])
       this.logs.append(namespace, name, line);
     this.logs.append(namespace, name, 'INFO ready to serve');
     this.#write(pod, runningStatus(pod));
+  }
+
+  /** The Events `kubectl describe pod` lists for a pod that started. */
+  #started(pod: KubeObject, containers: Array<{ name: string; image: string }>): void {
+    const { namespace, name } = pod.metadata;
+    this.events.record(pod, 'default-scheduler', {
+      type: 'Normal',
+      reason: 'Scheduled',
+      message: `Successfully assigned ${namespace}/${name} to rotor-sandbox-node`,
+    });
+    for (const c of containers) {
+      const fieldPath = `spec.containers{${c.name}}`;
+      const say = (reason: string, message: string) =>
+        this.events.record(pod, 'kubelet', { type: 'Normal', reason, message, fieldPath });
+      say('Pulled', `Container image "${c.image}" already present on machine`);
+      say('Created', `Created container: ${c.name}`);
+      say('Started', `Started container ${c.name}`);
+    }
   }
 
   #write(pod: KubeObject, status: unknown): void {
