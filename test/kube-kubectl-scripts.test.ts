@@ -23,7 +23,7 @@ describe.skipIf(!hasKubectl)(
     beforeAll(async () => {
       home = mkdtempSync(join(tmpdir(), 'rotor-kubectl-home-'));
       // A container takes 2 s to stop; at half speed kubectl sees the pod Terminating for about a second.
-    kube = await startTestKube(guideVault(), { readinessDelayMs: 30, timeScale: 0.5 });
+      kube = await startTestKube(guideVault(), { readinessDelayMs: 30, timeScale: 0.5 });
       await eventually(
         'the app to be ready',
         () => (kube.get('Deployment', NS, APP)?.status as any)?.availableReplicas === 3,
@@ -172,6 +172,44 @@ describe.skipIf(!hasKubectl)(
       const strict = await kubectl('apply', '-f', file);
       expect(strict.code).toBe(1);
       expect(strict.err).toMatch(/unknown field "stringDta"/);
+    });
+
+    it('rollout history and rollout undo: Deployments own ReplicaSets with revisions', async () => {
+      const history = await kubectl('rollout', 'history', `deployment/${APP}`, '-n', NS);
+      expect(history.code).toBe(0);
+      const revisions = (out: string) =>
+        out
+          .split('\n')
+          .filter((l) => /^\d+\s/.test(l))
+          .map((l) => Number(l.split(/\s+/)[0]));
+      const before = revisions(history.out);
+      expect(before.length).toBeGreaterThan(0);
+      const image = 'harmonyflow/session-state-service:1.4.3';
+      expect((await kubectl('set', 'image', `deployment/${APP}`, `${APP}=${image}`, '-n', NS)).code).toBe(0);
+      expect((await kubectl('rollout', 'status', `deployment/${APP}`, '-n', NS, '--timeout=20s')).code).toBe(
+        0,
+      );
+      const after = revisions((await kubectl('rollout', 'history', `deployment/${APP}`, '-n', NS)).out);
+      expect(after).toEqual([...before, Math.max(...before) + 1]);
+      const undo = await kubectl('rollout', 'undo', `deployment/${APP}`, '-n', NS);
+      expect(undo).toMatchObject({ code: 0, out: `deployment.apps/${APP} rolled back\n` });
+      expect((await kubectl('rollout', 'status', `deployment/${APP}`, '-n', NS, '--timeout=20s')).code).toBe(
+        0,
+      );
+      const image2 = await kubectl(
+        'get',
+        'deployment',
+        APP,
+        '-n',
+        NS,
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].image}',
+      );
+      expect(image2.out).toBe('harmonyflow/session-state-service:1.4.2');
+      // The old template's ReplicaSet came back as the newest revision, as the deployment controller does.
+      const last = revisions((await kubectl('rollout', 'history', `deployment/${APP}`, '-n', NS)).out);
+      expect(Math.max(...last)).toBe(Math.max(...after) + 1);
+      expect(last).not.toContain(Math.max(...before));
     });
   },
 );

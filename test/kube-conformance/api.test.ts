@@ -390,3 +390,33 @@ describe('protobuf', () => {
     },
   );
 });
+
+describe('Deployments own ReplicaSets', () => {
+  fixture(
+    'each template has a ReplicaSet <deployment>-<pod-template-hash> controlled by the Deployment, with the revision annotation, and its pods point at it',
+    `${K8S}:pkg/controller/deployment/sync.go (getNewReplicaSet) and pkg/controller/deployment/util/deployment_util.go (RevisionAnnotation)`,
+    async () => {
+      const d = kube.get('Deployment', NS, 'session-state-service')!;
+      const sets = kube
+        .list('ReplicaSet', NS)
+        .filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === d.metadata.uid);
+      expect(sets.length).toBeGreaterThan(0);
+      const current = sets.find((rs) => (rs.spec as any).replicas > 0)!;
+      const hash = current.metadata.labels!['pod-template-hash'];
+      expect(current.metadata.name).toBe(`session-state-service-${hash}`);
+      expect(current.metadata.ownerReferences![0]).toMatchObject({ kind: 'Deployment', controller: true });
+      expect(d.metadata.annotations!['deployment.kubernetes.io/revision']).toBe(
+        current.metadata.annotations!['deployment.kubernetes.io/revision'],
+      );
+      const pods = kube
+        .list('Pod', NS)
+        .filter((p) => p.metadata.labels?.['pod-template-hash'] === hash && !p.metadata.deletionTimestamp);
+      expect(pods.length).toBeGreaterThan(0);
+      for (const pod of pods)
+        expect(pod.metadata.ownerReferences![0]).toMatchObject({
+          kind: 'ReplicaSet',
+          uid: current.metadata.uid,
+        });
+    },
+  );
+});

@@ -21,7 +21,8 @@ export function scaledValue(value: unknown, total: number, roundUp: boolean): nu
 const hashOf = (pod: KubeObject) => pod.metadata.labels?.['pod-template-hash'];
 const notReadyFirst = (a: KubeObject, b: KubeObject) => Number(isReady(a)) - Number(isReady(b));
 
-function limits(spec: Obj): { surge: number; unavailable: number } {
+/** maxSurge and maxUnavailable as absolute pod counts. */
+export function limits(spec: Obj): { surge: number; unavailable: number } {
   const rolling = spec.strategy?.rollingUpdate ?? {};
   const surge = scaledValue(rolling.maxSurge ?? '25%', spec.replicas, true);
   const unavailable = scaledValue(rolling.maxUnavailable ?? '25%', spec.replicas, false);

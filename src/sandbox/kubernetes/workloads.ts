@@ -3,7 +3,9 @@ import { isTerminating, type PodTermination } from './pod-termination.js';
 import { newPod, randomSuffix, templateHash } from './pods.js';
 import { rfc3339, type KubeObject, type ObjectStore, type StoreEvent } from './store.js';
 import type { Timers } from './timers.js';
-import { rollDeployment } from './deployment-rollout.js';
+import { limits, rollDeployment } from './deployment-rollout.js';
+import type { EventRecorder } from './events.js';
+import { deleteReplicaSets, syncReplicaSets } from './replicasets.js';
 import { rollStatefulSet } from './statefulset-rollout.js';
 
 type Obj = Record<string, any>;
@@ -32,6 +34,7 @@ export class WorkloadController {
     private readonly lifecycle: PodLifecycle,
     private readonly timers: Timers,
     private readonly termination: PodTermination,
+    private readonly events: EventRecorder,
   ) {}
 
   start(): void {
@@ -85,24 +88,24 @@ export class WorkloadController {
 
   #cascade(workload: KubeObject): void {
     for (const pod of this.podsOf(workload)) if (!isTerminating(pod)) this.termination.delete(pod);
+    if (workload.kind === 'Deployment') deleteReplicaSets(this.store, workload);
   }
 
   reconcile(kind: string, namespace: string, name: string): void {
     const workload = this.store.get(kind, namespace, name);
     if (!workload) return;
     const hash = templateHash((workload.spec as Obj).template);
+    const surge = kind === 'Deployment' ? limits(workload.spec as Obj).surge : 0;
+    const replicaSet =
+      kind === 'Deployment'
+        ? syncReplicaSets(this.store, this.events, workload, hash, this.podsOf(workload), surge)
+        : undefined;
     const actions: PodActions = {
       create: (podName, labels) => {
-        const ownerName = kind === 'Deployment' ? `${name}-${hash}` : name;
-        const ownerKind = kind === 'Deployment' ? 'ReplicaSet' : 'StatefulSet';
-        const pod = this.store.create(
-          newPod(workload, podName, labels, {
-            kind: ownerKind,
-            name: ownerName,
-            uid: workload.metadata.uid!,
-          }),
-          { generation: false },
-        );
+        const owner = replicaSet
+          ? { kind: 'ReplicaSet', name: replicaSet.metadata.name, uid: replicaSet.metadata.uid! }
+          : { kind: 'StatefulSet', name, uid: workload.metadata.uid! };
+        const pod = this.store.create(newPod(workload, podName, labels, owner), { generation: false });
         this.lifecycle.started(pod, name);
       },
       remove: (pod) => void this.termination.delete(pod),
@@ -116,6 +119,8 @@ export class WorkloadController {
         : rollStatefulSet(workload, pods, `${name}-${hash}`, actions);
     const fresh = this.store.get(kind, namespace, name);
     if (!fresh) return;
+    if (kind === 'Deployment')
+      syncReplicaSets(this.store, this.events, fresh, hash, this.podsOf(fresh), surge);
     const active = this.podsOf(fresh).filter((p) => kind === 'StatefulSet' || !isTerminating(p));
     const status = outcome.status(active, (fresh.status as Obj | undefined) ?? {}, rfc3339());
     if (JSON.stringify(status) !== JSON.stringify(fresh.status)) this.store.replace({ ...fresh, status });
