@@ -420,3 +420,37 @@ describe('Deployments own ReplicaSets', () => {
     },
   );
 });
+
+describe('minReadySeconds', () => {
+  fixture(
+    'a ready pod counts as available only after minReadySeconds (on the emulator clock)',
+    `${K8S}:pkg/controller/deployment/util/deployment_util.go (GetAvailableReplicaCountForReplicaSets) and staging/src/k8s.io/api/apps/v1/types.go (DeploymentSpec.MinReadySeconds)`,
+    async () => {
+      const body = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'slow-ready' },
+        spec: {
+          replicas: 1,
+          // 30 s at the tests' hundredth-speed clock: 300 ms.
+          minReadySeconds: 30,
+          selector: { matchLabels: { app: 'slow-ready' } },
+          template: {
+            metadata: { labels: { app: 'slow-ready' } },
+            spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] },
+          },
+        },
+      };
+      expect(
+        (await api(kube, `/apis/apps/v1/namespaces/${NS}/deployments`, { method: 'POST', body })).status,
+      ).toBe(201);
+      const status = () => (kube.get('Deployment', NS, 'slow-ready')?.status ?? {}) as any;
+      const early = await eventually('the pod to be ready', () =>
+        status().readyReplicas === 1 ? status() : undefined,
+      );
+      expect(early.availableReplicas).toBeUndefined();
+      expect(early.conditions.find((c: any) => c.type === 'Available').status).toBe('False');
+      await eventually('the pod to count as available', () => status().availableReplicas === 1);
+    },
+  );
+});

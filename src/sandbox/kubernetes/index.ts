@@ -105,7 +105,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
   );
   const timeScale = options.timeScale ?? readinessDelayMs / 1500;
   const termination = new PodTermination(store, timers, events, logs, 1000 * timeScale);
-  const workloads = new WorkloadController(store, lifecycle, timers, termination, events);
+  const workloads = new WorkloadController(store, lifecycle, timers, termination, events, 1000 * timeScale);
   const externalSecrets = new ExternalSecretsController(
     store,
     options.readSecret,

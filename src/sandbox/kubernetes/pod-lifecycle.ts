@@ -13,6 +13,9 @@ export type StartupLogs = Record<string, string[]>;
  * Secret is missing waits in CreateContainerConfigError, as the kubelet leaves it.
  */
 export class PodLifecycle {
+  /** When each running pod became ready (emulator clock, ms), by uid: minReadySeconds counts from it. */
+  #readyAt = new Map<string, number>();
+
   constructor(
     private readonly store: ObjectStore,
     private readonly logs: PodLogs,
@@ -73,6 +76,7 @@ export class PodLifecycle {
     for (const line of this.options.startupLogs[`${namespace}/${workload}`] ?? [])
       this.logs.append(namespace, name, line);
     this.logs.append(namespace, name, 'INFO ready to serve');
+    this.#readyAt.set(uid, Date.now());
     this.#write(pod, runningStatus(pod));
   }
 
@@ -98,8 +102,15 @@ export class PodLifecycle {
     if (JSON.stringify(status) !== JSON.stringify(pod.status)) this.store.replace({ ...pod, status });
   }
 
+  /** Milliseconds since the pod became ready (unbounded for one made ready before this controller ran). */
+  readyForMs(pod: KubeObject): number {
+    const at = this.#readyAt.get(pod.metadata.uid ?? '');
+    return at === undefined ? Number.POSITIVE_INFINITY : Date.now() - at;
+  }
+
   /** Forgets a deleted pod's timer and log. */
-  deleted(namespace: string, name: string): void {
+  deleted(namespace: string, name: string, uid?: string): void {
+    if (uid) this.#readyAt.delete(uid);
     this.timers.clear(`pod:${namespace}/${name}`);
     this.logs.drop(namespace, name);
   }

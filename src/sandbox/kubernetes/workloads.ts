@@ -35,6 +35,8 @@ export class WorkloadController {
     private readonly timers: Timers,
     private readonly termination: PodTermination,
     private readonly events: EventRecorder,
+    /** Emulator milliseconds per real second (minReadySeconds). */
+    private readonly msPerSecond: number,
   ) {}
 
   start(): void {
@@ -61,7 +63,8 @@ export class WorkloadController {
       return this.schedule(event.kind, object.metadata.namespace!, object.metadata.name);
     }
     if (event.kind === 'Pod') {
-      if (event.type === 'DELETED') this.lifecycle.deleted(object.metadata.namespace!, object.metadata.name);
+      if (event.type === 'DELETED')
+        this.lifecycle.deleted(object.metadata.namespace!, object.metadata.name, object.metadata.uid);
       const owner = this.#ownerOf(object);
       if (owner) this.schedule(owner.kind, object.metadata.namespace!, owner.name);
     }
@@ -113,9 +116,25 @@ export class WorkloadController {
     // The ReplicaSet controller counts only active pods; a StatefulSet waits for a terminating
     // pod to be gone before it creates that ordinal again.
     const pods = this.podsOf(workload).filter((p) => kind === 'StatefulSet' || !isTerminating(p));
+    const minReadyMs = ((workload.spec as Obj).minReadySeconds ?? 0) * this.msPerSecond;
+    let waitMs = Infinity;
+    // minReadySeconds: a ready pod counts as available once it has been ready that long.
+    const isAvailable = (pod: KubeObject) => {
+      if (!isReady(pod) || minReadyMs === 0) return isReady(pod);
+      const left = minReadyMs - this.lifecycle.readyForMs(pod);
+      if (left > 0) waitMs = Math.min(waitMs, left);
+      return left <= 0;
+    };
     const outcome =
       kind === 'Deployment'
-        ? rollDeployment(workload, pods, hash, actions, () => `${name}-${hash}-${randomSuffix()}`)
+        ? rollDeployment(
+            workload,
+            pods,
+            hash,
+            actions,
+            () => `${name}-${hash}-${randomSuffix()}`,
+            isAvailable,
+          )
         : rollStatefulSet(workload, pods, `${name}-${hash}`, actions);
     const fresh = this.store.get(kind, namespace, name);
     if (!fresh) return;
@@ -125,6 +144,10 @@ export class WorkloadController {
     const status = outcome.status(active, (fresh.status as Obj | undefined) ?? {}, rfc3339());
     if (JSON.stringify(status) !== JSON.stringify(fresh.status)) this.store.replace({ ...fresh, status });
     // A later look (the progress deadline) in its own timer, so it never delays an event-driven pass.
+    if (Number.isFinite(waitMs))
+      this.timers.set(`workload-min-ready:${kind}/${namespace}/${name}`, waitMs + 1, () =>
+        this.reconcile(kind, namespace, name),
+      );
     const recheck = `workload-deadline:${kind}/${namespace}/${name}`;
     if (outcome.recheckMs !== undefined)
       this.timers.set(recheck, outcome.recheckMs, () => this.reconcile(kind, namespace, name));
