@@ -93,6 +93,8 @@ describe.skipIf(!hasKubectl)(
         'jsonpath={.metadata.deletionGracePeriodSeconds}',
       );
       expect(seen).toMatchObject({ code: 0, out: '30' });
+      const table = await kubectl('get', 'pod', name, '-n', NS, '--no-headers');
+      expect(table.out).toMatch(new RegExp(`^${name}\\s+\\d/1\\s+Terminating\\s+0\\s+\\S+\\n$`));
       const wait = await kubectl('wait', '--for=delete', `pod/${name}`, '-n', NS, '--timeout=20s');
       expect(wait.code).toBe(0);
       expect((await kubectl('get', 'pod', name, '-n', NS)).err).toContain(`pods "${name}" not found`);

@@ -8,6 +8,7 @@ import type { KubeObject, ObjectStore } from './store.js';
 import { checkPreconditions, readDeleteOptions } from './delete.js';
 import { validateFields } from './field-validation.js';
 import { handleScale } from './scale.js';
+import { toTable, wantsTable } from './tables.js';
 import { serveWatch } from './watch.js';
 import { commitUpdate, createObject } from './write.js';
 
@@ -66,6 +67,8 @@ export async function handleResource(
     apiVersion: type.group ? `${type.group}/${r.version}` : r.version,
   });
   const dryRun = query.get('dryRun') === 'All';
+  const table = !r.subresource && wantsTable(req.headers.accept, type.kind);
+  const includeObject = query.get('includeObject');
   if (r.subresource === 'scale') return handleScale(req, res, type, r.namespace!, r.name!, store, dryRun);
   const existing = () => {
     const found = store.get(type.kind, r.namespace, r.name!);
@@ -87,6 +90,7 @@ export async function handleResource(
           deps.readLog(r.namespace!, r.name!, { tailLines, container: query.get('container') ?? undefined }),
         );
       }
+      if (table) return sendJson(res, 200, toTable(type.kind, [present(object)], includeObject));
       return sendJson(res, 200, present(object));
     }
     case 'list':
@@ -104,17 +108,22 @@ export async function handleResource(
             namespace: r.namespace,
             resourceVersion: query.get('resourceVersion') ?? undefined,
             matches,
-            present,
+            // kubectl get -w asks for Tables: each event carries a one-row Table.
+            present: table ? (o) => toTable(type.kind, [present(o)], includeObject) as never : present,
             timeoutSeconds: timeout > 0 ? timeout : undefined,
           },
           deps.openWatches,
         );
       }
-      return sendJson(
-        res,
-        200,
-        list(type, r.version, store, store.list(type.kind, r.namespace).filter(matches).map(present), query),
+      const listed = list(
+        type,
+        r.version,
+        store,
+        store.list(type.kind, r.namespace).filter(matches).map(present),
+        query,
       );
+      if (table) return sendJson(res, 200, toTable(type.kind, listed.items, includeObject, listed.metadata));
+      return sendJson(res, 200, listed);
     }
     case 'create': {
       const body = await readJson(req);
@@ -186,7 +195,7 @@ function list(
   store: ObjectStore,
   items: KubeObject[],
   query: URLSearchParams,
-): unknown {
+): { kind: string; apiVersion: string; metadata: Record<string, unknown>; items: KubeObject[] } {
   const limit = Number(query.get('limit') ?? '0');
   let start = 0;
   const token = query.get('continue');
