@@ -176,6 +176,29 @@ describe.skipIf(!hasKubectl)(
       expect(strict.err).toMatch(/unknown field "stringDta"/);
     });
 
+    it('apply --server-side creates and then updates', async () => {
+      const file = join(home, 'ssa.yaml');
+      const manifest = (v: string) =>
+        [
+          'apiVersion: v1',
+          'kind: Secret',
+          'metadata:',
+          '  name: ssa',
+          `  namespace: ${NS}`,
+          'stringData:',
+          `  k: ${v}`,
+          '',
+        ].join('\n');
+      writeFileSync(file, manifest('v1'));
+      expect(await kubectl('apply', '--server-side', '-f', file)).toMatchObject({
+        code: 0,
+        out: 'secret/ssa serverside-applied\n',
+      });
+      writeFileSync(file, manifest('v2'));
+      expect((await kubectl('apply', '--server-side', '-f', file)).code).toBe(0);
+      expect(Buffer.from((kube.get('Secret', NS, 'ssa')!.data as any).k, 'base64').toString()).toBe('v2');
+    });
+
     it('rollout history and rollout undo: Deployments own ReplicaSets with revisions', async () => {
       const history = await kubectl('rollout', 'history', `deployment/${APP}`, '-n', NS);
       expect(history.code).toBe(0);

@@ -83,6 +83,26 @@ describe('Secrets', () => {
   );
 });
 
+describe('Secret stringData', () => {
+  fixture(
+    'a merge patch with stringData writes data (stringData is merged into data on write)',
+    `${K8S}:pkg/apis/core/v1/conversion.go (Convert_v1_Secret_To_core_Secret)`,
+    async () => {
+      await api(kube, SECRETS, { method: 'POST', body: secret('string-data', { k: 'v1' }) });
+      const res = await api(kube, `${SECRETS}/string-data`, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { stringData: { k: 'v2' } },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.stringData).toBeUndefined();
+      expect(Buffer.from((kube.get('Secret', NS, 'string-data')!.data as any).k, 'base64').toString()).toBe(
+        'v2',
+      );
+    },
+  );
+});
+
 describe('DELETE preconditions', () => {
   fixture(
     'a stale preconditions.resourceVersion is 409 Conflict and the object stays',
@@ -451,6 +471,37 @@ describe('minReadySeconds', () => {
       expect(early.availableReplicas).toBeUndefined();
       expect(early.conditions.find((c: any) => c.type === 'Available').status).toBe('False');
       await eventually('the pod to count as available', () => status().availableReplicas === 1);
+    },
+  );
+});
+
+describe('server-side apply', () => {
+  fixture(
+    'PATCH application/apply-patch+yaml creates, then updates; without fieldManager it is 422 on PatchOptions',
+    `${K8S}:staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go (applyPatcher) and staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go (ValidatePatchOptions)`,
+    async () => {
+      const path = `${SECRETS}/applied-ssa`;
+      const yaml = (v: string) =>
+        `apiVersion: v1\nkind: Secret\nmetadata:\n  name: applied-ssa\n  labels: {via: ssa}\nstringData:\n  k: ${v}\n`;
+      const apply = (v: string, query = '?fieldManager=rotor-test') =>
+        api(kube, `${path}${query}`, {
+          method: 'PATCH',
+          contentType: 'application/apply-patch+yaml',
+          body: yaml(v),
+        });
+      const missing = await apply('v0', '');
+      expect(missing.status).toBe(422);
+      expect(missing.body.message).toBe(
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      );
+      expect((await apply('v1')).status).toBe(201);
+      const second = await apply('v2');
+      expect(second.status).toBe(200);
+      expect(Buffer.from(second.body.data.k, 'base64').toString()).toBe('v2');
+      expect(second.body.metadata.labels).toEqual({ via: 'ssa' });
+      const stored = kube.get('Secret', NS, 'applied-ssa')!;
+      expect(Buffer.from((stored.data as any).k, 'base64').toString()).toBe('v2');
+      expect(stored.metadata.resourceVersion).toBe(second.body.metadata.resourceVersion);
     },
   );
 });

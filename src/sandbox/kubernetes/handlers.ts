@@ -6,6 +6,7 @@ import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, notFound, noSuchResource } from './status.js';
 import type { KubeObject, ObjectStore } from './store.js';
 import { checkPreconditions, readDeleteOptions } from './delete.js';
+import { applyConfiguration, isApply, requireFieldManager } from './apply.js';
 import { validateFields } from './field-validation.js';
 import { handleScale } from './scale.js';
 import { toTable, wantsTable } from './tables.js';
@@ -146,6 +147,25 @@ export async function handleResource(
       // As the API server, apply the patch to the object as it is once the body is in: one read
       // before awaiting it would write back whatever changed meanwhile (a controller's status).
       const body = await readJson(req);
+      if (isApply(req.headers['content-type'])) {
+        requireFieldManager(query.get('fieldManager'));
+        const live = store.get(type.kind, r.namespace, r.name!);
+        const applied = applyConfiguration(live && present(live), body);
+        validateFields(type, applied, query.get('fieldValidation'), res, !live);
+        if (!live)
+          return sendJson(res, 201, present(createObject(store, type, r.namespace, applied, dryRun)));
+        return sendJson(
+          res,
+          200,
+          present(
+            commitUpdate(store, type, live, applied, {
+              subresource: r.subresource,
+              requireVersion: false,
+              dryRun,
+            }),
+          ),
+        );
+      }
       const old = existing();
       const patched = applyPatch(req.headers['content-type'] ?? '', present(old), body, type.strategicMerge);
       validateFields(type, patched, query.get('fieldValidation'), res, false);

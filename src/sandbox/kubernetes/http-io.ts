@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isApply, parseApplyBody } from './apply.js';
 import { decodeProtobuf, PROTOBUF } from './protobuf.js';
 import { badRequest } from './status.js';
 
@@ -21,6 +22,7 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     return decodeProtobuf(raw);
   const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
+  if (isApply(req.headers['content-type'])) return parseApplyBody(text);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -57,7 +57,8 @@ export function applyDefaults(object: KubeObject): void {
 /** Secrets accept `stringData` on write and store only base64 `data`, as the API server does. */
 export function normaliseSecret(object: KubeObject): void {
   if (object.kind !== 'Secret') return;
-  const data = (object.data ?? {}) as Record<string, unknown>;
+  // A copy: after a patch, `data` may still be the stored object's own map.
+  const data = { ...((object.data ?? {}) as Record<string, unknown>) };
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string' || !BASE64.test(value)) {
       throw badRequest(
