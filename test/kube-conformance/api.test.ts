@@ -1,32 +1,13 @@
-// Kubernetes API conformance: answers the API server gives, each fixture citing where
-// kubernetes/kubernetes writes that answer.
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { KubeEmulator } from '../../src/sandbox/kubernetes/index.js';
+// Kubernetes API conformance, request handling: answers the API server gives, each fixture
+// citing where kubernetes/kubernetes writes that answer.
 import { request } from 'node:https';
-import { api, eventually, guideVault, startTestKube } from '../support/kube.js';
+import { describe, expect } from 'vitest';
+import { api } from '../support/kube.js';
 import { K8S, fixture } from './fixture.js';
+import { NS, SECRETS, secret, useKube } from './harness.js';
 
-const NS = 'harmonyflow-production';
-const SECRETS = `/api/v1/namespaces/${NS}/secrets`;
 const CORE_VALIDATION = `${K8S}:pkg/apis/core/validation/validation.go`;
-let kube: KubeEmulator;
-
-beforeAll(async () => {
-  kube = await startTestKube(guideVault());
-  await eventually(
-    'the app to be ready',
-    () => (kube.get('Deployment', NS, 'session-state-service')?.status as any)?.availableReplicas === 3,
-  );
-});
-afterAll(() => kube.close());
-
-const secret = (name: string, data: Record<string, string>, extra: Record<string, unknown> = {}) => ({
-  apiVersion: 'v1',
-  kind: 'Secret',
-  metadata: { name },
-  data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-  ...extra,
-});
+const kube = useKube();
 
 describe('Secrets', () => {
   fixture(
@@ -35,13 +16,13 @@ describe('Secrets', () => {
     async () => {
       expect(
         (
-          await api(kube, SECRETS, {
+          await api(kube(), SECRETS, {
             method: 'POST',
             body: secret('frozen', { a: '1' }, { immutable: true }),
           })
         ).status,
       ).toBe(201);
-      const res = await api(kube, `${SECRETS}/frozen`, {
+      const res = await api(kube(), `${SECRETS}/frozen`, {
         method: 'PATCH',
         contentType: 'application/merge-patch+json',
         body: { data: { a: Buffer.from('2').toString('base64') }, immutable: false },
@@ -51,7 +32,7 @@ describe('Secrets', () => {
       expect(res.body.message).toBe(
         'Secret "frozen" is invalid: [immutable: Forbidden: field is immutable when `immutable` is set, data: Forbidden: field is immutable when `immutable` is set]',
       );
-      const labelsOnly = await api(kube, `${SECRETS}/frozen`, {
+      const labelsOnly = await api(kube(), `${SECRETS}/frozen`, {
         method: 'PATCH',
         contentType: 'application/merge-patch+json',
         body: { metadata: { labels: { still: 'allowed' } } },
@@ -65,7 +46,7 @@ describe('Secrets', () => {
     `${CORE_VALIDATION} (ValidateSecret: totalSize > core.MaxSecretSize) and staging/src/k8s.io/apimachinery/pkg/util/validation/field/errors.go (TooLong)`,
     async () => {
       const big = 'x'.repeat(1024 * 1024 + 1);
-      const res = await api(kube, SECRETS, { method: 'POST', body: secret('too-big', { blob: big }) });
+      const res = await api(kube(), SECRETS, { method: 'POST', body: secret('too-big', { blob: big }) });
       expect(res.status).toBe(422);
       expect(res.body.details.causes).toEqual([
         {
@@ -74,7 +55,7 @@ describe('Secrets', () => {
           message: 'Too long: may not be more than 1048576 bytes',
         },
       ]);
-      const exact = await api(kube, SECRETS, {
+      const exact = await api(kube(), SECRETS, {
         method: 'POST',
         body: secret('just-fits', { blob: 'x'.repeat(1024 * 1024) }),
       });
@@ -88,15 +69,15 @@ describe('Secret stringData', () => {
     'a merge patch with stringData writes data (stringData is merged into data on write)',
     `${K8S}:pkg/apis/core/v1/conversion.go (Convert_v1_Secret_To_core_Secret)`,
     async () => {
-      await api(kube, SECRETS, { method: 'POST', body: secret('string-data', { k: 'v1' }) });
-      const res = await api(kube, `${SECRETS}/string-data`, {
+      await api(kube(), SECRETS, { method: 'POST', body: secret('string-data', { k: 'v1' }) });
+      const res = await api(kube(), `${SECRETS}/string-data`, {
         method: 'PATCH',
         contentType: 'application/merge-patch+json',
         body: { stringData: { k: 'v2' } },
       });
       expect(res.status).toBe(200);
       expect(res.body.stringData).toBeUndefined();
-      expect(Buffer.from((kube.get('Secret', NS, 'string-data')!.data as any).k, 'base64').toString()).toBe(
+      expect(Buffer.from((kube().get('Secret', NS, 'string-data')!.data as any).k, 'base64').toString()).toBe(
         'v2',
       );
     },
@@ -108,14 +89,14 @@ describe('DELETE preconditions', () => {
     'a stale preconditions.resourceVersion is 409 Conflict and the object stays',
     `${K8S}:staging/src/k8s.io/apiserver/pkg/storage/interfaces.go (Preconditions.Check)`,
     async () => {
-      const created = await api(kube, SECRETS, { method: 'POST', body: secret('guarded', { a: '1' }) });
+      const created = await api(kube(), SECRETS, { method: 'POST', body: secret('guarded', { a: '1' }) });
       const rv = created.body.metadata.resourceVersion;
-      await api(kube, `${SECRETS}/guarded`, {
+      await api(kube(), `${SECRETS}/guarded`, {
         method: 'PATCH',
         contentType: 'application/merge-patch+json',
         body: { metadata: { labels: { touched: 'yes' } } },
       });
-      const res = await api(kube, `${SECRETS}/guarded`, {
+      const res = await api(kube(), `${SECRETS}/guarded`, {
         method: 'DELETE',
         body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: rv } },
       });
@@ -126,8 +107,8 @@ describe('DELETE preconditions', () => {
           `^Operation cannot be fulfilled on secrets "guarded": Precondition failed: ResourceVersion in precondition: ${rv}, ResourceVersion in object meta: \\d+$`,
         ),
       );
-      expect(kube.get('Secret', NS, 'guarded')).toBeDefined();
-      const uid = await api(kube, `${SECRETS}/guarded`, {
+      expect(kube().get('Secret', NS, 'guarded')).toBeDefined();
+      const uid = await api(kube(), `${SECRETS}/guarded`, {
         method: 'DELETE',
         body: { preconditions: { uid: 'not-its-uid' } },
       });
@@ -145,7 +126,7 @@ describe('label selectors', () => {
     `${K8S}:staging/src/k8s.io/apimachinery/pkg/labels/selector.go (parse, validateLabelValue)`,
     async () => {
       const res = await api(
-        kube,
+        kube(),
         `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent('app=bad!value')}`,
       );
       expect(res.status).toBe(400);
@@ -154,7 +135,7 @@ describe('label selectors', () => {
         /^unable to parse requirement: values\[0\]\[app\]: Invalid value: "bad!value": a valid label must be an empty string/,
       );
       const key = await api(
-        kube,
+        kube(),
         `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent('-app=x')}`,
       );
       expect(key.status).toBe(400);
@@ -169,157 +150,16 @@ describe('label selectors', () => {
     `${K8S}:staging/src/k8s.io/apimachinery/pkg/labels/selector.go (parseValues: case ClosedParToken)`,
     async () => {
       const res = await api(
-        kube,
+        kube(),
         `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent('app in ()')}`,
       );
       expect(res.status).toBe(200);
       expect(res.body.items).toEqual([]);
       const syntax = await api(
-        kube,
+        kube(),
         `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent('app in (a')}`,
       );
       expect(syntax.status).toBe(400);
-    },
-  );
-});
-
-describe('pods', () => {
-  fixture(
-    'DELETE leaves the pod Terminating (deletionTimestamp, deletionGracePeriodSeconds) until the kubelet removes it',
-    `${K8S}:staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go (BeforeDelete) and pkg/kubelet/status/status_manager.go (canBeDeleted)`,
-    async () => {
-      const pod = kube.list('Pod', NS).find((p) => p.metadata.labels?.app === 'session-state-service')!;
-      const res = await api(kube, `/api/v1/namespaces/${NS}/pods/${pod.metadata.name}`, { method: 'DELETE' });
-      expect(res.status).toBe(200);
-      expect(res.body.metadata.deletionGracePeriodSeconds).toBe(30);
-      expect(Date.parse(res.body.metadata.deletionTimestamp)).toBeGreaterThan(Date.now() + 25_000);
-      expect(kube.get('Pod', NS, pod.metadata.name)?.metadata.deletionTimestamp).toBeDefined();
-      const events = await api(
-        kube,
-        `/api/v1/namespaces/${NS}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${pod.metadata.name},reason=Killing`)}`,
-      );
-      expect(events.body.items[0]).toMatchObject({
-        type: 'Normal',
-        message: 'Stopping container session-state-service',
-        source: { component: 'kubelet' },
-      });
-      await eventually('the pod to be gone', () => !kube.get('Pod', NS, pod.metadata.name));
-      // The ReplicaSet's replacement came while the old pod was still terminating.
-      await eventually(
-        'three ready pods again',
-        () => (kube.get('Deployment', NS, 'session-state-service')?.status as any)?.readyReplicas === 3,
-      );
-    },
-  );
-
-  fixture(
-    'gracePeriodSeconds=0 removes the pod at once',
-    `${K8S}:staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go (Delete: graceful == false)`,
-    async () => {
-      const pod = kube
-        .list('Pod', NS)
-        .find((p) => p.metadata.labels?.app === 'session-state-service' && !p.metadata.deletionTimestamp)!;
-      const res = await api(kube, `/api/v1/namespaces/${NS}/pods/${pod.metadata.name}?gracePeriodSeconds=0`, {
-        method: 'DELETE',
-      });
-      expect(res.status).toBe(200);
-      expect(kube.get('Pod', NS, pod.metadata.name)).toBeUndefined();
-    },
-  );
-});
-
-/** The events of a watch that replays from a resourceVersion and ends after timeoutSeconds. */
-function watchLines(path: string): Promise<Array<{ type: string; object: any }>> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, kube.url),
-      { ca: kube.caPem, headers: { authorization: `Bearer ${kube.token}` } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () =>
-          resolve(
-            text
-              .split('\n')
-              .filter(Boolean)
-              .map((l) => JSON.parse(l)),
-          ),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-describe('watch', () => {
-  fixture(
-    'a label-selected watch sends ADDED when an object enters the selector and DELETED (its last matching state) when it leaves',
-    `${K8S}:staging/src/k8s.io/apiserver/pkg/storage/cacher/cache_watcher.go (convertToWatchEvent)`,
-    async () => {
-      const created = await api(kube, SECRETS, {
-        method: 'POST',
-        body: secret('watched', { a: '1' }, {}),
-      });
-      const from = created.body.metadata.resourceVersion;
-      const label = (tier: string) =>
-        api(kube, `${SECRETS}/watched`, {
-          method: 'PATCH',
-          contentType: 'application/merge-patch+json',
-          body: { metadata: { labels: { tier } } },
-        });
-      await label('a');
-      const left = await label('b');
-      await label('a');
-      await api(kube, `${SECRETS}/watched`, {
-        method: 'PATCH',
-        contentType: 'application/merge-patch+json',
-        body: { data: { a: Buffer.from('2').toString('base64') } },
-      });
-      await api(kube, `${SECRETS}/watched`, { method: 'DELETE' });
-      const events = await watchLines(
-        `${SECRETS}?watch=1&labelSelector=tier%3Da&resourceVersion=${from}&timeoutSeconds=1`,
-      );
-      expect(events.map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED', 'MODIFIED', 'DELETED']);
-      expect(events[1].object.metadata.labels.tier).toBe('a');
-      expect(events[1].object.metadata.resourceVersion).toBe(left.body.metadata.resourceVersion);
-    },
-  );
-});
-
-describe('scale subresource', () => {
-  fixture(
-    'GET/PATCH deployments/scale answer autoscaling/v1 Scale and set spec.replicas',
-    `${K8S}:pkg/registry/apps/deployment/storage/storage.go (ScaleREST) and https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/#get-read-scale-of-the-specified-deployment`,
-    async () => {
-      const path = `/apis/apps/v1/namespaces/${NS}/deployments/session-state-service/scale`;
-      const scale = await api(kube, path);
-      expect(scale.status).toBe(200);
-      expect(scale.body).toMatchObject({
-        kind: 'Scale',
-        apiVersion: 'autoscaling/v1',
-        spec: { replicas: 3 },
-        status: { selector: 'app=session-state-service' },
-      });
-      const patched = await api(kube, path, {
-        method: 'PATCH',
-        contentType: 'application/merge-patch+json',
-        body: { spec: { replicas: 2 } },
-      });
-      expect(patched.body.spec.replicas).toBe(2);
-      expect((kube.get('Deployment', NS, 'session-state-service')!.spec as any).replicas).toBe(2);
-      const negative = await api(kube, path, {
-        method: 'PATCH',
-        contentType: 'application/merge-patch+json',
-        body: { spec: { replicas: -1 } },
-      });
-      expect(negative.status).toBe(422);
-      await api(kube, path, {
-        method: 'PATCH',
-        contentType: 'application/merge-patch+json',
-        body: { spec: { replicas: 3 } },
-      });
     },
   );
 });
@@ -329,14 +169,14 @@ describe('field validation', () => {
     'an unknown field is pruned with a Warning header (default Warn); fieldValidation=Strict refuses it with 400',
     `${K8S}:staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go and https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation`,
     async () => {
-      const warned = await api(kube, SECRETS, {
+      const warned = await api(kube(), SECRETS, {
         method: 'POST',
         body: { ...secret('pruned', { a: '1' }), stringDta: { b: '2' } },
       });
       expect(warned.status).toBe(201);
       expect(warned.headers.warning).toBe('299 - "unknown field \\"stringDta\\""');
       expect(warned.body.stringDta).toBeUndefined();
-      const strict = await api(kube, `${SECRETS}?fieldValidation=Strict`, {
+      const strict = await api(kube(), `${SECRETS}?fieldValidation=Strict`, {
         method: 'POST',
         body: { ...secret('strict', { a: '1' }), metadata: { name: 'strict', labelz: {} } },
       });
@@ -345,7 +185,7 @@ describe('field validation', () => {
       expect(strict.body.message).toBe(
         'Secret in version "v1" cannot be handled as a Secret: strict decoding error: unknown field "metadata.labelz"',
       );
-      expect(kube.get('Secret', NS, 'strict')).toBeUndefined();
+      expect(kube().get('Secret', NS, 'strict')).toBeUndefined();
     },
   );
 
@@ -353,9 +193,9 @@ describe('field validation', () => {
     'OpenAPI v3 documents the PATCH fieldValidation parameter per kind, so kubectl validates on the server',
     `${K8S}:staging/src/k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go (supportsQueryParamV3)`,
     async () => {
-      const index = await api(kube, '/openapi/v3');
+      const index = await api(kube(), '/openapi/v3');
       const url = index.body.paths['api/v1'].serverRelativeURL;
-      const doc = await api(kube, url);
+      const doc = await api(kube(), url);
       const patch = doc.body.paths['/api/v1/namespaces/{namespace}/secrets/{name}'].patch;
       expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: '', version: 'v1', kind: 'Secret' });
       expect(patch.parameters).toContainEqual(
@@ -381,12 +221,12 @@ describe('protobuf', () => {
       const body = Buffer.concat([Buffer.from('k8s\0', 'binary'), field(1, typeMeta), field(2, raw)]);
       const res = await new Promise<{ status: number; body: any }>((resolve, reject) => {
         const req = request(
-          new URL(SECRETS, kube.url),
+          new URL(SECRETS, kube().url),
           {
             method: 'POST',
-            ca: kube.caPem,
+            ca: kube().caPem,
             headers: {
-              authorization: `Bearer ${kube.token}`,
+              authorization: `Bearer ${kube().token}`,
               'content-type': 'application/vnd.kubernetes.protobuf',
               'content-length': String(body.length),
             },
@@ -411,70 +251,6 @@ describe('protobuf', () => {
   );
 });
 
-describe('Deployments own ReplicaSets', () => {
-  fixture(
-    'each template has a ReplicaSet <deployment>-<pod-template-hash> controlled by the Deployment, with the revision annotation, and its pods point at it',
-    `${K8S}:pkg/controller/deployment/sync.go (getNewReplicaSet) and pkg/controller/deployment/util/deployment_util.go (RevisionAnnotation)`,
-    async () => {
-      const d = kube.get('Deployment', NS, 'session-state-service')!;
-      const sets = kube
-        .list('ReplicaSet', NS)
-        .filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === d.metadata.uid);
-      expect(sets.length).toBeGreaterThan(0);
-      const current = sets.find((rs) => (rs.spec as any).replicas > 0)!;
-      const hash = current.metadata.labels!['pod-template-hash'];
-      expect(current.metadata.name).toBe(`session-state-service-${hash}`);
-      expect(current.metadata.ownerReferences![0]).toMatchObject({ kind: 'Deployment', controller: true });
-      expect(d.metadata.annotations!['deployment.kubernetes.io/revision']).toBe(
-        current.metadata.annotations!['deployment.kubernetes.io/revision'],
-      );
-      const pods = kube
-        .list('Pod', NS)
-        .filter((p) => p.metadata.labels?.['pod-template-hash'] === hash && !p.metadata.deletionTimestamp);
-      expect(pods.length).toBeGreaterThan(0);
-      for (const pod of pods)
-        expect(pod.metadata.ownerReferences![0]).toMatchObject({
-          kind: 'ReplicaSet',
-          uid: current.metadata.uid,
-        });
-    },
-  );
-});
-
-describe('minReadySeconds', () => {
-  fixture(
-    'a ready pod counts as available only after minReadySeconds (on the emulator clock)',
-    `${K8S}:pkg/controller/deployment/util/deployment_util.go (GetAvailableReplicaCountForReplicaSets) and staging/src/k8s.io/api/apps/v1/types.go (DeploymentSpec.MinReadySeconds)`,
-    async () => {
-      const body = {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'slow-ready' },
-        spec: {
-          replicas: 1,
-          // 30 s at the tests' hundredth-speed clock: 300 ms.
-          minReadySeconds: 30,
-          selector: { matchLabels: { app: 'slow-ready' } },
-          template: {
-            metadata: { labels: { app: 'slow-ready' } },
-            spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] },
-          },
-        },
-      };
-      expect(
-        (await api(kube, `/apis/apps/v1/namespaces/${NS}/deployments`, { method: 'POST', body })).status,
-      ).toBe(201);
-      const status = () => (kube.get('Deployment', NS, 'slow-ready')?.status ?? {}) as any;
-      const early = await eventually('the pod to be ready', () =>
-        status().readyReplicas === 1 ? status() : undefined,
-      );
-      expect(early.availableReplicas).toBeUndefined();
-      expect(early.conditions.find((c: any) => c.type === 'Available').status).toBe('False');
-      await eventually('the pod to count as available', () => status().availableReplicas === 1);
-    },
-  );
-});
-
 describe('server-side apply', () => {
   fixture(
     'PATCH application/apply-patch+yaml creates, then updates; without fieldManager it is 422 on PatchOptions',
@@ -484,7 +260,7 @@ describe('server-side apply', () => {
       const yaml = (v: string) =>
         `apiVersion: v1\nkind: Secret\nmetadata:\n  name: applied-ssa\n  labels: {via: ssa}\nstringData:\n  k: ${v}\n`;
       const apply = (v: string, query = '?fieldManager=rotor-test') =>
-        api(kube, `${path}${query}`, {
+        api(kube(), `${path}${query}`, {
           method: 'PATCH',
           contentType: 'application/apply-patch+yaml',
           body: yaml(v),
@@ -499,7 +275,7 @@ describe('server-side apply', () => {
       expect(second.status).toBe(200);
       expect(Buffer.from(second.body.data.k, 'base64').toString()).toBe('v2');
       expect(second.body.metadata.labels).toEqual({ via: 'ssa' });
-      const stored = kube.get('Secret', NS, 'applied-ssa')!;
+      const stored = kube().get('Secret', NS, 'applied-ssa')!;
       expect(Buffer.from((stored.data as any).k, 'base64').toString()).toBe('v2');
       expect(stored.metadata.resourceVersion).toBe(second.body.metadata.resourceVersion);
     },

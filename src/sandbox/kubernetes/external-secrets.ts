@@ -1,4 +1,5 @@
 import { dataHash, parseGoDuration, syncedResourceVersion } from './eso-hash.js';
+import { collectData, MSG_GET_DATA, MSG_OWNED, MSG_SYNCED, MSG_UPDATE, SyncError } from './eso-collect.js';
 import type { EventRecorder } from './events.js';
 import type { Failures } from './failures.js';
 import { findKind } from './resources.js';
@@ -16,22 +17,6 @@ export const DATA_HASH = 'reconcile.external-secrets.io/data-hash';
 /** The label External Secrets puts on every Secret it manages; it watches Secrets carrying it. */
 export const MANAGED = 'reconcile.external-secrets.io/managed';
 const CONTROLLER = { namespace: 'external-secrets', name: 'external-secrets' };
-
-/** The Ready condition's messages, as the controller's constants word them. */
-const MSG_SYNCED = 'secret synced';
-const MSG_GET_DATA = 'could not get secret data from provider';
-const MSG_UPDATE = 'could not update secret';
-const MSG_OWNED = 'target is owned by another ExternalSecret';
-
-/** A failed sync: the condition gets the short message, the Warning Event the detail. */
-class SyncError extends Error {
-  constructor(
-    readonly condition: string,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
 
 /**
  * The External Secrets controller. It refreshes an ExternalSecret when its generation or the hash
@@ -131,7 +116,7 @@ export class ExternalSecretsController {
     const due = this.#due(es, interval);
     if (due > 0) return this.#schedule(namespace, name, due);
     try {
-      const data = await this.#collect(spec);
+      const data = await collectData(spec, this.readSecret);
       const current = this.store.get('ExternalSecret', namespace, name);
       if (!current || current.metadata.resourceVersion !== es.metadata.resourceVersion)
         return this.#schedule(namespace, name, 0);
@@ -169,45 +154,6 @@ export class ExternalSecretsController {
     if (!secret) return false;
     if (secret.metadata.labels?.[MANAGED] !== 'true') return false;
     return secret.metadata.annotations?.[DATA_HASH] === dataHash(secret.data as Record<string, string>);
-  }
-
-  async #collect(spec: Obj): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    const read = async (key: string, where: string) => {
-      let secret;
-      try {
-        secret = await this.readSecret(key);
-      } catch (error) {
-        throw new SyncError(
-          MSG_GET_DATA,
-          `error retrieving secret at ${where}, key: ${key}, err: ${(error as Error).message}`,
-        );
-      }
-      if (!secret)
-        throw new SyncError(
-          MSG_GET_DATA,
-          `error retrieving secret at ${where}, key: ${key}, err: Secret does not exist`,
-        );
-      return secret.data;
-    };
-    for (const [i, item] of ((spec.data ?? []) as Obj[]).entries()) {
-      const data = await read(item.remoteRef.key, `.data[${i}]`);
-      const property = item.remoteRef.property;
-      const value = property === undefined ? JSON.stringify(data) : data[property];
-      if (value === undefined)
-        throw new SyncError(
-          MSG_GET_DATA,
-          `error retrieving secret at .data[${i}], key: ${item.remoteRef.key}, err: key ${property} does not exist in secret ${item.remoteRef.key}`,
-        );
-      out[item.secretKey] = Buffer.from(String(value)).toString('base64');
-    }
-    for (const [i, item] of ((spec.dataFrom ?? []) as Obj[]).entries()) {
-      if (!item.extract?.key)
-        throw new SyncError(MSG_GET_DATA, `.dataFrom[${i}] supports only extract in this sandbox`);
-      const data = await read(item.extract.key, `.dataFrom[${i}]`);
-      for (const [k, v] of Object.entries(data)) out[k] = Buffer.from(String(v)).toString('base64');
-    }
-    return out;
   }
 
   #writeTarget(es: KubeObject, data: Record<string, string>): void {
