@@ -85,7 +85,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
       }).catch((e) => e);
       expect(error).toBeInstanceOf(RotorError);
       expect(error.message).toMatch(
-        /did not sync within 0.3s .*last seen: refreshTime \S+Z, Ready True SecretSynced: Secret was synced, Secret session-state-service-admin data hmac:[0-9a-f]{12}/,
+        /did not sync within 0.3s .*last seen: refreshTime \S+Z, Ready True SecretSynced: secret synced, Secret session-state-service-admin data hmac:[0-9a-f]{12}/,
       );
     } finally {
       stop();
@@ -98,7 +98,7 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
       ...fast,
     }).catch((e) => e);
     expect(missing.message).toMatch(
-      /Ready False SecretSyncedError: could not get secret data from provider.*Secret does not exist/,
+      /Ready False SecretSyncedError: could not get secret data from provider, Secret .*; last Warning UpdateFailed: error retrieving secret at \.dataFrom\[0\], key: harmonyflow\/rabbitmq, err: Secret does not exist$/,
     );
   });
 

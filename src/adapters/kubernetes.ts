@@ -146,6 +146,22 @@ export function kubePortFor(resolved: ResolvedKubeConfig): KubePort {
         ),
       ),
 
+    async lastWarning(ref) {
+      try {
+        const events = await core.listNamespacedEvent({
+          namespace: ref.namespace,
+          fieldSelector: `involvedObject.kind=ExternalSecret,involvedObject.name=${ref.name},type=Warning`,
+        });
+        const when = (e: (typeof events.items)[number]) =>
+          String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '');
+        const newest = events.items.sort((x, y) => when(y).localeCompare(when(x)))[0];
+        return newest ? { reason: newest.reason ?? '', message: newest.message ?? '' } : null;
+      } catch {
+        // Diagnostics only: a token without `list events` still syncs.
+        return null;
+      }
+    },
+
     annotate: (kind, ref, annotations) =>
       call(op('patch', kind, ref), () => patchAnnotations(kind, ref, annotations)),
 

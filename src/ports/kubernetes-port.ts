@@ -101,6 +101,11 @@ export interface KubePort {
   /** Closes the connections kept alive for the session. */
   close?(): void;
   getExternalSecret(ref: KubeRef): Promise<ExternalSecretState>;
+  /**
+   * The newest Warning Event about an ExternalSecret (External Secrets puts a failed sync's detail
+   * there, not in the Ready condition); null when there is none or Events cannot be read.
+   */
+  lastWarning?(ref: KubeRef): Promise<{ reason: string; message: string } | null>;
   /** Merge-patches annotations (null removes one). */
   annotate(kind: AnnotatableKind, ref: KubeRef, annotations: Record<string, string | null>): Promise<void>;
   /** The Secret's digest, or null when there is no such Secret (yet). */

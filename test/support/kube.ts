@@ -79,7 +79,12 @@ export async function api(
   emulator: KubeEmulator,
   path: string,
   init: { method?: string; body?: unknown; contentType?: string; token?: string | null } = {},
-): Promise<{ status: number; body: any; text: string }> {
+): Promise<{
+  status: number;
+  body: any;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+}> {
   const { request } = await import('node:https');
   const url = new URL(path, emulator.url);
   const payload =
@@ -96,7 +101,12 @@ export async function api(
         ca: emulator.caPem,
         headers: {
           ...(init.token === null ? {} : { authorization: `Bearer ${init.token ?? emulator.token}` }),
-          ...(payload !== undefined ? { 'content-type': init.contentType ?? 'application/json' } : {}),
+          ...(payload !== undefined
+            ? {
+                'content-type': init.contentType ?? 'application/json',
+                'content-length': String(Buffer.byteLength(payload)),
+              }
+            : {}),
         },
       },
       (res) => {
@@ -110,7 +120,7 @@ export async function api(
           } catch {
             body = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, body, text });
+          resolve({ status: res.statusCode ?? 0, body, text, headers: res.headers });
         });
       },
     );

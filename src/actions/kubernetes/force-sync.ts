@@ -133,8 +133,10 @@ export const forceSync = defineAction({
         };
       }
       if (ctx.ports.clock.now() >= deadline) {
+        const warning = es.ready?.status === 'False' ? await kube.lastWarning?.(ref) : null;
+        const detail = warning ? `; last Warning ${warning.reason}: ${warning.message}` : '';
         throw new RotorError(
-          `ExternalSecret ${p.namespace}/${p.name} did not sync within ${p.timeout_seconds}s of force-sync=${trigger} (${rfc3339(trigger * 1000)}); last seen: ${seen(es, secret, target.name, ctx)}`,
+          `ExternalSecret ${p.namespace}/${p.name} did not sync within ${p.timeout_seconds}s of force-sync=${trigger} (${rfc3339(trigger * 1000)}); last seen: ${seen(es, secret, target.name, ctx)}${detail}`,
           {
             hint: 'check the External Secrets controller (its pods and logs in namespace external-secrets) and its SecretStore access to Vault',
           },

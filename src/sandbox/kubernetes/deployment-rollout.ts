@@ -21,7 +21,8 @@ export function scaledValue(value: unknown, total: number, roundUp: boolean): nu
 const hashOf = (pod: KubeObject) => pod.metadata.labels?.['pod-template-hash'];
 const notReadyFirst = (a: KubeObject, b: KubeObject) => Number(isReady(a)) - Number(isReady(b));
 
-function limits(spec: Obj): { surge: number; unavailable: number } {
+/** maxSurge and maxUnavailable as absolute pod counts. */
+export function limits(spec: Obj): { surge: number; unavailable: number } {
   const rolling = spec.strategy?.rollingUpdate ?? {};
   const surge = scaledValue(rolling.maxSurge ?? '25%', spec.replicas, true);
   const unavailable = scaledValue(rolling.maxUnavailable ?? '25%', spec.replicas, false);
@@ -39,6 +40,8 @@ export function rollDeployment(
   hash: string,
   act: PodActions,
   nextName: () => string,
+  /** Ready for minReadySeconds: what maxUnavailable and availableReplicas count. */
+  isAvailable: (pod: KubeObject) => boolean = isReady,
 ): RolloutStep {
   const spec = d.spec as Obj;
   const replicas: number = spec.replicas;
@@ -58,9 +61,9 @@ export function rollDeployment(
       let total = current.length + old.length;
       for (let n = current.length; n < replicas && total < replicas + surge; n++, total++)
         act.create(nextName(), { 'pod-template-hash': hash });
-      let ready = current.filter(isReady).length + old.filter(isReady).length;
+      let ready = current.filter(isAvailable).length + old.filter(isAvailable).length;
       for (const pod of [...old].sort(notReadyFirst)) {
-        if (isReady(pod)) {
+        if (isAvailable(pod)) {
           if (ready - 1 < replicas - unavailable) continue;
           ready--;
         }
@@ -70,7 +73,7 @@ export function rollDeployment(
     }
   }
   return {
-    status: (podsNow, previous, now) => deploymentStatus(d, podsNow, previous, now, hash),
+    status: (podsNow, previous, now) => deploymentStatus(d, podsNow, previous, now, hash, isAvailable),
     recheckMs: spec.paused ? undefined : (spec.progressDeadlineSeconds ?? 600) * 1000 + 50,
   };
 }
@@ -96,11 +99,19 @@ function condition(
   };
 }
 
-function deploymentStatus(d: KubeObject, pods: KubeObject[], previous: Obj, now: string, hash: string): Obj {
+function deploymentStatus(
+  d: KubeObject,
+  pods: KubeObject[],
+  previous: Obj,
+  now: string,
+  hash: string,
+  isAvailable: (pod: KubeObject) => boolean,
+): Obj {
   const spec = d.spec as Obj;
   const replicas: number = spec.replicas;
   const updated = pods.filter((p) => hashOf(p) === hash).length;
   const ready = pods.filter(isReady).length;
+  const available = pods.filter(isAvailable).length;
   const generation = d.metadata.generation ?? 1;
   const rs = `ReplicaSet "${d.metadata.name}-${hash}"`;
   const conditions: Obj[] = previous.conditions ?? [];
@@ -109,7 +120,7 @@ function deploymentStatus(d: KubeObject, pods: KubeObject[], previous: Obj, now:
     (previous.replicas ?? 0) !== pods.length ||
     (previous.updatedReplicas ?? 0) !== updated ||
     (previous.readyReplicas ?? 0) !== ready;
-  const complete = updated === replicas && pods.length === replicas && ready >= replicas;
+  const complete = updated === replicas && pods.length === replicas && available >= replicas;
   const before = conditions.find((c) => c.type === 'Progressing');
   let progressing: Obj;
   if (spec.paused)
@@ -157,8 +168,8 @@ function deploymentStatus(d: KubeObject, pods: KubeObject[], previous: Obj, now:
     );
   } else progressing = before;
   const { unavailable } = limits(spec);
-  const available =
-    ready >= replicas - unavailable
+  const availableCondition =
+    available >= replicas - unavailable
       ? condition(
           conditions,
           'Available',
@@ -184,8 +195,8 @@ function deploymentStatus(d: KubeObject, pods: KubeObject[], previous: Obj, now:
     ...count('replicas', pods.length),
     ...count('updatedReplicas', updated),
     ...count('readyReplicas', ready),
-    ...count('availableReplicas', ready),
-    ...count('unavailableReplicas', Math.max(0, Math.max(replicas, pods.length) - ready)),
-    conditions: [available, progressing],
+    ...count('availableReplicas', available),
+    ...count('unavailableReplicas', Math.max(0, Math.max(replicas, pods.length) - available)),
+    conditions: [availableCondition, progressing],
   };
 }

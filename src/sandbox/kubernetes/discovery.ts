@@ -76,7 +76,8 @@ function resourceEntries(type: ResourceType): unknown[] {
     name: `${type.resource}/${sub}`,
     singularName: '',
     namespaced: type.namespaced,
-    kind: sub === 'log' ? 'Pod' : type.kind,
+    kind: sub === 'log' ? 'Pod' : sub === 'scale' ? 'Scale' : type.kind,
+    ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1' } : {}),
     verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
   }));
   return [main, ...subs];

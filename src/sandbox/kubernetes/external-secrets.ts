@@ -1,4 +1,6 @@
 import { dataHash, parseGoDuration, syncedResourceVersion } from './eso-hash.js';
+import { collectData, MSG_GET_DATA, MSG_OWNED, MSG_SYNCED, MSG_UPDATE, SyncError } from './eso-collect.js';
+import type { EventRecorder } from './events.js';
 import type { Failures } from './failures.js';
 import { findKind } from './resources.js';
 import { ApiError } from './status.js';
@@ -12,15 +14,18 @@ type Obj = Record<string, any>;
 export type ReadSecret = (path: string) => Promise<{ data: Record<string, string>; version: number } | null>;
 
 export const DATA_HASH = 'reconcile.external-secrets.io/data-hash';
+/** The label External Secrets puts on every Secret it manages; it watches Secrets carrying it. */
+export const MANAGED = 'reconcile.external-secrets.io/managed';
 const CONTROLLER = { namespace: 'external-secrets', name: 'external-secrets' };
-
-class SyncError extends Error {}
 
 /**
  * The External Secrets controller. It refreshes an ExternalSecret when its generation or the hash
- * of its labels and annotations changed (a `force-sync` annotation), or when refreshInterval has
- * elapsed, but never again after the first sync when refreshInterval is 0. If the sandbox has an
- * `external-secrets` Deployment, syncing needs one of its pods available, as in a cluster.
+ * of its labels and annotations changed (a `force-sync` annotation), when refreshInterval has
+ * elapsed (never again after the first sync when it is 0), or when its target Secret is no longer
+ * as it wrote it: deleted, its data edited (the data-hash annotation no longer matches) or its
+ * `managed` label gone. It watches Secrets carrying that label, so a deleted or edited target
+ * comes back at once, not at the next refreshInterval. If the sandbox has an `external-secrets`
+ * Deployment, syncing needs one of its pods available, as in a cluster.
  */
 export class ExternalSecretsController {
   #running = new Set<string>();
@@ -33,6 +38,7 @@ export class ExternalSecretsController {
     private readonly timers: Timers,
     private readonly failures: Failures,
     private readonly retryMs: number,
+    private readonly events: EventRecorder,
   ) {}
 
   start(): void {
@@ -52,6 +58,11 @@ export class ExternalSecretsController {
       const target = this.store.get('Secret', namespace, targetName(e.object));
       if (target?.metadata.ownerReferences?.some((r) => r.uid === e.object.metadata.uid))
         this.store.delete('Secret', namespace, target.metadata.name);
+      return;
+    }
+    if (e.kind === 'Secret' && e.object.metadata.labels?.[MANAGED] === 'true') {
+      for (const es of this.store.list('ExternalSecret', namespace))
+        if (targetName(es) === name) this.#schedule(namespace!, es.metadata.name, 0);
       return;
     }
     // A controller pod becoming ready is a controller (re)start: it reconciles every ExternalSecret
@@ -100,11 +111,12 @@ export class ExternalSecretsController {
     const spec = es.spec as Obj;
     const status = (es.status as Obj | undefined) ?? {};
     const interval = parseGoDuration(String(spec.refreshInterval ?? '1h'));
-    if (interval === undefined) return this.#fail(es, `invalid refreshInterval "${spec.refreshInterval}"`);
+    if (interval === undefined)
+      return this.#fail(es, new SyncError(MSG_GET_DATA, `invalid refreshInterval "${spec.refreshInterval}"`));
     const due = this.#due(es, interval);
     if (due > 0) return this.#schedule(namespace, name, due);
     try {
-      const data = await this.#collect(spec);
+      const data = await collectData(spec, this.readSecret);
       const current = this.store.get('ExternalSecret', namespace, name);
       if (!current || current.metadata.resourceVersion !== es.metadata.resourceVersion)
         return this.#schedule(namespace, name, 0);
@@ -114,60 +126,34 @@ export class ExternalSecretsController {
         refreshTime: rfc3339(),
         syncedResourceVersion: syncedResourceVersion(current.metadata),
         binding: { name: targetName(current) },
-        conditions: [readyCondition(status, 'True', 'SecretSynced', 'Secret was synced')],
+        conditions: [readyCondition(status, 'True', 'SecretSynced', MSG_SYNCED)],
       });
       if (interval > 0) this.#schedule(namespace, name, interval);
     } catch (error) {
-      if (!(error instanceof SyncError) && !(error instanceof ApiError)) throw error;
-      this.#fail(es, error.message);
+      if (error instanceof ApiError) return this.#fail(es, new SyncError(MSG_UPDATE, error.message));
+      if (!(error instanceof SyncError)) throw error;
+      this.#fail(es, error);
     }
   }
 
   /** Milliseconds until a refresh is due; 0 when it is due now; Infinity when never. */
   #due(es: KubeObject, interval: number): number {
     const status = (es.status as Obj | undefined) ?? {};
+    if (!this.#targetValid(es)) return 0;
     if (interval === 0 && status.syncedResourceVersion) return Infinity;
     if (status.syncedResourceVersion !== syncedResourceVersion(es.metadata)) return 0;
     if (!status.refreshTime) return 0;
     return Math.max(0, Date.parse(status.refreshTime) + interval - Date.now());
   }
 
-  async #collect(spec: Obj): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    const read = async (key: string, where: string) => {
-      let secret;
-      try {
-        secret = await this.readSecret(key);
-      } catch (error) {
-        throw new SyncError(
-          `could not get secret data from provider: error retrieving secret at ${where}, key: ${key}, err: ${(error as Error).message}`,
-        );
-      }
-      if (!secret)
-        throw new SyncError(
-          `could not get secret data from provider: error retrieving secret at ${where}, key: ${key}, err: Secret does not exist`,
-        );
-      return secret.data;
-    };
-    for (const [i, item] of ((spec.data ?? []) as Obj[]).entries()) {
-      const data = await read(item.remoteRef.key, `.data[${i}]`);
-      const property = item.remoteRef.property;
-      const value = property === undefined ? JSON.stringify(data) : data[property];
-      if (value === undefined)
-        throw new SyncError(
-          `could not get secret data from provider: error retrieving secret at .data[${i}], key: ${item.remoteRef.key}, err: key ${property} does not exist in secret ${item.remoteRef.key}`,
-        );
-      out[item.secretKey] = Buffer.from(String(value)).toString('base64');
-    }
-    for (const [i, item] of ((spec.dataFrom ?? []) as Obj[]).entries()) {
-      if (!item.extract?.key)
-        throw new SyncError(
-          `could not get secret data from provider: .dataFrom[${i}] supports only extract in this sandbox`,
-        );
-      const data = await read(item.extract.key, `.dataFrom[${i}]`);
-      for (const [k, v] of Object.entries(data)) out[k] = Buffer.from(String(v)).toString('base64');
-    }
-    return out;
+  /** isSecretValid: an Orphan target is always valid; otherwise it exists, is labelled and its data is as hashed. */
+  #targetValid(es: KubeObject): boolean {
+    const spec = es.spec as Obj;
+    if (spec.target?.creationPolicy === 'Orphan' || spec.target?.creationPolicy === 'None') return true;
+    const secret = this.store.get('Secret', es.metadata.namespace, targetName(es));
+    if (!secret) return false;
+    if (secret.metadata.labels?.[MANAGED] !== 'true') return false;
+    return secret.metadata.annotations?.[DATA_HASH] === dataHash(secret.data as Record<string, string>);
   }
 
   #writeTarget(es: KubeObject, data: Record<string, string>): void {
@@ -177,16 +163,17 @@ export class ExternalSecretsController {
     const existing = this.store.get('Secret', namespace, name);
     const type = findKind('Secret');
     if (!existing && policy === 'Merge')
-      throw new SyncError(`could not update Secret: secrets "${name}" not found (creationPolicy is Merge)`);
+      throw new SyncError(MSG_UPDATE, `secrets "${name}" not found (creationPolicy is Merge)`);
     const foreign = existing?.metadata.ownerReferences?.find(
       (r) => r.controller && r.uid !== es.metadata.uid,
     );
     if (policy === 'Owner' && foreign)
-      throw new SyncError(`target is owned by another ${foreign.kind}: ${foreign.name}`);
+      throw new SyncError(MSG_OWNED, `target is owned by another ${foreign.kind}: ${foreign.name}`);
     const merged =
       policy === 'Merge' ? { ...((existing?.data as Record<string, string>) ?? {}), ...data } : data;
     const meta = {
       ...(existing?.metadata ?? { name, namespace }),
+      labels: { ...(existing?.metadata.labels ?? {}), [MANAGED]: 'true' },
       annotations: { ...(existing?.metadata.annotations ?? {}), [DATA_HASH]: dataHash(merged) },
       ...(policy === 'Owner'
         ? {
@@ -210,9 +197,25 @@ export class ExternalSecretsController {
       metadata: meta,
       data: merged,
     };
-    if (existing)
-      commitUpdate(this.store, type, existing, candidate, { requireVersion: false, dryRun: false });
-    else createObject(this.store, type, namespace, candidate, false);
+    if (existing) {
+      const written = commitUpdate(this.store, type, existing, candidate, {
+        requireVersion: false,
+        dryRun: false,
+      });
+      if (written.metadata.resourceVersion !== existing.metadata.resourceVersion)
+        this.events.record(es, 'external-secrets', {
+          type: 'Normal',
+          reason: 'Updated',
+          message: 'secret updated',
+        });
+    } else {
+      createObject(this.store, type, namespace, candidate, false);
+      this.events.record(es, 'external-secrets', {
+        type: 'Normal',
+        reason: 'Created',
+        message: 'secret created',
+      });
+    }
   }
 
   #writeStatus(es: KubeObject, status: Obj): void {
@@ -225,11 +228,16 @@ export class ExternalSecretsController {
     );
   }
 
-  #fail(es: KubeObject, message: string): void {
+  #fail(es: KubeObject, error: SyncError): void {
     const status = (es.status as Obj | undefined) ?? {};
+    this.events.record(es, 'external-secrets', {
+      type: 'Warning',
+      reason: 'UpdateFailed',
+      message: error.message,
+    });
     this.#writeStatus(es, {
       ...status,
-      conditions: [readyCondition(status, 'False', 'SecretSyncedError', message)],
+      conditions: [readyCondition(status, 'False', 'SecretSyncedError', error.condition)],
     });
     this.#schedule(es.metadata.namespace!, es.metadata.name, this.retryMs);
   }

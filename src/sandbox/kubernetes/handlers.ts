@@ -5,6 +5,11 @@ import type { ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, notFound, noSuchResource } from './status.js';
 import type { KubeObject, ObjectStore } from './store.js';
+import { checkPreconditions, readDeleteOptions } from './delete.js';
+import { applyConfiguration, isApply, requireFieldManager } from './apply.js';
+import { validateFields } from './field-validation.js';
+import { handleScale } from './scale.js';
+import { toTable, wantsTable } from './tables.js';
 import { serveWatch } from './watch.js';
 import { commitUpdate, createObject } from './write.js';
 
@@ -29,6 +34,8 @@ export interface HandlerDeps {
   store: ObjectStore;
   readLog: PodLogReader;
   openWatches: Set<ServerResponse>;
+  /** Graceful pod deletion (the kubelet's part); answers the pod as the DELETE returns it. */
+  deletePod: (pod: KubeObject, gracePeriodSeconds?: number) => KubeObject;
 }
 
 /** The RBAC verb of a request, which is also what the deny list matches. */
@@ -61,6 +68,9 @@ export async function handleResource(
     apiVersion: type.group ? `${type.group}/${r.version}` : r.version,
   });
   const dryRun = query.get('dryRun') === 'All';
+  const table = !r.subresource && wantsTable(req.headers.accept, type.kind);
+  const includeObject = query.get('includeObject');
+  if (r.subresource === 'scale') return handleScale(req, res, type, r.namespace!, r.name!, store, dryRun);
   const existing = () => {
     const found = store.get(type.kind, r.namespace, r.name!);
     if (!found) throw notFound(type, r.name!);
@@ -81,6 +91,7 @@ export async function handleResource(
           deps.readLog(r.namespace!, r.name!, { tailLines, container: query.get('container') ?? undefined }),
         );
       }
+      if (table) return sendJson(res, 200, toTable(type.kind, [present(object)], includeObject));
       return sendJson(res, 200, present(object));
     }
     case 'list':
@@ -98,23 +109,32 @@ export async function handleResource(
             namespace: r.namespace,
             resourceVersion: query.get('resourceVersion') ?? undefined,
             matches,
-            present,
+            // kubectl get -w asks for Tables: each event carries a one-row Table.
+            present: table ? (o) => toTable(type.kind, [present(o)], includeObject) as never : present,
             timeoutSeconds: timeout > 0 ? timeout : undefined,
           },
           deps.openWatches,
         );
       }
-      return sendJson(
-        res,
-        200,
-        list(type, r.version, store, store.list(type.kind, r.namespace).filter(matches).map(present), query),
+      const listed = list(
+        type,
+        r.version,
+        store,
+        store.list(type.kind, r.namespace).filter(matches).map(present),
+        query,
       );
+      if (table) return sendJson(res, 200, toTable(type.kind, listed.items, includeObject, listed.metadata));
+      return sendJson(res, 200, listed);
     }
-    case 'create':
-      return sendJson(res, 201, present(createObject(store, type, r.namespace, await readJson(req), dryRun)));
+    case 'create': {
+      const body = await readJson(req);
+      validateFields(type, body, query.get('fieldValidation'), res, true);
+      return sendJson(res, 201, present(createObject(store, type, r.namespace, body, dryRun)));
+    }
     case 'update': {
       // The body first: an object read before awaiting it may be stale by the time it arrives.
       const body = await readJson(req);
+      validateFields(type, body, query.get('fieldValidation'), res, false);
       const old = existing();
       const requireVersion = !type.strategicMerge;
       return sendJson(
@@ -127,8 +147,28 @@ export async function handleResource(
       // As the API server, apply the patch to the object as it is once the body is in: one read
       // before awaiting it would write back whatever changed meanwhile (a controller's status).
       const body = await readJson(req);
+      if (isApply(req.headers['content-type'])) {
+        requireFieldManager(query.get('fieldManager'));
+        const live = store.get(type.kind, r.namespace, r.name!);
+        const applied = applyConfiguration(live && present(live), body);
+        validateFields(type, applied, query.get('fieldValidation'), res, !live);
+        if (!live)
+          return sendJson(res, 201, present(createObject(store, type, r.namespace, applied, dryRun)));
+        return sendJson(
+          res,
+          200,
+          present(
+            commitUpdate(store, type, live, applied, {
+              subresource: r.subresource,
+              requireVersion: false,
+              dryRun,
+            }),
+          ),
+        );
+      }
       const old = existing();
       const patched = applyPatch(req.headers['content-type'] ?? '', present(old), body, type.strategicMerge);
+      validateFields(type, patched, query.get('fieldValidation'), res, false);
       return sendJson(
         res,
         200,
@@ -142,8 +182,12 @@ export async function handleResource(
       );
     }
     case 'delete': {
+      const options = await readDeleteOptions(req, query);
       const old = existing();
+      checkPreconditions(type, old, options);
       if (dryRun) return sendJson(res, 200, present(old));
+      if (type.kind === 'Pod')
+        return sendJson(res, 200, present(deps.deletePod(old, options.gracePeriodSeconds)));
       const deleted = store.delete(type.kind, r.namespace, r.name!)!;
       // Pods and custom resources answer with the object; other built-in kinds with a Status.
       if (type.kind === 'Pod' || !type.strategicMerge) return sendJson(res, 200, present(deleted));
@@ -171,7 +215,7 @@ function list(
   store: ObjectStore,
   items: KubeObject[],
   query: URLSearchParams,
-): unknown {
+): { kind: string; apiVersion: string; metadata: Record<string, unknown>; items: KubeObject[] } {
   const limit = Number(query.get('limit') ?? '0');
   let start = 0;
   const token = query.get('continue');

@@ -1,9 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isApply, parseApplyBody } from './apply.js';
+import { decodeProtobuf, PROTOBUF } from './protobuf.js';
 import { badRequest } from './status.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
-/** Reads a JSON request body; malformed JSON is 400 as the API server's decoder answers. */
+/**
+ * Reads a request body: JSON, or Kubernetes protobuf for the kinds kubectl sends that way;
+ * malformed JSON is 400 as the API server's decoder answers.
+ */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -12,8 +17,12 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY) throw badRequest('the request body is too large');
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  if ((req.headers['content-type'] ?? '').split(';')[0].trim() === PROTOBUF && req.method !== 'PATCH')
+    return decodeProtobuf(raw);
+  const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
+  if (isApply(req.headers['content-type'])) return parseApplyBody(text);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { Access, type DenyRule } from './access.js';
 import { ExternalSecretsController, type ReadSecret } from './external-secrets.js';
+import { EventRecorder } from './events.js';
 import { Failures, type InjectedFailure } from './failures.js';
 import { writeKubeconfig, SANDBOX_CONTEXT } from './kubeconfig.js';
 import { PodLifecycle } from './pod-lifecycle.js';
+import { PodTermination } from './pod-termination.js';
 import { PodLogs } from './pods.js';
 import { findKind } from './resources.js';
 import { guideSeed, type SeedSpec } from './seed.js';
@@ -35,6 +37,12 @@ export interface KubeEmulatorOptions {
   seed?: boolean | SeedSpec;
   /** How long a new pod takes to become ready (default 1500 ms; tests use a few ms). */
   readinessDelayMs?: number;
+  /**
+   * Emulator milliseconds per real-world millisecond for the kubelet's and controllers' timings
+   * (container shutdown within the grace period, minReadySeconds). Default readinessDelayMs / 1500:
+   * real time at the sandbox's default, a hundredth in tests that start pods in 15 ms.
+   */
+  timeScale?: number;
   /** How soon a failed ExternalSecret sync is retried (default 1000 ms). */
   syncRetryMs?: number;
   /** Where to write the kubeconfig; default a new temp dir, removed on close. */
@@ -76,6 +84,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
   const timers = new Timers();
   const failures = new Failures();
   const logs = new PodLogs();
+  const events = new EventRecorder(store);
   const token = options.token ?? randomBytes(24).toString('base64url');
   const access = new Access(token);
   const seed =
@@ -84,17 +93,28 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
       : options.seed === true || options.seed === undefined
         ? guideSeed()
         : options.seed;
-  const lifecycle = new PodLifecycle(store, logs, timers, failures, {
-    readinessDelayMs: options.readinessDelayMs ?? 1500,
-    startupLogs: seed.startupLogs ?? {},
-  });
-  const workloads = new WorkloadController(store, lifecycle, timers);
+  const readinessDelayMs = options.readinessDelayMs ?? 1500;
+  const lifecycle = new PodLifecycle(
+    store,
+    logs,
+    timers,
+    failures,
+    {
+      readinessDelayMs,
+      startupLogs: seed.startupLogs ?? {},
+    },
+    events,
+  );
+  const timeScale = options.timeScale ?? readinessDelayMs / 1500;
+  const termination = new PodTermination(store, timers, events, logs, 1000 * timeScale);
+  const workloads = new WorkloadController(store, lifecycle, timers, termination, events, 1000 * timeScale);
   const externalSecrets = new ExternalSecretsController(
     store,
     options.readSecret,
     timers,
     failures,
     options.syncRetryMs ?? 1000,
+    events,
   );
   const create = (object: KubeObject) =>
     createObject(store, findKind(object.kind), object.metadata.namespace, structuredClone(object), false);
@@ -135,6 +155,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
       access,
       openWatches,
       readLog: (namespace, pod, opts) => logs.read(store.get('Pod', namespace, pod)!, opts),
+      deletePod: (pod, grace) => termination.delete(pod, grace),
     },
     tls,
   );

@@ -29,7 +29,8 @@ export function validateName(type: ResourceType, name: unknown, field = 'metadat
 }
 
 /** A qualified name (`prefix/name`), the rule for label and annotation keys. */
-function qualifiedNameErrors(key: string): string | undefined {
+/** IsQualifiedName's message, or undefined when the key is valid. */
+export function qualifiedNameErrors(key: string): string | undefined {
   const parts = key.split('/');
   if (parts.length > 2)
     return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
@@ -51,17 +52,18 @@ export function validateLabels(labels: unknown, field: string): FieldCause[] {
   for (const [key, value] of Object.entries(labels)) {
     const keyError = qualifiedNameErrors(key);
     if (keyError) causes.push(fieldInvalid(field, key, keyError));
-    if (value.length > 63) causes.push(fieldInvalid(field, value, 'must be no more than 63 characters'));
-    else if (!LABEL_VALUE.test(value))
-      causes.push(
-        fieldInvalid(
-          field,
-          value,
-          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
-        ),
-      );
+    const valueError = labelValueError(value);
+    if (valueError) causes.push(fieldInvalid(field, value, valueError));
   }
   return causes;
+}
+
+/** IsValidLabelValue's message, or undefined when the value is valid. */
+export function labelValueError(value: string): string | undefined {
+  if (value.length > 63) return 'must be no more than 63 characters';
+  if (!LABEL_VALUE.test(value))
+    return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+  return undefined;
 }
 
 export function validateAnnotations(annotations: unknown, field: string): FieldCause[] {

@@ -205,7 +205,12 @@ export function jsonPatch(target: Json, operations: Json): Json {
 /** Applies a PATCH body by its Content-Type; anything else is 415, as the API server answers. */
 export function applyPatch(contentType: string, target: Json, body: Json, strategicAllowed: boolean): Json {
   const type = contentType.split(';')[0].trim().toLowerCase();
-  const accepted = [JSON_PATCH, MERGE_PATCH, ...(strategicAllowed ? [STRATEGIC_PATCH] : [])];
+  const accepted = [
+    JSON_PATCH,
+    MERGE_PATCH,
+    ...(strategicAllowed ? [STRATEGIC_PATCH] : []),
+    'application/apply-patch+yaml',
+  ];
   if (type === JSON_PATCH) return jsonPatch(target, body);
   if (type === MERGE_PATCH) return mergePatch(target, body);
   if (type === STRATEGIC_PATCH && strategicAllowed) return strategicMergePatch(target, body);

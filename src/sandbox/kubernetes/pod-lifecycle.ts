@@ -1,3 +1,4 @@
+import type { EventRecorder } from './events.js';
 import type { Failures, PodFailure } from './failures.js';
 import { failingStatus, referencedSecrets, runningStatus, type PodLogs } from './pods.js';
 import type { KubeObject, ObjectStore } from './store.js';
@@ -12,12 +13,16 @@ export type StartupLogs = Record<string, string[]>;
  * Secret is missing waits in CreateContainerConfigError, as the kubelet leaves it.
  */
 export class PodLifecycle {
+  /** When each running pod became ready (emulator clock, ms), by uid: minReadySeconds counts from it. */
+  #readyAt = new Map<string, number>();
+
   constructor(
     private readonly store: ObjectStore,
     private readonly logs: PodLogs,
     private readonly timers: Timers,
     private readonly failures: Failures,
     private readonly options: { readinessDelayMs: number; startupLogs: StartupLogs },
+    private readonly events: EventRecorder,
   ) {}
 
   /** Starts the clock for a pod just created by the workload `workload`. */
@@ -38,7 +43,7 @@ export class PodLifecycle {
     attempt: number,
   ): void {
     const pod = this.store.get('Pod', namespace, name);
-    if (!pod || pod.metadata.uid !== uid) return;
+    if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp) return;
     const missing = referencedSecrets(pod).find((s) => !this.store.get('Secret', namespace, s));
     if (missing) {
       this.#write(
@@ -64,20 +69,48 @@ export class PodLifecycle {
         );
       return;
     }
-    const container = (pod.spec as { containers: Array<{ name: string; image: string }> }).containers[0];
+    const containers = (pod.spec as { containers: Array<{ name: string; image: string }> }).containers;
+    this.#started(pod, containers);
+    const container = containers[0];
     this.logs.append(namespace, name, `INFO starting ${container.name} (${container.image})`);
     for (const line of this.options.startupLogs[`${namespace}/${workload}`] ?? [])
       this.logs.append(namespace, name, line);
     this.logs.append(namespace, name, 'INFO ready to serve');
+    this.#readyAt.set(uid, Date.now());
     this.#write(pod, runningStatus(pod));
+  }
+
+  /** The Events `kubectl describe pod` lists for a pod that started. */
+  #started(pod: KubeObject, containers: Array<{ name: string; image: string }>): void {
+    const { namespace, name } = pod.metadata;
+    this.events.record(pod, 'default-scheduler', {
+      type: 'Normal',
+      reason: 'Scheduled',
+      message: `Successfully assigned ${namespace}/${name} to rotor-sandbox-node`,
+    });
+    for (const c of containers) {
+      const fieldPath = `spec.containers{${c.name}}`;
+      const say = (reason: string, message: string) =>
+        this.events.record(pod, 'kubelet', { type: 'Normal', reason, message, fieldPath });
+      say('Pulled', `Container image "${c.image}" already present on machine`);
+      say('Created', `Created container: ${c.name}`);
+      say('Started', `Started container ${c.name}`);
+    }
   }
 
   #write(pod: KubeObject, status: unknown): void {
     if (JSON.stringify(status) !== JSON.stringify(pod.status)) this.store.replace({ ...pod, status });
   }
 
+  /** Milliseconds since the pod became ready (unbounded for one made ready before this controller ran). */
+  readyForMs(pod: KubeObject): number {
+    const at = this.#readyAt.get(pod.metadata.uid ?? '');
+    return at === undefined ? Number.POSITIVE_INFINITY : Date.now() - at;
+  }
+
   /** Forgets a deleted pod's timer and log. */
-  deleted(namespace: string, name: string): void {
+  deleted(namespace: string, name: string, uid?: string): void {
+    if (uid) this.#readyAt.delete(uid);
     this.timers.clear(`pod:${namespace}/${name}`);
     this.logs.drop(namespace, name);
   }

@@ -14,10 +14,27 @@ export function randomSuffix(): string {
   return out;
 }
 
+/**
+ * Key order, nulls and empty objects do not make a template different (a template read back
+ * through kubectl, as `rollout undo` sends it, hashes as the stored one).
+ */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = canonical((value as Record<string, unknown>)[key]);
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    out[key] = v;
+  }
+  return out;
+}
+
 /** A short stable hash of a pod template: Deployments' pod-template-hash, StatefulSets' revision. */
 export function templateHash(template: unknown): string {
   const hex = createHash('sha256')
-    .update(JSON.stringify(template ?? {}))
+    .update(JSON.stringify(canonical(template ?? {})))
     .digest('hex');
   let out = '';
   for (let i = 0; i < 10; i++) out += SUFFIX[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % SUFFIX.length];

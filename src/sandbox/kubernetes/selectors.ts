@@ -1,4 +1,5 @@
-import { badRequest } from './status.js';
+import { labelValueError, qualifiedNameErrors } from './meta.js';
+import { badRequest, fieldInvalid } from './status.js';
 import type { KubeObject } from './store.js';
 
 type Requirement = (labels: Record<string, string>) => boolean;
@@ -24,22 +25,49 @@ export function parseLabelSelector(selector: string | undefined): Requirement {
 
 const KEY = /^([a-z0-9A-Z.\-/_]+)$/;
 
+/** NewRequirement's checks: a qualified key and valid label values, else 400 as labels.Parse fails. */
+function checked(key: string, values: string[]): void {
+  const keyError = qualifiedNameErrors(key);
+  const bad = keyError
+    ? fieldInvalid('key', key, keyError)
+    : values
+        .map((v, i) => ({ v, i, error: labelValueError(v) }))
+        .filter((x) => x.error)
+        .map((x) => fieldInvalid(`values[${x.i}][${key}]`, x.v, x.error!))[0];
+  if (bad) throw badRequest(`unable to parse requirement: ${bad.field}: ${bad.message}`);
+}
+
 function parseRequirement(raw: string, whole: string): Requirement {
+  const requirement = parseSyntax(raw, whole);
+  checked(requirement.key, requirement.values);
+  return requirement.test;
+}
+
+function parseSyntax(raw: string, whole: string): { key: string; values: string[]; test: Requirement } {
   let m: RegExpExecArray | null;
   if ((m = /^!\s*(\S+)$/.exec(raw)) && KEY.test(m[1])) {
     const key = m[1];
-    return (l) => !(key in l);
+    return { key, values: [], test: (l) => !(key in l) };
   }
   if ((m = /^(\S+?)\s*(==|!=|=)\s*(\S*)$/.exec(raw)) && KEY.test(m[1])) {
     const [, key, op, value] = m;
-    return op === '!=' ? (l) => l[key] !== value : (l) => l[key] === value;
+    return {
+      key,
+      values: [value],
+      test: op === '!=' ? (l) => l[key] !== value : (l) => l[key] === value,
+    };
   }
   if ((m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(raw)) && KEY.test(m[1])) {
     const [, key, op, list] = m;
+    // `()` is the set {""}, as the real parser reads it (parseValues), not a syntax error.
     const values = new Set(list.split(',').map((v) => v.trim()));
-    return op === 'in' ? (l) => key in l && values.has(l[key]) : (l) => !(key in l) || !values.has(l[key]);
+    return {
+      key,
+      values: [...values],
+      test: op === 'in' ? (l) => key in l && values.has(l[key]) : (l) => !(key in l) || !values.has(l[key]),
+    };
   }
-  if (KEY.test(raw)) return (l) => raw in l;
+  if (KEY.test(raw)) return { key: raw, values: [], test: (l) => raw in l };
   throw badRequest(
     `unable to parse requirement: found '${raw}', expected: identifier in label selector "${whole}"`,
   );
@@ -60,10 +88,30 @@ const POD_FIELDS: Record<string, (o: KubeObject) => string | undefined> = {
   'spec.nodeName': (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName,
 };
 
+const involved = (field: string) => (o: KubeObject) =>
+  (o.involvedObject as Record<string, string | undefined> | undefined)?.[field] ?? '';
+const EVENT_FIELDS: Record<string, (o: KubeObject) => string | undefined> = {
+  ...FIELDS,
+  ...Object.fromEntries(
+    ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f) => [
+      `involvedObject.${f}`,
+      involved(f),
+    ]),
+  ),
+  reason: (o) => (o.reason as string | undefined) ?? '',
+  reportingComponent: (o) => (o.reportingComponent as string | undefined) ?? '',
+  source: (o) => (o.source as { component?: string } | undefined)?.component ?? '',
+  type: (o) => (o.type as string | undefined) ?? '',
+};
+const KIND_FIELDS: Record<string, Record<string, (o: KubeObject) => string | undefined>> = {
+  Pod: POD_FIELDS,
+  Event: EVENT_FIELDS,
+};
+
 /** Field selectors support what the API server supports for these kinds; others are 400. */
 export function parseFieldSelector(selector: string | undefined, kind: string): (o: KubeObject) => boolean {
   if (!selector || !selector.trim()) return () => true;
-  const fields = kind === 'Pod' ? POD_FIELDS : FIELDS;
+  const fields = KIND_FIELDS[kind] ?? FIELDS;
   const tests = selector.split(',').map((raw) => {
     const m = /^\s*([^=!\s]+)\s*(==|!=|=)\s*(.*?)\s*$/.exec(raw);
     if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${raw}'`);

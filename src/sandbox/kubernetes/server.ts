@@ -5,6 +5,7 @@ import { SANDBOX_USER, type Access } from './access.js';
 import { discovery } from './discovery.js';
 import { handleResource, verbOf, type HandlerDeps } from './handlers.js';
 import { sendJson, sendText } from './http-io.js';
+import { openApiV3 } from './openapi.js';
 import { route } from './routes.js';
 import { ApiError, forbidden, methodNotAllowed, noSuchResource, unauthorized } from './status.js';
 
@@ -45,6 +46,11 @@ async function serve(
     return sendText(res, 200, 'ok');
   }
   if (!deps.access.authenticated(req)) throw unauthorized();
+  if (path.startsWith('/openapi/')) {
+    const document = path.startsWith('/openapi/v3') ? openApiV3(path) : undefined;
+    if (document === undefined) return sendText(res, 404, '404 page not found\n');
+    return sendJson(res, 200, document);
+  }
   const target = route(path);
   if (target.type === 'discovery') {
     if (req.method !== 'GET') throw methodNotAllowed();

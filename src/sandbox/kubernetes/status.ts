@@ -68,6 +68,15 @@ export const conflict = (type: ResourceType, name: string) =>
     details(type, name),
   );
 
+/** A 409 Conflict whose cause is a storage precondition, as errors.NewConflict words it. */
+export const conflictBecause = (type: ResourceType, name: string, cause: string) =>
+  status(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedResource(type)} "${name}": ${cause}`,
+    details(type, name),
+  );
+
 export const badRequest = (message: string) => status(400, 'BadRequest', message);
 
 export const unauthorized = () => status(401, 'Unauthorized', 'Unauthorized');
@@ -140,6 +149,12 @@ export const fieldForbidden = (field: string, detail: string): FieldCause => ({
   reason: 'FieldValueForbidden',
   field,
   message: `Forbidden: ${detail}`,
+});
+
+export const fieldTooLong = (field: string, max: number): FieldCause => ({
+  reason: 'FieldValueTooLong',
+  field,
+  message: `Too long: may not be more than ${max} bytes`,
 });
 
 /** Creating in a namespace that does not exist. */

@@ -35,6 +35,8 @@ export interface StoreEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   kind: string;
   object: KubeObject;
+  /** MODIFIED: the object before the change (a selector-filtered watch decides ADDED/DELETED on it). */
+  previous?: KubeObject;
   resourceVersion: number;
 }
 
@@ -117,7 +119,11 @@ export class ObjectStore {
     if (revision < this.oldestWatchable) return undefined;
     return this.#history
       .filter((e) => e.resourceVersion > revision)
-      .map((e) => ({ ...e, object: structuredClone(e.object) }));
+      .map((e) => ({
+        ...e,
+        object: structuredClone(e.object),
+        ...(e.previous ? { previous: structuredClone(e.previous) } : {}),
+      }));
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
@@ -126,9 +132,17 @@ export class ObjectStore {
   }
 
   #write(type: 'ADDED' | 'MODIFIED', object: KubeObject): KubeObject {
+    const key = ObjectStore.key(object.kind, object.metadata.namespace, object.metadata.name);
+    const previous = type === 'MODIFIED' ? this.#objects.get(key) : undefined;
     object.metadata.resourceVersion = String(++this.#revision);
-    this.#objects.set(ObjectStore.key(object.kind, object.metadata.namespace, object.metadata.name), object);
-    this.#emit({ type, kind: object.kind, object: structuredClone(object), resourceVersion: this.#revision });
+    this.#objects.set(key, object);
+    this.#emit({
+      type,
+      kind: object.kind,
+      object: structuredClone(object),
+      ...(previous ? { previous } : {}),
+      resourceVersion: this.#revision,
+    });
     return structuredClone(object);
   }
 
@@ -136,6 +150,10 @@ export class ObjectStore {
     this.#history.push(event);
     if (this.#history.length > HISTORY) this.#history.splice(0, this.#history.length - HISTORY);
     for (const listener of [...this.#listeners])
-      listener({ ...event, object: structuredClone(event.object) });
+      listener({
+        ...event,
+        object: structuredClone(event.object),
+        ...(event.previous ? { previous: structuredClone(event.previous) } : {}),
+      });
   }
 }

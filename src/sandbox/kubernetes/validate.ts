@@ -7,6 +7,7 @@ import {
   invalid,
   type FieldCause,
 } from './status.js';
+import { secretRules } from './validate-secret.js';
 import { validateLabels, validateMeta } from './meta.js';
 import type { ResourceType } from './resources.js';
 import type { KubeObject } from './store.js';
@@ -56,7 +57,8 @@ export function applyDefaults(object: KubeObject): void {
 /** Secrets accept `stringData` on write and store only base64 `data`, as the API server does. */
 export function normaliseSecret(object: KubeObject): void {
   if (object.kind !== 'Secret') return;
-  const data = (object.data ?? {}) as Record<string, unknown>;
+  // A copy: after a patch, `data` may still be the stored object's own map.
+  const data = { ...((object.data ?? {}) as Record<string, unknown>) };
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string' || !BASE64.test(value)) {
       throw badRequest(
@@ -171,7 +173,7 @@ function kindRules(object: KubeObject, old: KubeObject | undefined): FieldCause[
       }
       if (old && old.type !== object.type)
         causes.push(fieldInvalid('type', object.type, 'field is immutable'));
-      return causes;
+      return [...causes, ...secretRules(object, old)];
     }
     case 'CronJob':
       return cronJobRules(object, spec);

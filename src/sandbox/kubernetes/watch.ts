@@ -31,10 +31,25 @@ export function serveWatch(
   });
   res.flushHeaders();
   const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
-  const relevant = (e: StoreEvent) =>
-    e.kind === request.type.kind &&
-    (request.namespace === undefined || e.object.metadata.namespace === request.namespace) &&
-    request.matches(e.object);
+  const inScope = (o: KubeObject) =>
+    request.namespace === undefined || o.metadata.namespace === request.namespace;
+  const passes = (o: KubeObject | undefined) => o !== undefined && inScope(o) && request.matches(o);
+  // As the watch cache does: an object entering the selector is ADDED, one leaving it is DELETED
+  // (carrying its last matching state at the event's resourceVersion).
+  const forward = (e: StoreEvent) => {
+    if (e.kind !== request.type.kind) return;
+    const now = e.type !== 'DELETED' && passes(e.object);
+    const before = e.type === 'DELETED' ? passes(e.object) : passes(e.previous);
+    if (e.type === 'ADDED' && now) return send('ADDED', request.present(e.object));
+    if (e.type === 'DELETED') return before ? send('DELETED', request.present(e.object)) : undefined;
+    if (now && before) return send('MODIFIED', request.present(e.object));
+    if (now) return send('ADDED', request.present(e.object));
+    if (before) {
+      const last = structuredClone(e.previous!);
+      last.metadata.resourceVersion = String(e.resourceVersion);
+      send('DELETED', request.present(last));
+    }
+  };
 
   const rv = request.resourceVersion;
   if (!rv || rv === '0') {
@@ -48,11 +63,9 @@ export function serveWatch(
       res.end();
       return;
     }
-    for (const e of events) if (relevant(e)) send(e.type, request.present(e.object));
+    for (const e of events) forward(e);
   }
-  const unsubscribe = store.subscribe((e) => {
-    if (relevant(e)) send(e.type, request.present(e.object));
-  });
+  const unsubscribe = store.subscribe(forward);
   openWatches.add(res);
   const finish = () => {
     unsubscribe();

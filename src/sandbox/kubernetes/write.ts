@@ -137,6 +137,11 @@ export function commitUpdate(
       if (field === 'ownerReferences' && next.metadata.ownerReferences) continue;
       if (old.metadata[field] !== undefined) next.metadata[field] = old.metadata[field] as never;
     }
+    // Only a DELETE sets these; an update keeps what is stored.
+    for (const field of ['deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
+      if (old.metadata[field] !== undefined) next.metadata[field] = old.metadata[field];
+      else delete next.metadata[field];
+    }
     prepare(type, next, old);
     if (type.kind === 'Pod' && JSON.stringify(next.spec) !== JSON.stringify(old.spec)) {
       throw invalid(type, old.metadata.name, [
