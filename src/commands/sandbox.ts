@@ -9,7 +9,11 @@ import type { Io } from './io.js';
 export async function serveSandbox(options: { state?: string; fault: string[] }, io: Io): Promise<number> {
   checkFaults(options.fault);
   const { startSandboxWorld } = await import('../sandbox/world.js');
-  const world = await startSandboxWorld({ vaultStateFile: options.state, readinessDelayMs: 1500 });
+  const world = await startSandboxWorld({
+    vaultStateFile: options.state,
+    readinessDelayMs: 1500,
+    drift: true,
+  });
   try {
     applyFaults(world.sandbox, options.fault);
   } catch (error) {

@@ -22,6 +22,7 @@ import { RedisStandin } from './targets/redis-standin.js';
 import { startVaultEmulator } from './vault/index.js';
 import { seedVault } from './seed-vault.js';
 import { untilSettled } from './settle.js';
+import { seedDrift } from './drift.js';
 
 /** Knobs for tests and trainees: how fast pods become ready, where Vault keeps its state. */
 export interface SandboxOptions {
@@ -31,6 +32,8 @@ export interface SandboxOptions {
   secrets?: GuideSecrets;
   /** `--allow-real-targets`: real servers a trainee names are dialled (default: refused). */
   allowRealTargets?: boolean;
+  /** Seed the drift `rotor check` finds (drift.ts): `rotor check --env sandbox` and `rotor sandbox`. */
+  drift?: boolean;
 }
 
 /**
@@ -95,6 +98,14 @@ export async function startSandboxWorld(
       renewToken: false,
     }),
   );
+  const kubePort = createKubePort({ kubeconfig: kube.kubeconfigPath, context: kube.context });
+  if (options.drift)
+    await seedDrift(vault, kube, { vault: vaultPort, kube: kubePort }).catch(async (error: unknown) => {
+      stopReloading();
+      vaultPort.close();
+      await Promise.allSettled([service.close(), kube.close(), vault.close()]);
+      throw error;
+    });
   const targets: SandboxTargets = {
     listening: [vault.url, kube.url, service.url].map(listeningAddress),
     allowReal: options.allowRealTargets === true,
@@ -106,7 +117,7 @@ export async function startSandboxWorld(
       clock: systemClock,
       http: guardHttp(fetchHttp, targets),
       vault: vaultPort,
-      kube: createKubePort({ kubeconfig: kube.kubeconfigPath, context: kube.context }),
+      kube: kubePort,
       postgres: routePostgres(postgres, pgPostgres, targets),
       redis: routeRedis(redis, ioRedis, targets),
       rabbitmq: routeRabbit(rabbit, rabbitMq, targets),
