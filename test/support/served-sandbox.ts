@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { CLI, tempHome } from './cli.js';
 
 /** Starts `rotor sandbox` in its own process and resolves with the variables it printed. */
-export function startSandbox(args: string[] = []) {
-  const { home, cleanup } = tempHome();
+export function startSandbox(args: string[] = [], givenHome?: string) {
+  const own = givenHome ? undefined : tempHome();
+  const home = givenHome ?? own!.home;
+  const cleanup = () => own?.cleanup();
   const child = spawn(process.execPath, [CLI, 'sandbox', ...args], {
     env: { ...process.env, ROTOR_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
