@@ -351,6 +351,10 @@ export function buildProgram(
     )
     .option('-y, --yes', 'with --apply: approve without asking')
     .option('--confirm-env <name>', 'with --apply --yes on a protected environment: its name')
+    .option(
+      '--check',
+      'a CronJob that runs `rotor check --json` instead (default name secret-check, every 15 minutes; exit 1 is not retried)',
+    )
     .action(run(async (ctx, opts) => (await import('./commands/cronjob.js')).cronJobCommand(ctx, opts, io)));
 
   program

@@ -221,3 +221,27 @@ describe('the run as a whole', () => {
       expect(line).toMatch(/^rotor_check_[a-z_]+(\{.*\})? \d+$/);
   });
 });
+
+describe('rotor cronjob --check', () => {
+  it('runs rotor check on its own schedule, and never retries a finding (exit 1) or bad usage (exit 2)', async () => {
+    const { cronJobOptions } = await import('../src/commands/cronjob.js');
+    const { cronJobManifest } = await import('../src/commands/cronjob-manifest.js');
+    const { checkCronJob } = await import('../src/commands/check-cronjob.js');
+    for (const tokenFrom of ['volume', 'env']) {
+      const o = cronJobOptions({ check: true, env: 'production', tokenFrom });
+      const m = checkCronJob(cronJobManifest(o), o) as any;
+      expect(m.metadata.name).toBe('secret-check');
+      expect(m.spec.schedule).toBe('*/15 * * * *');
+      const job = m.spec.jobTemplate.spec;
+      expect(job.template.spec.restartPolicy).toBe('Never');
+      expect(job.podFailurePolicy.rules[0]).toEqual({
+        action: 'FailJob',
+        onExitCodes: { containerName: 'check-secrets', operator: 'In', values: [1, 2] },
+      });
+      const c = job.template.spec.containers[0];
+      expect(c.name).toBe('check-secrets');
+      expect([...c.command, ...c.args].join(' ')).toContain('rotor check --json --env production');
+      expect([...c.command, ...c.args].join(' ')).not.toContain('--due');
+    }
+  });
+});
