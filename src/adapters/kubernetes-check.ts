@@ -41,6 +41,21 @@ export function checkCluster(resolved: ResolvedKubeConfig, digest: Digest): Chec
   const core = makeApiClient(resolved.kc, CoreV1Api);
   const custom = makeApiClient(resolved.kc, CustomObjectsApi);
   const where = `context ${resolved.context} (${resolved.server})`;
+  // One list per namespace instead of a read per Secret: a thousand secrets cost one request,
+  // not a thousand (each a new TLS connection with the generated client). Without list
+  // permission, each Secret is read by name.
+  const lists = new Map<string, Promise<Map<string, SecretView> | undefined>>();
+  const listed = (namespace: string) => {
+    if (!lists.has(namespace))
+      lists.set(
+        namespace,
+        core.listNamespacedSecret({ namespace }).then(
+          (list) => new Map(list.items.map((s) => [s.metadata?.name ?? '', secretView(s, digest)])),
+          () => undefined,
+        ),
+      );
+    return lists.get(namespace)!;
+  };
   return {
     async externalSecrets() {
       let last: unknown;
@@ -74,6 +89,8 @@ export function checkCluster(resolved: ResolvedKubeConfig, digest: Digest): Chec
       return gapOf(last, 'listing ExternalSecrets', where);
     },
     async secret(namespace, name) {
+      const all = await listed(namespace);
+      if (all) return all.get(name) ?? { missing: true };
       try {
         return secretView(await core.readNamespacedSecret({ namespace, name }), digest);
       } catch (error) {

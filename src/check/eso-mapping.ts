@@ -12,6 +12,27 @@ export type Mapping =
 /** The Vault path as ExternalSecrets name it: mount-relative, any leading slash dropped. */
 const keyOf = (ref: Obj) => String(ref.key ?? '').replace(/^\/+/, '');
 
+/** Every Vault path an ExternalSecret reads (`data[].remoteRef.key`, `dataFrom[].extract.key`). */
+export function pathsRead(es: ExternalSecretView): string[] {
+  const spec = obj(es.spec);
+  return [
+    ...list(spec.data).map((d) => keyOf(obj(d.remoteRef))),
+    ...list(spec.dataFrom).map((d) => keyOf(obj(d.extract))),
+  ].filter(Boolean);
+}
+
+/** ExternalSecrets by the paths they read: one pass, so a thousand rows do not each scan them all. */
+export function readersByPath(all: readonly ExternalSecretView[]): Map<string, ExternalSecretView[]> {
+  const index = new Map<string, ExternalSecretView[]>();
+  for (const es of all)
+    for (const path of new Set(pathsRead(es))) {
+      const readers = index.get(path) ?? [];
+      readers.push(es);
+      index.set(path, readers);
+    }
+  return index;
+}
+
 /** True when the ExternalSecret reads the path (a `data[].remoteRef.key` or `dataFrom[].extract.key`). */
 export function readsPath(es: ExternalSecretView, path: string): boolean {
   const spec = obj(es.spec);

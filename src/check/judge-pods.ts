@@ -1,7 +1,7 @@
 import { secretChangedAt } from './changed-at.js';
 import type { ExternalSecretView, PodView, SecretView } from './cluster-view.js';
 import { readiness, targetOf } from './eso-mapping.js';
-import { podStartedAt, secretUse, workloadOf } from './pod-refs.js';
+import { podStartedAt, podsReading, workloadOf } from './pod-refs.js';
 import type { Hop } from './types.js';
 
 /** The kubelet refreshes mounted Secrets within its sync period (default one minute) plus a cache TTL. */
@@ -63,9 +63,7 @@ export function judgePods(
       continue;
     }
     sources.add(changed.source);
-    for (const pod of pods as readonly PodView[]) {
-      const use = secretUse(pod, targetOf(es));
-      if (!use) continue;
+    for (const { pod, use } of podsReading(pods as readonly PodView[], targetOf(es))) {
       const workload = workloadOf(pod);
       const id = `${pod.namespace}/${workload.kind}/${workload.name}`;
       consumers.add(id);

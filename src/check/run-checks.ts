@@ -1,6 +1,6 @@
 import type { Policy } from '../policy/policy.js';
 import type { Digest, ExternalSecretView, PodView, SecretView } from './cluster-view.js';
-import { readsPath, targetOf } from './eso-mapping.js';
+import { pathsRead, readersByPath, targetOf } from './eso-mapping.js';
 import { judgePods, KUBELET_SYNC_MS } from './judge-pods.js';
 import { judgeSecret, type SecretRead } from './judge-secret.js';
 import { judgeVault } from './judge-vault.js';
@@ -35,15 +35,7 @@ export function pathsToCheck(
 ): string[] {
   if (given?.length) return [...new Set(given)];
   const paths = new Set(policies.map((p) => p.secret_path));
-  if (!isGap(readers))
-    for (const es of readers) {
-      const spec = (es.spec ?? {}) as {
-        data?: Array<{ remoteRef?: { key?: string } }>;
-        dataFrom?: Array<{ extract?: { key?: string } }>;
-      };
-      for (const d of spec.data ?? []) if (d.remoteRef?.key) paths.add(d.remoteRef.key.replace(/^\/+/, ''));
-      for (const d of spec.dataFrom ?? []) if (d.extract?.key) paths.add(d.extract.key.replace(/^\/+/, ''));
-    }
+  if (!isGap(readers)) for (const es of readers) for (const path of pathsRead(es)) paths.add(path);
   return [...paths].sort();
 }
 
@@ -56,6 +48,7 @@ export async function runChecks(sources: CheckSources, options: CheckOptions): P
   const now = options.now ?? (() => new Date());
   const [facts, esList] = await Promise.all([sources.policies(), sources.externalSecrets()]);
   const paths = pathsToCheck(options.paths, facts.policies, esList);
+  const readersOf = isGap(esList) ? new Map<string, ExternalSecretView[]>() : readersByPath(esList);
   const policyOf = new Map(facts.policies.map((p) => [p.secret_path, p]));
   const podCache = new Map<string, Promise<readonly PodView[] | ClusterGap>>();
   const podsIn = (ns: string) => {
@@ -94,7 +87,7 @@ export async function runChecks(sources: CheckSources, options: CheckOptions): P
       hops.secret = { state, detail: esList.why };
       hops.pods = { state, detail: esList.why };
     } else {
-      readers = esList.filter((es) => readsPath(es, path));
+      readers = readersOf.get(path) ?? [];
       const targets = new Map<ExternalSecretView, SecretRead>(
         await Promise.all(
           readers.map(async (es) => [es, await sources.secret(es.namespace, targetOf(es))] as const),

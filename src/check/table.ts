@@ -8,11 +8,11 @@ export const COLUMNS = { path: 30, vault: 12, secret: 7, pods: 9, target: 7, sta
 const fit = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 const left = (s: string, n: number) => (s.length > n ? `…${s.slice(s.length - n + 1)}` : s.padEnd(n));
 
-/** The header line of the table. */
-export function headerLine(): string {
+/** The header line of the table (`pathWidth` narrower leaves room for a cursor). */
+export function headerLine(pathWidth: number = COLUMNS.path): string {
   const c = COLUMNS;
   return [
-    fit('SECRET', c.path),
+    fit('SECRET', pathWidth),
     fit('VAULT', c.vault),
     fit('SYNC', c.secret),
     fit('PODS', c.pods),
@@ -37,10 +37,10 @@ function podsCell(row: CheckRow): string {
 }
 
 /** One row of the table (the path is cut from the left: its end tells secrets apart). */
-export function rowLine(row: CheckRow): string {
+export function rowLine(row: CheckRow, pathWidth: number = COLUMNS.path): string {
   const c = COLUMNS;
   return [
-    left(row.secret_path, c.path),
+    left(row.secret_path, pathWidth),
     fit(vaultCell(row), c.vault),
     fit(HOP_MARK[row.hops.secret.state], c.secret),
     fit(podsCell(row), c.pods),
