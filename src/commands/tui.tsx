@@ -3,6 +3,8 @@ import { App } from '../ui/app.js';
 import { runbookInfo } from '../session/catalog.js';
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { RotorContext } from './context.js';
+import { fleetCheck } from './check-tui.js';
+import { hostOf } from './policy-vault.js';
 import { UnfinishedPicker, type UnfinishedAnswer } from '../ui/unfinished-picker.js';
 import { unfinishedLabel, unfinishedSessions, type UnfinishedSession } from './unfinished.js';
 
@@ -78,6 +80,7 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
         exitCode = code;
         app.unmount();
       }}
+      check={options.resumeSessionId ? undefined : fleetCheck(hostOf(ctx))}
     />,
     { exitOnCtrlC: false },
   );

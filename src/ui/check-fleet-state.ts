@@ -6,6 +6,8 @@ export interface FleetState {
   rows: CheckRow[];
   done: boolean;
   cursor: number;
+  /** The operator moved the cursor: it then stays on that secret as rows arrive; else on the top. */
+  moved?: boolean;
   /** The secret whose hops are shown. */
   open?: string;
   error?: string;
@@ -39,7 +41,8 @@ export function reduceFleet(state: FleetState, event: FleetEvent): FleetState {
     case 'row': {
       const current = state.rows[state.cursor]?.secret_path;
       const rows = [...state.rows, event.row].sort(byConcern);
-      const cursor = current === undefined ? 0 : rows.findIndex((r) => r.secret_path === current);
+      const cursor =
+        current === undefined || !state.moved ? 0 : rows.findIndex((r) => r.secret_path === current);
       return { ...state, rows, cursor };
     }
     case 'done':
@@ -49,7 +52,11 @@ export function reduceFleet(state: FleetState, event: FleetEvent): FleetState {
     case 'move':
       return state.open || state.rows.length === 0
         ? state
-        : { ...state, cursor: Math.min(state.rows.length - 1, Math.max(0, state.cursor + event.by)) };
+        : {
+            ...state,
+            moved: true,
+            cursor: Math.min(state.rows.length - 1, Math.max(0, state.cursor + event.by)),
+          };
     case 'open':
       return state.rows[state.cursor] ? { ...state, open: state.rows[state.cursor].secret_path } : state;
     case 'close':
