@@ -1,35 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckRow, CheckSummary } from '../src/check/types.js';
 import { runCli } from './support/cli.js';
-import { startSandbox } from './support/served-sandbox.js';
+import { useServedSandbox } from './support/served-sandbox.js';
 
 /** `rotor sandbox` served in its own process, checked and repaired by separate rotor processes. */
-let sandbox: ReturnType<typeof startSandbox>;
+const served = useServedSandbox();
 let env: Record<string, string>;
-let home: string;
-
-beforeAll(async () => {
-  sandbox = startSandbox();
-  const vars = await sandbox.vars;
-  home = mkdtempSync(join(tmpdir(), 'rotor-check-'));
-  // HOME too: no ~/.kube/config or ~/.vault-token of the machine's user may leak in.
-  env = {
-    VAULT_ADDR: vars.VAULT_ADDR,
-    VAULT_TOKEN: vars.VAULT_TOKEN,
-    KUBECONFIG: vars.KUBECONFIG,
-    ROTOR_HOME: home,
-    HOME: home,
-  };
-}, 90_000);
-afterAll(async () => {
-  sandbox?.child.kill('SIGINT');
-  await sandbox?.exit;
-  sandbox?.cleanup();
-  rmSync(home, { recursive: true, force: true });
+beforeAll(() => {
+  env = served.env();
 });
 
 const check = async (...args: string[]) => {

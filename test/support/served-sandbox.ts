@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { CLI, tempHome } from './cli.js';
 
 /** Starts `rotor sandbox` in its own process and resolves with the variables it printed. */
@@ -28,4 +32,34 @@ export function startSandbox(args: string[] = [], givenHome?: string) {
   });
   const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { child, vars, exit, cleanup };
+}
+
+/**
+ * A served sandbox for a test file: started before its tests, stopped after. `env()` gives the
+ * variables a separate rotor process needs to reach it with `--env local`, with a HOME and
+ * ROTOR_HOME of its own (no ~/.kube/config or ~/.vault-token of the machine's user leaks in).
+ */
+export function useServedSandbox(): { env: () => Record<string, string> } {
+  let sandbox: ReturnType<typeof startSandbox> | undefined;
+  let env: Record<string, string> = {};
+  let home = '';
+  beforeAll(async () => {
+    sandbox = startSandbox();
+    const vars = await sandbox.vars;
+    home = mkdtempSync(join(tmpdir(), 'rotor-served-'));
+    env = {
+      VAULT_ADDR: vars.VAULT_ADDR,
+      VAULT_TOKEN: vars.VAULT_TOKEN,
+      KUBECONFIG: vars.KUBECONFIG,
+      ROTOR_HOME: home,
+      HOME: home,
+    };
+  }, 90_000);
+  afterAll(async () => {
+    sandbox?.child.kill('SIGINT');
+    await sandbox?.exit;
+    sandbox?.cleanup();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+  return { env: () => env };
 }
