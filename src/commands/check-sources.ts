@@ -4,6 +4,7 @@ import { checkCluster, type CheckCluster } from '../adapters/kubernetes-check.js
 import { resolveKubeConfig, type ResolvedKubeConfig } from '../adapters/kubernetes-config.js';
 import type { Digest } from '../check/cluster-view.js';
 import type { VaultRead } from '../check/judge-vault.js';
+import { probeTarget, type ProbePorts } from '../check/probe.js';
 import type { CheckSources, PolicyFacts } from '../check/sources.js';
 import { HistoryStore } from '../policy/history-store.js';
 import { PolicyStore } from '../policy/policy-store.js';
@@ -83,7 +84,8 @@ export async function openCheckSources(
   digest: Digest,
   probe = false,
 ): Promise<OpenedSources> {
-  void probe;
+  const withProbe = async (sources: CheckSources, ports: ProbePorts): Promise<CheckSources> =>
+    probe ? { ...sources, probe: (_path, policy, vault) => probeTarget(ports, policy, vault) } : sources;
   const { environment, profiles } = await host.resolve(name);
   if (environment.sandbox) {
     const { startSandboxWorld } = await import('../sandbox/world.js');
@@ -115,8 +117,15 @@ export async function openCheckSources(
   const { createVaultPort } = await import('../adapters/vault.js');
   const vault = await createVaultPort(settings.vault!);
   const kube = settings.kube ? resolveKubeConfig(settings.kube) : undefined;
+  const [{ pgPostgres }, { ioRedis }] = await Promise.all([
+    import('../adapters/postgres.js'),
+    import('../adapters/redis.js'),
+  ]);
   return {
-    sources: sourcesOver(vault, kube, digest, host.env),
+    sources: await withProbe(sourcesOver(vault, kube, digest, host.env), {
+      postgres: pgPostgres,
+      redis: ioRedis,
+    }),
     environment: environment.name,
     close: async () => vault.close(),
   };
