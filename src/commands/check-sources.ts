@@ -101,8 +101,10 @@ export async function openCheckSources(
       kubeconfig: world.sandbox.kube.kubeconfigPath,
       context: world.sandbox.kube.context,
     });
+    // The sandbox's own stand-ins answer for its *.sandbox hosts.
+    const ports = { postgres: world.ports.postgres!, redis: world.ports.redis! };
     return {
-      sources: sourcesOver(world.ports.vault!, kube, digest, host.env),
+      sources: await withProbe(sourcesOver(world.ports.vault!, kube, digest, host.env), ports),
       environment: environment.name,
       close: world.close,
     };
