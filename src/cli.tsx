@@ -260,6 +260,29 @@ export function buildProgram(
     );
 
   program
+    .command('check')
+    .description('whether Vault, the synced Kubernetes Secrets, the pods (and the targets) agree, per secret')
+    .argument(
+      '[secret_path...]',
+      'the secrets to check (default: every one with a policy or an ExternalSecret)',
+    )
+    .option('--env <name>', 'environment to check')
+    .option('--json', 'one JSON object per secret as it is judged, then a summary (docs/check.md)')
+    .option('--format <format>', 'text, json, or prometheus (node exporter textfile collector)')
+    .option('--probe', 'also log in to each target with the credential Vault holds (read-only)')
+    .option(
+      '--fault <fault>',
+      'sandbox only: drift or a failure to rehearse (repeatable; `rotor sandbox --help` lists them)',
+      collect,
+      [],
+    )
+    .action(
+      light(async (host, paths: string[], opts) =>
+        (await import('./commands/check.js')).checkCommand(host, paths, opts, io),
+      ),
+    );
+
+  program
     .command('resume')
     .description('continue an interrupted session: finished steps are kept, the interrupted one is checked')
     .argument('<session-id>')
@@ -328,6 +351,10 @@ export function buildProgram(
     )
     .option('-y, --yes', 'with --apply: approve without asking')
     .option('--confirm-env <name>', 'with --apply --yes on a protected environment: its name')
+    .option(
+      '--check',
+      'a CronJob that runs `rotor check --json` instead (default name secret-check, every 15 minutes; exit 1 is not retried)',
+    )
     .action(run(async (ctx, opts) => (await import('./commands/cronjob.js')).cronJobCommand(ctx, opts, io)));
 
   program

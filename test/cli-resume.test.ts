@@ -1,32 +1,14 @@
-import { spawn } from 'node:child_process';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { CLI, runCli, tempHome } from './support/cli.js';
+import { startSandbox as startServed } from './support/served-sandbox.js';
 import { TmuxTerminal } from './support/tmux.js';
 
 /** `rotor sandbox` in its own process: the emulators outlive the rotor run we kill. */
 async function startSandbox(home: string) {
-  const child = spawn(process.execPath, [CLI, 'sandbox'], {
-    env: { ...process.env, ROTOR_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const vars = await new Promise<Record<string, string>>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ctrl+C stops'))
-        resolve(
-          Object.fromEntries(
-            out
-              .split('\n')
-              .filter((l) => /^[A-Z_]+=/.test(l))
-              .map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)]),
-          ),
-        );
-    });
-    child.on('close', (code) => reject(new Error(`rotor sandbox exited ${code}`)));
-  });
-  return { child, vars };
+  const served = startServed([], home);
+  return { child: served.child, vars: await served.vars };
 }
 
 /** Presses y whenever an approval is on screen, then Enter at the summary, until `done` shows. */

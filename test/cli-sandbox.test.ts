@@ -1,34 +1,8 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLI, runCli, tempHome } from './support/cli.js';
-
-/** Starts `rotor sandbox` and resolves with the variables it printed. */
-function startSandbox(args: string[] = []) {
-  const { home, cleanup } = tempHome();
-  const child = spawn(process.execPath, [CLI, 'sandbox', ...args], {
-    env: { ...process.env, ROTOR_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const vars = new Promise<Record<string, string>>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ctrl+C stops'))
-        resolve(
-          Object.fromEntries(
-            out
-              .split('\n')
-              .filter((l) => /^[A-Z_]+=/.test(l))
-              .map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)]),
-          ),
-        );
-    });
-    child.on('close', (code) => reject(new Error(`rotor sandbox exited ${code}: ${out}`)));
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, vars, exit, cleanup };
-}
+import { runCli } from './support/cli.js';
+import { startSandbox } from './support/served-sandbox.js';
 
 describe('rotor sandbox, as a new user would use it', () => {
   it('prints VAULT_ADDR, VAULT_TOKEN and KUBECONFIG that curl and kubectl can use, and stops on Ctrl+C', async () => {

@@ -5,6 +5,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
 import type { RotorContext } from '../services/rotor-context.js';
+import { CHECK_CRONJOB_DEFAULTS, checkCronJob } from './check-cronjob.js';
 import { cronJobManifest, type CronJobOptions } from './cronjob-manifest.js';
 import type { Io } from './io.js';
 import { rotorVersion } from '../services/version.js';
@@ -16,13 +17,15 @@ export interface CronJobFlags extends Partial<Omit<CronJobOptions, 'tokenFrom'>>
   apply?: string;
   yes?: boolean;
   confirmEnv?: string;
+  /** A CronJob that runs `rotor check` instead of due rotations. */
+  check?: boolean;
 }
 
 export function cronJobOptions(flags: CronJobFlags): CronJobOptions {
   const o: CronJobOptions = {
-    name: flags.name ?? 'secret-rotation',
+    name: flags.name ?? (flags.check ? CHECK_CRONJOB_DEFAULTS.name : 'secret-rotation'),
     namespace: flags.namespace ?? 'vault',
-    schedule: flags.schedule ?? '0 2 1 * *',
+    schedule: flags.schedule ?? (flags.check ? CHECK_CRONJOB_DEFAULTS.schedule : '0 2 1 * *'),
     serviceAccount: flags.serviceAccount ?? 'vault-init',
     image: flags.image ?? `harmonyflow/rotor:${rotorVersion()}`,
     env: flags.env ?? 'local',
@@ -74,7 +77,8 @@ function applyRunbook(manifest: Record<string, unknown>, o: CronJobOptions): str
 /** `rotor cronjob`: prints the CronJob manifest for automated rotation; `--apply <env>` installs it. */
 export async function cronJobCommand(ctx: RotorContext, flags: CronJobFlags, io: Io): Promise<number> {
   const options = cronJobOptions(flags);
-  const manifest = cronJobManifest(options);
+  const rotation = cronJobManifest(options);
+  const manifest = flags.check ? checkCronJob(rotation, options) : rotation;
   if (!flags.apply) {
     io.stdout(stringify(manifest, { lineWidth: 0 }).trimEnd());
     return 0;

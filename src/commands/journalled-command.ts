@@ -26,6 +26,8 @@ const SWITCHES = new Set([
   '--allow-insecure-tls',
   '--protected',
   '--default',
+  '--probe',
+  '--check',
   '-h',
   '--help',
   '-V',

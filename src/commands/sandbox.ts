@@ -16,6 +16,7 @@ export async function serveSandbox(
     vaultStateFile: options.state,
     readinessDelayMs: 1500,
     vaultTls: options.tls === true,
+    drift: true,
   });
   try {
     applyFaults(world.sandbox, options.fault);

@@ -8,6 +8,7 @@ import { unfinishedLabel } from '../ui/unfinished-label.js';
 import type { InputSources } from '../runbook/input-source.js';
 import type { StartSession } from '../session/types.js';
 import type { PolicyRun } from '../ui/app-flow.js';
+import { fleetCheck } from './check-tui.js';
 import { UnfinishedPicker, type UnfinishedAnswer } from '../ui/unfinished-picker.js';
 
 /** What the CLI already knows when the TUI opens; screens for these are skipped. */
@@ -93,6 +94,7 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
         exitCode = code;
         app.unmount();
       }}
+      check={options.resumeSessionId ? undefined : fleetCheck(ctx)}
     />,
     { exitOnCtrlC: false },
   );

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import type { SandboxHandles } from './world.js';
 
@@ -48,6 +49,20 @@ export const FAULTS: Record<string, FaultKind> = {
         reason: 'CrashLoopBackOff',
         message: 'back-off restarting failed container (fault injected by --fault)',
       });
+    },
+  },
+  'vault-ahead': {
+    pattern: 'vault-ahead:<secret_path>',
+    describe:
+      'Vault gets a newer version of a KV secret (same keys, new random values) that External Secrets has not synced: drift for `rotor check`',
+    apply: (w, arg) => {
+      const current = w.vault.kvRead(arg);
+      if (!arg || !current) throw new UsageError(`--fault vault-ahead:${arg}: no KV secret at secret/${arg}`);
+      w.vault.kvWrite(
+        arg,
+        Object.fromEntries(Object.keys(current.data).map((k) => [k, randomBytes(24).toString('hex')])),
+      );
+      return () => {};
     },
   },
   'sync-stuck': {

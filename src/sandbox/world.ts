@@ -24,6 +24,7 @@ import { RedisStandin } from './targets/redis-standin.js';
 import { startVaultEmulator } from './vault/index.js';
 import { seedVault } from './seed-vault.js';
 import { untilSettled } from './settle.js';
+import { seedDrift } from './drift.js';
 
 /** Knobs for tests and trainees: how fast pods become ready, where Vault keeps its state. */
 export interface SandboxOptions {
@@ -35,6 +36,8 @@ export interface SandboxOptions {
   allowRealTargets?: boolean;
   /** Serve Vault over HTTPS with a CA of its own, so a rehearsal takes production's TLS path. */
   vaultTls?: boolean;
+  /** Seed the drift `rotor check` finds (drift.ts): `rotor check --env sandbox` and `rotor sandbox`. */
+  drift?: boolean;
 }
 
 /**
@@ -102,6 +105,14 @@ export async function startSandboxWorld(
       caCertPem: vault.caCertPem,
     }),
   );
+  const kubePort = createKubePort({ kubeconfig: kube.kubeconfigPath, context: kube.context });
+  if (options.drift)
+    await seedDrift(vault, kube, { vault: vaultPort, kube: kubePort }).catch(async (error: unknown) => {
+      stopReloading();
+      vaultPort.close();
+      await Promise.allSettled([service.close(), kube.close(), vault.close()]);
+      throw error;
+    });
   const targets: SandboxTargets = {
     listening: [vault.url, kube.url, service.url].map(listeningAddress),
     allowReal: options.allowRealTargets === true,
@@ -113,7 +124,7 @@ export async function startSandboxWorld(
       clock: systemClock,
       http: guardHttp(fetchHttp, targets),
       vault: vaultPort,
-      kube: createKubePort({ kubeconfig: kube.kubeconfigPath, context: kube.context }),
+      kube: kubePort,
       postgres: routePostgres(postgres, pgPostgres, targets),
       redis: routeRedis(redis, ioRedis, targets),
       rabbitmq: routeRabbit(rabbit, rabbitMq, targets),

@@ -1,5 +1,5 @@
 import { Box, Text, useInput, useStdin } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { RotorError, describeError } from '../errors.js';
 import { Secret } from '../engine/secret.js';
 import type { Answer, DecisionRequest } from '../engine/types.js';
@@ -7,6 +7,7 @@ import type { GivenInputs } from '../runbook/inputs.js';
 import type { InputSources } from '../runbook/input-source.js';
 import type { EnvironmentInfo, RunbookInfo, SessionHandle, StartSession } from '../session/types.js';
 import { back, initialChoices, screenFor, type Choices, type InitialChoices } from './app-flow.js';
+import { CheckFleet, type StartCheck } from './check-fleet.js';
 import { Checklist } from './checklist.js';
 import { EnvironmentPicker } from './environment-picker.js';
 import { InputReview } from './input-review.js';
@@ -26,6 +27,8 @@ export interface AppProps {
   initial?: InitialChoices;
   /** Called once: the outcome's exit code after the summary, 130 when the operator quits before starting, 2 when the session could not start. */
   onExit: (exitCode: number) => void;
+  /** The fleet check for an environment; the picker offers "Check every secret" when given. */
+  check?: (environment: string) => StartCheck;
 }
 
 type Session =
@@ -85,11 +88,16 @@ function Refused({
   );
 }
 
-export function App({ runbooks, environments, start, initial = {}, onExit }: AppProps) {
+export function App({ runbooks, environments, start, initial = {}, onExit, check }: AppProps) {
   const { isRawModeSupported } = useStdin();
   const { rows } = useTerminalSize();
   const [choices, setChoices] = useState<Choices>(() => initialChoices(runbooks, environments, initial));
   const [session, setSession] = useState<Session>();
+  const [fleet, setFleet] = useState(false);
+  const startCheck = useMemo(
+    () => (check && choices.environment ? check(choices.environment.name) : undefined),
+    [check, choices.environment],
+  );
   const [stores] = useState(() => ({
     decisions: createPromptStore<DecisionRequest, Answer>(),
     secrets: createPromptStore<string, Secret>(),
@@ -158,6 +166,19 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
     return <Refused message={session.message} exitCode={session.exitCode} onExit={exit} />;
   if (session?.state === 'starting') return <Text>Starting the session…</Text>;
   const goBack = () => setChoices((c) => back(c, initial));
+  if (fleet && startCheck && choices.environment)
+    return (
+      <CheckFleet
+        environment={choices.environment.name}
+        start={startCheck}
+        onBack={() => setFleet(false)}
+        onRepair={(repair) => {
+          const runbook = runbooks.find((r) => r.id === repair.runbook);
+          setFleet(false);
+          if (runbook) setChoices((c) => ({ ...c, runbook, inputs: repair.inputs }));
+        }}
+      />
+    );
   const limit = Math.max(3, rows - 8);
   switch (screen) {
     case 'environment': {
@@ -187,6 +208,7 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
           limit={limit}
           onBack={canGoBack ? goBack : undefined}
           onPick={(runbook) => setChoices((c) => ({ ...c, runbook }))}
+          onCheck={startCheck ? () => setFleet(true) : undefined}
         />
       );
     }

@@ -14,7 +14,12 @@ export interface RunbookPickerProps {
   onBack?: () => void;
   notice?: string;
   limit: number;
+  /** Offers "Check every secret" first: the fleet screen (rotor check). */
+  onCheck?: () => void;
 }
+
+/** The picker's first entry when the fleet check is offered. */
+export const CHECK_EVERY_SECRET = 'Check every secret (Vault, Kubernetes and pods agree?)';
 
 function facts(runbook: RunbookInfo): string {
   const inputs = runbook.inputs.map((i) => (i.secret ? `${i.name} (secret)` : i.name));
@@ -25,8 +30,16 @@ function facts(runbook: RunbookInfo): string {
   ].join(' · ');
 }
 
-export function RunbookPicker({ runbooks, environment, onPick, onBack, notice, limit }: RunbookPickerProps) {
-  const [highlighted, setHighlighted] = useState(runbooks[0]);
+export function RunbookPicker({
+  runbooks,
+  environment,
+  onPick,
+  onBack,
+  notice,
+  limit,
+  onCheck,
+}: RunbookPickerProps) {
+  const [highlighted, setHighlighted] = useState<RunbookInfo | undefined>(onCheck ? undefined : runbooks[0]);
   useEscape(onBack);
   return (
     <Box flexDirection="column">
@@ -39,10 +52,17 @@ export function RunbookPicker({ runbooks, environment, onPick, onBack, notice, l
       <SelectInput
         indicatorComponent={Pointer}
         itemComponent={Item}
-        items={runbooks.map((r) => ({ key: r.id, label: `${r.title} (${r.id})`, value: r }))}
+        items={[
+          ...(onCheck ? [{ key: '#check', label: CHECK_EVERY_SECRET, value: undefined }] : []),
+          ...runbooks.map((r) => ({
+            key: r.id,
+            label: `${r.title} (${r.id})`,
+            value: r as RunbookInfo | undefined,
+          })),
+        ]}
         limit={limit}
         onHighlight={(item) => setHighlighted(item.value)}
-        onSelect={(item) => onPick(item.value)}
+        onSelect={(item) => (item.value ? onPick(item.value) : onCheck?.())}
       />
       {highlighted?.description ? (
         <Box paddingLeft={2}>
