@@ -7,6 +7,8 @@ import { Failures, type InjectedFailure } from './failures.js';
 import { writeKubeconfig, SANDBOX_CONTEXT } from './kubeconfig.js';
 import { PodLifecycle } from './pod-lifecycle.js';
 import { PodLogs } from './pods.js';
+import { PortBackends, type PortBackendRule } from './port-backends.js';
+import { attachPortForward } from './port-forward.js';
 import { findKind } from './resources.js';
 import { guideSeed, type SeedSpec } from './seed.js';
 import { createApiServer } from './server.js';
@@ -20,6 +22,7 @@ export type { DenyRule } from './access.js';
 export type { InjectedFailure, PodFailure, SyncFailure } from './failures.js';
 export type { ReadSecret } from './external-secrets.js';
 export type { SeedSpec } from './seed.js';
+export type { PortBackend, PortBackendRule } from './port-backends.js';
 export type { KubeObject } from './store.js';
 export { guideSeed, guideSecretPaths } from './seed.js';
 export { SANDBOX_CONTEXT } from './kubeconfig.js';
@@ -57,6 +60,12 @@ export interface KubeEmulator {
   injectFailure(failure: InjectedFailure): () => void;
   /** Makes an operation answer 403 Forbidden; call the result to allow it again. */
   forbid(rule: DenyRule): () => void;
+  /** Says what answers on a pod's port, for port-forwards (a real server's host:port or a stand-in); call the result to remove it. */
+  forwardPort(rule: PortBackendRule): () => void;
+  /** What answers on this pod's port, if anything (in-process, for the sandbox's own routing). */
+  portBackend(namespace: string, pod: string, port: number): PortBackendRule['backend'] | undefined;
+  /** Whether the emulator's user may port-forward to this pod (the deny list of `forbid`). */
+  mayPortForward(namespace: string, pod: string): boolean;
   /** Appends a line to a pod's log, as its container would write it. */
   appendPodLog(namespace: string, pod: string, line: string): void;
   /** Creates an object through the same validation as the API (namespaces first). */
@@ -136,6 +145,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
     },
     tls,
   );
+  const backends = new PortBackends();
+  const stopForwards = attachPortForward(server, { store, access, backends });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -151,6 +162,12 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
     token,
     injectFailure: (failure) => failures.inject(failure),
     forbid: (rule) => access.deny(rule),
+    forwardPort: (rule) => backends.add(rule),
+    portBackend: (namespace, pod, port) => {
+      const found = store.get('Pod', namespace, pod);
+      return found ? backends.find(found, port) : undefined;
+    },
+    mayPortForward: (namespace, pod) => access.allowed('create', 'pods/portforward', namespace, pod),
     appendPodLog: (namespace, pod, line) => logs.append(namespace, pod, line),
     create,
     get: (kind, namespace, name) => store.get(kind, namespace, name),
@@ -160,6 +177,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
       workloads.stop();
       externalSecrets.stop();
       for (const res of openWatches) res.end();
+      stopForwards();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await kubeconfig.remove();

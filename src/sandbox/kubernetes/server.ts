@@ -6,7 +6,7 @@ import { discovery } from './discovery.js';
 import { handleResource, verbOf, type HandlerDeps } from './handlers.js';
 import { sendJson, sendText } from './http-io.js';
 import { route } from './routes.js';
-import { ApiError, forbidden, methodNotAllowed, noSuchResource, unauthorized } from './status.js';
+import { ApiError, badRequest, forbidden, methodNotAllowed, noSuchResource, unauthorized } from './status.js';
 
 /** Paths the API server serves without authentication (health and version). */
 const PUBLIC = new Set(['/healthz', '/livez', '/readyz', '/version']);
@@ -60,5 +60,7 @@ async function serve(
   if (verb && !deps.access.allowed(verb, rbacResource, target.namespace, target.name)) {
     throw forbidden(target.resource, verb, SANDBOX_USER, target.namespace, target.name, rbacResource);
   }
+  // A port-forward is a WebSocket upgrade (port-forward.ts); a plain request cannot carry one.
+  if (target.subresource === 'portforward') throw badRequest('Upgrade request required');
   await handleResource(req, res, target, url.searchParams, deps);
 }
