@@ -106,6 +106,11 @@ export function buildProgram(
       [],
     )
     .option('--allow-real-targets', 'sandbox only: let the drill dial real servers named in its inputs')
+    .option(
+      '--shard-index <i>',
+      'with --due: take share i of the due policies (default JOB_COMPLETION_INDEX, as an Indexed Job sets)',
+    )
+    .option('--shard-count <n>', 'with --due: how many shares there are (default JOB_COMPLETIONS)')
     .action(
       run(async (ctx, ref: string | undefined, opts) =>
         (await import('./commands/run.js')).runCommand(ctx, ref, opts, io),
@@ -322,6 +327,11 @@ export function buildProgram(
       'Secret holding the Vault token under the key "token" (default vault-admin-token)',
     )
     .option('--token-from <how>', 'volume (mounted file, as the guide) or env (secretKeyRef)')
+    .option('--parallelism <n>', 'pods sharing the due policies: an Indexed Job of n (default 1)')
+    .option(
+      '--journal-claim <name>',
+      'the PersistentVolumeClaim journals live on, to resume a killed Job (default rotor-journals)',
+    )
     .option(
       '--apply <environment>',
       'create or update it there (a journalled session with kubernetes.apply-cronjob)',

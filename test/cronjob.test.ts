@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { startSandboxWorld, type SandboxHandles } from '../src/sandbox/world.js';
 import type { World } from '../src/session/world.js';
 import { runCli, tempHome } from './support/cli.js';
@@ -9,11 +9,17 @@ type Manifest = Record<string, any>;
 const home = tempHome();
 afterAll(() => home.cleanup());
 
-async function cronjob(...args: string[]): Promise<Manifest> {
+/** Every document `rotor cronjob` prints, by kind. */
+async function documents(...args: string[]): Promise<Record<string, Manifest>> {
   const result = await runCli(['cronjob', ...args], { ROTOR_HOME: home.home });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  return parse(result.stdout) as Manifest;
+  const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest);
+  return Object.fromEntries(docs.map((d) => [d.kind, d]));
+}
+
+async function cronjob(...args: string[]): Promise<Manifest> {
+  return (await documents(...args)).CronJob;
 }
 
 const podSpec = (m: Manifest) => m.spec.jobTemplate.spec.template.spec;
@@ -77,6 +83,37 @@ describe('rotor cronjob', () => {
       valueFrom: { secretKeyRef: { name: 'rotor-vault', key: 'token' } },
     });
     expect(JSON.stringify(m)).not.toMatch(/hvs\.|s\.[A-Za-z0-9]{24}/);
+  });
+
+  it('keeps journals on a PersistentVolumeClaim it prints first, named by --journal-claim', async () => {
+    const docs = await documents('--journal-claim', 'rotor-state');
+    expect(docs.PersistentVolumeClaim).toMatchObject({
+      metadata: { name: 'rotor-state', namespace: 'vault' },
+      spec: { accessModes: ['ReadWriteOnce'] },
+    });
+    expect(podSpec(docs.CronJob).volumes).toContainEqual({
+      name: 'rotor-state',
+      persistentVolumeClaim: { claimName: 'rotor-state' },
+    });
+    expect(podSpec(docs.CronJob).containers[0].volumeMounts).toContainEqual({
+      name: 'rotor-state',
+      mountPath: '/var/lib/rotor',
+    });
+  });
+
+  it('--parallelism N: an Indexed Job of N pods, each told the count, on a claim they can share', async () => {
+    const docs = await documents('--parallelism', '3');
+    expect(docs.CronJob.spec.jobTemplate.spec).toMatchObject({
+      completionMode: 'Indexed',
+      completions: 3,
+      parallelism: 3,
+      backoffLimit: 0,
+    });
+    expect(podSpec(docs.CronJob).containers[0].env).toContainEqual({ name: 'JOB_COMPLETIONS', value: '3' });
+    expect(docs.PersistentVolumeClaim.spec.accessModes).toEqual(['ReadWriteMany']);
+    const bad = await runCli(['cronjob', '--parallelism', '0'], { ROTOR_HOME: home.home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--parallelism 0: expected a whole number from 1 to 99');
   });
 
   it('refuses a schedule Kubernetes would refuse, with exit 2', async () => {

@@ -5,13 +5,14 @@ import { CronExpressionParser } from 'cron-parser';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
 import type { RotorContext } from './context.js';
-import { cronJobManifest, type CronJobOptions } from './cronjob-manifest.js';
+import { cronJobManifest, journalClaimManifest, type CronJobOptions } from './cronjob-manifest.js';
 import type { Io } from './io.js';
 import { rotorVersion } from './version.js';
 
 /** Flags of `rotor cronjob`, as commander hands them over. */
-export interface CronJobFlags extends Partial<Omit<CronJobOptions, 'tokenFrom'>> {
+export interface CronJobFlags extends Partial<Omit<CronJobOptions, 'tokenFrom' | 'parallelism'>> {
   tokenFrom?: string;
+  parallelism?: string;
   /** Create or update it in this environment (kubernetes.apply-cronjob in a journalled session). */
   apply?: string;
   yes?: boolean;
@@ -29,7 +30,17 @@ export function cronJobOptions(flags: CronJobFlags): CronJobOptions {
     vaultAddr: flags.vaultAddr ?? 'https://vault.vault:8200',
     tokenSecret: flags.tokenSecret ?? 'vault-admin-token',
     tokenFrom: (flags.tokenFrom ?? 'volume') as CronJobOptions['tokenFrom'],
+    parallelism: 1,
+    journalClaim: flags.journalClaim ?? 'rotor-journals',
   };
+  const parallelism = String(flags.parallelism ?? '1');
+  if (!/^[1-9][0-9]?$/.test(parallelism))
+    throw new UsageError(`--parallelism ${parallelism}: expected a whole number from 1 to 99`);
+  o.parallelism = Number(parallelism);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.journalClaim) || o.journalClaim.length > 63)
+    throw new UsageError(
+      `--journal-claim ${o.journalClaim}: a claim name is lower-case letters, digits and "-"`,
+    );
   if (o.tokenFrom !== 'volume' && o.tokenFrom !== 'env')
     throw new UsageError(`--token-from ${o.tokenFrom}: expected volume or env`);
   // Kubernetes takes five fields (or a macro); a six-field (seconds) cron would be refused on apply.
@@ -76,7 +87,9 @@ export async function cronJobCommand(ctx: RotorContext, flags: CronJobFlags, io:
   const options = cronJobOptions(flags);
   const manifest = cronJobManifest(options);
   if (!flags.apply) {
-    io.stdout(stringify(manifest, { lineWidth: 0 }).trimEnd());
+    // The claim first (kubectl apply -f creates in order), the CronJob last.
+    const documents = [journalClaimManifest(options), manifest];
+    io.stdout(documents.map((d) => stringify(d, { lineWidth: 0 }).trimEnd()).join('\n---\n'));
     return 0;
   }
   const dir = mkdtempSync(join(tmpdir(), 'rotor-cronjob-'));

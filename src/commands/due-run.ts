@@ -10,6 +10,7 @@ import {
   type RotationResult,
 } from '../policy/rotate-policy.js';
 import { rotationInputs } from '../policy/policy-runbook.js';
+import { inShard, shardFrom } from '../policy/shard.js';
 import { dueReport } from '../policy/rotation-queries.js';
 import { runbookFor } from '../policy/runbook-choice.js';
 import { historyEntriesOf } from '../policy/session-history.js';
@@ -36,6 +37,9 @@ export interface DueRunOptions {
   fault?: string[];
   /** Sandbox only: let the drills dial real servers named in the policies' inputs. */
   allowRealTargets?: boolean;
+  /** This process's share of the due policies (else JOB_COMPLETION_INDEX/JOB_COMPLETIONS). */
+  shardIndex?: string;
+  shardCount?: string;
 }
 
 /** The decider of a policy's rotation: approve all; on failure, roll back or stop as the policy says. */
@@ -82,19 +86,21 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
       '--allow-real-targets only applies to --env sandbox',
       'outside the sandbox every target is real already; drop the flag',
     );
+  const shard = shardFrom(options, ctx.env);
   if (options.yes) requireHeadlessConfirmation(environment, options.confirmEnv);
   const host = hostOf(ctx);
   const due = await withStores(host, envName, async (stores) =>
     (await dueReport(stores, new Date(), { onlyDue: true })).items
-      .filter((i) => i.state.due)
+      .filter((i) => i.state.due && inShard(i.policy.secret_path, shard))
       .map((i) => i.policy),
   );
+  const share = shard ? { shard: { index: shard.index, count: shard.count } } : {};
   if (options.dryRun) return printPlan(ctx, due, envName, options, io);
   if (due.length === 0) {
     io.stdout(
       options.json
-        ? JSON.stringify({ type: 'due-summary', environment: envName, results: [] })
-        : `nothing is due in ${envName}`,
+        ? JSON.stringify({ type: 'due-summary', environment: envName, ...share, results: [] })
+        : `nothing is due in ${envName}${shard ? ` (share ${shard.index} of ${shard.count})` : ''}`,
     );
     return 0;
   }
@@ -132,7 +138,9 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
     if (result.verdict === 'interrupted') break;
   }
   if (options.json)
-    io.stdout(JSON.stringify({ type: 'due-summary', environment: envName, results: results.map(summary) }));
+    io.stdout(
+      JSON.stringify({ type: 'due-summary', environment: envName, ...share, results: results.map(summary) }),
+    );
   return VERDICT_EXIT[
     results.reduce(
       (worst, r) => (RANK[r.verdict] > RANK[worst] ? r.verdict : worst),

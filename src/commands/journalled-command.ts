@@ -69,6 +69,10 @@ const VALUED = new Set([
   '--role',
   '--prefix',
   '--transit-key',
+  '--shard-index',
+  '--shard-count',
+  '--parallelism',
+  '--journal-claim',
 ]);
 
 /** `scheme://user:password@host`: a URL that carries credentials. */
