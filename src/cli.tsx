@@ -326,7 +326,16 @@ export function buildProgram(
       '--token-secret <name>',
       'Secret holding the Vault token under the key "token" (default vault-admin-token)',
     )
-    .option('--token-from <how>', 'volume (mounted file, as the guide) or env (secretKeyRef)')
+    .option(
+      '--token-from <how>',
+      'kubernetes (default: the service account logs in to Vault), volume (a token Secret mounted, as the guide) or env (secretKeyRef)',
+    )
+    .option('--vault-role <role>', 'Kubernetes auth: the Vault role (default rotor)')
+    .option('--vault-auth-mount <path>', 'Kubernetes auth: the auth mount (default kubernetes)')
+    .option(
+      '--touches <namespaces>',
+      'namespaces rotor touches, comma-separated: a Role and RoleBinding in each',
+    )
     .option('--parallelism <n>', 'pods sharing the due policies: an Indexed Job of n (default 1)')
     .option(
       '--journal-claim <name>',

@@ -7,7 +7,7 @@ import {
   type VaultPort,
 } from '../actions/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
-import { appRoleLogin, buildClient, call, startRenewal, type NodeVaultClient } from './vault-client.js';
+import { buildClient, methodLogin, call, startRenewal, type NodeVaultClient } from './vault-client.js';
 import { kvMethods } from './vault-kv.js';
 import { checkedApiPath, engineApiPath } from './vault-api-path.js';
 
@@ -45,7 +45,7 @@ function sealStatus(body: Record<string, unknown>): SealStatus {
  */
 export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks = {}): Promise<VaultPort> {
   const client: NodeVaultClient = buildClient(config);
-  if (!config.token && config.appRole) await appRoleLogin(client, config);
+  if (!config.token && (config.appRole || config.kubernetes)) await methodLogin(client, config);
   startRenewal(client, config, (m) => hooks.onWarning?.(m));
   const ctx = (doing: string, apiPath: string, needs: string[]) => ({
     doing,

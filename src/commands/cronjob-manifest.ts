@@ -10,8 +10,17 @@ export interface CronJobOptions {
   vaultAddr: string;
   /** The Secret holding the Vault token under the key `token` (the guide's vault-admin-token). */
   tokenSecret: string;
-  /** `volume`: mounted as the guide does and read by the shell; `env`: a secretKeyRef, no shell. */
-  tokenFrom: 'volume' | 'env';
+  /**
+   * `kubernetes` (default): the pod's service-account token logs in to Vault's Kubernetes auth,
+   * no static token anywhere; `volume`: a token Secret mounted as the guide does and read by the
+   * shell; `env`: the same Secret as a secretKeyRef, no shell.
+   */
+  tokenFrom: 'kubernetes' | 'volume' | 'env';
+  /** Kubernetes auth: the Vault role and the auth mount. */
+  vaultRole: string;
+  vaultAuthMount: string;
+  /** The namespaces rotor touches: a Role and RoleBinding in each. */
+  touches: string[];
   /** How many pods share the due policies (an Indexed Job when more than one). */
   parallelism: number;
   /** The PersistentVolumeClaim the journals live on, so a killed Job's session can be resumed. */
@@ -44,7 +53,13 @@ export function cronJobManifest(o: CronJobOptions): Record<string, unknown> {
   // Kubernetes sets JOB_COMPLETION_INDEX in an Indexed Job's pods, not the count: rotor needs both.
   if (o.parallelism > 1) env.push({ name: 'JOB_COMPLETIONS', value: String(o.parallelism) });
   let run: { command: string[]; args: string[] };
-  if (o.tokenFrom === 'volume') {
+  if (o.tokenFrom === 'kubernetes') {
+    env.push(
+      { name: 'VAULT_K8S_ROLE', value: o.vaultRole },
+      { name: 'VAULT_K8S_MOUNT', value: o.vaultAuthMount },
+    );
+    run = { command: ['rotor'], args: rotorArgs(o.env) };
+  } else if (o.tokenFrom === 'volume') {
     volumeMounts.push({ name: 'vault-token', mountPath: TOKEN_DIR, readOnly: true });
     volumes.push({ name: 'vault-token', secret: { secretName: o.tokenSecret, defaultMode: 0o400 } });
     run = {

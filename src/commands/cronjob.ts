@@ -5,13 +5,15 @@ import { CronExpressionParser } from 'cron-parser';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
 import type { RotorContext } from './context.js';
+import { rbacManifests, vaultRoleComment } from './cronjob-rbac.js';
 import { cronJobManifest, journalClaimManifest, type CronJobOptions } from './cronjob-manifest.js';
 import type { Io } from './io.js';
 import { rotorVersion } from './version.js';
 
 /** Flags of `rotor cronjob`, as commander hands them over. */
-export interface CronJobFlags extends Partial<Omit<CronJobOptions, 'tokenFrom' | 'parallelism'>> {
+export interface CronJobFlags extends Partial<Omit<CronJobOptions, 'tokenFrom' | 'parallelism' | 'touches'>> {
   tokenFrom?: string;
+  touches?: string;
   parallelism?: string;
   /** Create or update it in this environment (kubernetes.apply-cronjob in a journalled session). */
   apply?: string;
@@ -24,12 +26,19 @@ export function cronJobOptions(flags: CronJobFlags): CronJobOptions {
     name: flags.name ?? 'secret-rotation',
     namespace: flags.namespace ?? 'vault',
     schedule: flags.schedule ?? '0 2 1 * *',
-    serviceAccount: flags.serviceAccount ?? 'vault-init',
+    serviceAccount:
+      flags.serviceAccount ?? (flags.tokenFrom && flags.tokenFrom !== 'kubernetes' ? 'vault-init' : 'rotor'),
     image: flags.image ?? `harmonyflow/rotor:${rotorVersion()}`,
     env: flags.env ?? 'local',
     vaultAddr: flags.vaultAddr ?? 'https://vault.vault:8200',
     tokenSecret: flags.tokenSecret ?? 'vault-admin-token',
-    tokenFrom: (flags.tokenFrom ?? 'volume') as CronJobOptions['tokenFrom'],
+    tokenFrom: (flags.tokenFrom ?? 'kubernetes') as CronJobOptions['tokenFrom'],
+    vaultRole: flags.vaultRole ?? 'rotor',
+    vaultAuthMount: flags.vaultAuthMount ?? 'kubernetes',
+    touches: (flags.touches ?? 'harmonyflow-production,postgresql,redis-production,rabbitmq-production')
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
     parallelism: 1,
     journalClaim: flags.journalClaim ?? 'rotor-journals',
   };
@@ -41,8 +50,11 @@ export function cronJobOptions(flags: CronJobFlags): CronJobOptions {
     throw new UsageError(
       `--journal-claim ${o.journalClaim}: a claim name is lower-case letters, digits and "-"`,
     );
-  if (o.tokenFrom !== 'volume' && o.tokenFrom !== 'env')
-    throw new UsageError(`--token-from ${o.tokenFrom}: expected volume or env`);
+  if (!['kubernetes', 'volume', 'env'].includes(o.tokenFrom))
+    throw new UsageError(`--token-from ${o.tokenFrom}: expected kubernetes, volume or env`);
+  for (const ns of o.touches)
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63)
+      throw new UsageError(`--touches ${ns}: not a namespace name`, 'a comma-separated list of namespaces');
   // Kubernetes takes five fields (or a macro); a six-field (seconds) cron would be refused on apply.
   const macro = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(o.schedule.trim());
   if (!macro) {
@@ -88,8 +100,14 @@ export async function cronJobCommand(ctx: RotorContext, flags: CronJobFlags, io:
   const manifest = cronJobManifest(options);
   if (!flags.apply) {
     // The claim first (kubectl apply -f creates in order), the CronJob last.
-    const documents = [journalClaimManifest(options), manifest];
-    io.stdout(documents.map((d) => stringify(d, { lineWidth: 0 }).trimEnd()).join('\n---\n'));
+    const kubernetesAuth = options.tokenFrom === 'kubernetes';
+    const documents = [
+      ...(kubernetesAuth ? rbacManifests(options) : []),
+      journalClaimManifest(options),
+      manifest,
+    ];
+    const yaml = documents.map((d) => stringify(d, { lineWidth: 0 }).trimEnd()).join('\n---\n');
+    io.stdout(kubernetesAuth ? `${vaultRoleComment(options)}\n${yaml}` : yaml);
     return 0;
   }
   const dir = mkdtempSync(join(tmpdir(), 'rotor-cronjob-'));

@@ -73,6 +73,9 @@ const VALUED = new Set([
   '--shard-count',
   '--parallelism',
   '--journal-claim',
+  '--vault-role',
+  '--vault-auth-mount',
+  '--touches',
 ]);
 
 /** `scheme://user:password@host`: a URL that carries credentials. */

@@ -9,6 +9,7 @@ import { PodLifecycle } from './pod-lifecycle.js';
 import { PodLogs } from './pods.js';
 import { PortBackends, type PortBackendRule } from './port-backends.js';
 import { attachPortForward } from './port-forward.js';
+import { ServiceAccountTokens } from './token-review.js';
 import { findKind } from './resources.js';
 import { guideSeed, type SeedSpec } from './seed.js';
 import { createApiServer } from './server.js';
@@ -66,6 +67,8 @@ export interface KubeEmulator {
   portBackend(namespace: string, pod: string, port: number): PortBackendRule['backend'] | undefined;
   /** Whether the emulator's user may port-forward to this pod (the deny list of `forbid`). */
   mayPortForward(namespace: string, pod: string): boolean;
+  /** A service account's token, as TokenRequest issues it (the account must exist). */
+  serviceAccountToken(namespace: string, name: string, audiences?: string[]): Promise<string>;
   /** Appends a line to a pod's log, as its container would write it. */
   appendPodLog(namespace: string, pod: string, line: string): void;
   /** Creates an object through the same validation as the API (namespaces first). */
@@ -136,10 +139,12 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
 
   const openWatches = new Set<ServerResponse>();
   const tls = servingCertificate();
+  const tokens = new ServiceAccountTokens(store);
   const server = createApiServer(
     {
       store,
       access,
+      tokens,
       openWatches,
       readLog: (namespace, pod, opts) => logs.read(store.get('Pod', namespace, pod)!, opts),
     },
@@ -163,6 +168,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
     injectFailure: (failure) => failures.inject(failure),
     forbid: (rule) => access.deny(rule),
     forwardPort: (rule) => backends.add(rule),
+    serviceAccountToken: async (namespace, name, audiences) =>
+      (await tokens.issue(namespace, name, audiences)).token,
     portBackend: (namespace, pod, port) => {
       const found = store.get('Pod', namespace, pod);
       return found ? backends.find(found, port) : undefined;
