@@ -93,7 +93,7 @@ export function kubernetesAuthMount(
       throw new VaultHttpError(500, [(error as Error).message]);
     }
     if (!status.authenticated) throw new VaultHttpError(403, ['permission denied']);
-    const [, , namespace, name] =
+    const [, namespace, name] =
       /^system:serviceaccount:([^:]+):([^:]+)$/.exec(status.user?.username ?? '') ?? [];
     if (!namespace || !name) throw new VaultHttpError(403, ['permission denied']);
     if (!bound(role.names, name)) throw new VaultHttpError(403, ['service account name not authorized']);
