@@ -124,6 +124,12 @@ export function buildProgram(
     )
     .option('--state <file>', 'keep the sandbox Vault state in this file (mode 0600) across restarts')
     .option('--fault <fault>', 'a failure to rehearse (repeatable, see below)', collect, [])
+    .option(
+      '--forward <pod-port=host:port>',
+      'a real server answering on a pod port, for port-forwards: <namespace>/<pod>:<port>=<host>:<port> (repeatable)',
+      collect,
+      [],
+    )
     .addHelpText(
       'after',
       () => `\nFaults (--fault, also accepted by \`rotor run --env sandbox\`):\n${faultHelp()}`,

@@ -76,6 +76,7 @@ const VALUED = new Set([
   '--vault-role',
   '--vault-auth-mount',
   '--touches',
+  '--forward',
 ]);
 
 /** `scheme://user:password@host`: a URL that carries credentials. */

@@ -6,8 +6,13 @@ import type { Io } from './io.js';
  * another `rotor run --env local` can look at it, and prints the variables to point them there.
  * The token printed is the sandbox's own root token: it opens nothing but this process.
  */
-export async function serveSandbox(options: { state?: string; fault: string[] }, io: Io): Promise<number> {
+export async function serveSandbox(
+  options: { state?: string; fault: string[]; forward?: string[] },
+  io: Io,
+): Promise<number> {
   checkFaults(options.fault);
+  const { parseForward, setUpKubernetesAuth } = await import('../sandbox/kubernetes-auth-setup.js');
+  const forwards = (options.forward ?? []).map(parseForward);
   const { startSandboxWorld } = await import('../sandbox/world.js');
   const world = await startSandboxWorld({ vaultStateFile: options.state, readinessDelayMs: 1500 });
   try {
@@ -17,9 +22,16 @@ export async function serveSandbox(options: { state?: string; fault: string[] },
     throw error;
   }
   const { vault, kube } = world.sandbox;
+  // Real servers the operator started, reached through port-forwards to these pods' ports.
+  for (const f of forwards)
+    kube.forwardPort({ namespace: f.namespace, pod: f.pod, port: f.port, backend: { tcp: f.to } });
+  // A sealed Vault (--fault vault-sealed) takes no configuration: Kubernetes auth waits for a restart.
+  const auth = vault.isSealed() ? undefined : await setUpKubernetesAuth(vault, kube);
   io.stdout(`VAULT_ADDR=${vault.url}`);
   io.stdout(`VAULT_TOKEN=${vault.rootToken}`);
   io.stdout(`KUBECONFIG=${kube.kubeconfigPath}`);
+  // Or log in as the CronJob would: the service account's token, Vault's Kubernetes auth.
+  for (const [name, value] of Object.entries(auth?.variables ?? {})) io.stdout(`# ${name}=${value}`);
   io.stdout(`ROTOR_SERVICE_URL=${world.env.ROTOR_SERVICE_URL}`);
   io.stdout(`# unseal key shares (any ${vault.threshold}): ${vault.unsealKeys.join(' ')}`);
   io.stdout('# export these lines in another shell; Ctrl+C stops the sandbox.');
@@ -29,6 +41,7 @@ export async function serveSandbox(options: { state?: string; fault: string[] },
       resolve();
     });
   });
+  await auth?.remove();
   await world.close();
   return 0;
 }
