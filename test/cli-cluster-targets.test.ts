@@ -40,6 +40,29 @@ describe('k8s:// targets in a sandbox run', () => {
   }, 150_000);
 
   it.each([
+    ['postgres', ['db_url=k8s://postgresql/svc/postgresql-primary:5432/harmonyflow']],
+    [
+      'rabbitmq',
+      [
+        'management_url=k8s://rabbitmq-production/svc/rabbitmq-server:15672',
+        'amqp_url=k8s://rabbitmq-production/pod/rabbitmq-server-0:5672/',
+      ],
+    ],
+  ])(
+    'runs the %s runbook with its targets named by service and pod',
+    async (runbook, sets) => {
+      const r = await runCli(
+        ['run', runbook, '--env', 'sandbox', '--yes', ...sets.flatMap((s) => ['--set', s])],
+        env,
+        120_000,
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    },
+    150_000,
+  );
+
+  it.each([
     [
       'a pod that does not exist',
       `${pods(2)},k8s://redis-production/pod/redis-cluster-7:6379`,
