@@ -42,7 +42,11 @@ export function throughCluster(ports: Ports, routes: ClusterRoutes | undefined):
     const wrap = <T>(url: unknown, fn: (url: Secret) => Promise<T>) =>
       via(reveal(url), 'postgresql', (local) => fn(new Secret(local, isSecret(url) ? url.label : 'url')));
     out.postgres = {
-      admin: (target) => wrap(target.url, (url) => postgres.admin({ ...target, url })),
+      admin: async (target) => {
+        const session = await wrap(target.url, (url) => postgres.admin({ ...target, url }));
+        const cluster = parseK8sAddress(reveal(target.url));
+        return cluster ? withWhere(session, cluster.address) : session;
+      },
       tryLogin: (target, role, password) =>
         wrap(target.url, (url) => postgres.tryLogin({ ...target, url }, role, password)),
     };
@@ -84,18 +88,22 @@ function redisThrough(
       const session = (await node(at, (local) => redis.open(local, auth, options))) as RedisSession;
       if (session.where === at || !parseK8sAddress(at)) return session;
       // Messages and the journal name the node as the operator wrote it.
-      const where = parseK8sAddress(at)!.address;
-      return new Proxy(session, {
-        get: (s, key) => {
-          if (key === 'where') return where;
-          const value = Reflect.get(s, key, s) as unknown;
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(s) : value;
-        },
-      });
+      return withWhere(session, parseK8sAddress(at)!.address);
     },
     tryAuth: (at, auth, options) =>
       node(at, (local) => redis.tryAuth(local, auth, options)) as Promise<boolean>,
   };
+}
+
+/** The session as it is, but naming the cluster address as where it is connected. */
+function withWhere<T extends object & { where: string }>(session: T, where: string): T {
+  return new Proxy(session, {
+    get: (s, key) => {
+      if (key === 'where') return where;
+      const value = Reflect.get(s, key, s) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(s) : value;
+    },
+  });
 }
 
 /** Every distinct cluster address among the values, for the check before the first step. */
