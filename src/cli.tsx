@@ -101,6 +101,11 @@ export function buildProgram(
       [],
     )
     .option('--allow-real-targets', 'sandbox only: let the drill dial real servers named in its inputs')
+    .option(
+      '--shard-index <i>',
+      'with --due: take share i of the due policies (default JOB_COMPLETION_INDEX, as an Indexed Job sets)',
+    )
+    .option('--shard-count <n>', 'with --due: how many shares there are (default JOB_COMPLETIONS)')
     .action(
       run(async (ctx, ref: string | undefined, opts) =>
         (await import('./commands/run.js')).runCommand(ctx, ref, opts, io),
@@ -115,6 +120,12 @@ export function buildProgram(
     .option('--state <file>', 'keep the sandbox Vault state in this file (mode 0600) across restarts')
     .option('--fault <fault>', 'a failure to rehearse (repeatable, see below)', collect, [])
     .option('--tls', 'serve Vault over HTTPS with a CA generated for this run (prints VAULT_CACERT)')
+    .option(
+      '--forward <pod-port=host:port>',
+      'a real server answering on a pod port, for port-forwards: <namespace>/<pod>:<port>=<host>:<port> (repeatable)',
+      collect,
+      [],
+    )
     .addHelpText(
       'after',
       () => `\nFaults (--fault, also accepted by \`rotor run --env sandbox\`):\n${faultHelp()}`,
@@ -344,7 +355,21 @@ export function buildProgram(
       '--token-secret <name>',
       'Secret holding the Vault token under the key "token" (default vault-admin-token)',
     )
-    .option('--token-from <how>', 'volume (mounted file, as the guide) or env (secretKeyRef)')
+    .option(
+      '--token-from <how>',
+      'kubernetes (default: the service account logs in to Vault), volume (a token Secret mounted, as the guide) or env (secretKeyRef)',
+    )
+    .option('--vault-role <role>', 'Kubernetes auth: the Vault role (default rotor)')
+    .option('--vault-auth-mount <path>', 'Kubernetes auth: the auth mount (default kubernetes)')
+    .option(
+      '--touches <namespaces>',
+      'namespaces rotor touches, comma-separated: a Role and RoleBinding in each',
+    )
+    .option('--parallelism <n>', 'pods sharing the due policies: an Indexed Job of n (default 1)')
+    .option(
+      '--journal-claim <name>',
+      'the PersistentVolumeClaim journals live on, to resume a killed Job (default rotor-journals)',
+    )
     .option(
       '--apply <environment>',
       'create or update it there (a journalled session with kubernetes.apply-cronjob)',

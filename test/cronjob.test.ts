@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { startSandboxWorld, type SandboxHandles } from '../src/sandbox/world.js';
 import type { World } from '../src/session/world.js';
 import { runCli, tempHome } from './support/cli.js';
@@ -9,18 +9,24 @@ type Manifest = Record<string, any>;
 const home = tempHome();
 afterAll(() => home.cleanup());
 
-async function cronjob(...args: string[]): Promise<Manifest> {
+/** Every document `rotor cronjob` prints, by kind. */
+async function documents(...args: string[]): Promise<Record<string, Manifest>> {
   const result = await runCli(['cronjob', ...args], { ROTOR_HOME: home.home });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  return parse(result.stdout) as Manifest;
+  const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest);
+  return Object.fromEntries(docs.map((d) => [d.kind, d]));
+}
+
+async function cronjob(...args: string[]): Promise<Manifest> {
+  return (await documents(...args)).CronJob;
 }
 
 const podSpec = (m: Manifest) => m.spec.jobTemplate.spec.template.spec;
 
 describe('rotor cronjob', () => {
-  it("prints the guide's CronJob running rotor run --due --yes --json, the Vault token from a Secret volume", async () => {
-    const m = await cronjob();
+  it("--token-from volume: the guide's CronJob running rotor run --due --yes --json, the Vault token from a Secret volume", async () => {
+    const m = await cronjob('--token-from', 'volume');
     expect(m).toMatchObject({
       apiVersion: 'batch/v1',
       kind: 'CronJob',
@@ -79,6 +85,81 @@ describe('rotor cronjob', () => {
     expect(JSON.stringify(m)).not.toMatch(/hvs\.|s\.[A-Za-z0-9]{24}/);
   });
 
+  it('by default logs in with Kubernetes auth: a ServiceAccount, a Role and RoleBinding per namespace rotor touches, no token anywhere', async () => {
+    const result = await runCli(['cronjob', '--touches', 'redis-production,postgresql'], {
+      ROTOR_HOME: home.home,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# Vault: the CronJob logs in with its service account/);
+    expect(result.stdout).toContain('vault write auth/kubernetes/role/rotor');
+    expect(result.stdout).toContain(
+      'bound_service_account_names=rotor bound_service_account_namespaces=vault',
+    );
+    const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest);
+    const kinds = docs.map((d) => `${d.kind} ${d.metadata.namespace}`);
+    expect(kinds).toEqual([
+      'ServiceAccount vault',
+      'Role redis-production',
+      'RoleBinding redis-production',
+      'Role postgresql',
+      'RoleBinding postgresql',
+      'PersistentVolumeClaim vault',
+      'CronJob vault',
+    ]);
+    const role = docs.find((d) => d.kind === 'Role')!;
+    const verbs = role.rules.flatMap((r: Manifest) => r.verbs);
+    expect(verbs).not.toContain('delete');
+    expect(verbs).not.toContain('update');
+    // The only create is a port-forward's (a connection, not an object).
+    expect(
+      role.rules.filter((r: Manifest) => r.verbs.includes('create')).map((r: Manifest) => r.resources),
+    ).toEqual([['pods/portforward']]);
+    expect(role.rules).toContainEqual({
+      apiGroups: [''],
+      resources: ['pods/portforward'],
+      verbs: ['create'],
+    });
+    const binding = docs.find((d) => d.kind === 'RoleBinding')!;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'rotor', namespace: 'vault' }]);
+    const cron = docs.at(-1)!;
+    const pod = podSpec(cron);
+    expect(pod.serviceAccountName).toBe('rotor');
+    expect(pod.containers[0].command).toEqual(['rotor']);
+    expect(pod.containers[0].env).toContainEqual({ name: 'VAULT_K8S_ROLE', value: 'rotor' });
+    expect(JSON.stringify(cron)).not.toMatch(/VAULT_TOKEN|vault-admin-token|secretKeyRef/);
+  });
+
+  it('keeps journals on a PersistentVolumeClaim it prints first, named by --journal-claim', async () => {
+    const docs = await documents('--journal-claim', 'rotor-state');
+    expect(docs.PersistentVolumeClaim).toMatchObject({
+      metadata: { name: 'rotor-state', namespace: 'vault' },
+      spec: { accessModes: ['ReadWriteOnce'] },
+    });
+    expect(podSpec(docs.CronJob).volumes).toContainEqual({
+      name: 'rotor-state',
+      persistentVolumeClaim: { claimName: 'rotor-state' },
+    });
+    expect(podSpec(docs.CronJob).containers[0].volumeMounts).toContainEqual({
+      name: 'rotor-state',
+      mountPath: '/var/lib/rotor',
+    });
+  });
+
+  it('--parallelism N: an Indexed Job of N pods, each told the count, on a claim they can share', async () => {
+    const docs = await documents('--parallelism', '3');
+    expect(docs.CronJob.spec.jobTemplate.spec).toMatchObject({
+      completionMode: 'Indexed',
+      completions: 3,
+      parallelism: 3,
+      backoffLimit: 0,
+    });
+    expect(podSpec(docs.CronJob).containers[0].env).toContainEqual({ name: 'JOB_COMPLETIONS', value: '3' });
+    expect(docs.PersistentVolumeClaim.spec.accessModes).toEqual(['ReadWriteMany']);
+    const bad = await runCli(['cronjob', '--parallelism', '0'], { ROTOR_HOME: home.home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--parallelism 0: expected a whole number from 1 to 99');
+  });
+
   it('refuses a schedule Kubernetes would refuse, with exit 2', async () => {
     const result = await runCli(['cronjob', '--schedule', '0 0 2 1 * *'], { ROTOR_HOME: home.home });
     expect(result.code).toBe(2);
@@ -95,7 +176,11 @@ describe('rotor cronjob', () => {
     });
 
     it('is accepted as it is printed (created through the API, read back the same)', async () => {
-      for (const flags of [[], ['--token-from', 'env', '--name', 'rotation-env']]) {
+      for (const flags of [
+        [],
+        ['--token-from', 'volume', '--name', 'rotation-volume'],
+        ['--token-from', 'env', '--name', 'rotation-env'],
+      ]) {
         const m = await cronjob(...flags);
         await world.ports.kube!.createCronJob('vault', m);
         const stored = (await world.ports.kube!.getCronJob({

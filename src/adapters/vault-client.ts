@@ -1,5 +1,7 @@
 import vault from 'node-vault';
+import { readFileSync } from 'node:fs';
 import { VaultError } from '../ports/vault-port.js';
+import { UsageError } from '../errors.js';
 import { vaultCa, type VaultConfig } from './vault-config.js';
 import { vaultTransport } from './vault-transport.js';
 import { renewToken } from './vault-renewal.js';
@@ -63,6 +65,49 @@ export async function appRoleLogin(client: NodeVaultClient, config: VaultConfig)
   }
 }
 
+/** Logs in with the Kubernetes auth method: the service-account JWT, read now, and the role. */
+export async function kubernetesLogin(client: NodeVaultClient, config: VaultConfig): Promise<void> {
+  const k = config.kubernetes!;
+  let jwt: string;
+  try {
+    jwt = readFileSync(k.tokenPath, 'utf8').trim();
+  } catch {
+    throw new UsageError(
+      `the service-account token file ${k.tokenPath} cannot be read`,
+      'run in a pod with a service account (automountServiceAccountToken or a projected token), or set VAULT_K8S_TOKEN_PATH',
+    );
+  }
+  try {
+    await client.kubernetesLogin({ role: k.role, jwt, mount_point: k.mount });
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 400 || status === 403)
+      throw new VaultError(
+        'invalid-token',
+        `Kubernetes login at auth/${k.mount}/login as role ${k.role} was refused: ${vaultMessage(error)} (${status})`,
+        {
+          status,
+          hint:
+            status === 403
+              ? "the role's bound_service_account_names and bound_service_account_namespaces must include this pod's service account, and Vault must be able to review its token"
+              : `check the role name (vault read auth/${k.mount}/role/${k.role})`,
+        },
+      );
+    throw mapVaultError(error, {
+      doing: 'logging in with Kubernetes auth',
+      apiPath: `auth/${k.mount}/login`,
+      needs: ['update'],
+      address: config.address,
+    });
+  }
+}
+
+/** Logs in with whichever auth method the config names (Kubernetes or AppRole). */
+export async function methodLogin(client: NodeVaultClient, config: VaultConfig): Promise<void> {
+  if (config.kubernetes) await kubernetesLogin(client, config);
+  else if (config.appRole) await appRoleLogin(client, config);
+}
+
 /**
  * Keeps the token alive during long runs: renewed at 80% of its TTL (see renewToken). A token that
  * can no longer be renewed is replaced by a new AppRole login when AppRole is configured. Resolves
@@ -76,16 +121,20 @@ export async function startRenewal(
   if (!config.renewToken) return () => undefined;
   let stop = () => {};
   const relogin = () => {
-    if (!config.appRole) {
+    if (!config.appRole && !config.kubernetes) {
       warn('the Vault token could not be renewed; it will stop working when its TTL ends');
       return;
     }
-    appRoleLogin(client, config)
+    methodLogin(client, config)
       .then(async () => {
         stop();
         stop = await renewToken(client, { expired: relogin, failed: relogin });
       })
-      .catch(() => warn('the Vault token could not be renewed and the AppRole login failed'));
+      .catch(() =>
+        warn(
+          `the Vault token could not be renewed and the ${config.kubernetes ? 'Kubernetes' : 'AppRole'} login failed`,
+        ),
+      );
   };
   stop = await renewToken(client, { expired: relogin, failed: relogin });
   return () => stop();

@@ -19,6 +19,12 @@ export interface VaultConfig {
   skipVerify: boolean;
   /** AppRole credentials, used when there is no token (and again when the token cannot be renewed). */
   appRole?: { roleId: string; secretId: Secret; mount: string };
+  /**
+   * Kubernetes auth: the pod's service-account token file, sent to `auth/<mount>/login` with the
+   * role, when there is no token (and again when the token cannot be renewed). The file is read at
+   * each login: a projected token is replaced by the kubelet while the pod runs.
+   */
+  kubernetes?: { role: string; tokenPath: string; mount: string };
   /** Per-request timeout. */
   timeoutMs: number;
   /** Renew the token in the background during long runs (default true). */
@@ -36,7 +42,8 @@ function parseBool(name: string, value: string): boolean {
 
 /**
  * Reads the Vault CLI's environment variables, plus AppRole from VAULT_ROLE_ID and VAULT_SECRET_ID
- * (mount from VAULT_APPROLE_MOUNT). `overrides` come from the environment's profile and win.
+ * (mount from VAULT_APPROLE_MOUNT), or Kubernetes auth from VAULT_K8S_ROLE (token file
+ * VAULT_K8S_TOKEN_PATH, default the pod's service-account token; mount VAULT_K8S_MOUNT). `overrides` come from the environment's profile and win.
  * The token comes from VAULT_TOKEN, else `<home>/.vault-token`, as the CLI's token helper does.
  */
 export function vaultConfigFromEnv(
@@ -81,6 +88,24 @@ export function vaultConfigFromEnv(
       mount: env.VAULT_APPROLE_MOUNT ?? 'approle',
     };
   }
+  let kubernetes = overrides.kubernetes;
+  if (!kubernetes && env.VAULT_K8S_ROLE) {
+    if (appRole)
+      throw new UsageError(
+        'both AppRole (VAULT_ROLE_ID) and Kubernetes auth (VAULT_K8S_ROLE) are set',
+        'set the variables of one auth method only',
+      );
+    kubernetes = {
+      role: env.VAULT_K8S_ROLE,
+      tokenPath: env.VAULT_K8S_TOKEN_PATH || '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      mount: env.VAULT_K8S_MOUNT || 'kubernetes',
+    };
+  }
+  if (kubernetes && !/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(kubernetes.mount))
+    throw new UsageError(
+      `VAULT_K8S_MOUNT "${kubernetes.mount}" is not an auth mount path`,
+      'e.g. kubernetes',
+    );
   const caCertFile = overrides.caCertFile ?? env.VAULT_CACERT;
   if (caCertFile && !existsSync(caCertFile))
     throw new UsageError(
@@ -98,6 +123,7 @@ export function vaultConfigFromEnv(
       overrides.skipVerify ??
       (env.VAULT_SKIP_VERIFY ? parseBool('VAULT_SKIP_VERIFY', env.VAULT_SKIP_VERIFY) : false),
     appRole,
+    kubernetes,
     timeoutMs: overrides.timeoutMs ?? 30_000,
     renewToken: overrides.renewToken ?? true,
   };

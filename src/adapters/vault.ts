@@ -7,7 +7,7 @@ import {
   type VaultPort,
 } from '../ports/vault-port.js';
 import type { VaultConfig } from './vault-config.js';
-import { appRoleLogin, buildClient, call, startRenewal } from './vault-client.js';
+import { buildClient, methodLogin, call, startRenewal } from './vault-client.js';
 import { kvMethods } from './vault-kv.js';
 import { checkedApiPath, engineApiPath } from './vault-api-path.js';
 
@@ -45,7 +45,7 @@ function sealStatus(body: Record<string, unknown>): SealStatus {
  */
 export async function createVaultPort(config: VaultConfig, hooks: VaultPortHooks = {}): Promise<VaultPort> {
   const { client, closeConnections } = buildClient(config);
-  if (!config.token && config.appRole) await appRoleLogin(client, config);
+  if (!config.token && (config.appRole || config.kubernetes)) await methodLogin(client, config);
   const stopRenewal = await startRenewal(client, config, (m) => hooks.onWarning?.(m));
   const ctx = (doing: string, apiPath: string, needs: string[]) => ({
     doing,

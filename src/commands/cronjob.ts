@@ -6,13 +6,16 @@ import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
 import type { RotorContext } from '../services/rotor-context.js';
 import { CHECK_CRONJOB_DEFAULTS, checkCronJob } from './check-cronjob.js';
-import { cronJobManifest, type CronJobOptions } from './cronjob-manifest.js';
+import { rbacManifests, vaultRoleComment } from './cronjob-rbac.js';
+import { cronJobManifest, journalClaimManifest, type CronJobOptions } from './cronjob-manifest.js';
 import type { Io } from './io.js';
 import { rotorVersion } from '../services/version.js';
 
 /** Flags of `rotor cronjob`, as commander hands them over. */
-export interface CronJobFlags extends Partial<Omit<CronJobOptions, 'tokenFrom'>> {
+export interface CronJobFlags extends Partial<Omit<CronJobOptions, 'tokenFrom' | 'parallelism' | 'touches'>> {
   tokenFrom?: string;
+  touches?: string;
+  parallelism?: string;
   /** Create or update it in this environment (kubernetes.apply-cronjob in a journalled session). */
   apply?: string;
   yes?: boolean;
@@ -26,15 +29,35 @@ export function cronJobOptions(flags: CronJobFlags): CronJobOptions {
     name: flags.name ?? (flags.check ? CHECK_CRONJOB_DEFAULTS.name : 'secret-rotation'),
     namespace: flags.namespace ?? 'vault',
     schedule: flags.schedule ?? (flags.check ? CHECK_CRONJOB_DEFAULTS.schedule : '0 2 1 * *'),
-    serviceAccount: flags.serviceAccount ?? 'vault-init',
+    serviceAccount:
+      flags.serviceAccount ?? (flags.tokenFrom && flags.tokenFrom !== 'kubernetes' ? 'vault-init' : 'rotor'),
     image: flags.image ?? `harmonyflow/rotor:${rotorVersion()}`,
     env: flags.env ?? 'local',
     vaultAddr: flags.vaultAddr ?? 'https://vault.vault:8200',
     tokenSecret: flags.tokenSecret ?? 'vault-admin-token',
-    tokenFrom: (flags.tokenFrom ?? 'volume') as CronJobOptions['tokenFrom'],
+    tokenFrom: (flags.tokenFrom ?? 'kubernetes') as CronJobOptions['tokenFrom'],
+    vaultRole: flags.vaultRole ?? 'rotor',
+    vaultAuthMount: flags.vaultAuthMount ?? 'kubernetes',
+    touches: (flags.touches ?? 'harmonyflow-production,postgresql,redis-production,rabbitmq-production')
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
+    parallelism: 1,
+    journalClaim: flags.journalClaim ?? 'rotor-journals',
   };
-  if (o.tokenFrom !== 'volume' && o.tokenFrom !== 'env')
-    throw new UsageError(`--token-from ${o.tokenFrom}: expected volume or env`);
+  const parallelism = String(flags.parallelism ?? '1');
+  if (!/^[1-9][0-9]?$/.test(parallelism))
+    throw new UsageError(`--parallelism ${parallelism}: expected a whole number from 1 to 99`);
+  o.parallelism = Number(parallelism);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.journalClaim) || o.journalClaim.length > 63)
+    throw new UsageError(
+      `--journal-claim ${o.journalClaim}: a claim name is lower-case letters, digits and "-"`,
+    );
+  if (!['kubernetes', 'volume', 'env'].includes(o.tokenFrom))
+    throw new UsageError(`--token-from ${o.tokenFrom}: expected kubernetes, volume or env`);
+  for (const ns of o.touches)
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63)
+      throw new UsageError(`--touches ${ns}: not a namespace name`, 'a comma-separated list of namespaces');
   // Kubernetes takes five fields (or a macro); a six-field (seconds) cron would be refused on apply.
   const macro = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(o.schedule.trim());
   if (!macro) {
@@ -80,7 +103,15 @@ export async function cronJobCommand(ctx: RotorContext, flags: CronJobFlags, io:
   const rotation = cronJobManifest(options);
   const manifest = flags.check ? checkCronJob(rotation, options) : rotation;
   if (!flags.apply) {
-    io.stdout(stringify(manifest, { lineWidth: 0 }).trimEnd());
+    // The claim first (kubectl apply -f creates in order), the CronJob last.
+    const kubernetesAuth = options.tokenFrom === 'kubernetes';
+    const documents = [
+      ...(kubernetesAuth ? rbacManifests(options) : []),
+      journalClaimManifest(options),
+      manifest,
+    ];
+    const yaml = documents.map((d) => stringify(d, { lineWidth: 0 }).trimEnd()).join('\n---\n');
+    io.stdout(kubernetesAuth ? `${vaultRoleComment(options)}\n${yaml}` : yaml);
     return 0;
   }
   const dir = mkdtempSync(join(tmpdir(), 'rotor-cronjob-'));

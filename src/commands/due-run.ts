@@ -5,6 +5,7 @@ import { duePolicies, planRotations } from '../services/due-rotations.js';
 import { requireHeadlessConfirmation } from '../services/headless-confirmation.js';
 import { rotatePolicyNow, rotationNotices, type RotationReporter } from '../services/rotate-policy-now.js';
 import type { RotorContext } from '../services/rotor-context.js';
+import { inShard, shardFrom } from '../policy/shard.js';
 import { createPlainReporter } from '../ui/plain-reporter.js';
 import { jsonEvent } from './headless.js';
 import type { Io } from './io.js';
@@ -23,6 +24,9 @@ export interface DueRunOptions {
   fault?: string[];
   /** Sandbox only: let the drills dial real servers named in the policies' inputs. */
   allowRealTargets?: boolean;
+  /** This process's share of the due policies (else JOB_COMPLETION_INDEX/JOB_COMPLETIONS). */
+  shardIndex?: string;
+  shardCount?: string;
 }
 
 const RANK: Record<RotationResult['verdict'], number> = {
@@ -63,14 +67,16 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
       '--allow-real-targets only applies to --env sandbox',
       'outside the sandbox every target is real already; drop the flag',
     );
+  const shard = shardFrom(options, ctx.env);
   if (options.yes) requireHeadlessConfirmation(environment, options.confirmEnv);
-  const due = await duePolicies(ctx, envName, new Date());
+  const due = (await duePolicies(ctx, envName, new Date())).filter((p) => inShard(p.secret_path, shard));
+  const share = shard ? { shard: { index: shard.index, count: shard.count } } : {};
   if (options.dryRun) return printPlan(ctx, due, envName, options, io);
   if (due.length === 0) {
     io.stdout(
       options.json
-        ? JSON.stringify({ type: 'due-summary', environment: envName, results: [] })
-        : `nothing is due in ${envName}`,
+        ? JSON.stringify({ type: 'due-summary', environment: envName, ...share, results: [] })
+        : `nothing is due in ${envName}${shard ? ` (share ${shard.index} of ${shard.count})` : ''}`,
     );
     return 0;
   }
@@ -112,7 +118,9 @@ export async function runDue(ctx: RotorContext, options: DueRunOptions, io: Io):
     if (result.verdict === 'interrupted') break;
   }
   if (options.json)
-    io.stdout(JSON.stringify({ type: 'due-summary', environment: envName, results: results.map(summary) }));
+    io.stdout(
+      JSON.stringify({ type: 'due-summary', environment: envName, ...share, results: results.map(summary) }),
+    );
   return VERDICT_EXIT[
     results.reduce(
       (worst, r) => (RANK[r.verdict] > RANK[worst] ? r.verdict : worst),

@@ -71,6 +71,14 @@ const VALUED = new Set([
   '--role',
   '--prefix',
   '--transit-key',
+  '--shard-index',
+  '--shard-count',
+  '--parallelism',
+  '--journal-claim',
+  '--vault-role',
+  '--vault-auth-mount',
+  '--touches',
+  '--forward',
 ]);
 
 /** `scheme://user:password@host`: a URL that carries credentials. */

@@ -26,6 +26,9 @@ export interface RunOptions {
   allowRealTargets?: boolean;
   /** Instead of a runbook: every due rotation policy (src/commands/due-run.ts). */
   due?: boolean;
+  /** With --due: this process's share of the due policies. */
+  shardIndex?: string;
+  shardCount?: string;
 }
 
 /** `rotor run`: headless with --yes, a dry run with --dry-run, else the TUI on a terminal. */
@@ -43,6 +46,11 @@ export async function runCommand(
       );
     return (await import('./due-run.js')).runDue(ctx, options, io);
   }
+  if (options.shardIndex !== undefined || options.shardCount !== undefined)
+    throw new UsageError(
+      '--shard-index and --shard-count only apply to --due',
+      'a runbook run is one session; shares split the due policies between processes',
+    );
   if (ref === undefined)
     throw new UsageError(
       'rotor run needs a runbook, or --due',

@@ -1,5 +1,6 @@
 import { reveal, type Secret } from '../engine/secret.js';
 import { UsageError } from '../errors.js';
+import { parseK8sAddress } from '../k8s-address/k8s-address.js';
 
 /** The non-secret parts of a connection URL: enough to say where, never the password. */
 export interface PostgresLocation {
@@ -13,6 +14,14 @@ export interface PostgresLocation {
 
 /** Reads host, port, user and database out of a `postgres://` URL; refuses anything else. */
 export function postgresLocation(url: Secret | string): PostgresLocation {
+  // k8s://user:pw@<namespace>/<pod|svc>/<name>:<port>/<database>: reached through a port-forward.
+  const cluster = parseK8sAddress(reveal(url));
+  if (cluster) {
+    const user = decodeURIComponent(cluster.userinfo.replace(/@$/, '').split(':')[0] ?? '');
+    const database =
+      decodeURIComponent(cluster.rest.replace(/[?#].*$/, '').replace(/^\//, '')) || user || 'postgres';
+    return { host: cluster.address, port: cluster.port, user, database, where: cluster.address };
+  }
   let parsed: URL;
   try {
     parsed = new URL(reveal(url));

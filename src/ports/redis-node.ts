@@ -3,8 +3,16 @@ import { UsageError } from '../errors.js';
 
 const NODE = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
 
-/** A node as runbooks write it: `host:port` (IPv6 in brackets). */
-export const redisNodeParam = z.string().regex(NODE, 'write a Redis node as host:port');
+/** A node reached through the cluster: `k8s://<namespace>/pod/<name>:<port>` (or `/svc/`). */
+const CLUSTER_NODE = /^k8s:\/\/[a-z0-9-]+\/(pod|svc)\/[a-z0-9.-]+:\d{1,5}$/;
+
+/** A node as runbooks write it: `host:port` (IPv6 in brackets), or a cluster address. */
+export const redisNodeParam = z
+  .string()
+  .refine(
+    (s) => NODE.test(s) || CLUSTER_NODE.test(s),
+    'write a Redis node as host:port or k8s://<namespace>/pod/<name>:<port>',
+  );
 
 /** Every node: a list, or text as the `nodes` input of a runbook writes it ("host:port,host:port"). */
 export const redisNodesParam = z.preprocess(

@@ -65,6 +65,33 @@ export function checkPlanTargets(
     const server = /\(([^()]+)\)$/.exec(ports.kube.where)?.[1] ?? ports.kube.where;
     guardTarget(targets, 'Kubernetes', server);
   }
+  forEachDialled(plan, env, (what, input, resolved) => {
+    for (const address of addressesIn(resolved)) guardTarget(targets, what, address, { input });
+  });
+}
+
+/**
+ * Every text a step dials that is known before the first step (secrets revealed, for the caller
+ * to find addresses in and never to show): the `k8s://` targets are checked from these.
+ */
+export function dialledTexts(plan: Plan, env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  const collect = (value: unknown): void => {
+    if (isSecret(value)) out.push(reveal(value));
+    else if (typeof value === 'string') out.push(value);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  forEachDialled(plan, env, (_what, _input, resolved) => collect(resolved));
+  return out;
+}
+
+/** Calls `fn` with each dialled parameter's value resolved from inputs, `env` and loop items. */
+function forEachDialled(
+  plan: Plan,
+  env: Readonly<Record<string, string | undefined>>,
+  fn: (what: string, input: string | undefined, resolved: unknown) => void,
+): void {
   for (const step of allSteps([...plan.steps, ...plan.afterRollback])) {
     const lookup: Lookup = (ref) => {
       if (ref.root === 'inputs') return plan.inputs[ref.path[0]];
@@ -81,8 +108,7 @@ export function checkPlanTargets(
         continue;
       }
       const input = inputNamed(text);
-      const what = input ? `input ${input}` : `step ${step.id} parameter ${path.join('.')}`;
-      for (const address of addressesIn(resolved)) guardTarget(targets, what, address, { input });
+      fn(input ? `input ${input}` : `step ${step.id} parameter ${path.join('.')}`, input, resolved);
     }
   }
 }

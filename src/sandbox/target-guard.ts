@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { isK8sAddress, parseK8sAddress } from '../k8s-address/k8s-address.js';
 
 /**
  * What a `--env sandbox` session may dial: the sandbox's in-process stand-ins (`*.sandbox` hosts,
@@ -7,8 +8,11 @@ import { UsageError } from '../errors.js';
  * reaches a real server by accident is the harm this prevents.
  */
 export interface SandboxTargets {
-  /** host:port of every server the world started (Vault and Kubernetes emulators, session-state-service). */
-  listening: readonly string[];
+  /**
+   * host:port of every server the world started (Vault and Kubernetes emulators,
+   * session-state-service, and the loopback bridges of port-forwards into its own cluster).
+   */
+  listening: string[];
   /** `--allow-real-targets`: the operator means to include real servers in this drill. */
   allowReal: boolean;
 }
@@ -37,6 +41,8 @@ const NODE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_-]*[A-Za-z._][A-Za-z0-9_.-]*):(\d{
  */
 export function dialledAddress(text: string, options: { urlsOnly?: boolean } = {}): string | undefined {
   const trimmed = text.trim();
+  // A cluster address is judged as itself (no credential): it names a pod, not a host.
+  if (isK8sAddress(trimmed)) return trimmed.includes(',') ? undefined : parseK8sAddress(trimmed)?.address;
   const node = options.urlsOnly ? null : NODE.exec(trimmed);
   if (node) return `${node[1].toLowerCase()}:${Number(node[2])}`;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return undefined;
@@ -79,6 +85,8 @@ function isStandinHost(address: string): boolean {
 
 /** Whether a sandbox session may dial this host:port. */
 export function isSandboxTarget(address: string, targets: SandboxTargets): boolean {
+  // A sandbox session's only Kubernetes is the sandbox's own emulator: a k8s:// target is inside it.
+  if (isK8sAddress(address)) return true;
   return targets.allowReal || isStandinHost(address) || targets.listening.includes(address);
 }
 

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchHttp } from '../adapters/http.js';
-import { createKubePort } from '../adapters/kubernetes.js';
+import { createKubePort, resolveKubeConfig } from '../adapters/kubernetes.js';
+import { clusterForwarder } from '../adapters/kubernetes-port-forward.js';
+import { throughCluster } from '../session/through-cluster.js';
+import { registerGuideBackends, sandboxClusterRoutes } from './cluster-routes.js';
 import { pgPostgres } from '../adapters/postgres.js';
 import { rabbitMq } from '../adapters/rabbitmq.js';
 import { ioRedis } from '../adapters/redis.js';
@@ -117,19 +120,28 @@ export async function startSandboxWorld(
     listening: [vault.url, kube.url, service.url].map(listeningAddress),
     allowReal: options.allowRealTargets === true,
   };
+  registerGuideBackends(kube, service.url);
+  const forwarder = clusterForwarder(
+    resolveKubeConfig({ kubeconfig: kube.kubeconfigPath, context: kube.context }).kc,
+  );
+  const clusterRoutes = sandboxClusterRoutes(kube, forwarder, targets);
   const pgAdminUrl = `postgresql://postgres:${encodeURIComponent(secrets.postgresSuperuserPassword)}@${SANDBOX_HOSTS.postgres}/postgres`;
   const world: World & { sandbox: SandboxHandles } = {
     environment: 'sandbox',
-    ports: {
-      clock: systemClock,
-      http: guardHttp(fetchHttp, targets),
-      vault: vaultPort,
-      kube: kubePort,
-      postgres: routePostgres(postgres, pgPostgres, targets),
-      redis: routeRedis(redis, ioRedis, targets),
-      rabbitmq: routeRabbit(rabbit, rabbitMq, targets),
-      scripts: execaScripts,
-    },
+    ports: throughCluster(
+      {
+        clock: systemClock,
+        http: guardHttp(fetchHttp, targets),
+        vault: vaultPort,
+        kube: kubePort,
+        postgres: routePostgres(postgres, pgPostgres, targets),
+        redis: routeRedis(redis, ioRedis, targets),
+        rabbitmq: routeRabbit(rabbit, rabbitMq, targets),
+        scripts: execaScripts,
+      },
+      clusterRoutes,
+    ),
+    clusterRoutes,
     env: {
       ROTOR_SERVICE_URL: service.url,
       ROTOR_SANDBOX_PG_ADMIN_URL: pgAdminUrl,
@@ -167,6 +179,7 @@ export async function startSandboxWorld(
       vaultPort.close();
       world.ports.kube?.close?.();
       vaultCa?.remove();
+      await forwarder.close();
       await Promise.allSettled([service.close(), kube.close(), vault.close()]);
     },
   };

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { fetchHttp } from '../adapters/http.js';
 import { kubePortFor, resolveKubeConfig } from '../adapters/kubernetes.js';
+import { clusterForwarder, type ClusterForwarder } from '../adapters/kubernetes-port-forward.js';
 import { pgPostgres } from '../adapters/postgres.js';
 import { rabbitMq } from '../adapters/rabbitmq.js';
 import { ioRedis } from '../adapters/redis.js';
@@ -13,6 +14,7 @@ import { startSandboxWorld } from '../sandbox/world.js';
 import { connectionSettings } from './profile-connection.js';
 import { judgeTls } from './tls-policy.js';
 import type { EnvironmentInfo } from './types.js';
+import { throughCluster } from './through-cluster.js';
 import { systemClock, type World } from './world.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -68,18 +70,22 @@ export async function connectEnvironment(
     ports.vault = await createVaultPort(settings.vault);
     notes.push(`Vault at ${settings.vault.address}`);
   }
+  let forwarder: ClusterForwarder | undefined;
   if (kube) {
     ports.kube = kubePortFor(kube);
     notes.push(`Kubernetes at ${ports.kube.where}`);
+    forwarder = clusterForwarder(kube.kc);
   }
   return {
     environment: environment.name,
-    ports,
+    ports: throughCluster(ports, forwarder),
     env: {},
     notes,
     tls,
     warnings,
+    clusterRoutes: forwarder,
     close: async () => {
+      await forwarder?.close();
       ports.vault?.close();
       ports.kube?.close?.();
     },

@@ -22,7 +22,8 @@ import { checkSameRunbook, readResumeInfo } from './resume-session.js';
 import { recordSession } from '../policy/record-history.js';
 import type { EndedSession } from '../policy/session-history.js';
 import { storeLocationFromEnv } from '../policy/store-layout.js';
-import { checkPlanTargets } from '../sandbox/plan-targets.js';
+import { checkPlanTargets, dialledTexts } from '../sandbox/plan-targets.js';
+import { checkClusterTargets } from './through-cluster.js';
 
 /**
  * Called once a session has ended, before its world closes (so the environment's Vault is still
@@ -138,6 +139,8 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
       if (!resume) precheckPlan(plan, { runbook: loaded.runbook, actions: deps.actions, env, where });
       // A drill must not reach a real server by accident: judged by address, before anything opens.
       if (world.targets) checkPlanTargets(plan, env, world.ports, world.targets);
+      // A k8s:// target whose pod or port is missing, or that may not be forwarded to: exit 2 now.
+      if (!resume) await checkClusterTargets(dialledTexts(plan, env), world.clusterRoutes);
       await checkScripts(world, plan, env);
     } catch (error) {
       await world.close();

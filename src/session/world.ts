@@ -1,6 +1,7 @@
 import type { Ports } from '../ports/index.js';
 import type { TlsMode } from '../adapters/tls-mode.js';
 import type { SandboxTargets } from '../sandbox/target-guard.js';
+import type { ClusterRoutes } from './through-cluster.js';
 
 /**
  * A connected environment: the ports actions use, variables runbook defaults may name
@@ -14,6 +15,8 @@ export interface World {
   notes: string[];
   /** In the sandbox: the only addresses a session may dial (checked before the first step). */
   targets?: SandboxTargets;
+  /** How `k8s://` targets are reached (absent without a Kubernetes connection). */
+  clusterRoutes?: ClusterRoutes;
   /** How Vault's and Kubernetes' servers are authenticated, for the journal's session record. */
   tls?: { vault?: TlsMode; kubernetes?: TlsMode };
   /** Weakened TLS the operator should hear about, shown once the session has started. */

@@ -6,7 +6,12 @@ import { defineAction } from '../types.js';
 
 const checkLoginParams = z.object({
   /** `amqp://host:5672/vhost`, without credentials. */
-  amqp_url: z.string().regex(/^amqps?:\/\//, 'write it as amqp://host:5672/vhost'),
+  amqp_url: z
+    .string()
+    .regex(
+      /^(amqps?|k8s):\/\//,
+      'write it as amqp://host:5672/vhost or k8s://<namespace>/svc/<name>:5672/vhost',
+    ),
   user: z.string().min(1),
   password: secretParam,
   /** When given, the broker must refuse it now. */

@@ -1,3 +1,4 @@
+import { parseK8sAddress } from '../../k8s-address/k8s-address.js';
 import { z } from 'zod';
 import type { Secret } from '../../engine/secret.js';
 import { RabbitApiUnreachable, type RabbitApi } from '../../ports/rabbitmq-port.js';
@@ -28,6 +29,8 @@ export function rabbitApi(
 
 /** `host:port` of a URL, for messages. */
 export function hostPort(url: string): string {
+  const cluster = parseK8sAddress(url);
+  if (cluster) return cluster.address;
   try {
     return new URL(url).host;
   } catch {

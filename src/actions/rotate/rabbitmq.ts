@@ -33,7 +33,10 @@ export const rotateRabbitParams = z.object({
   /** When given, an AMQP login with the new password proves the change. */
   amqp_url: z
     .string()
-    .regex(/^amqps?:\/\//, 'write it as amqp://host:5672/vhost')
+    .regex(
+      /^(amqps?|k8s):\/\//,
+      'write it as amqp://host:5672/vhost or k8s://<namespace>/svc/<name>:5672/vhost',
+    )
     .optional(),
 });
 

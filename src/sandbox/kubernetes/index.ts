@@ -9,6 +9,9 @@ import { writeKubeconfig, SANDBOX_CONTEXT } from './kubeconfig.js';
 import { PodLifecycle } from './pod-lifecycle.js';
 import { PodTermination } from './pod-termination.js';
 import { PodLogs } from './pods.js';
+import { PortBackends, type PortBackendRule } from './port-backends.js';
+import { attachPortForward } from './port-forward.js';
+import { ServiceAccountTokens } from './token-review.js';
 import { findKind } from './resources.js';
 import { guideSeed, type SeedSpec } from './seed.js';
 import { createApiServer } from './server.js';
@@ -22,6 +25,7 @@ export type { DenyRule } from './access.js';
 export type { InjectedFailure, PodFailure, SyncFailure } from './failures.js';
 export type { ReadSecret } from './external-secrets.js';
 export type { SeedSpec } from './seed.js';
+export type { PortBackend, PortBackendRule } from './port-backends.js';
 export type { KubeObject } from './store.js';
 export { guideSeed, guideSecretPaths } from './seed.js';
 export { SANDBOX_CONTEXT } from './kubeconfig.js';
@@ -67,6 +71,14 @@ export interface KubeEmulator {
   injectFailure(failure: InjectedFailure): () => void;
   /** Makes an operation answer 403 Forbidden; call the result to allow it again. */
   forbid(rule: DenyRule): () => void;
+  /** Says what answers on a pod's port, for port-forwards (a real server's host:port or a stand-in); call the result to remove it. */
+  forwardPort(rule: PortBackendRule): () => void;
+  /** What answers on this pod's port, if anything (in-process, for the sandbox's own routing). */
+  portBackend(namespace: string, pod: string, port: number): PortBackendRule['backend'] | undefined;
+  /** Whether the emulator's user may port-forward to this pod (the deny list of `forbid`). */
+  mayPortForward(namespace: string, pod: string): boolean;
+  /** A service account's token, as TokenRequest issues it (the account must exist). */
+  serviceAccountToken(namespace: string, name: string, audiences?: string[]): Promise<string>;
   /** Appends a line to a pod's log, as its container would write it. */
   appendPodLog(namespace: string, pod: string, line: string): void;
   /** Creates an object through the same validation as the API (namespaces first). */
@@ -149,10 +161,12 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
 
   const openWatches = new Set<ServerResponse>();
   const tls = servingCertificate();
+  const tokens = new ServiceAccountTokens(store);
   const server = createApiServer(
     {
       store,
       access,
+      tokens,
       openWatches,
       readLog: (namespace, pod, opts) => logs.read(store.get('Pod', namespace, pod)!, opts),
       deletePod: (pod, grace) => termination.delete(pod, grace),
@@ -166,6 +180,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
   // in the middle of a rollout wait. close() ends kept connections itself.
   server.keepAliveTimeout = 90_000;
   server.on('secureConnection', () => counts.handshakes++);
+  const backends = new PortBackends();
+  const stopForwards = attachPortForward(server, { store, access, backends });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -182,6 +198,14 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
     token,
     injectFailure: (failure) => failures.inject(failure),
     forbid: (rule) => access.deny(rule),
+    forwardPort: (rule) => backends.add(rule),
+    serviceAccountToken: async (namespace, name, audiences) =>
+      (await tokens.issue(namespace, name, audiences)).token,
+    portBackend: (namespace, pod, port) => {
+      const found = store.get('Pod', namespace, pod);
+      return found ? backends.find(found, port) : undefined;
+    },
+    mayPortForward: (namespace, pod) => access.allowed('create', 'pods/portforward', namespace, pod),
     appendPodLog: (namespace, pod, line) => logs.append(namespace, pod, line),
     create,
     get: (kind, namespace, name) => store.get(kind, namespace, name),
@@ -191,6 +215,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions): Promise<K
       workloads.stop();
       externalSecrets.stop();
       for (const res of openWatches) res.end();
+      stopForwards();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await kubeconfig.remove();

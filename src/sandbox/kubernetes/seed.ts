@@ -1,4 +1,5 @@
 import type { StartupLogs } from './pod-lifecycle.js';
+import { guideServices } from './seed-services.js';
 import type { KubeObject } from './store.js';
 
 /** Objects to create at start (namespaces first), and what their containers log when they start. */
@@ -138,6 +139,7 @@ export function guideSeed(): SeedSpec {
     statefulSet('redis-production', 'redis-cluster', 6, 'bitnami/redis-cluster:7.2.4'),
     statefulSet('rabbitmq-production', 'rabbitmq-server', 1, 'rabbitmq:3.13-management'),
     statefulSet('vault', 'vault', 1, 'hashicorp/vault:1.15.4'),
+    ...guideServices(),
   ];
   return {
     objects,

@@ -7,13 +7,17 @@ import { handleResource, verbOf, type HandlerDeps } from './handlers.js';
 import { sendJson, sendText } from './http-io.js';
 import { openApiV3 } from './openapi.js';
 import { route } from './routes.js';
-import { ApiError, forbidden, methodNotAllowed, noSuchResource, unauthorized } from './status.js';
+import { serveTokens, type ServiceAccountTokens } from './token-review.js';
+import { ApiError, badRequest, forbidden, methodNotAllowed, noSuchResource, unauthorized } from './status.js';
 
 /** Paths the API server serves without authentication (health and version). */
 const PUBLIC = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
 /** The HTTP front of the emulator: authentication, discovery, routing and Status answers. */
-export function createApiServer(deps: HandlerDeps & { access: Access }, tls: ServingCertificate): Server {
+export function createApiServer(
+  deps: HandlerDeps & { access: Access; tokens: ServiceAccountTokens },
+  tls: ServingCertificate,
+): Server {
   return createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     serve(req, res, deps).catch((error: unknown) => {
       if (res.headersSent) {
@@ -37,7 +41,7 @@ export function createApiServer(deps: HandlerDeps & { access: Access }, tls: Ser
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  deps: HandlerDeps & { access: Access },
+  deps: HandlerDeps & { access: Access; tokens: ServiceAccountTokens },
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const path = url.pathname;
@@ -59,12 +63,17 @@ async function serve(
     return sendJson(res, 200, document);
   }
   if (target.type !== 'resource') throw noSuchResource();
-  const verb = verbOf(req.method ?? 'GET', target, url.searchParams);
+  const creates =
+    req.method === 'POST' && (target.subresource === 'token' || target.resource.resource === 'tokenreviews');
+  const verb = creates ? 'create' : verbOf(req.method ?? 'GET', target, url.searchParams);
   const rbacResource = target.subresource
     ? `${target.resource.resource}/${target.subresource}`
     : target.resource.resource;
   if (verb && !deps.access.allowed(verb, rbacResource, target.namespace, target.name)) {
     throw forbidden(target.resource, verb, SANDBOX_USER, target.namespace, target.name, rbacResource);
   }
+  // A port-forward is a WebSocket upgrade (port-forward.ts); a plain request cannot carry one.
+  if (target.subresource === 'portforward') throw badRequest('Upgrade request required');
+  if (await serveTokens(req, res, target, deps.tokens)) return;
   await handleResource(req, res, target, url.searchParams, deps);
 }

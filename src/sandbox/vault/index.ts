@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { approleMount } from './approle.js';
+import { kubernetesAuthMount, type KubernetesAuthConfig, type KubernetesRole } from './kubernetes-auth.js';
 import type { CoreDeps } from './core.js';
 import type { DatabaseAdmin } from './database-admin.js';
 import { databaseMount } from './database-routes.js';
@@ -124,6 +125,11 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     state.tokens.create({ id: rootToken, policies: ['root'], displayName: 'root', path: 'auth/token/root' })
       .id;
 
+  // Kept in memory only: a restarted sandbox configures it again (rotor sandbox does at start).
+  const kubernetesAuth = { roles: new Map<string, KubernetesRole>() } as {
+    config?: KubernetesAuthConfig;
+    roles: Map<string, KubernetesRole>;
+  };
   const deps: CoreDeps = {
     seal: state.seal,
     tokens: state.tokens,
@@ -142,6 +148,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       },
       tokenMount(state.tokens, persist),
       approleMount(state.approle, state.tokens, now, persist),
+      kubernetesAuthMount(kubernetesAuth, state.tokens, persist),
       kvMount('secret/', state.kv.get('secret/')!, persist),
       transitMount(state.transit, now, persist),
       databaseMount(state.database, now, persist),
