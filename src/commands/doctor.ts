@@ -48,7 +48,7 @@ export async function doctorCommand(
   const { connectEnvironment } = await import('../session/connect.js');
   const world = await connectEnvironment(
     environment,
-    environment.name === 'local' ? [] : ctx.settings.profiles(),
+    environment.name === 'local' ? [] : ctx.profiles(),
     ctx.env,
   );
   try {

@@ -2,6 +2,7 @@ import { createSessionStarter, type SessionEndHook } from '../session/start-sess
 import type { StartSession } from '../session/types.js';
 import { isBuiltInEnvironment, type RotorContext } from './context.js';
 import { rotorVersion } from './version.js';
+import { valuesOf } from '../inventory/layers.js';
 
 /**
  * A session starter like RotorContext.starter (call ctx.prepareEnvironment first), with its own end hook: `run --due` records each
@@ -21,11 +22,12 @@ export function policyStarter(
       const { connectEnvironment } = await import('../session/connect.js');
       return connectEnvironment(
         environment,
-        isBuiltInEnvironment(environment.name) ? [] : ctx.settings.profiles(),
+        isBuiltInEnvironment(environment.name) ? [] : ctx.profiles(),
         ctx.env,
         { faults: options.faults, allowRealTargets: options.allowRealTargets },
       );
     },
+    environmentInputs: (environment, loaded) => valuesOf(ctx.environmentInputs(environment, loaded)),
     journalDir: ctx.journalDir,
     keyDir: ctx.keyDir,
     operator: ctx.operator(),

@@ -69,6 +69,7 @@ const VALUED = new Set([
   '--role',
   '--prefix',
   '--transit-key',
+  '--inventory',
 ]);
 
 /** `scheme://user:password@host`: a URL that carries credentials. */

@@ -28,7 +28,7 @@ export function hostOf(ctx: {
   prepareEnvironment(name?: string): Promise<void>;
   defaultEnvironment(): string;
   environment(name: string): EnvironmentInfo;
-  settings: { profiles(): Profile[] };
+  profiles(): Profile[];
 }): StoreHost {
   return {
     env: ctx.env,
@@ -36,13 +36,16 @@ export function hostOf(ctx: {
       await ctx.prepareEnvironment(name);
       const environment = ctx.environment(name ?? ctx.defaultEnvironment());
       const builtIn = environment.name === SANDBOX.name || environment.name === LOCAL.name;
-      return { environment, profiles: builtIn ? [] : ctx.settings.profiles() };
+      return { environment, profiles: builtIn ? [] : ctx.profiles() };
     },
   };
 }
 
-/** A host that loads the settings only when it must: sandbox and local need none. */
-export function lightHost(env: Env): StoreHost {
+/**
+ * A host that loads the settings and the inventory only when it must: sandbox and local need
+ * none. The inventory gives environments here, not inputs, so it is not checked against runbooks.
+ */
+export function lightHost(env: Env, inventoryFlag?: string): StoreHost {
   return {
     env,
     async resolve(name) {
@@ -50,9 +53,17 @@ export function lightHost(env: Env): StoreHost {
       if (name === LOCAL.name) return { environment: LOCAL, profiles: [] };
       const { Settings } = await import('../adapters/settings.js');
       const settings = new Settings(env);
-      const profiles = settings.profiles();
+      const { findInventory, openInventory } = await import('../inventory/find.js');
+      const { mergedProfiles } = await import('../inventory/profiles.js');
+      const found = findInventory({ flag: inventoryFlag, env, cwd: process.cwd() });
+      const inventory = found ? openInventory(found, env) : undefined;
+      const profiles = mergedProfiles(settings.profiles(), inventory);
       return {
-        environment: findEnvironment(name ?? settings.defaultEnvironment ?? LOCAL.name, profiles),
+        environment: findEnvironment(
+          name ?? settings.defaultEnvironment ?? LOCAL.name,
+          profiles,
+          inventory?.file,
+        ),
         profiles,
       };
     },

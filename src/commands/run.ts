@@ -7,6 +7,7 @@ import { confirmingDecider, requireHeadlessConfirmation } from './headless-confi
 import { dryRun, formatDryRun } from './dry-run.js';
 import { commandWithoutValues, givenInputs } from './given-inputs.js';
 import type { Io } from './io.js';
+import { valuesOf } from '../inventory/layers.js';
 
 /** Options of `rotor run`. */
 export interface RunOptions {
@@ -50,7 +51,9 @@ export async function runCommand(
   const environmentName = options.env ?? ctx.defaultEnvironment();
   const { loaded, environment, given, confirmed } = prepare(ctx, ref, options, io, environmentName);
   if (options.dryRun) {
-    const steps = dryRun(loaded, given, environment, ctx.actions, ctx.env);
+    // What the session would take from the environment: its inventory, or the sandbox's values.
+    const layered = { ...valuesOf(ctx.environmentInputs(environment, loaded)), ...given };
+    const steps = dryRun(loaded, layered, environment, ctx.actions, ctx.env);
     io.stdout(
       options.json
         ? JSON.stringify({ runbook: loaded.runbook.id, environment: environment.name, steps })

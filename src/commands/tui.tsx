@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import { App } from '../ui/app.js';
 import { runbookInfo } from '../session/catalog.js';
+import { infoInEnvironment } from '../inventory/info-in-environment.js';
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { RotorContext } from './context.js';
 import { UnfinishedPicker, type UnfinishedAnswer } from '../ui/unfinished-picker.js';
@@ -66,6 +67,12 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
         inputs: plain,
         resuming: options.resumeSessionId !== undefined,
       }}
+      inEnvironment={(environment, info) =>
+        infoInEnvironment(
+          info,
+          ctx.environmentInputs(environment, ctx.findRunbook(refs.get(info.id) ?? info.id)),
+        )
+      }
       start={(request) =>
         starter({
           ...request,

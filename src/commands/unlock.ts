@@ -29,7 +29,7 @@ export async function unlockCommand(
   const { connectEnvironment } = await import('../session/connect.js');
   const world = await connectEnvironment(
     environment,
-    environment.name === 'local' ? [] : ctx.settings.profiles(),
+    environment.name === 'local' ? [] : ctx.profiles(),
     ctx.env,
   );
   try {

@@ -1,5 +1,5 @@
 import type { LoadedRunbook } from '../runbook/load.js';
-import { checkInventory } from './check.js';
+import { checkInventory, type DeclaredRunbooks } from './check.js';
 import { findInventory, openInventory } from './find.js';
 import type { LoadedInventory } from './load.js';
 
@@ -14,6 +14,11 @@ export function loadInventory(
   const found = findInventory(where);
   if (!found) return undefined;
   const loaded = openInventory(found, where.env);
-  checkInventory(loaded, new Map([...catalog().values()].map((l) => [l.runbook.id, l.runbook])));
+  checkInventory(loaded, declaredRunbooks(catalog()));
   return loaded;
+}
+
+/** The catalog as the inventory check reads it: runbooks by id. */
+export function declaredRunbooks(catalog: ReadonlyMap<string, LoadedRunbook>): DeclaredRunbooks {
+  return new Map([...catalog.values()].map((l) => [l.runbook.id, l.runbook]));
 }

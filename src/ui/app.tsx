@@ -30,6 +30,8 @@ export interface AppProps {
   start: StartSession;
   /** From CLI flags: screens already answered are skipped. */
   initial?: InitialChoices;
+  /** A runbook as the chosen environment fills it in (its inventory's values); default: as is. */
+  inEnvironment?: (environment: EnvironmentInfo, runbook: RunbookInfo) => RunbookInfo;
   /** Called once: the outcome's exit code after the summary, 130 when the operator quits before starting, 2 when the session could not start. */
   onExit: (exitCode: number) => void;
 }
@@ -74,7 +76,14 @@ function Refused({
   );
 }
 
-export function App({ runbooks, environments, start, initial = {}, onExit }: AppProps) {
+export function App({
+  runbooks,
+  environments,
+  start,
+  initial = {},
+  onExit,
+  inEnvironment = (_environment, runbook) => runbook,
+}: AppProps) {
   const { isRawModeSupported } = useStdin();
   const { rows } = useTerminalSize();
   const [choices, setChoices] = useState<Choices>(() => initialChoices(runbooks, environments, initial));
@@ -175,8 +184,8 @@ export function App({ runbooks, environments, start, initial = {}, onExit }: App
     case 'inputs':
       return (
         <InputsForm
-          runbook={choices.runbook!}
-          fields={inputsToAsk(choices.runbook!, initial.inputs)}
+          runbook={inEnvironment(choices.environment!, choices.runbook!)}
+          fields={inputsToAsk(inEnvironment(choices.environment!, choices.runbook!), initial.inputs)}
           given={initial.inputs}
           onBack={goBack}
           onDone={(inputs) => setChoices((c) => ({ ...c, inputs }))}
