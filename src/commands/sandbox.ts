@@ -1,12 +1,20 @@
 import { applyFaults, checkFaults } from '../sandbox/faults.js';
 import type { Io } from './io.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { stateDir } from '../journal/state-dir.js';
+import { SERVED_ENVIRONMENT } from '../sandbox/served-inventory.js';
 
 /**
  * `rotor sandbox`: serves the embedded world on local ports so curl, kubectl, the Vault CLI or
  * another `rotor run --env local` can look at it, and prints the variables to point them there.
  * The token printed is the sandbox's own root token: it opens nothing but this process.
  */
-export async function serveSandbox(options: { state?: string; fault: string[] }, io: Io): Promise<number> {
+export async function serveSandbox(
+  options: { state?: string; fault: string[] },
+  io: Io,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   checkFaults(options.fault);
   const { startSandboxWorld } = await import('../sandbox/world.js');
   const world = await startSandboxWorld({ vaultStateFile: options.state, readinessDelayMs: 1500 });
@@ -17,12 +25,23 @@ export async function serveSandbox(options: { state?: string; fault: string[] },
     throw error;
   }
   const { vault, kube } = world.sandbox;
+  let inventory: string;
+  try {
+    const { writeServedInventory } = await import('../sandbox/served-inventory.js');
+    inventory = await writeServedInventory(world, join(stateDir(env), 'sandbox.inventory.yaml'));
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
   io.stdout(`VAULT_ADDR=${vault.url}`);
   io.stdout(`VAULT_TOKEN=${vault.rootToken}`);
   io.stdout(`KUBECONFIG=${kube.kubeconfigPath}`);
   io.stdout(`ROTOR_SERVICE_URL=${world.env.ROTOR_SERVICE_URL}`);
+  io.stdout(`ROTOR_INVENTORY=${inventory}`);
   io.stdout(`# unseal key shares (any ${vault.threshold}): ${vault.unsealKeys.join(' ')}`);
-  io.stdout('# export these lines in another shell; Ctrl+C stops the sandbox.');
+  io.stdout('# export these lines in another shell; Ctrl+C stops the sandbox. Then, for example:');
+  io.stdout(`#   rotor env show ${SERVED_ENVIRONMENT}`);
+  io.stdout(`#   rotor run emergency --env ${SERVED_ENVIRONMENT} --yes`);
   await new Promise<void>((resolve) => {
     const stop = io.onSignal(() => {
       stop();
@@ -30,5 +49,6 @@ export async function serveSandbox(options: { state?: string; fault: string[] },
     });
   });
   await world.close();
+  rmSync(inventory, { force: true });
   return 0;
 }

@@ -37,10 +37,13 @@ export function parseInventory(text: string, file: string): LoadedInventory {
 }
 
 function schemaError(error: z.ZodError, file: string, map: SourceMap): RunbookError {
-  const issue = error.issues[0];
+  // A misspelt key also leaves its right spelling missing: name the misspelling.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   const path = issue.path as PropertyKey[];
   const where = path.length ? path.join('.') : 'the top level';
   const hint = 'check the spelling; `rotor schema inventory` prints every allowed field';
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message))
+    return new RunbookError(file, map.at(path), `${where} is missing`, hint);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     return new RunbookError(file, map.at(path, key), `unknown field "${key}" in ${where}`, hint);
@@ -55,7 +58,7 @@ function schemaError(error: z.ZodError, file: string, map: SourceMap): RunbookEr
   if (issue.code === 'invalid_key')
     return new RunbookError(
       file,
-      map.at(path),
+      map.at(path.slice(0, -1), String(path.at(-1))),
       `${where}: ${issue.issues[0]?.message ?? issue.message}`,
       hint,
     );
