@@ -17,6 +17,8 @@ import { VaultRef } from '../src/runbook/input-values.js';
 import { resolveInputs } from '../src/runbook/inputs.js';
 import { loadCatalog } from '../src/session/catalog.js';
 import { printSchema } from '../src/commands/catalog-commands.js';
+import { parsePolicy } from '../src/policy/policy.js';
+import { checkRunbookFits, rotationInputs } from '../src/policy/policy-runbook.js';
 
 const catalog = loadCatalog(createActionRegistry());
 const runbooks = declaredRunbooks(catalog);
@@ -240,5 +242,33 @@ describe('rotor schema', () => {
       ]),
     );
     await expect(printSchema(io, 'policy')).rejects.toThrow(/no schema "policy"/);
+  });
+});
+
+describe('a rotation policy may hold a Vault reference, never a secret', () => {
+  const pg = catalog.get('postgres')!.runbook;
+  const policyWith = (admin_url: unknown) =>
+    parsePolicy({
+      secret_path: 'harmonyflow/postgresql',
+      rotation_type: 'manual',
+      runbook: 'postgres',
+      inputs: { admin_url, db_url: 'postgresql://postgresql-primary.postgresql:5432/harmonyflow' },
+    });
+
+  it('a reference is kept, and runs as one read at run time that says which policy named it', () => {
+    const policy = policyWith({ vault: 'harmonyflow/postgres-admin', field: 'url' });
+    expect(() => checkRunbookFits(policy, pg.inputs)).not.toThrow();
+    const given = rotationInputs(policy, pg.inputs);
+    expect(given.admin_url).toBeInstanceOf(VaultRef);
+    expect(String(given.admin_url)).toBe('vault:secret/harmonyflow/postgres-admin#url');
+    expect((given.admin_url as VaultRef).origin).toBe('policy harmonyflow/postgresql');
+    expect(given.secret_path).toBe('harmonyflow/postgresql');
+  });
+
+  it('the secret itself is refused, with the reference as the way', () => {
+    expect(() => checkRunbookFits(policyWith('postgres://postgres:pw@h/postgres'), pg.inputs)).toThrow(
+      /a secret input cannot be kept in a policy \(only where it is in Vault/,
+    );
+    expect(() => policyWith({ vault: 'harmonyflow/x', field: 'url', extra: 1 })).toThrow();
   });
 });
