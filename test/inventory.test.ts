@@ -221,11 +221,11 @@ describe('finding and trusting', () => {
 });
 
 describe('rotor schema', () => {
-  it('prints the runbook schema by default and the inventory schema on request', async () => {
+  it('prints the runbook schema by default and the inventory schema on request', () => {
     const out: string[] = [];
     const io = { stdout: (s: string) => out.push(s) } as never;
-    await printSchema(io);
-    await printSchema(io, 'inventory');
+    printSchema(io);
+    printSchema(io, 'inventory');
     const [runbook, inventory] = out.map((s) => JSON.parse(s));
     expect(runbook.title).toBe('rotor runbook');
     expect(runbook.properties.steps).toBeDefined();
@@ -241,7 +241,7 @@ describe('rotor schema', () => {
         'runbooks',
       ]),
     );
-    await expect(printSchema(io, 'policy')).rejects.toThrow(/no schema "policy"/);
+    expect(() => printSchema(io, 'policy')).toThrow(/no schema "policy"/);
   });
 });
 

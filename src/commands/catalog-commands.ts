@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { z } from 'zod';
 import { runbookSchema } from '../runbook/schema.js';
+import { inventorySchema } from '../inventory/schema.js';
 import { brokenRunbooks, loadRunbookFile, runbookInfo } from '../session/catalog.js';
 import type { RotorContext } from './context.js';
 import type { Io } from './io.js';
@@ -65,10 +66,10 @@ export function validateRunbook(ctx: RotorContext, file: string, io: Io): number
 }
 
 /** `rotor schema [runbook|inventory]`: JSON Schema of a file format, for editor completion. */
-export async function printSchema(io: Io, kind = 'runbook'): Promise<number> {
-  const formats: Record<string, () => Promise<z.ZodType>> = {
-    runbook: async () => runbookSchema,
-    inventory: async () => (await import('../inventory/schema.js')).inventorySchema,
+export function printSchema(io: Io, kind = 'runbook'): number {
+  const formats: Record<string, () => z.ZodType> = {
+    runbook: () => runbookSchema,
+    inventory: () => inventorySchema,
   };
   const format = formats[kind];
   if (!format)
@@ -76,7 +77,7 @@ export async function printSchema(io: Io, kind = 'runbook'): Promise<number> {
       `no schema "${kind}"`,
       "rotor schema prints runbook files' one; rotor schema inventory the inventory's",
     );
-  const schema = z.toJSONSchema(await format(), { io: 'input', unrepresentable: 'any' });
+  const schema = z.toJSONSchema(format(), { io: 'input', unrepresentable: 'any' });
   io.stdout(
     JSON.stringify(
       { ...schema, title: `rotor ${kind}`, $id: `https://rotor.invalid/${kind}.schema.json` },

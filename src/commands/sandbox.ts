@@ -18,17 +18,13 @@ export async function serveSandbox(
   checkFaults(options.fault);
   const { startSandboxWorld } = await import('../sandbox/world.js');
   const world = await startSandboxWorld({ vaultStateFile: options.state, readinessDelayMs: 1500 });
-  try {
-    applyFaults(world.sandbox, options.fault);
-  } catch (error) {
-    await world.close();
-    throw error;
-  }
   const { vault, kube } = world.sandbox;
   let inventory: string;
   try {
+    // Before the faults: a sealed Vault (--fault vault-sealed) could not keep the admins' credentials.
     const { writeServedInventory } = await import('../sandbox/served-inventory.js');
     inventory = await writeServedInventory(world, join(stateDir(env), 'sandbox.inventory.yaml'));
+    applyFaults(world.sandbox, options.fault);
   } catch (error) {
     await world.close();
     throw error;
