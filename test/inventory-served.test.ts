@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { CLI, type CliResult } from './support/cli.js';
 import { raw } from './support/vault-http.js';
+import { TmuxTerminal } from './support/tmux.js';
 
 const dirs: string[] = [];
 const dir = (prefix: string) => {
@@ -155,6 +156,61 @@ describe('a served sandbox, from another shell, through its inventory', () => {
       expect(text.includes(canary), `the canary reached the ${where}`).toBe(false);
     expect(r.argv).toContain('run emergency --env sandbox-served');
   }, 200_000);
+
+  it('in the TUI (tmux): the form says the admin token comes from Vault, and no screen ever shows it', async () => {
+    const canary = (await vaultRead('harmonyflow/admin')).body.data.data['api-token'] as string;
+    const env = shellEnv();
+    const term = TmuxTerminal.start(`node ${CLI} run emergency --env sandbox-served`, {
+      env,
+      width: 100,
+      height: 30,
+    });
+    const screens: string[] = [];
+    const see = async (text: string | RegExp, ms?: number) => {
+      const screen = await term.waitFor(text, ms);
+      screens.push(screen);
+      return screen;
+    };
+    try {
+      const form = /Inputs for Emergency[^\n]*\(1 of (\d+)\)/;
+      const total = Number(form.exec(await see(form))![1]);
+      for (let i = 1; i < total; i++) {
+        term.press('Enter');
+        await see(`(${i + 1} of ${total})`);
+      }
+      term.press('Enter');
+      const items = Number(/0 of (\d+) checked/.exec(await see(/0 of (\d+) checked/))![1]);
+      for (let i = 1; i <= items; i++) {
+        term.press('Enter');
+        await see(i < items ? `${i} of ${items} checked` : 'All checked');
+      }
+      term.press('Enter');
+      for (const phase of [
+        'Vault answers',
+        'Rotate every secret',
+        'Sync every ExternalSecret',
+        'Revoke every session',
+        'Restart everything in the namespaces',
+        'Mark the pods security-alert=true',
+        'Health, a new login',
+      ]) {
+        await see(`? Approve ${phase}`, 60_000);
+        term.press('y');
+      }
+      expect(await see('Enter or q to exit', 60_000)).toContain('Succeeded');
+      term.press('Enter');
+      await see('EXIT:0');
+    } finally {
+      term.close();
+    }
+    // The note wraps with the terminal: read it as one text.
+    expect(screens.join('\n').replace(/\s+/g, ' ')).toContain(
+      '(empty: from vault:secret/harmonyflow/admin#api-token)',
+    );
+    for (const screen of screens)
+      expect(screen.includes(canary), 'the canary reached the screen').toBe(false);
+    expect(journals(env.ROTOR_HOME).includes(canary)).toBe(false);
+  }, 240_000);
 
   describe('a reference the token cannot read: one message, exit 2, nothing changed', () => {
     /** The served inventory with postgres's admin_url pointing elsewhere, as a file named with --inventory. */
