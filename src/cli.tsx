@@ -14,6 +14,16 @@ prepareForTerminal(Boolean(process.stdin.isTTY && process.stdout.isTTY));
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+const INVENTORY_HELP =
+  'the inventory of environments (default: ROTOR_INVENTORY, ./rotor.inventory.yaml once trusted, the user config)';
+
+/** `--inventory` as the command or the program was given it (`rotor --inventory f run …`). */
+function inventoryFlag(program: Command, args: readonly unknown[]): string | undefined {
+  const cmd = args.at(-1);
+  const own = cmd instanceof Command ? cmd.opts<{ inventory?: string }>().inventory : undefined;
+  return own ?? program.opts<{ inventory?: string }>().inventory;
+}
+
 /** Commander's `error: …` and `(Did you mean …?)` in rotor's form: one `rotor: ` line, then the hint. */
 function commanderMessage(text: string): string {
   const [message, ...rest] = text
@@ -41,6 +51,7 @@ export function buildProgram(
     .description('Walks an operator through secret-rotation runbooks for secrets kept in HashiCorp Vault')
     .option('--env <name>', 'environment to open the TUI in (sandbox, local, or a profile)')
     .option('--rehearse', 'mark the session as a drill')
+    .option('--inventory <file>', INVENTORY_HELP)
     .exitOverride()
     // `--env` exists on the program (TUI) and on `run`: each must see its own.
     .enablePositionalOptions()
@@ -54,8 +65,11 @@ export function buildProgram(
 
   const run =
     <T extends unknown[]>(fn: (ctx: RotorContext, ...args: T) => Promise<number> | number) =>
-    async (...args: T) =>
-      setExit(await fn(await context(), ...args));
+    async (...args: T) => {
+      const ctx = await context();
+      ctx.inventoryFlag = inventoryFlag(program, args);
+      setExit(await fn(ctx, ...args));
+    };
 
   program.action(
     run(async (ctx) => {
@@ -138,7 +152,10 @@ export function buildProgram(
     <T extends unknown[]>(fn: (host: StoreHost, ...args: T) => Promise<number>) =>
     async (...args: T) =>
       setExit(
-        await fn((await import('./services/stores.js')).lightHost(processEnvironment()), ...args),
+        await fn(
+          (await import('./services/stores.js')).lightHost(processEnvironment(), inventoryFlag(program, args)),
+          ...args,
+        ),
       );
   const policy = program
     .command('policy')
@@ -410,8 +427,13 @@ export function buildProgram(
 
   program
     .command('schema')
-    .description('print the JSON Schema of runbook files (for editor completion)')
-    .action(run(async () => (await import('./commands/catalog-commands.js')).printSchema(io)));
+    .description('print the JSON Schema of runbook files, or of the inventory (for editor completion)')
+    .argument('[kind]', 'runbook (default) or inventory')
+    .action(
+      run(async (_ctx, kind: string | undefined) =>
+        (await import('./commands/catalog-commands.js')).printSchema(io, kind),
+      ),
+    );
 
   const sessions = program
     .command('sessions')
@@ -460,12 +482,45 @@ export function buildProgram(
       ),
     );
   env
+    .command('show')
+    .description(
+      "an environment's settings and each runbook's inputs there, with where each value comes from",
+    )
+    .argument('<name>')
+    .option('--runbook <id>', 'only this runbook')
+    .option('--json', 'as JSON')
+    .action(
+      run(async (ctx, name: string, opts) =>
+        (await import('./commands/env-show.js')).showEnv(ctx, name, opts, io),
+      ),
+    );
+  env
+    .command('trust')
+    .description('trust the inventory in the working folder (by its path and content), as direnv allow')
+    .argument('[file]', 'the inventory (default: the one rotor finds here)')
+    .action(
+      run(async (ctx, file: string | undefined) =>
+        (await import('./commands/env-trust.js')).trustEnv(ctx, file, io),
+      ),
+    );
+  env
     .command('remove')
     .argument('<name>')
     .action(
       run(async (ctx, name: string) => (await import('./commands/env-commands.js')).removeEnv(ctx, name, io)),
     );
 
+  // Wherever an environment is named, the inventory that defines it can be named too.
+  const withEnvironments = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      const named = sub.options.some((o) => o.long === '--env');
+      if (named || cmd.name() === 'env')
+        if (!sub.options.some((o) => o.long === '--inventory'))
+          sub.option('--inventory <file>', INVENTORY_HELP);
+      withEnvironments(sub);
+    }
+  };
+  withEnvironments(program);
   program.addOption(new Option('-V, --version', 'print the version').hideHelp());
   // Only the root takes extra words, so that `rotor foo` says "unknown command" (subcommands were
   // created above and keep refusing them).

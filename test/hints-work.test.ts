@@ -76,7 +76,9 @@ describe('input remedies, followed one after the other', () => {
     expect(outside.code).toBe(2);
     const hint = hintOf(outside);
     expect(hint).not.toContain('--set');
-    const followed = follow(hint, ['run', 'postgres', '--env', 'local', '--dry-run'], env);
+    // Outside the sandbox (and with no inventory) the environment must name where the database is.
+    const db = ['--set', 'db_url=postgresql://127.0.0.1:9/harmonyflow'];
+    const followed = follow(hint, ['run', 'postgres', '--env', 'local', '--dry-run', ...db], env);
     const run = await runCli(followed.args, followed.env);
     expect(run.code, run.stderr).toBe(0);
 

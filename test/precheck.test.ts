@@ -8,6 +8,8 @@ import { resolveInputs, type GivenInputs } from '../src/runbook/inputs.js';
 import { parseRunbook, type LoadedRunbook } from '../src/runbook/load.js';
 import { loadCatalog } from '../src/session/catalog.js';
 import { startSandboxWorld } from '../src/sandbox/world.js';
+import { sandboxLayer } from '../src/sandbox/sandbox-inputs.js';
+import { valuesOf } from '../src/inventory/layers.js';
 
 const actions = createActionRegistry();
 
@@ -47,7 +49,7 @@ function refusal(yaml: string, options: Options = {}): UsageError {
 const passes = (yaml: string, options: Options = {}) =>
   expect(() => precheck(parseRunbook(yaml, 'pre.yaml', actions), options)).not.toThrow();
 
-describe('every shipped runbook with its default inputs', () => {
+describe('every shipped runbook with its defaults and the sandbox inventory', () => {
   let env: Record<string, string> = {};
   beforeAll(async () => {
     // The sandbox's own addresses and stand-in secrets, as `--env sandbox` supplies them.
@@ -67,7 +69,11 @@ describe('every shipped runbook with its default inputs', () => {
   for (const loaded of catalog) {
     it(`${loaded.runbook.id} passes the pre-check`, () => {
       expect(() =>
-        precheck(loaded, { env, sandbox: true, given: required[loaded.runbook.id] }),
+        precheck(loaded, {
+          env,
+          sandbox: true,
+          given: { ...valuesOf(sandboxLayer(loaded.runbook)), ...required[loaded.runbook.id] },
+        }),
       ).not.toThrow();
     });
   }

@@ -86,7 +86,9 @@ describe('required_when in the runbook format', () => {
     expect((error as UsageError).message).toMatch(
       /needs the input "external_secret" when kubernetes is true/,
     );
-    expect((error as UsageError).hint).toBe('pass --set external_secret=<value>');
+    expect((error as UsageError).hint).toBe(
+      'pass --set external_secret=<value>, or give it in the inventory (environments.<env>.inputs.external_secret)',
+    );
     expect(() => resolveInputs(generic, { kubernetes: 'true', external_secret: 'es' })).not.toThrow();
   });
 

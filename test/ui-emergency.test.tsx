@@ -25,10 +25,18 @@ const sandboxEnv = {
   ROTOR_SANDBOX_RABBITMQ_ADMIN_PASSWORD: 'rabbit-admin',
 };
 
+import { sandboxLayer } from '../src/sandbox/sandbox-inputs.js';
+import { valuesOf } from '../src/inventory/layers.js';
+
 /** The shipped emergency runbook's plan, as a session would start it. */
 function emergencyPlan(given: Record<string, string> = {}) {
   const loaded = findRunbook('emergency', loadCatalog(actions), actions);
-  const inputs = resolveInputs(loaded.runbook, given, sandboxEnv);
+  // As a sandbox session starts it: the sandbox's own values under what the test gives.
+  const inputs = resolveInputs(
+    loaded.runbook,
+    { ...valuesOf(sandboxLayer(loaded.runbook)), ...given },
+    sandboxEnv,
+  );
   const plan = buildPlan(loaded.runbook, {
     file: loaded.file,
     runbookHash: loaded.hash,

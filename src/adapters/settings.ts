@@ -1,6 +1,7 @@
 import Conf from 'conf';
 import { join } from 'node:path';
 import { processEnvironment } from '../environment.js';
+import type { VaultAuth } from '../inventory/schema.js';
 
 /** A named environment an operator configured (`rotor env add`). */
 export interface Profile {
@@ -17,6 +18,12 @@ export interface Profile {
    * and a kubeconfig's insecure-skip-tls-verify are refused unless the profile records this.
    */
   allowInsecureTls?: boolean;
+  /** PEM file of the CA that signed Vault's certificate (VAULT_CACERT for this environment). */
+  vaultCaCert?: string;
+  /** How rotor logs in to Vault here (default: the operator's token, as the Vault CLI finds it). */
+  vaultAuth?: VaultAuth;
+  /** The inventory file this environment comes from; none for a profile saved by `rotor env add`. */
+  inventory?: string;
 }
 
 interface SettingsShape {

@@ -63,12 +63,14 @@ export function vaultConfigFromEnv(
   }
   let token = overrides.token;
   let tokenSource = overrides.tokenSource ?? (token ? 'profile' : undefined);
-  if (!token && env.VAULT_TOKEN) {
+  // An environment that logs in with AppRole (its inventory says so) takes no token from the shell.
+  const shellToken = overrides.appRole === undefined;
+  if (!token && shellToken && env.VAULT_TOKEN) {
     token = new Secret(env.VAULT_TOKEN.trim(), 'VAULT_TOKEN');
     tokenSource = 'VAULT_TOKEN';
   }
   const tokenFile = join(homeDir, '.vault-token');
-  if (!token && existsSync(tokenFile)) {
+  if (!token && shellToken && existsSync(tokenFile)) {
     const text = readFileSync(tokenFile, 'utf8').trim();
     if (text) {
       token = new Secret(text, '~/.vault-token');

@@ -29,7 +29,11 @@ export async function probeTarget(
   if (!policy) return notJudged('no policy: rotor does not know the target');
   if (vault.kind !== 'ok') return notJudged('Vault could not be read');
   const runbook = runbookFor(policy);
-  const inputs = policy.inputs;
+  // A Vault reference in a policy's inputs is a credential's place, not an address: only plain
+  // values say where to log in.
+  const inputs = Object.fromEntries(
+    Object.entries(policy.inputs).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
   const password = text(vault.data.password);
   try {
     if (runbook === 'postgres') {

@@ -1,5 +1,7 @@
+import { UsageError } from '../errors.js';
 import { z } from 'zod';
 import { runbookSchema } from '../runbook/schema.js';
+import { inventorySchema } from '../inventory/schema.js';
 import { brokenRunbooks, loadRunbookFile, runbookInfo } from '../session/catalog.js';
 import type { RotorContext } from '../services/rotor-context.js';
 import type { Io } from './io.js';
@@ -63,12 +65,22 @@ export function validateRunbook(ctx: RotorContext, file: string, io: Io): number
   return 0;
 }
 
-/** `rotor schema`: JSON Schema of the runbook format, for editor completion. */
-export function printSchema(io: Io): number {
-  const schema = z.toJSONSchema(runbookSchema, { io: 'input', unrepresentable: 'any' });
+/** `rotor schema [runbook|inventory]`: JSON Schema of a file format, for editor completion. */
+export function printSchema(io: Io, kind = 'runbook'): number {
+  const formats: Record<string, () => z.ZodType> = {
+    runbook: () => runbookSchema,
+    inventory: () => inventorySchema,
+  };
+  const format = formats[kind];
+  if (!format)
+    throw new UsageError(
+      `no schema "${kind}"`,
+      "rotor schema prints runbook files' one; rotor schema inventory the inventory's",
+    );
+  const schema = z.toJSONSchema(format(), { io: 'input', unrepresentable: 'any' });
   io.stdout(
     JSON.stringify(
-      { ...schema, title: 'rotor runbook', $id: 'https://rotor.invalid/runbook.schema.json' },
+      { ...schema, title: `rotor ${kind}`, $id: `https://rotor.invalid/${kind}.schema.json` },
       null,
       2,
     ),

@@ -79,6 +79,7 @@ const VALUED = new Set([
   '--vault-auth-mount',
   '--touches',
   '--forward',
+  '--inventory',
 ]);
 
 /** `scheme://user:password@host`: a URL that carries credentials. */

@@ -10,6 +10,7 @@ import { dryRun, formatDryRun } from './dry-run.js';
 import { commandWithoutValues } from './journalled-command.js';
 import { givenSources } from '../services/input-sources.js';
 import type { Io } from './io.js';
+import { valuesOf } from '../inventory/layers.js';
 
 /** Options of `rotor run`. */
 export interface RunOptions {
@@ -60,7 +61,9 @@ export async function runCommand(
   const resolved = await ctx.resolve(options.env);
   const { loaded, environment, given, confirmed } = prepare(ctx, ref, options, io, resolved.environment);
   if (options.dryRun) {
-    const steps = dryRun(loaded, given, environment, ctx.actions, ctx.env);
+    // What the session would take from the environment: its inventory, or the sandbox's values.
+    const layered = { ...valuesOf(ctx.environmentInputs(environment, loaded)), ...given };
+    const steps = dryRun(loaded, layered, environment, ctx.actions, ctx.env);
     io.stdout(
       options.json
         ? JSON.stringify({ runbook: loaded.runbook.id, environment: environment.name, steps })

@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import { App } from '../ui/app.js';
 import { runbookInfo } from '../session/catalog.js';
+import { infoInEnvironment } from '../inventory/info-in-environment.js';
 import type { GivenInputs } from '../runbook/inputs.js';
 import type { RotorContext } from '../services/rotor-context.js';
 import { unfinishedSessions, type UnfinishedSession } from '../services/unfinished-sessions.js';
@@ -82,6 +83,12 @@ export async function runTui(ctx: RotorContext, options: TuiOptions): Promise<nu
         policy: options.policy,
         resuming: options.resumeSessionId !== undefined,
       }}
+      inEnvironment={(environment, info) =>
+        infoInEnvironment(
+          info,
+          ctx.environmentInputs(environment, ctx.findRunbook(refs.get(info.id) ?? info.id)),
+        )
+      }
       start={(request) =>
         starter({
           ...request,

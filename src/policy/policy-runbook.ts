@@ -1,6 +1,8 @@
 import { UsageError } from '../errors.js';
 import { envName, type RemedyWhere } from '../runbook/input-remedy.js';
 import type { Policy } from './policy.js';
+import { VaultRef } from '../runbook/input-values.js';
+import type { GivenInputs } from '../runbook/inputs.js';
 import { CUSTOM_SCRIPT_RUNBOOK, runbookFor } from './runbook-choice.js';
 
 /** The inputs a runbook declares, as far as a policy is concerned. */
@@ -49,16 +51,17 @@ export function checkRunbookFits(policy: Policy, declared: DeclaredInputs, where
         `policy: inputs.${name}: runbook ${runbook} has no input "${name}"`,
         `its inputs: ${Object.keys(declared).join(', ') || 'none'}`,
       );
+    const value = policy.inputs[name];
+    if (typeof value !== 'string') continue; // a Vault reference: read, and judged, at run time
     if (declared[name].secret)
       throw new UsageError(
-        `policy: inputs.${name}: a secret input cannot be kept in a policy`,
+        `policy: inputs.${name}: a secret input cannot be kept in a policy (only where it is in Vault: { vault: <path>, field: <name> })`,
         // The sandbox never reads ROTOR_INPUT_*: its secret inputs come from its own defaults.
         where.sandbox
           ? `leave it out of the policy: in the sandbox, rotor run --due --env sandbox takes the runbook's default`
           : `set ROTOR_INPUT_${envName(name)} where rotor run --due runs`,
       );
     const { pattern, choices } = declared[name];
-    const value = policy.inputs[name];
     if (pattern !== undefined && !new RegExp(`^(?:${pattern})$`).test(value))
       throw new UsageError(
         `policy: inputs.${name}: "${value}" does not match the runbook's pattern ${pattern}`,
@@ -68,9 +71,15 @@ export function checkRunbookFits(policy: Policy, declared: DeclaredInputs, where
   }
 }
 
-/** The inputs a policy's rotation runs with: its own, plus the secret path and the script. */
-export function rotationInputs(policy: Policy, declared: DeclaredInputs): Record<string, string> {
-  const inputs: Record<string, string> = { ...policy.inputs, secret_path: policy.secret_path };
+/** The inputs a policy's rotation runs with: its own (references to Vault read at run time), plus the secret path and the script. */
+export function rotationInputs(policy: Policy, declared: DeclaredInputs): GivenInputs {
+  const inputs: GivenInputs = {};
+  for (const [name, value] of Object.entries(policy.inputs))
+    inputs[name] =
+      typeof value === 'string'
+        ? value
+        : new VaultRef(value.vault, value.field, value.mount, `policy ${policy.secret_path}`);
+  inputs.secret_path = policy.secret_path;
   if (policy.rotation_script_path && 'script_path' in declared)
     inputs.script_path = policy.rotation_script_path;
   return inputs;

@@ -28,7 +28,7 @@ export function policyLines(policy: Policy): Array<[string, string]> {
     ['rollback_on_failure', String(policy.rollback_on_failure)],
     ['secret_type', policy.secret_type],
     ['runbook', `${runbookFor(policy)}${policy.runbook ? '' : ' (chosen by rotor)'}`],
-    ...Object.entries(policy.inputs).map(([k, v]): [string, string] => [`inputs.${k}`, v]),
+    ...Object.entries(policy.inputs).map(([k, v]): [string, string] => [`inputs.${k}`, inputText(v)]),
     ['created_at', policy.created_at],
   ];
   return lines.filter((l): l is [string, string] => l[1] !== undefined);
@@ -59,4 +59,9 @@ export function historyCells(entry: HistoryEntry): string[] {
     entry.session_id,
     entry.error ?? '',
   ];
+}
+
+/** An input as text: a Vault reference as `vault:<mount>/<path>#<field>`. */
+export function inputText(value: Policy['inputs'][string]): string {
+  return typeof value === 'string' ? value : `vault:${value.mount ?? 'secret'}/${value.vault}#${value.field}`;
 }

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { vaultRefSchema } from '../inventory/schema.js';
 import { UsageError } from '../errors.js';
 import { SECRET_TYPES } from './runbook-choice.js';
 import { canonicalSecretPath } from './secret-path.js';
@@ -69,7 +70,8 @@ export const policySchema = z
       .string()
       .regex(/^[a-z][a-z0-9_-]*$/)
       .optional(),
-    inputs: z.record(z.string(), z.string()).default({}),
+    // A Vault reference holds no secret, only where one is: a policy may keep it for a secret input.
+    inputs: z.record(z.string(), z.union([z.string(), vaultRefSchema])).default({}),
     created_at: z.string().datetime().optional(),
   })
   .strict()

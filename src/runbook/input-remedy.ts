@@ -16,7 +16,8 @@ export function envName(input: string): string {
  * (rotor refuses secrets on the command line), `ROTOR_INPUT_<NAME>` only outside the sandbox.
  */
 export function inputRemedy(name: string, spec: Pick<RunbookInput, 'secret'>, where: RemedyWhere): string {
-  if (!spec.secret) return `pass --set ${name}=<value>`;
+  if (!spec.secret)
+    return `pass --set ${name}=<value>${where.sandbox ? '' : `, or give it in the inventory (environments.<env>.inputs.${name})`}`;
   if (where.sandbox) return `type it when asked in the TUI (run without --yes)`;
-  return `set ROTOR_INPUT_${envName(name)} in the environment, or type it when asked in the TUI`;
+  return `set ROTOR_INPUT_${envName(name)} in the environment, type it when asked in the TUI, or give where it is in Vault in the inventory (${name}: { vault: <path>, field: <name> })`;
 }

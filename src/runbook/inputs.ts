@@ -4,11 +4,15 @@ import type { Runbook, RunbookInput } from './schema.js';
 import { closest } from './closest.js';
 import { envName, inputRemedy, type RemedyWhere } from './input-remedy.js';
 import { describeRequiredWhen, parseRequiredWhen, requiredWhenHolds } from './required-when.js';
+import { VaultRef, WorldValue, type GivenValue } from './input-values.js';
 
 export { envName };
 
-/** Input values as given: plain text from `--set`, Secrets from masked entry or the environment. */
-export type GivenInputs = Record<string, string | Secret>;
+/**
+ * Input values as given: plain text from `--set`, Secrets from masked entry or the environment,
+ * Vault references and world values from an inventory (read once the session connects).
+ */
+export type GivenInputs = Record<string, GivenValue>;
 
 /**
  * Applies defaults and checks every input before anything runs: unknown names, missing required
@@ -34,7 +38,16 @@ export function resolveInputs(
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(runbook.inputs)) {
     // An empty answer (Enter on an empty field) means "use the default", as in any form.
-    const supplied = given[name] !== undefined && reveal(given[name]) !== '' ? given[name] : undefined;
+    const value = given[name];
+    if (value instanceof VaultRef) {
+      // Read when the session connects (src/session/vault-inputs.ts); a preview cannot know it.
+      if (!options.preview)
+        throw new UsageError(`input ${name}: ${value} was not read from Vault before the run`);
+      values[name] = `‹${value}›`;
+      continue;
+    }
+    const known = value instanceof WorldValue ? fromEnv(name, value.template, spec, env, options) : value;
+    const supplied = known !== undefined && reveal(known) !== '' ? known : undefined;
     const raw = supplied ?? defaultValue(name, spec, env, options);
     const required = spec.required ?? spec.default === undefined;
     if (raw === undefined || reveal(raw) === '') {
@@ -49,12 +62,14 @@ export function resolveInputs(
     }
     const text = reveal(raw);
     // A dry run shows ‹env.X› for values only known once connected; don't judge those yet.
-    if (options.preview && text.includes('‹env.')) {
+    if (options.preview && text.includes('‹')) {
       values[name] = raw;
       continue;
     }
+    // A value read from Vault is secret whatever the input says: never quoted in a message.
+    const secret = spec.secret || raw instanceof Secret;
     if (spec.pattern !== undefined && !new RegExp(`^(?:${spec.pattern})$`).test(text)) {
-      const shown = spec.secret ? 'the value given' : `"${text}"`;
+      const shown = secret ? 'the value given' : `"${text}"`;
       throw new UsageError(
         `input ${name}: ${shown} does not match the pattern ${spec.pattern}`,
         spec.describe ? `expected: ${spec.describe}` : undefined,
@@ -62,7 +77,7 @@ export function resolveInputs(
     }
     if (spec.choices && !spec.choices.includes(text)) {
       throw new UsageError(
-        `input ${name}: "${spec.secret ? '…' : text}" is not one of ${spec.choices.join(', ')}`,
+        `input ${name}: "${secret ? '…' : text}" is not one of ${spec.choices.join(', ')}`,
       );
     }
     values[name] = spec.secret ? (raw instanceof Secret ? raw : new Secret(text, `inputs.${name}`)) : raw;
@@ -81,7 +96,7 @@ function checkRequiredWhen(
     const condition = spec.required_when === undefined ? undefined : parseRequiredWhen(spec.required_when);
     if (!condition || reveal(values[name]) !== '' || !requiredWhenHolds(condition, values)) continue;
     // A dry run may not know the deciding value yet (‹env.X›): judge it at the real run.
-    if (options.preview && reveal(values[condition.input]).includes('‹env.')) continue;
+    if (options.preview && reveal(values[condition.input]).includes('‹')) continue;
     throw new UsageError(
       `runbook ${runbook.id} needs the input "${name}" when ${describeRequiredWhen(condition)}${spec.describe ? ` (${spec.describe})` : ''}`,
       inputRemedy(name, spec, options),
@@ -101,6 +116,17 @@ function defaultValue(
 ): string | number | boolean | undefined {
   const value = spec.default;
   if (typeof value !== 'string' || !value.includes('{{')) return value;
+  return fromEnv(name, value, spec, env, options);
+}
+
+/** `{{ env.NAME }}` in a default or a world value, from the session's variables. */
+function fromEnv(
+  name: string,
+  value: string,
+  spec: RunbookInput,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { preview?: boolean } & RemedyWhere,
+): string {
   return value.replace(/\{\{\s*env\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, variable: string) => {
     const found = env[variable];
     if (found !== undefined) return found;

@@ -1,4 +1,5 @@
 import { lastRotated } from '../policy/due.js';
+import type { GivenInputs } from '../runbook/inputs.js';
 import type { DueItem } from '../policy/due-index.js';
 import type { Policy } from '../policy/policy.js';
 import { rotationInputs } from '../policy/policy-runbook.js';
@@ -74,7 +75,7 @@ export async function dueLines(
 export interface PlannedRotation {
   secret_path: string;
   runbook: string;
-  inputs: Record<string, string>;
+  inputs: GivenInputs;
   max_retries: number;
   rollback_on_failure: boolean;
 }

@@ -1,5 +1,7 @@
 import type { Profile, Settings } from '../adapters/settings.js';
 import { processEnvironment } from '../environment.js';
+import type { LoadedInventory } from '../inventory/load.js';
+import { mergedProfiles } from '../inventory/profiles.js';
 import { LOCAL, SANDBOX, findEnvironment, listEnvironments } from '../session/environments.js';
 import type { World } from '../session/world.js';
 import type { EnvironmentInfo } from '../session/types.js';
@@ -28,20 +30,48 @@ export class Environments {
   readonly env: Env;
   /** Where operations tell what they passed over (a weakened TLS check, history not recorded). */
   readonly warn: (message: string) => void;
+  /** `--inventory <file>` from the command line, when given. */
+  inventoryFlag?: string;
   #settings?: Settings;
+  #inventory?: LoadedInventory;
 
-  constructor(env: Env = processEnvironment(), options: { warn?: (message: string) => void } = {}) {
+  constructor(
+    env: Env = processEnvironment(),
+    options: { warn?: (message: string) => void; inventoryFlag?: string } = {},
+  ) {
     this.env = env;
     this.warn = options.warn ?? ((message) => process.stderr.write(`rotor: ${message}\n`));
+    this.inventoryFlag = options.inventoryFlag;
   }
 
-  /** Loads the operator's settings (`conf`), once. */
+  /** Loads the operator's settings (`conf`) and the inventory, if one is found, once. */
   async loadSettings(): Promise<Settings> {
     if (!this.#settings) {
       const { Settings } = await import('../adapters/settings.js');
       this.#settings = new Settings(this.env);
+      this.#inventory = await this.openInventory();
     }
     return this.#settings;
+  }
+
+  /**
+   * The inventory (flag, variable, working folder, user config; trusted when it must be). Here it
+   * only names environments, so it is not checked against runbooks; RotorContext checks it.
+   */
+  protected async openInventory(): Promise<LoadedInventory | undefined> {
+    const { findInventory, openInventory } = await import('../inventory/find.js');
+    const found = findInventory({ flag: this.inventoryFlag, env: this.env, cwd: process.cwd() });
+    return found ? openInventory(found, this.env) : undefined;
+  }
+
+  /** The inventory in use, once loadSettings() ran; none when there is none. */
+  get inventory(): LoadedInventory | undefined {
+    return this.#inventory;
+  }
+
+  /** Every configured environment's connection settings: the inventory's, then saved profiles. */
+  profiles(): Profile[] {
+    return mergedProfiles(this.settings.profiles(), this.#inventory);
   }
 
   /** Loads settings unless the environment is built in. */
@@ -55,13 +85,13 @@ export class Environments {
   }
 
   environments(): EnvironmentInfo[] {
-    return listEnvironments(this.settings.profiles());
+    return listEnvironments(this.profiles());
   }
 
   environment(name: string): EnvironmentInfo {
     // Built-in environments need no settings: skipping `conf` keeps the sandbox's start fast.
     const builtIn = [SANDBOX, LOCAL].find((e) => e.name === name);
-    return builtIn ?? findEnvironment(name, this.settings.profiles());
+    return builtIn ?? findEnvironment(name, this.profiles(), this.#inventory?.file);
   }
 
   /** The environment used when none is named: the configured default, else the shell's own. */
@@ -71,7 +101,7 @@ export class Environments {
 
   /** The profiles an environment's connection may use; none for a built-in one. */
   profilesFor(environment: EnvironmentInfo): readonly Profile[] {
-    return isBuiltInEnvironment(environment.name) ? [] : this.settings.profiles();
+    return isBuiltInEnvironment(environment.name) ? [] : this.profiles();
   }
 
   /** `--env NAME`, or none given: the environment and the profiles its connection may use. */

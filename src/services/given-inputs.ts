@@ -5,7 +5,7 @@ import { inputRemedy } from '../runbook/input-remedy.js';
 import type { Runbook } from '../runbook/schema.js';
 
 /**
- * Inputs from `--set name=value` and, for secret inputs, from `ROTOR_INPUT_<NAME>`. A secret on
+ * Inputs from `--set name=value` and, for secret inputs only, from `ROTOR_INPUT_<NAME>`. A secret on
  * the command line would sit in shell history and in every process listing, so it is refused.
  * The sandbox never reads `ROTOR_INPUT_*`: a credential exported for a real server would turn a
  * drill into a change of that server. `warn` says which were passed over.
@@ -42,7 +42,14 @@ export function givenInputs(
       );
       continue;
     }
-    given[name] = spec.secret ? new Secret(value, `inputs.${name}`) : value;
+    // Non-secret values belong on the command line or in the inventory, where they are seen.
+    if (!spec.secret) {
+      where.warn?.(
+        `ROTOR_INPUT_${envName(name)} is not read: ${name} is not secret (pass --set ${name}=…, or give it in the inventory)`,
+      );
+      continue;
+    }
+    given[name] = new Secret(value, `inputs.${name}`);
   }
   return given;
 }

@@ -7,6 +7,7 @@ import { connectWorld } from './environment.js';
 import { processEnvironment } from '../environment.js';
 import type { RotorContext } from './rotor-context.js';
 import { rotorVersion } from './version.js';
+import { valuesOf } from '../inventory/layers.js';
 
 /** How sessions of one command start: a rehearsal, its faults, real targets in a drill. */
 export interface StarterOptions {
@@ -36,6 +37,7 @@ export function sessionStarter(
         faults: options.faults,
         allowRealTargets: options.allowRealTargets,
       }),
+    environmentInputs: (environment, loaded) => valuesOf(ctx.environmentInputs(environment, loaded)),
     journalDir: ctx.journalDir,
     keyDir: ctx.keyDir,
     operator: ctx.operator(),

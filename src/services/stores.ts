@@ -23,9 +23,12 @@ export interface StoreHost {
   warn?(message: string): void;
 }
 
-/** A host that loads the operator's settings only when it must: sandbox and local need none. */
-export function lightHost(env: Env): StoreHost {
-  return new Environments(env);
+/**
+ * A host that loads the settings and the inventory only when it must: sandbox and local need
+ * none. The inventory gives environments here, not inputs, so it is not checked against runbooks.
+ */
+export function lightHost(env: Env, inventoryFlag?: string): StoreHost {
+  return new Environments(env, { inventoryFlag });
 }
 
 /** An environment's policy and history stores, open until closed. */

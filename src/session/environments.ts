@@ -31,7 +31,11 @@ export function listEnvironments(profiles: readonly Profile[]): EnvironmentInfo[
   ];
 }
 
-export function findEnvironment(name: string, profiles: readonly Profile[]): EnvironmentInfo {
+export function findEnvironment(
+  name: string,
+  profiles: readonly Profile[],
+  inventoryFile?: string,
+): EnvironmentInfo {
   const all = listEnvironments(profiles);
   const found = all.find((e) => e.name === name);
   if (found) return found;
@@ -40,7 +44,7 @@ export function findEnvironment(name: string, profiles: readonly Profile[]): Env
     all.map((e) => e.name),
   );
   throw new UsageError(
-    `no environment "${name}"`,
+    `no environment "${name}"${inventoryFile ? ` in the inventory ${inventoryFile} or the saved profiles` : ''}`,
     guess
       ? `did you mean "${guess}"? \`rotor env list\` shows them`
       : '`rotor env list` shows them; `rotor env add` creates one',

@@ -5,6 +5,7 @@ import type { Profile } from '../adapters/settings.js';
 import { vaultTlsMode, type TlsMode } from '../adapters/tls-mode.js';
 import { vaultConfigFromEnv, type VaultConfig } from '../adapters/vault-config.js';
 import { judgeProcessTls, judgeTls } from './tls-policy.js';
+import { profileLogin } from './profile-login.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -47,9 +48,12 @@ export function connectionSettings(
   const processWide = judgeProcessTls(environment, profile, env);
   if (processWide) settings.warnings.push(processWide);
   if (options.requireVault || profile?.vaultAddr || env.VAULT_ADDR) {
-    settings.vault = vaultConfigFromEnv(env, homeDir, {
+    const login = profileLogin(profile, env);
+    settings.vault = vaultConfigFromEnv(login.env, homeDir, {
       ...(profile?.vaultAddr ? { address: profile.vaultAddr } : {}),
       ...(profile?.vaultNamespace ? { namespace: profile.vaultNamespace } : {}),
+      ...(profile?.vaultCaCert ? { caCertFile: profile.vaultCaCert } : {}),
+      ...login.overrides,
       ...(options.renewToken === undefined ? {} : { renewToken: options.renewToken }),
     });
     settings.vaultTls = vaultTlsMode(settings.vault);

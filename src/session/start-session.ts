@@ -10,7 +10,10 @@ import { JournalWriter, newSessionId } from '../journal/journal-writer.js';
 import { countingRequests } from '../adapters/request-meter.js';
 import { createSessionKey, resumeSessionKey } from '../journal/session-key-file.js';
 import type { SessionOpened } from '../journal/record.js';
-import { resolveInputs } from '../runbook/inputs.js';
+import { resolveInputs, type GivenInputs } from '../runbook/inputs.js';
+import { environmentLayer } from '../inventory/environment-layer.js';
+import { valuesOf } from '../inventory/layers.js';
+import { readVaultInputs } from './vault-inputs.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import type { EnvironmentInfo, SessionHandle, StartRequest, StartSession } from './types.js';
 import type { World } from './world.js';
@@ -37,6 +40,11 @@ export interface SessionFactoryDeps {
   actions: ActionRegistry;
   findRunbook: (ref: string) => LoadedRunbook;
   environment: (name: string) => EnvironmentInfo;
+  /**
+   * What the environment gives the runbook's inputs (its inventory, the sandbox's own values);
+   * below everything the request gives. Default: the sandbox's values in the sandbox, else none.
+   */
+  environmentInputs?: (environment: EnvironmentInfo, loaded: LoadedRunbook) => GivenInputs;
   connect: (environment: EnvironmentInfo) => Promise<World>;
   journalDir: string;
   /** Where each session's HMAC key file lives: apart from the journals (`<state>/keys`). */
@@ -115,14 +123,19 @@ export function createSessionStarter(deps: SessionFactoryDeps): StartSession {
     const loaded = deps.findRunbook(resume?.runbookRef ?? request.runbookId);
     if (resume) checkSameRunbook(loaded, resume, request.resumeSessionId!);
     const environment = deps.environment(resume?.environment ?? request.environment);
-    const given = { ...resume?.inputs, ...request.inputs };
+    const layer = deps.environmentInputs
+      ? deps.environmentInputs(environment, loaded)
+      : valuesOf(environmentLayer(environment, loaded.runbook, undefined));
+    const given = { ...layer, ...resume?.inputs, ...request.inputs };
     const where = { sandbox: environment.sandbox };
     resolveInputs(loaded.runbook, given, { ...deps.env }, { preview: true, ...where });
     const world = await deps.connect(environment);
     const env = { ...deps.env, ...world.env };
     let plan;
     try {
-      const inputs = resolveInputs(loaded.runbook, given, env, where);
+      // With the operator's own token, before anything is locked or changed.
+      const read = await readVaultInputs(given, world.ports.vault);
+      const inputs = resolveInputs(loaded.runbook, read, env, where);
       plan = buildPlan(loaded.runbook, {
         file: loaded.file,
         runbookHash: loaded.hash,

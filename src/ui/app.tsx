@@ -25,6 +25,8 @@ export interface AppProps {
   start: StartSession;
   /** From CLI flags: screens already answered are skipped. */
   initial?: InitialChoices;
+  /** A runbook as the chosen environment fills it in (its inventory's values); default: as is. */
+  inEnvironment?: (environment: EnvironmentInfo, runbook: RunbookInfo) => RunbookInfo;
   /** Called once: the outcome's exit code after the summary, 130 when the operator quits before starting, 2 when the session could not start. */
   onExit: (exitCode: number) => void;
   /** The fleet check for an environment; the picker offers "Check every secret" when given. */
@@ -88,7 +90,15 @@ function Refused({
   );
 }
 
-export function App({ runbooks, environments, start, initial = {}, onExit, check }: AppProps) {
+export function App({
+  runbooks,
+  environments,
+  start,
+  initial = {},
+  onExit,
+  check,
+  inEnvironment = (_environment, runbook) => runbook,
+}: AppProps) {
   const { isRawModeSupported } = useStdin();
   const { rows } = useTerminalSize();
   const [choices, setChoices] = useState<Choices>(() => initialChoices(runbooks, environments, initial));
@@ -215,7 +225,7 @@ export function App({ runbooks, environments, start, initial = {}, onExit, check
     case 'inputs':
       return (
         <InputReview
-          runbook={choices.runbook!}
+          runbook={inEnvironment(choices.environment!, choices.runbook!)}
           given={{
             plain: { ...plainInputs(initial.inputs), ...choices.typedBefore },
             sources: givenSources(initial, choices.typedBefore),

@@ -1,0 +1,35 @@
+import { isSecret } from '../engine/secret.js';
+import { VaultRef, WorldValue } from '../runbook/input-values.js';
+import type { RunbookInfo } from '../session/types.js';
+import type { SourcedInputs } from './layers.js';
+
+/**
+ * A runbook as the inputs form shows it in one environment: an input the environment gives
+ * (its inventory, the sandbox) is no longer required, text values stand as its default, and
+ * values known only once connected (a Vault reference, the sandbox's addresses) leave the field
+ * empty with a note of where the value will come from, as a default naming a variable does.
+ */
+export function infoInEnvironment(info: RunbookInfo, layer: SourcedInputs): RunbookInfo {
+  return {
+    ...info,
+    inputs: info.inputs.map((input) => {
+      const given = layer[input.name];
+      if (!given) return input;
+      const v = given.value;
+      const from = v instanceof VaultRef ? String(v) : (given.where ?? 'the environment');
+      if (v instanceof VaultRef || v instanceof WorldValue || isSecret(v))
+        return {
+          ...input,
+          default: undefined,
+          required: false,
+          describe: `${input.describe ?? ''} (empty: from ${from})`.trim(),
+        };
+      return {
+        ...input,
+        default: v,
+        required: false,
+        describe: `${input.describe ?? ''} (from ${from})`.trim(),
+      };
+    }),
+  };
+}
