@@ -63,8 +63,9 @@ export function vaultConfigFromEnv(
   }
   let token = overrides.token;
   let tokenSource = overrides.tokenSource ?? (token ? 'profile' : undefined);
-  // An environment that logs in with AppRole (its inventory says so) takes no token from the shell.
-  const shellToken = overrides.appRole === undefined;
+  // An environment that logs in with AppRole or Kubernetes auth (its inventory says so) takes no
+  // token from the shell.
+  const shellToken = overrides.appRole === undefined && overrides.kubernetes === undefined;
   if (!token && shellToken && env.VAULT_TOKEN) {
     token = new Secret(env.VAULT_TOKEN.trim(), 'VAULT_TOKEN');
     tokenSource = 'VAULT_TOKEN';

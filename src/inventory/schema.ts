@@ -42,7 +42,8 @@ export const inputValuesSchema = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/),
 /**
  * How rotor logs in to Vault. `token`: the operator's own (VAULT_TOKEN, ~/.vault-token), as the
  * Vault CLI finds it. `approle`: the role id here, the secret id from a variable (never this file).
- * Further methods join this union by their `method`.
+ * `kubernetes`: the pod's service-account token and a role (Vault's Kubernetes auth), as the
+ * CronJob logs in; no secret in the file or in a variable.
  */
 export const vaultAuthSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('token') }).strict(),
@@ -56,6 +57,18 @@ export const vaultAuthSchema = z.discriminatedUnion('method', [
         .default('VAULT_SECRET_ID')
         .describe('the variable that holds the secret id'),
       mount: z.string().default('approle'),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('kubernetes'),
+      role: z.string().min(1).describe("the Vault role bound to the pod's service account"),
+      token_path: z
+        .string()
+        .min(1)
+        .default('/var/run/secrets/kubernetes.io/serviceaccount/token')
+        .describe('the service-account token file, read again at each login'),
+      mount: z.string().default('kubernetes'),
     })
     .strict(),
 ]);

@@ -8,7 +8,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * How an environment's Vault login method (an inventory's `vault.auth`) shapes the config:
  * `token` (or none) is the Vault CLI's own search; `approle` logs in with the inventory's role
- * id and the secret id from the variable it names, and no shell token stands in for it.
+ * id and the secret id from the variable it names, and no shell token stands in for it;
+ * `kubernetes` logs in with the service-account token file and the role.
  */
 export function profileLogin(
   profile: Profile | undefined,
@@ -35,5 +36,13 @@ export function profileLogin(
       },
     };
   }
+  if (auth.method === 'kubernetes')
+    return {
+      env,
+      overrides: {
+        kubernetes: { role: auth.role, tokenPath: auth.token_path, mount: auth.mount },
+        tokenSource: 'Kubernetes',
+      },
+    };
   return { env, overrides: {} };
 }
