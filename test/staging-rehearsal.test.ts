@@ -12,10 +12,11 @@ import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { CLI, runCli } from './support/cli.js';
 import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.js';
 import { startRedisServers, type RedisServers } from './support/redis-servers.js';
 import { startServedSandbox, type ServedSandbox } from './support/served-sandbox.js';
+import { TmuxTerminal } from './support/tmux.js';
 
 const run = promisify(execFile);
 const RABBIT_API = 'http://127.0.0.1:15672';
@@ -209,5 +210,48 @@ describe('rehearsal against staging: inventory, Kubernetes auth, targets only th
     expect(r.stdout).not.toContain(now);
     expect(await amqpLogin(rabbitUser, now)).toBe(true);
     expect(await amqpLogin(rabbitUser, old.rabbit)).toBe(false);
+  }, 260_000);
+
+  it('rotates Redis again in the TUI (tmux): the review needs no typing, each step is approved, redis-cli agrees', async () => {
+    const before = (await vaultKv('GET', 'harmonyflow/redis')).password;
+    const env = { ROTOR_HOME: join(home, 'rotor'), HOME: home, VAULT_TOKEN: '', KUBECONFIG: '' };
+    const term = TmuxTerminal.start(`node ${CLI} run redis --env staging --inventory ${inventoryFile}`, {
+      env,
+      width: 100,
+      height: 30,
+    });
+    try {
+      await term.waitFor('Inputs for Redis', 60_000);
+      expect(term.screen()).toContain('k8s://redis-production/pod/redis-cluster-0:6379');
+      term.press('a');
+      const items = Number(/0 of (\d+) checked/.exec(await term.waitFor(/0 of (\d+) checked/))![1]);
+      for (let i = 1; i <= items; i++) {
+        term.press('Enter');
+        await term.waitFor(i < items ? `${i} of ${items} checked` : 'All checked');
+      }
+      term.press('Enter');
+      // Approve each step as it asks, until the summary.
+      let asked = '';
+      for (let n = 0; n < 30; n++) {
+        const screen = await term.waitFor(/\? Approve [^\n]+|Enter or q to exit/, 120_000);
+        if (screen.includes('Enter or q to exit')) break;
+        const question = /\? Approve [^\n]+/.exec(screen)![0];
+        if (question === asked) {
+          await new Promise((r) => setTimeout(r, 200));
+          continue;
+        }
+        asked = question;
+        term.press('y');
+      }
+      expect(await term.waitFor('Enter or q to exit', 60_000)).toContain('Succeeded');
+      term.press('Enter');
+      await term.waitFor('EXIT:0');
+    } finally {
+      term.close();
+    }
+    const now = (await vaultKv('GET', 'harmonyflow/redis')).password;
+    expect(now).not.toBe(before);
+    expect(await redisPing(now)).toBe('PONG');
+    expect(await redisPing(before)).toMatch(/NOAUTH|WRONGPASS|invalid password/i);
   }, 260_000);
 });

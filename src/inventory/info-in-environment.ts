@@ -17,16 +17,20 @@ export function infoInEnvironment(info: RunbookInfo, layer: SourcedInputs): Runb
       if (!given) return input;
       const v = given.value;
       const from = v instanceof VaultRef ? String(v) : (given.where ?? 'the environment');
+      const defaultSource = given.source.startsWith('inventory') ? 'inventory' : String(given.source);
       if (v instanceof VaultRef || v instanceof WorldValue || isSecret(v))
         return {
           ...input,
           default: undefined,
+          defaultFrom: from,
+          defaultSource,
           required: false,
           describe: `${input.describe ?? ''} (empty: from ${from})`.trim(),
         };
       return {
         ...input,
         default: v,
+        defaultSource,
         required: false,
         describe: `${input.describe ?? ''} (from ${from})`.trim(),
       };

@@ -21,6 +21,8 @@ export interface RunbookInfo {
     requiredWhen?: string;
     /** The environment variable a default names (`{{ env.ROTOR_SERVICE_URL }}`), known only once connected. */
     defaultFrom?: string;
+    /** Where the default comes from when not the runbook (`inventory`, `sandbox`): the review screen says so. */
+    defaultSource?: string;
   }>;
 }
 

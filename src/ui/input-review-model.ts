@@ -47,8 +47,9 @@ export function initialEntries(ctx: ReviewContext, given: GivenValues = {}): Rec
           : { value: plain, source: source ?? 'set' };
     else if (source !== undefined) entries[spec.name] = { value: '', source, opaque: true };
     else if (spec.default !== undefined)
-      entries[spec.name] = { value: String(spec.default), source: 'default' };
-    else if (spec.defaultFrom !== undefined) entries[spec.name] = { value: '', source: 'default' };
+      entries[spec.name] = { value: String(spec.default), source: spec.defaultSource ?? 'default' };
+    else if (spec.defaultFrom !== undefined)
+      entries[spec.name] = { value: '', source: spec.defaultSource ?? 'default' };
     else entries[spec.name] = { value: '' };
   }
   return entries;
@@ -86,7 +87,7 @@ export function entryProblem(
 
 /** The value column: secrets masked, an environment default named, a missing value said so. */
 export function shownValue(spec: InputSpec, entry: ReviewEntry): string {
-  if (entry.value === '' && !entry.opaque && entry.source === 'default' && spec.defaultFrom)
+  if (entry.value === '' && !entry.opaque && entry.source === (spec.defaultSource ?? 'default') && spec.defaultFrom)
     return `(from ${spec.defaultFrom})`;
   if (spec.secret) return entry.value !== '' || entry.opaque ? MASK : '(none)';
   return entry.value === '' ? '(none)' : entry.value;
