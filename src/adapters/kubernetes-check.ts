@@ -103,7 +103,11 @@ export function checkCluster(resolved: ResolvedKubeConfig, digest: Digest): Chec
     },
     async pods(namespace) {
       try {
-        return (await core.listNamespacedPod({ namespace })).items.map(podView);
+        // A pod being deleted (Terminating, during a rollout) serves no one once it is gone; counting
+        // it would call a finished restart stale until the kubelet removes it.
+        return (await core.listNamespacedPod({ namespace })).items
+          .filter((pod) => !pod.metadata?.deletionTimestamp)
+          .map(podView);
       } catch (error) {
         return gapOf(error, `listing pods in ${namespace}`, where);
       }
