@@ -121,13 +121,13 @@ const wrong: Array<[string, string, string, RegExp]> = [
   ['the CLI imports Ink statically', 'src/cli.tsx', "import { render } from 'ink';\nrender;", /start path/],
   [
     'the context imports the connector statically',
-    'src/commands/context.ts',
+    'src/services/rotor-context.ts',
     "import { connectEnvironment } from '../session/connect.js';\nconnectEnvironment;",
     /start path/,
   ],
   [
     'the context imports an adapter statically',
-    'src/commands/context.ts',
+    'src/services/rotor-context.ts',
     "import { Settings } from '../adapters/settings.js';\nSettings;",
     /start path/,
   ],

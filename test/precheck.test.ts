@@ -94,7 +94,7 @@ steps:
     expect(error.message).toMatch(
       /^step sync \(kubernetes\.force-sync\): parameter "name": .*input name; nothing was changed$/,
     );
-    expect(error.hint).toBe('pass --set name=<value>');
+    expect(error.hint).toBe('pass --set name=<value>, or give it in the inventory (environments.<env>.inputs.name)');
   });
 
   it('an after_rollback step, which would only fail once a rollback had already begun', () => {
@@ -112,7 +112,7 @@ after_rollback:
     with: { seconds: "{{ inputs.secs }}" }
 `);
     expect(error.message).toMatch(/^step settle \(wait\.progress\): parameter "seconds": .*input secs/);
-    expect(error.hint).toBe('pass --set secs=<value>');
+    expect(error.hint).toBe('pass --set secs=<value>, or give it in the inventory (environments.<env>.inputs.secs)');
   });
 
   it('a for_each item: names the child and the input that lists the items', () => {
@@ -130,7 +130,7 @@ steps:
           with: { seconds: "{{ item }}" }
 `);
     expect(error.message).toMatch(/^step one#3 \(wait\.progress\): parameter "seconds": .*input waits/);
-    expect(error.hint).toBe('pass --set waits=<value>');
+    expect(error.hint).toBe('pass --set waits=<value>, or give it in the inventory (environments.<env>.inputs.waits)');
   });
 
   it('a when condition that cannot be read (an unset variable)', () => {
@@ -174,7 +174,7 @@ steps:
     expect(error.message).toMatch(
       /^step logs \(kubernetes\.pod-logs\): its parameters: give either selector or pod/,
     );
-    expect(error.hint).toBe('pass --set pod=<value>');
+    expect(error.hint).toBe('pass --set pod=<value>, or give it in the inventory (environments.<env>.inputs.pod)');
   });
 
   it('a step whose when reads an earlier step: it may run, so it is checked', () => {

@@ -3,6 +3,9 @@
 // runbook's steps write (before, history read only a secret_path input, so emergency's six
 // locked secrets got no history at all).
 import { describe, expect, it } from 'vitest';
+import { valuesOf } from '../src/inventory/layers.js';
+import type { GivenInputs } from '../src/runbook/inputs.js';
+import { SANDBOX_INVENTORY, sandboxLayer } from '../src/sandbox/sandbox-inputs.js';
 import { createActionRegistry } from '../src/actions/index.js';
 import { buildPlan, summarizePlan } from '../src/engine/plan.js';
 import { reveal } from '../src/engine/secret.js';
@@ -20,27 +23,35 @@ const catalog = loadCatalog(actions);
 /** Stand-in values for the sandbox variables the runbooks' defaults read. */
 function fakeEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const loaded of catalog.values())
-    for (const input of Object.values(loaded.runbook.inputs))
-      for (const [, name] of String(input.default ?? '').matchAll(/\{\{\s*env\.([A-Z0-9_]+)\s*\}\}/g))
-        env[name] = /PG/.test(name)
-          ? 'postgres://127.0.0.1:1/db'
-          : /AMQP/.test(name)
-            ? 'amqp://127.0.0.1:1'
-            : /URL|API/.test(name)
-              ? 'http://127.0.0.1:1'
-              : /NODES/.test(name)
-                ? '127.0.0.1:1'
-                : 'stand-in';
+  const templates = [
+    ...[...catalog.values()].flatMap((l) =>
+      Object.values(l.runbook.inputs).map((i) => String(i.default ?? '')),
+    ),
+    ...Object.values(SANDBOX_INVENTORY.inputs),
+    ...Object.values(SANDBOX_INVENTORY.runbooks).flatMap((r) => Object.values(r)),
+  ];
+  for (const template of templates)
+    for (const [, name] of template.matchAll(/\{\{\s*env\.([A-Z0-9_]+)\s*\}\}/g))
+      env[name] = /PG/.test(name)
+        ? 'postgres://127.0.0.1:1/db'
+        : /AMQP/.test(name)
+          ? 'amqp://127.0.0.1:1'
+          : /URL|API/.test(name)
+            ? 'http://127.0.0.1:1'
+            : /NODES/.test(name)
+              ? '127.0.0.1:1'
+              : 'stand-in';
   return env;
 }
 
 function planOf(id: string): Plan {
   const loaded = catalog.get(id)!;
   const env = fakeEnv();
-  const given: Record<string, string> = {};
+  // What the sandbox's own inventory gives (its stand-ins' addresses), then a plain value for the rest.
+  const given: GivenInputs = { ...valuesOf(sandboxLayer(loaded.runbook)) };
   for (const [name, input] of Object.entries(loaded.runbook.inputs))
-    if (input.default === undefined) given[name] = name.endsWith('path') ? `harmonyflow/${id}` : '/bin/true';
+    if (input.default === undefined && !(name in given))
+      given[name] = name.endsWith('path') ? `harmonyflow/${id}` : '/bin/true';
   const inputs = resolveInputs(loaded.runbook, given, env, { sandbox: true });
   return buildPlan(loaded.runbook, {
     file: loaded.file,

@@ -10,6 +10,7 @@ export const LEFT_OUT = '…';
 
 /** Flags that take no value: the word after one is a positional, not its value. */
 const SWITCHES = new Set([
+  '--tls',
   '-y',
   '--yes',
   '--json',

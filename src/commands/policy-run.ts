@@ -41,7 +41,7 @@ export async function runPolicyInTui(
     secret_path: `secret_path is the policy's own secret (${policy.secret_path}): each secret is run from its own policy.`,
   };
   if ('script_path' in fromPolicy)
-    fixed.script_path = `script_path is the policy's rotation_script_path: change it with rotor policy add --rotation-script-path.`;
+    fixed.script_path = `script_path is the policy's rotation_script_path: change it with rotor policy add <secret_path> --rotation-script-path <file>`;
   const run: PolicyRun = {
     secretPath,
     fixed,
