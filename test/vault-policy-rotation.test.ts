@@ -18,6 +18,8 @@ import { startSandboxWorld, type SandboxHandles } from '../src/sandbox/world.js'
 import type { World } from '../src/session/world.js';
 import { runCli, tempHome } from './support/cli.js';
 import { raw } from './support/vault-http.js';
+import { valuesOf } from '../src/inventory/layers.js';
+import { sandboxLayer } from '../src/sandbox/sandbox-inputs.js';
 
 const approve: Decider = async (r) => (r.kind === 'approve' ? 'approve' : 'rollback');
 const fast = { sync_timeout_seconds: '10', rollout_timeout_seconds: '5' };
@@ -68,6 +70,8 @@ async function rotateWith(token: string, runbookId: string, inputs: Record<strin
       actions,
       findRunbook: (ref) => findRunbook(ref, catalog, actions),
       environment: () => LOCAL,
+      // The sandbox world stands in for a real environment: its own addresses fill the inputs.
+      environmentInputs: (_environment, loaded) => valuesOf(sandboxLayer(loaded.runbook)),
       connect: async () => ({ ...world, ports: { ...world.ports, vault }, close: async () => undefined }),
       journalDir,
       keyDir: join(journalDir, 'keys'),

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { valuesOf } from '../../src/inventory/layers.js';
+import { sandboxLayer } from '../../src/sandbox/sandbox-inputs.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActionRegistry } from '../../src/actions/index.js';
@@ -114,7 +116,10 @@ const planWith = (runbookId: string, inputs: Record<string, string>) => {
     runbookHash: loaded.hash,
     environment: 'local',
     // preview: inputs that default to the environment (admin URLs) stay placeholders, as in a dry run
-    inputs: resolveInputs(loaded.runbook, inputs, env, { preview: true }),
+    // The environment's own inputs (the sandbox's addresses here) under what the test gives.
+    inputs: resolveInputs(loaded.runbook, { ...valuesOf(sandboxLayer(loaded.runbook)), ...inputs }, env, {
+      preview: true,
+    }),
     env,
     actions,
     drill: false,
