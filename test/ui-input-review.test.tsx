@@ -2,12 +2,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActionRegistry } from '../src/actions/index.js';
 import { findRunbook, loadCatalog, runbookInfo } from '../src/session/catalog.js';
 import type { RunbookInfo } from '../src/session/types.js';
+import { infoInEnvironment } from '../src/inventory/info-in-environment.js';
+import { sandboxLayer } from '../src/sandbox/sandbox-inputs.js';
 import { InputReview, type InputReviewProps } from '../src/ui/input-review.js';
 import { keys, renderTui, waitForFrame, type Rendered } from './support/ui-render.js';
 
 const actions = createActionRegistry();
 const catalog = loadCatalog(actions);
-const shipped = (id: string): RunbookInfo => runbookInfo(findRunbook(id, catalog, actions));
+/** A shipped runbook as the sandbox fills it in (its stand-ins' addresses and credentials). */
+const shipped = (id: string): RunbookInfo => {
+  const loaded = findRunbook(id, catalog, actions);
+  return infoInEnvironment(runbookInfo(loaded), sandboxLayer(loaded.runbook));
+};
 const CANARY = 'CANARY-4e1d-never-on-screen';
 
 let screen: Rendered | undefined;

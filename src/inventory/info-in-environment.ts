@@ -16,8 +16,16 @@ export function infoInEnvironment(info: RunbookInfo, layer: SourcedInputs): Runb
       const given = layer[input.name];
       if (!given) return input;
       const v = given.value;
-      const from = v instanceof VaultRef ? String(v) : (given.where ?? 'the environment');
-      const defaultSource = given.source.startsWith('inventory') ? 'inventory' : String(given.source);
+      // Where the value will come from: the Vault field, the variable the world sets, or the file.
+      const variable = v instanceof WorldValue ? /env\.([A-Z0-9_]+)/.exec(v.template)?.[1] : undefined;
+      const from = v instanceof VaultRef ? String(v) : (variable ?? given.where ?? 'the environment');
+      // The sandbox's built-in values are its runbooks' defaults to an operator; a file's are the inventory's.
+      const defaultSource =
+        given.where === 'the sandbox'
+          ? 'default'
+          : given.source.startsWith('inventory')
+            ? 'inventory'
+            : String(given.source);
       if (v instanceof VaultRef || v instanceof WorldValue || isSecret(v))
         return {
           ...input,
