@@ -114,9 +114,12 @@ describe('kubernetes actions through @kubernetes/client-node against the emulato
     expect((d.spec as any).template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBe(
       out.restarted_at,
     );
-    const pods = kube.list('Pod', NS);
-    expect(pods).toHaveLength(3);
-    expect(pods.some((p) => oldPods.includes(p.metadata.name))).toBe(false);
+    // Done as kubectl says it: three new pods serve; old ones may still be Terminating (their grace
+    // period), as on a real cluster, and are gone once the kubelet has stopped them.
+    const serving = kube.list('Pod', NS).filter((p) => !(p.metadata as any).deletionTimestamp);
+    expect(serving).toHaveLength(3);
+    expect(serving.some((p) => oldPods.includes(p.metadata.name))).toBe(false);
+    await eventually('the old pods to finish terminating', () => kube.list('Pod', NS).length === 3);
     expect(ctx.record.progress.at(-1)).toMatchObject({ done: 3, total: 3 });
     expect(ctx.record.progress.some((p) => p.done < 3)).toBe(true);
   });
