@@ -30,7 +30,6 @@ const UNIT = [
   'test/sandbox-world.test.ts',
   'test/security/webhook-url-origin.test.ts',
   'test/session-key.test.ts',
-  'test/ui-inputs-fast-keys.test.tsx',
   'test/ui-logic.test.tsx',
   'test/ui-no-color.test.tsx',
   'test/ui-policies.test.tsx',
